@@ -1,0 +1,44 @@
+@{
+    # The version is stamped from Directory.Build.props at build time: change it there, not here.
+    ModuleVersion        = '0.1.0'
+    GUID                 = 'b7f4e0a2-5c1d-4e8b-9a3f-2d6c8e1f4a70'
+    Author               = 'DataShareAdmin contributors'
+    CompanyName          = 'DataShareAdmin'
+    Copyright            = '(c) DataShareAdmin contributors. MIT licence.'
+    Description          = 'Runs the administrative side of sharing sensitive personal data with approved organisations: agreements, safe people, time-limited transfers, retention sweeps and a tamper-evident audit log.'
+
+    # PowerShell 7.4+ only: the engine loads in a private AssemblyLoadContext, which Windows PowerShell 5.1 does not have.
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+
+    RootModule           = 'DataShareAdmin.dll'
+    # Loaded before the root module: installs the private load context for the engine and its dependencies.
+    NestedModules        = @('DataShareAdmin.Loader.dll')
+    FormatsToProcess     = @('DataShareAdmin.format.ps1xml')
+
+    CmdletsToExport      = @(
+        'Connect-DataShareRegister'
+        'New-DataShareAgreement'
+        'Get-DataShareAgreement'
+        'Set-DataShareAgreement'
+        'Approve-DataShareAgreement'
+        'Add-DataShareRecipient'
+        'Get-DataShareRecipient'
+        'Set-DataShareRecipient'
+        'Remove-DataShareRecipient'
+        'Get-DataShareAuditLog'
+        'Test-DataShareAuditLog'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('DataSharing', 'DataProtection', 'GDPR', 'FiveSafes', 'Retention', 'Audit', 'AzureBlob', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ProjectUri   = 'https://github.com/datashareadmin/DataShareAdmin'
+            ReleaseNotes = 'See CHANGELOG.md: 0.1.0 adds the register, agreements, recipients and the hash-chained audit log.'
+        }
+    }
+}

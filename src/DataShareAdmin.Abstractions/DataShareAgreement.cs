@@ -1,0 +1,59 @@
+using System;
+
+namespace DataShareAdmin;
+
+/// <summary>A data sharing agreement as held in the register, with its status as of <see cref="StatusAsOf"/>.</summary>
+public sealed class DataShareAgreement
+{
+    /// <summary>The approval panel's reference, e.g. DS00752.</summary>
+    public string Id { get; set; } = string.Empty;
+
+    public string Organisation { get; set; } = string.Empty;
+
+    public string Title { get; set; } = string.Empty;
+
+    public string Purpose { get; set; } = string.Empty;
+
+    public string LegalGateway { get; set; } = string.Empty;
+
+    public string LawfulBasis { get; set; } = string.Empty;
+
+    public AccessRoute AccessRoute { get; set; }
+
+    /// <summary>The first day of the share (a calendar date).</summary>
+    public DateTime StartsOn { get; set; }
+
+    /// <summary>The last day of the share (a calendar date).</summary>
+    public DateTime EndsOn { get; set; }
+
+    /// <summary>Days after <see cref="EndsOn"/> before the data must be gone.</summary>
+    public int RetentionDays { get; set; }
+
+    public DataItem[] DataItems { get; set; } = Array.Empty<DataItem>();
+
+    public string? ApprovalReference { get; set; }
+
+    public DateTime? ApprovedOn { get; set; }
+
+    public string? ApprovedBy { get; set; }
+
+    public bool IsSuspended { get; set; }
+
+    /// <summary>The day every holding was confirmed destroyed, once it has been.</summary>
+    public DateTime? DestroyedOn { get; set; }
+
+    public AgreementStatus Status { get; set; }
+
+    public DateTime StatusAsOf { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public string CreatedBy { get; set; } = string.Empty;
+
+    public DateTimeOffset ModifiedAt { get; set; }
+
+    /// <summary>Changes each time the record is written; used to detect two writers meeting.</summary>
+    public long Version { get; set; }
+
+    public override string ToString() => Id;
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+
+namespace DataShareAdmin;
+
+/// <summary>
+/// The register: where agreements, people, recipients and the audit log live. Every write carries the audit
+/// event that describes it and is applied with it atomically, or not at all. Implementations: SQLite (embedded
+/// default); Azure Table Storage (for teams). One contract test suite runs against each.
+/// </summary>
+/// <remarks>
+/// Writers that read, change and write back pass the <c>Version</c> they read; a register that finds a newer
+/// version throws <see cref="RegisterConflictException"/> and the engine reads again and re-applies the change.
+/// </remarks>
+public interface IDataShareRegister : IDisposable
+{
+    RegisterInfo Info { get; }
+
+    DataShareAgreement? FindAgreement(string id);
+
+    /// <summary>All agreements, ordered by id, streamed.</summary>
+    IEnumerable<DataShareAgreement> ListAgreements();
+
+    void InsertAgreement(DataShareAgreement agreement, AuditEvent audit);
+
+    void UpdateAgreement(DataShareAgreement agreement, AuditEvent audit);
+
+    DataSharePerson? FindPerson(string id);
+
+    DataSharePerson? FindPersonByEmail(string normalisedEmail);
+
+    DataShareRecipient? FindRecipient(string id);
+
+    /// <summary>Recipients of one agreement (or all when null), ordered by agreement then when they were added.</summary>
+    IEnumerable<DataShareRecipient> ListRecipients(string? agreementId, bool includeRemoved);
+
+    /// <summary>Adds a recipient; inserts the person too when <paramref name="newPerson"/> is given.</summary>
+    void InsertRecipient(DataShareRecipient recipient, DataSharePerson? newPerson, AuditEvent audit);
+
+    /// <summary>Writes the recipient's own fields and, when given, the person's (name, training).</summary>
+    void UpdateRecipient(DataShareRecipient recipient, DataSharePerson? person, AuditEvent audit);
+
+    /// <summary>Entries from <paramref name="fromSequence"/> on, in sequence order, streamed.</summary>
+    IEnumerable<AuditEntry> ReadAuditLog(long fromSequence);
+
+    AuditHead? ReadAuditHead();
+}
+
+/// <summary>Another writer changed the record since it was read.</summary>
+[Serializable]
+public sealed class RegisterConflictException : DataShareException
+{
+    public RegisterConflictException()
+        : this("The record was changed by another writer.", null)
+    {
+    }
+
+    public RegisterConflictException(string message)
+        : this(message, null)
+    {
+    }
+
+    public RegisterConflictException(string message, Exception? innerException)
+        : base("RegisterConflict", DataShareErrorCategory.WriteError, message, null, innerException)
+    {
+    }
+}

@@ -1,0 +1,20 @@
+namespace DataShareAdmin;
+
+/// <summary>Which register a session is using.</summary>
+public sealed class RegisterInfo
+{
+    /// <summary>SQLite, or AzureTables once that backend exists.</summary>
+    public string Backend { get; set; } = string.Empty;
+
+    /// <summary>The file path or endpoint (never a secret).</summary>
+    public string Location { get; set; } = string.Empty;
+
+    /// <summary>Where the location came from: Parameter, Environment, MachineConfiguration or UserDefault.</summary>
+    public string Source { get; set; } = string.Empty;
+
+    public int SchemaVersion { get; set; }
+
+    public bool IsReadOnly { get; set; }
+
+    public override string ToString() => Backend + ":" + Location;
+}

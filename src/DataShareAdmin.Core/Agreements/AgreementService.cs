@@ -1,0 +1,323 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using DataShareAdmin.Core.Time;
+
+namespace DataShareAdmin.Core.Agreements;
+
+/// <summary>What a new agreement is made of, as given by the user.</summary>
+public sealed class NewAgreement
+{
+    public string Id { get; set; } = string.Empty;
+
+    public string Organisation { get; set; } = string.Empty;
+
+    public string Title { get; set; } = string.Empty;
+
+    public string Purpose { get; set; } = string.Empty;
+
+    public string LegalGateway { get; set; } = string.Empty;
+
+    public string LawfulBasis { get; set; } = string.Empty;
+
+    public AccessRoute AccessRoute { get; set; }
+
+    public DateTime StartsOn { get; set; }
+
+    public DateTime EndsOn { get; set; }
+
+    public int RetentionDays { get; set; }
+
+    public IReadOnlyList<DataItem> DataItems { get; set; } = Array.Empty<DataItem>();
+}
+
+/// <summary>The fields Set-DataShareAgreement may change; null means "leave as it is".</summary>
+public sealed class AgreementChanges
+{
+    public string? Organisation { get; set; }
+
+    public string? Title { get; set; }
+
+    public string? Purpose { get; set; }
+
+    public string? LegalGateway { get; set; }
+
+    public string? LawfulBasis { get; set; }
+
+    public AccessRoute? AccessRoute { get; set; }
+
+    public DateTime? StartsOn { get; set; }
+
+    public DateTime? EndsOn { get; set; }
+
+    public int? RetentionDays { get; set; }
+
+    public IReadOnlyList<DataItem>? DataItems { get; set; }
+
+    public bool? IsSuspended { get; set; }
+}
+
+/// <summary>Creates, finds, changes and approves agreements; every change audited.</summary>
+public sealed class AgreementService
+{
+    private readonly IDataShareRegister register;
+    private readonly ShareCalendar calendar;
+    private readonly IClock clock;
+    private readonly string actor;
+
+    public AgreementService(IDataShareRegister register, ShareCalendar calendar, IClock clock, string actor)
+    {
+        this.register = register;
+        this.calendar = calendar;
+        this.clock = clock;
+        this.actor = actor;
+    }
+
+    /// <summary>Creates the agreement; returns null when the host declined (-WhatIf, or "no" at -Confirm).</summary>
+    public DataShareAgreement? Create(NewAgreement request, IOperationHost host)
+    {
+        var now = clock.UtcNow;
+        var agreement = new DataShareAgreement
+        {
+            Id = AgreementRules.NormaliseId(request.Id),
+            Organisation = Clean(request.Organisation),
+            Title = Clean(request.Title),
+            Purpose = Clean(request.Purpose),
+            LegalGateway = Clean(request.LegalGateway),
+            LawfulBasis = Clean(request.LawfulBasis),
+            AccessRoute = request.AccessRoute,
+            StartsOn = ShareCalendar.DateOf(request.StartsOn),
+            EndsOn = ShareCalendar.DateOf(request.EndsOn),
+            RetentionDays = request.RetentionDays,
+            DataItems = Copy(request.DataItems),
+            CreatedAt = now,
+            CreatedBy = actor,
+            ModifiedAt = now,
+        };
+        AgreementRules.Validate(agreement);
+
+        if (register.FindAgreement(agreement.Id) is not null)
+        {
+            throw new DataShareException("AgreementExists", DataShareErrorCategory.ResourceExists,
+                $"An agreement with id '{agreement.Id}' already exists. Use Set-DataShareAgreement to change it.", agreement.Id);
+        }
+
+        if (!host.ShouldProcess(Describe(agreement), "Create data sharing agreement"))
+        {
+            return null;
+        }
+
+        register.InsertAgreement(agreement, new AuditEvent("Agreement.Create", "Agreement", agreement.Id, Snapshot(agreement)));
+        host.WriteVerbose($"Created agreement {agreement.Id} ({agreement.Organisation}).");
+        return WithStatus(agreement, calendar.Today);
+    }
+
+    /// <summary>The agreement, or an AgreementNotFound error.</summary>
+    public DataShareAgreement Get(string id, DateTime? asOf = null)
+    {
+        var normalised = AgreementRules.NormaliseId(id);
+        var agreement = register.FindAgreement(normalised)
+            ?? throw NotFound(normalised);
+        return WithStatus(agreement, asOf ?? calendar.Today);
+    }
+
+    /// <summary>Agreements whose id passes <paramref name="idFilter"/> and whose status on <paramref name="asOf"/> is one of <paramref name="statuses"/>.</summary>
+    public IEnumerable<DataShareAgreement> Find(Func<string, bool>? idFilter, ICollection<AgreementStatus>? statuses, DateTime? asOf = null)
+    {
+        var day = asOf?.Date ?? calendar.Today;
+        foreach (var agreement in register.ListAgreements())
+        {
+            if (idFilter is not null && !idFilter(agreement.Id))
+            {
+                continue;
+            }
+
+            WithStatus(agreement, day);
+            if (statuses is null || statuses.Count == 0 || statuses.Contains(agreement.Status))
+            {
+                yield return agreement;
+            }
+        }
+    }
+
+    /// <summary>Applies the changes; returns null when the host declined. Nothing is written when nothing changes.</summary>
+    public DataShareAgreement? Update(string id, AgreementChanges changes, IOperationHost host)
+    {
+        var normalised = AgreementRules.NormaliseId(id);
+        return Conflicts.Retry(first =>
+        {
+            var agreement = register.FindAgreement(normalised) ?? throw NotFound(normalised);
+            var details = Apply(agreement, changes);
+            AgreementRules.Validate(agreement);
+            if (details.Count == 0)
+            {
+                host.WriteVerbose($"Agreement {agreement.Id} already has those values; nothing to change.");
+                return WithStatus(agreement, calendar.Today);
+            }
+
+            if (first && !host.ShouldProcess(Describe(agreement), "Change " + string.Join(", ", details.Keys)))
+            {
+                return null;
+            }
+
+            agreement.ModifiedAt = clock.UtcNow;
+            register.UpdateAgreement(agreement, new AuditEvent(changes.IsSuspended is null ? "Agreement.Update" : "Agreement.Suspension", "Agreement", agreement.Id, details));
+            host.WriteVerbose($"Changed agreement {agreement.Id}: {string.Join(", ", details.Keys)}.");
+            return WithStatus(agreement, calendar.Today);
+        });
+    }
+
+    /// <summary>Records the panel's approval. Approving twice is an error; an approval date in the future too.</summary>
+    public DataShareAgreement? Approve(string id, string reference, DateTime approvedOn, IOperationHost host)
+    {
+        var normalised = AgreementRules.NormaliseId(id);
+        var day = ShareCalendar.DateOf(approvedOn);
+        if (string.IsNullOrWhiteSpace(reference))
+        {
+            throw new DataShareException("AgreementApprovalReferenceMissing", DataShareErrorCategory.InvalidArgument,
+                "An approval needs the panel's reference (for example the DSAP minute or decision number).", normalised);
+        }
+
+        if (day > calendar.Today)
+        {
+            throw new DataShareException("AgreementApprovalDateInvalid", DataShareErrorCategory.InvalidArgument,
+                $"The approval date {DateText.FormatDate(day)} is in the future. Record an approval on or after the day it was given.", normalised);
+        }
+
+        return Conflicts.Retry(first =>
+        {
+            var agreement = register.FindAgreement(normalised) ?? throw NotFound(normalised);
+            if (agreement.ApprovedOn is not null)
+            {
+                throw new DataShareException("AgreementAlreadyApproved", DataShareErrorCategory.InvalidOperation,
+                    $"Agreement '{agreement.Id}' was already approved on {DateText.FormatDate(agreement.ApprovedOn.Value)} ({agreement.ApprovalReference}).", agreement.Id);
+            }
+
+            if (first && !host.ShouldProcess(Describe(agreement), $"Approve with reference {reference.Trim()} on {DateText.FormatDate(day)}"))
+            {
+                return null;
+            }
+
+            agreement.ApprovalReference = reference.Trim();
+            agreement.ApprovedOn = day;
+            agreement.ApprovedBy = actor;
+            agreement.ModifiedAt = clock.UtcNow;
+            register.UpdateAgreement(agreement, new AuditEvent("Agreement.Approve", "Agreement", agreement.Id, new Dictionary<string, string?>
+            {
+                ["ApprovalReference"] = agreement.ApprovalReference,
+                ["ApprovedOn"] = DateText.FormatDate(day),
+            }));
+            host.WriteVerbose($"Approved agreement {agreement.Id} ({agreement.ApprovalReference}).");
+            return WithStatus(agreement, calendar.Today);
+        });
+    }
+
+    public static DataShareAgreement WithStatus(DataShareAgreement agreement, DateTime asOf)
+    {
+        agreement.StatusAsOf = asOf.Date;
+        agreement.Status = AgreementRules.StatusOn(agreement, asOf);
+        return agreement;
+    }
+
+    internal static DataShareException NotFound(string id) =>
+        new("AgreementNotFound", DataShareErrorCategory.ObjectNotFound,
+            $"There is no agreement '{id}' in the register. Get-DataShareAgreement lists the agreements there are.", id);
+
+    private static string Describe(DataShareAgreement agreement) => $"Agreement {agreement.Id} ({agreement.Organisation}: {agreement.Title})";
+
+    private static Dictionary<string, string?> Apply(DataShareAgreement agreement, AgreementChanges changes)
+    {
+        var details = new Dictionary<string, string?>(StringComparer.Ordinal);
+
+        void Set<T>(string name, T? value, Func<T> current, Action<T> assign, Func<T, string> show)
+        {
+            if (value is null || EqualityComparer<T>.Default.Equals(value, current()))
+            {
+                return;
+            }
+
+            details[name] = show(current()) + " -> " + show(value);
+            assign(value);
+        }
+
+        Set(nameof(changes.Organisation), Optional(changes.Organisation), () => agreement.Organisation, v => agreement.Organisation = v, v => v);
+        Set(nameof(changes.Title), Optional(changes.Title), () => agreement.Title, v => agreement.Title = v, v => v);
+        Set(nameof(changes.Purpose), Optional(changes.Purpose), () => agreement.Purpose, v => agreement.Purpose = v, v => v);
+        Set(nameof(changes.LegalGateway), Optional(changes.LegalGateway), () => agreement.LegalGateway, v => agreement.LegalGateway = v, v => v);
+        Set(nameof(changes.LawfulBasis), Optional(changes.LawfulBasis), () => agreement.LawfulBasis, v => agreement.LawfulBasis = v, v => v);
+        if (changes.AccessRoute is { } route && route != agreement.AccessRoute)
+        {
+            details["AccessRoute"] = agreement.AccessRoute + " -> " + route;
+            agreement.AccessRoute = route;
+        }
+
+        if (changes.StartsOn is { } starts && ShareCalendar.DateOf(starts) != agreement.StartsOn)
+        {
+            details["StartsOn"] = DateText.FormatDate(agreement.StartsOn) + " -> " + DateText.FormatDate(ShareCalendar.DateOf(starts));
+            agreement.StartsOn = ShareCalendar.DateOf(starts);
+        }
+
+        if (changes.EndsOn is { } ends && ShareCalendar.DateOf(ends) != agreement.EndsOn)
+        {
+            details["EndsOn"] = DateText.FormatDate(agreement.EndsOn) + " -> " + DateText.FormatDate(ShareCalendar.DateOf(ends));
+            agreement.EndsOn = ShareCalendar.DateOf(ends);
+        }
+
+        if (changes.RetentionDays is { } retention && retention != agreement.RetentionDays)
+        {
+            details["RetentionDays"] = agreement.RetentionDays.ToString(CultureInfo.InvariantCulture) + " -> " + retention.ToString(CultureInfo.InvariantCulture);
+            agreement.RetentionDays = retention;
+        }
+
+        if (changes.DataItems is not null)
+        {
+            var items = Copy(changes.DataItems);
+            AgreementRules.ValidateDataItems(items, agreement.Id);
+            var before = string.Join("; ", (IEnumerable<DataItem>)agreement.DataItems);
+            var after = string.Join("; ", (IEnumerable<DataItem>)items);
+            if (!string.Equals(before, after, StringComparison.Ordinal))
+            {
+                details["DataItems"] = before + " -> " + after;
+                agreement.DataItems = items;
+            }
+        }
+
+        if (changes.IsSuspended is { } suspended && suspended != agreement.IsSuspended)
+        {
+            details["IsSuspended"] = agreement.IsSuspended + " -> " + suspended;
+            agreement.IsSuspended = suspended;
+        }
+
+        return details;
+    }
+
+    private static string? Optional(string? value) => value is null ? null : Clean(value);
+
+    private static string Clean(string? value) => (value ?? string.Empty).Trim();
+
+    private static DataItem[] Copy(IReadOnlyList<DataItem> items)
+    {
+        var copy = new DataItem[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            copy[i] = item is null ? new DataItem() : new DataItem(item.Name ?? string.Empty, item.Sensitivity ?? string.Empty, item.IdentificationRisk);
+        }
+
+        return copy;
+    }
+
+    private static Dictionary<string, string?> Snapshot(DataShareAgreement a) => new(StringComparer.Ordinal)
+    {
+        ["Organisation"] = a.Organisation,
+        ["Title"] = a.Title,
+        ["Purpose"] = a.Purpose,
+        ["LegalGateway"] = a.LegalGateway,
+        ["LawfulBasis"] = a.LawfulBasis,
+        ["AccessRoute"] = a.AccessRoute.ToString(),
+        ["StartsOn"] = DateText.FormatDate(a.StartsOn),
+        ["EndsOn"] = DateText.FormatDate(a.EndsOn),
+        ["RetentionDays"] = a.RetentionDays.ToString(CultureInfo.InvariantCulture),
+        ["DataItems"] = string.Join("; ", (IEnumerable<DataItem>)a.DataItems),
+    };
+}

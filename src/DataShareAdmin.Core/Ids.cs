@@ -1,0 +1,55 @@
+using System;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace DataShareAdmin.Core;
+
+/// <summary>
+/// Short random ids that need no central counter (a shared Table register has none): a prefix and ten Crockford
+/// base-32 characters, 50 bits, so collisions are negligible and unique constraints catch the rest.
+/// </summary>
+public static class Ids
+{
+    public const string RecipientPrefix = "RC-";
+    public const string PersonPrefix = "PE-";
+
+    private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    public static string NewRecipientId() => New(RecipientPrefix);
+
+    public static string NewPersonId() => New(PersonPrefix);
+
+    public static bool LooksLike(string prefix, string? id) =>
+        id is not null && id.Length == prefix.Length + 10 && id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
+        && IsAlphabet(id.Substring(prefix.Length));
+
+    private static string New(string prefix)
+    {
+        var bytes = new byte[10];
+        using (var random = RandomNumberGenerator.Create())
+        {
+            random.GetBytes(bytes);
+        }
+
+        var text = new StringBuilder(prefix, prefix.Length + 10);
+        foreach (var b in bytes)
+        {
+            text.Append(Alphabet[b & 31]);
+        }
+
+        return text.ToString();
+    }
+
+    private static bool IsAlphabet(string text)
+    {
+        foreach (var c in text)
+        {
+            if (Alphabet.IndexOf(char.ToUpperInvariant(c)) < 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

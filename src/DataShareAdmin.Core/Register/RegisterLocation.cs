@@ -1,0 +1,115 @@
+using System;
+using System.IO;
+using System.Text.Json;
+
+namespace DataShareAdmin.Core.Register;
+
+/// <summary>Where a register lives and why there.</summary>
+public sealed class RegisterLocation
+{
+    public const string RegisterEnvironmentVariable = "DATASHAREADMIN_REGISTER";
+    public const string ConfigEnvironmentVariable = "DATASHAREADMIN_CONFIG";
+    public const string DefaultFileName = "register.db";
+
+    public RegisterLocation(string path, string source, bool isReadOnly = false)
+    {
+        Path = path;
+        Source = source;
+        IsReadOnly = isReadOnly;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Parameter, Environment, MachineConfiguration or UserDefault.</summary>
+    public string Source { get; }
+
+    public bool IsReadOnly { get; }
+
+    /// <summary>
+    /// Finds the register: an explicit path first, then <c>DATASHAREADMIN_REGISTER</c>, then the machine-wide
+    /// configuration file (so a nightly job running as a service account opens the officers' register), then the
+    /// user's own data folder.
+    /// </summary>
+    public static RegisterLocation Resolve(string? explicitPath, bool isReadOnly, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        if (!string.IsNullOrWhiteSpace(explicitPath))
+        {
+            return new RegisterLocation(System.IO.Path.GetFullPath(explicitPath), "Parameter", isReadOnly);
+        }
+
+        var fromEnvironment = environment(RegisterEnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            return new RegisterLocation(System.IO.Path.GetFullPath(fromEnvironment), "Environment", isReadOnly);
+        }
+
+        var configPath = environment(ConfigEnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(configPath))
+        {
+            configPath = DefaultMachineConfigurationPath();
+        }
+
+        var fromConfig = ReadMachineConfiguration(configPath!);
+        if (fromConfig is not null)
+        {
+            return new RegisterLocation(fromConfig, "MachineConfiguration", isReadOnly);
+        }
+
+        return new RegisterLocation(DefaultUserPath(), "UserDefault", isReadOnly);
+    }
+
+    /// <summary>/etc/datashareadmin/config.json, or %ProgramData%\DataShareAdmin\config.json on Windows.</summary>
+    public static string DefaultMachineConfigurationPath() =>
+        Environment.OSVersion.Platform == PlatformID.Win32NT
+            ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "DataShareAdmin", "config.json")
+            : "/etc/datashareadmin/config.json";
+
+    /// <summary>The user's data folder: ~/.local/share on Linux, %LOCALAPPDATA% on Windows, Application Support on macOS.</summary>
+    public static string DefaultUserPath()
+    {
+        var folder = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+        if (string.IsNullOrEmpty(folder))
+        {
+            folder = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        }
+
+        return System.IO.Path.Combine(folder, "DataShareAdmin", DefaultFileName);
+    }
+
+    /// <summary>Reads <c>{ "register": { "path": "…" } }</c>; a relative path is taken from the file's folder.</summary>
+    internal static string? ReadMachineConfiguration(string configPath)
+    {
+        if (!File.Exists(configPath))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(configPath));
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("register", out var register)
+                && register.ValueKind == JsonValueKind.Object
+                && register.TryGetProperty("path", out var path)
+                && path.ValueKind == JsonValueKind.String
+                && !string.IsNullOrWhiteSpace(path.GetString()))
+            {
+                var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(configPath))!;
+                return System.IO.Path.GetFullPath(System.IO.Path.Combine(directory, path.GetString()!));
+            }
+
+            throw new DataShareException("RegisterConfigurationInvalid", DataShareErrorCategory.InvalidData,
+                $"The configuration file '{configPath}' has no register.path setting. Write it as {{ \"register\": {{ \"path\": \"/srv/datashare/register.db\" }} }}.", configPath)
+            { IsTerminating = true };
+        }
+        catch (JsonException ex)
+        {
+            throw new DataShareException("RegisterConfigurationInvalid", DataShareErrorCategory.InvalidData,
+                $"The configuration file '{configPath}' is not valid JSON: {ex.Message}", configPath, ex)
+            { IsTerminating = true };
+        }
+    }
+
+    public override string ToString() => Path;
+}

@@ -1,0 +1,521 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text.Json;
+using DataShareAdmin.Core.Audit;
+using DataShareAdmin.Core.Time;
+using Microsoft.Data.Sqlite;
+
+namespace DataShareAdmin.Core.Register;
+
+/// <summary>
+/// The embedded register: one SQLite file in WAL mode. Every write is one IMMEDIATE transaction holding the
+/// change and its audit entry, so two processes (a nightly sweep and an officer) queue for the write lock
+/// (busy timeout) rather than corrupting or losing each other's writes.
+/// </summary>
+public sealed class SqliteRegister : IDataShareRegister
+{
+    private const int BusyTimeoutSeconds = 30;
+    private const int SqliteReadOnly = 8;
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+    private const int SqliteCantOpen = 14;
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
+    private const int SqliteConstraint = 19;
+
+    private readonly SqliteConnection connection;
+    private readonly IClock clock;
+    private readonly AuditIdentity identity;
+
+    private SqliteRegister(SqliteConnection connection, RegisterInfo info, IClock clock, AuditIdentity identity)
+    {
+        this.connection = connection;
+        this.clock = clock;
+        this.identity = identity;
+        Info = info;
+    }
+
+    public RegisterInfo Info { get; }
+
+    /// <summary>Opens the register at <paramref name="location"/>, creating and migrating it on first use.</summary>
+    public static SqliteRegister Open(RegisterLocation location, IClock clock, AuditIdentity identity)
+    {
+        var exists = File.Exists(location.Path);
+        if (!exists && location.IsReadOnly)
+        {
+            throw Terminating("RegisterNotFound", DataShareErrorCategory.ObjectNotFound,
+                $"There is no register at '{location.Path}' to open read-only. Check the path, or connect without -ReadOnly to create one.", location.Path);
+        }
+
+        if (!exists)
+        {
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(location.Path)!);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw Terminating("RegisterUnavailable", DataShareErrorCategory.ResourceUnavailable,
+                    $"The register folder for '{location.Path}' cannot be created: {ex.Message}", location.Path, ex);
+            }
+        }
+
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = location.Path,
+            Mode = location.IsReadOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = BusyTimeoutSeconds,
+            ForeignKeys = true,
+        };
+
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            var version = Prepare(connection, location);
+            var info = new RegisterInfo
+            {
+                Backend = "SQLite",
+                Location = location.Path,
+                Source = location.Source,
+                SchemaVersion = version,
+                IsReadOnly = location.IsReadOnly,
+            };
+            return new SqliteRegister(connection, info, clock, identity);
+        }
+        catch (SqliteException ex)
+        {
+            connection.Dispose();
+            throw Translate(ex, location.Path);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static int Prepare(SqliteConnection connection, RegisterLocation location)
+    {
+        var version = SqliteSchema.ReadVersion(connection);
+        if (version > SqliteSchema.CurrentVersion)
+        {
+            throw Terminating("RegisterSchemaTooNew", DataShareErrorCategory.InvalidData,
+                $"The register '{location.Path}' has schema version {version}, newer than this module knows ({SqliteSchema.CurrentVersion}). It was written by a later release of DataShareAdmin: update the module; the register has not been changed.",
+                location.Path);
+        }
+
+        if (version == 0 && SqliteSchema.CountUserTables(connection) > 0
+            || version > 0 && SqliteSchema.ReadApplicationId(connection) != SqliteSchema.ApplicationId)
+        {
+            throw Terminating("RegisterNotDataShare", DataShareErrorCategory.InvalidData,
+                $"'{location.Path}' is an SQLite database but not a DataShareAdmin register; it has not been changed. Connect to a register file, or to a new path to create one.",
+                location.Path);
+        }
+
+        if (version < SqliteSchema.CurrentVersion)
+        {
+            if (location.IsReadOnly)
+            {
+                throw Terminating("RegisterReadOnly", DataShareErrorCategory.PermissionDenied,
+                    $"The register '{location.Path}' needs upgrading from schema {version} to {SqliteSchema.CurrentVersion}, which cannot be done read-only. Open it once without -ReadOnly.",
+                    location.Path);
+            }
+
+            // WAL lets readers carry on while a writer works; it is persistent, so set once when the file is new.
+            Execute(connection, "PRAGMA journal_mode = WAL;");
+            SqliteSchema.Migrate(connection);
+        }
+
+        return SqliteSchema.CurrentVersion;
+    }
+
+    public DataShareAgreement? FindAgreement(string id)
+    {
+        foreach (var agreement in Query("SELECT * FROM agreements WHERE id = $id", ReadAgreement, ("$id", id)))
+        {
+            return agreement;
+        }
+
+        return null;
+    }
+
+    public IEnumerable<DataShareAgreement> ListAgreements() => Query("SELECT * FROM agreements ORDER BY id", ReadAgreement);
+
+    public void InsertAgreement(DataShareAgreement agreement, AuditEvent audit) => Write(audit, transaction =>
+    {
+        agreement.Version = 1;
+        var inserted = TryExecute(transaction, """
+            INSERT INTO agreements (id, organisation, title, purpose, legal_gateway, lawful_basis, access_route, starts_on, ends_on,
+                retention_days, data_items, approval_reference, approved_on, approved_by, is_suspended, destroyed_on, created_at, created_by, modified_at, version)
+            VALUES ($id, $organisation, $title, $purpose, $gateway, $basis, $route, $starts, $ends, $retention, $items, $reference, $approvedOn,
+                $approvedBy, $suspended, $destroyed, $created, $createdBy, $modified, $version)
+            """, AgreementParameters(agreement));
+        if (!inserted)
+        {
+            throw new DataShareException("AgreementExists", DataShareErrorCategory.ResourceExists,
+                $"An agreement with id '{agreement.Id}' already exists. Use Set-DataShareAgreement to change it.", agreement.Id);
+        }
+    });
+
+    public void UpdateAgreement(DataShareAgreement agreement, AuditEvent audit) => Write(audit, transaction =>
+    {
+        var parameters = new List<(string, object?)>(AgreementParameters(agreement)) { ("$expected", agreement.Version) };
+        parameters.RemoveAll(p => p.Item1 == "$version");
+        parameters.Add(("$version", agreement.Version + 1));
+        var changed = Execute(transaction, """
+            UPDATE agreements SET organisation = $organisation, title = $title, purpose = $purpose, legal_gateway = $gateway,
+                lawful_basis = $basis, access_route = $route, starts_on = $starts, ends_on = $ends, retention_days = $retention,
+                data_items = $items, approval_reference = $reference, approved_on = $approvedOn, approved_by = $approvedBy,
+                is_suspended = $suspended, destroyed_on = $destroyed, modified_at = $modified, version = $version
+            WHERE id = $id AND version = $expected
+            """, parameters.ToArray());
+        if (changed == 0)
+        {
+            throw new RegisterConflictException($"Agreement '{agreement.Id}' was changed by another writer.");
+        }
+
+        agreement.Version++;
+    });
+
+    public DataSharePerson? FindPerson(string id) => First(Query("SELECT * FROM people WHERE id = $id", ReadPerson, ("$id", id)));
+
+    public DataSharePerson? FindPersonByEmail(string normalisedEmail) =>
+        First(Query("SELECT * FROM people WHERE normalised_email = $email", ReadPerson, ("$email", normalisedEmail)));
+
+    private const string RecipientSelect = """
+        SELECT r.*, p.name AS person_name, p.email AS person_email, p.training_completed_on AS person_training
+        FROM recipients r JOIN people p ON p.id = r.person_id
+        """;
+
+    public DataShareRecipient? FindRecipient(string id) => First(Query(RecipientSelect + " WHERE r.id = $id", ReadRecipient, ("$id", id)));
+
+    public IEnumerable<DataShareRecipient> ListRecipients(string? agreementId, bool includeRemoved)
+    {
+        var sql = RecipientSelect + " WHERE ($agreement IS NULL OR r.agreement_id = $agreement)"
+            + (includeRemoved ? string.Empty : " AND r.removed_at IS NULL")
+            + " ORDER BY r.agreement_id, r.added_at, r.id";
+        return Query(sql, ReadRecipient, ("$agreement", agreementId));
+    }
+
+    public void InsertRecipient(DataShareRecipient recipient, DataSharePerson? newPerson, AuditEvent audit) => Write(audit, transaction =>
+    {
+        if (newPerson is not null)
+        {
+            newPerson.Version = 1;
+            if (!TryExecute(transaction, """
+                INSERT INTO people (id, name, email, normalised_email, training_completed_on, created_at, version)
+                VALUES ($id, $name, $email, $normalised, $training, $created, 1)
+                """,
+                ("$id", newPerson.Id), ("$name", newPerson.Name), ("$email", newPerson.Email), ("$normalised", newPerson.NormalisedEmail),
+                ("$training", DateText.FormatDate(newPerson.TrainingCompletedOn)), ("$created", DateText.FormatInstant(newPerson.CreatedAt))))
+            {
+                throw new RegisterConflictException($"A person with email '{newPerson.Email}' was added by another writer.");
+            }
+        }
+
+        recipient.Version = 1;
+        if (!TryExecute(transaction, """
+            INSERT INTO recipients (id, agreement_id, person_id, role, declaration_signed_on, added_at, added_by, removed_at, removed_reason, version)
+            VALUES ($id, $agreement, $person, $role, $declaration, $added, $addedBy, NULL, NULL, 1)
+            """,
+            ("$id", recipient.Id), ("$agreement", recipient.AgreementId), ("$person", recipient.PersonId), ("$role", recipient.Role),
+            ("$declaration", DateText.FormatDate(recipient.DeclarationSignedOn)), ("$added", DateText.FormatInstant(recipient.AddedAt)),
+            ("$addedBy", recipient.AddedBy)))
+        {
+            throw new DataShareException("RecipientExists", DataShareErrorCategory.ResourceExists,
+                $"{recipient.Email} is already a recipient on agreement '{recipient.AgreementId}'.", recipient.Email);
+        }
+    });
+
+    public void UpdateRecipient(DataShareRecipient recipient, DataSharePerson? person, AuditEvent audit) => Write(audit, transaction =>
+    {
+        if (person is not null)
+        {
+            var changedPerson = Execute(transaction, """
+                UPDATE people SET name = $name, training_completed_on = $training, version = version + 1
+                WHERE id = $id AND version = $expected
+                """,
+                ("$id", person.Id), ("$name", person.Name), ("$training", DateText.FormatDate(person.TrainingCompletedOn)), ("$expected", person.Version));
+            if (changedPerson == 0)
+            {
+                throw new RegisterConflictException($"Person '{person.Email}' was changed by another writer.");
+            }
+        }
+
+        var changed = Execute(transaction, """
+            UPDATE recipients SET role = $role, declaration_signed_on = $declaration, removed_at = $removed, removed_reason = $reason,
+                version = version + 1
+            WHERE id = $id AND version = $expected
+            """,
+            ("$id", recipient.Id), ("$role", recipient.Role), ("$declaration", DateText.FormatDate(recipient.DeclarationSignedOn)),
+            ("$removed", recipient.RemovedAt is null ? null : DateText.FormatInstant(recipient.RemovedAt.Value)),
+            ("$reason", recipient.RemovedReason), ("$expected", recipient.Version));
+        if (changed == 0)
+        {
+            throw new RegisterConflictException($"Recipient '{recipient.Id}' was changed by another writer.");
+        }
+
+        recipient.Version++;
+        if (person is not null)
+        {
+            person.Version++;
+        }
+    });
+
+    public IEnumerable<AuditEntry> ReadAuditLog(long fromSequence) =>
+        Query("SELECT * FROM audit_log WHERE sequence >= $from ORDER BY sequence", ReadAuditEntry, ("$from", fromSequence));
+
+    public AuditHead? ReadAuditHead() => First(Query("SELECT sequence, hash FROM audit_head WHERE id = 1", r => new AuditHead
+    {
+        Sequence = r.GetInt64(0),
+        Hash = r.GetString(1),
+    }));
+
+    public void Dispose() => connection.Dispose();
+
+    /// <summary>One write transaction: the change, then its audit entry chained onto the current head.</summary>
+    private void Write(AuditEvent audit, Action<SqliteTransaction> change)
+    {
+        try
+        {
+            using var transaction = connection.BeginTransaction();
+            change(transaction);
+            AppendAudit(transaction, audit);
+            transaction.Commit();
+        }
+        catch (SqliteException ex)
+        {
+            throw Translate(ex, Info.Location);
+        }
+    }
+
+    private void AppendAudit(SqliteTransaction transaction, AuditEvent audit)
+    {
+        AuditHead? head = null;
+        using (var command = Command(transaction, "SELECT sequence, hash FROM audit_head WHERE id = 1"))
+        using (var reader = command.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                head = new AuditHead { Sequence = reader.GetInt64(0), Hash = reader.GetString(1) };
+            }
+        }
+
+        var entry = AuditChain.Chain(new AuditEntry
+        {
+            Timestamp = clock.UtcNow,
+            Actor = identity.User,
+            Machine = identity.Machine,
+            Action = audit.Action,
+            TargetType = audit.TargetType,
+            TargetId = audit.TargetId,
+            Details = audit.Details,
+        }, head);
+
+        Execute(transaction, """
+            INSERT INTO audit_log (sequence, timestamp, actor, machine, action, target_type, target_id, details, previous_hash, hash)
+            VALUES ($sequence, $timestamp, $actor, $machine, $action, $type, $target, $details, $previous, $hash);
+            INSERT INTO audit_head (id, sequence, hash) VALUES (1, $sequence, $hash)
+                ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash;
+            """,
+            ("$sequence", entry.Sequence), ("$timestamp", DateText.FormatInstant(entry.Timestamp)), ("$actor", entry.Actor),
+            ("$machine", entry.Machine), ("$action", entry.Action), ("$type", entry.TargetType), ("$target", entry.TargetId),
+            ("$details", JsonSerializer.Serialize(entry.Details)), ("$previous", entry.PreviousHash), ("$hash", entry.Hash));
+    }
+
+    private IEnumerable<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
+    {
+        SqliteCommand command;
+        SqliteDataReader reader;
+        try
+        {
+            command = Command(null, sql, parameters);
+            reader = command.ExecuteReader();
+        }
+        catch (SqliteException ex)
+        {
+            throw Translate(ex, Info.Location);
+        }
+
+        using (command)
+        using (reader)
+        {
+            while (true)
+            {
+                bool hasRow;
+                try
+                {
+                    hasRow = reader.Read();
+                }
+                catch (SqliteException ex)
+                {
+                    throw Translate(ex, Info.Location);
+                }
+
+                if (!hasRow)
+                {
+                    yield break;
+                }
+
+                yield return map(reader);
+            }
+        }
+    }
+
+    private static T? First<T>(IEnumerable<T> items)
+        where T : class
+    {
+        foreach (var item in items)
+        {
+            return item;
+        }
+
+        return null;
+    }
+
+    private SqliteCommand Command(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private int Execute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(transaction, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    /// <summary>False when a uniqueness constraint refused the row; any other failure throws.</summary>
+    private bool TryExecute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        try
+        {
+            Execute(transaction, sql, parameters);
+            return true;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint && ex.SqliteExtendedErrorCode != 787)
+        {
+            return false;
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static (string, object?)[] AgreementParameters(DataShareAgreement a) => new (string, object?)[]
+    {
+        ("$id", a.Id), ("$organisation", a.Organisation), ("$title", a.Title), ("$purpose", a.Purpose), ("$gateway", a.LegalGateway),
+        ("$basis", a.LawfulBasis), ("$route", a.AccessRoute.ToString()), ("$starts", DateText.FormatDate(a.StartsOn)),
+        ("$ends", DateText.FormatDate(a.EndsOn)), ("$retention", a.RetentionDays), ("$items", DataItemJson.Write(a.DataItems)),
+        ("$reference", a.ApprovalReference), ("$approvedOn", DateText.FormatDate(a.ApprovedOn)), ("$approvedBy", a.ApprovedBy),
+        ("$suspended", a.IsSuspended ? 1 : 0), ("$destroyed", DateText.FormatDate(a.DestroyedOn)),
+        ("$created", DateText.FormatInstant(a.CreatedAt)), ("$createdBy", a.CreatedBy), ("$modified", DateText.FormatInstant(a.ModifiedAt)),
+        ("$version", a.Version),
+    };
+
+    private static DataShareAgreement ReadAgreement(SqliteDataReader r) => new()
+    {
+        Id = Text(r, "id")!,
+        Organisation = Text(r, "organisation")!,
+        Title = Text(r, "title")!,
+        Purpose = Text(r, "purpose")!,
+        LegalGateway = Text(r, "legal_gateway")!,
+        LawfulBasis = Text(r, "lawful_basis")!,
+        AccessRoute = (AccessRoute)Enum.Parse(typeof(AccessRoute), Text(r, "access_route")!),
+        StartsOn = DateText.ParseDate(Text(r, "starts_on")!),
+        EndsOn = DateText.ParseDate(Text(r, "ends_on")!),
+        RetentionDays = r.GetInt32(r.GetOrdinal("retention_days")),
+        DataItems = DataItemJson.Read(Text(r, "data_items")!),
+        ApprovalReference = Text(r, "approval_reference"),
+        ApprovedOn = DateText.ParseOptionalDate(Text(r, "approved_on")),
+        ApprovedBy = Text(r, "approved_by"),
+        IsSuspended = r.GetInt64(r.GetOrdinal("is_suspended")) != 0,
+        DestroyedOn = DateText.ParseOptionalDate(Text(r, "destroyed_on")),
+        CreatedAt = DateText.ParseInstant(Text(r, "created_at")!),
+        CreatedBy = Text(r, "created_by")!,
+        ModifiedAt = DateText.ParseInstant(Text(r, "modified_at")!),
+        Version = r.GetInt64(r.GetOrdinal("version")),
+    };
+
+    private static DataSharePerson ReadPerson(SqliteDataReader r) => new()
+    {
+        Id = Text(r, "id")!,
+        Name = Text(r, "name")!,
+        Email = Text(r, "email")!,
+        NormalisedEmail = Text(r, "normalised_email")!,
+        TrainingCompletedOn = DateText.ParseOptionalDate(Text(r, "training_completed_on")),
+        CreatedAt = DateText.ParseInstant(Text(r, "created_at")!),
+        Version = r.GetInt64(r.GetOrdinal("version")),
+    };
+
+    private static DataShareRecipient ReadRecipient(SqliteDataReader r) => new()
+    {
+        Id = Text(r, "id")!,
+        AgreementId = Text(r, "agreement_id")!,
+        PersonId = Text(r, "person_id")!,
+        Name = Text(r, "person_name")!,
+        Email = Text(r, "person_email")!,
+        Role = Text(r, "role"),
+        DeclarationSignedOn = DateText.ParseOptionalDate(Text(r, "declaration_signed_on")),
+        TrainingCompletedOn = DateText.ParseOptionalDate(Text(r, "person_training")),
+        AddedAt = DateText.ParseInstant(Text(r, "added_at")!),
+        AddedBy = Text(r, "added_by")!,
+        RemovedAt = DateText.ParseOptionalInstant(Text(r, "removed_at")),
+        RemovedReason = Text(r, "removed_reason"),
+        Version = r.GetInt64(r.GetOrdinal("version")),
+    };
+
+    private static AuditEntry ReadAuditEntry(SqliteDataReader r) => new()
+    {
+        Sequence = r.GetInt64(r.GetOrdinal("sequence")),
+        Timestamp = DateText.ParseInstant(Text(r, "timestamp")!),
+        Actor = Text(r, "actor")!,
+        Machine = Text(r, "machine")!,
+        Action = Text(r, "action")!,
+        TargetType = Text(r, "target_type")!,
+        TargetId = Text(r, "target_id")!,
+        Details = JsonSerializer.Deserialize<Dictionary<string, string>>(Text(r, "details")!) ?? new Dictionary<string, string>(),
+        PreviousHash = Text(r, "previous_hash")!,
+        Hash = Text(r, "hash")!,
+    };
+
+    private static string? Text(SqliteDataReader reader, string column)
+    {
+        var ordinal = reader.GetOrdinal(column);
+        return reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    }
+
+    private static DataShareException Terminating(string id, DataShareErrorCategory category, string message, object? target, Exception? inner = null) =>
+        new(id, category, message, target, inner) { IsTerminating = true };
+
+    internal static DataShareException Translate(SqliteException ex, string path) => ex.SqliteErrorCode switch
+    {
+        SqliteReadOnly => Terminating("RegisterReadOnly", DataShareErrorCategory.PermissionDenied,
+            $"The register '{path}' is read-only here, so nothing was changed. Ask for write access, or connect without -ReadOnly.", path, ex),
+        SqliteNotADatabase => Terminating("RegisterNotSqlite", DataShareErrorCategory.InvalidData,
+            $"'{path}' is not an SQLite register file; it has not been changed. Connect to a register file, or to a new path to create one.", path, ex),
+        SqliteCantOpen => Terminating("RegisterUnavailable", DataShareErrorCategory.ResourceUnavailable,
+            $"The register '{path}' cannot be opened: {ex.Message}. Check the path and your permissions on its folder.", path, ex),
+        SqliteCorrupt => Terminating("RegisterCorrupt", DataShareErrorCategory.InvalidData,
+            $"The register '{path}' is damaged ({ex.Message}). Restore it from a backup.", path, ex),
+        SqliteBusy or SqliteLocked => new DataShareException("RegisterBusy", DataShareErrorCategory.ResourceUnavailable,
+            $"The register '{path}' stayed locked by another process for {BusyTimeoutSeconds} s; nothing was changed. Try again.", path, ex),
+        _ => new DataShareException("RegisterError", DataShareErrorCategory.WriteError,
+            string.Format(CultureInfo.InvariantCulture, "The register '{0}' reported an error: {1}", path, ex.Message), path, ex),
+    };
+}

@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.Data.Sqlite;
+
+namespace DataShareAdmin.Core.Register;
+
+/// <summary>
+/// The SQLite register's schema and its forward migrations. The version lives in <c>PRAGMA user_version</c>;
+/// <c>application_id</c> marks the file as a DataShareAdmin register. Each migration runs once, in order, inside
+/// the same write transaction that records the new version, so a crash leaves the old schema intact.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>"DSA1" — a file with another application id is not a register.</summary>
+    public const int ApplicationId = 0x44534131;
+
+    public static readonly IReadOnlyList<string> Migrations = new[]
+    {
+        // Version 1: agreements, people, recipients, audit log and its head.
+        """
+        CREATE TABLE agreements (
+            id                 TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+            organisation       TEXT NOT NULL,
+            title              TEXT NOT NULL,
+            purpose            TEXT NOT NULL,
+            legal_gateway      TEXT NOT NULL,
+            lawful_basis       TEXT NOT NULL,
+            access_route       TEXT NOT NULL,
+            starts_on          TEXT NOT NULL,
+            ends_on            TEXT NOT NULL,
+            retention_days     INTEGER NOT NULL,
+            data_items         TEXT NOT NULL,
+            approval_reference TEXT NULL,
+            approved_on        TEXT NULL,
+            approved_by        TEXT NULL,
+            is_suspended       INTEGER NOT NULL DEFAULT 0,
+            destroyed_on       TEXT NULL,
+            created_at         TEXT NOT NULL,
+            created_by         TEXT NOT NULL,
+            modified_at        TEXT NOT NULL,
+            version            INTEGER NOT NULL
+        );
+        CREATE TABLE people (
+            id                    TEXT NOT NULL PRIMARY KEY,
+            name                  TEXT NOT NULL,
+            email                 TEXT NOT NULL,
+            normalised_email      TEXT NOT NULL UNIQUE,
+            training_completed_on TEXT NULL,
+            created_at            TEXT NOT NULL,
+            version               INTEGER NOT NULL
+        );
+        CREATE TABLE recipients (
+            id                    TEXT NOT NULL PRIMARY KEY,
+            agreement_id          TEXT NOT NULL COLLATE NOCASE REFERENCES agreements (id),
+            person_id             TEXT NOT NULL REFERENCES people (id),
+            role                  TEXT NULL,
+            declaration_signed_on TEXT NULL,
+            added_at              TEXT NOT NULL,
+            added_by              TEXT NOT NULL,
+            removed_at            TEXT NULL,
+            removed_reason        TEXT NULL,
+            version               INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX ux_recipients_active ON recipients (agreement_id, person_id) WHERE removed_at IS NULL;
+        CREATE INDEX ix_recipients_person ON recipients (person_id);
+        CREATE TABLE audit_log (
+            sequence      INTEGER NOT NULL PRIMARY KEY,
+            timestamp     TEXT NOT NULL,
+            actor         TEXT NOT NULL,
+            machine       TEXT NOT NULL,
+            action        TEXT NOT NULL,
+            target_type   TEXT NOT NULL,
+            target_id     TEXT NOT NULL,
+            details       TEXT NOT NULL,
+            previous_hash TEXT NOT NULL,
+            hash          TEXT NOT NULL
+        );
+        CREATE TABLE audit_head (
+            id       INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+            sequence INTEGER NOT NULL,
+            hash     TEXT NOT NULL
+        );
+        """,
+    };
+
+    public static int CurrentVersion => Migrations.Count;
+
+    public static int ReadVersion(SqliteConnection connection, SqliteTransaction? transaction = null) =>
+        Convert.ToInt32(Scalar(connection, transaction, "PRAGMA user_version"), System.Globalization.CultureInfo.InvariantCulture);
+
+    public static int ReadApplicationId(SqliteConnection connection) =>
+        Convert.ToInt32(Scalar(connection, null, "PRAGMA application_id"), System.Globalization.CultureInfo.InvariantCulture);
+
+    public static long CountUserTables(SqliteConnection connection) =>
+        Convert.ToInt64(Scalar(connection, null, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Brings the file from <paramref name="fromVersion"/> to the current version in one transaction.</summary>
+    public static void Migrate(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction();
+
+        // Another process may have migrated while we waited for the write lock.
+        var version = ReadVersion(connection, transaction);
+        for (var next = version; next < Migrations.Count; next++)
+        {
+            Execute(connection, transaction, Migrations[next]);
+        }
+
+        if (version < Migrations.Count)
+        {
+            Execute(connection, transaction, $"PRAGMA application_id = {ApplicationId}; PRAGMA user_version = {Migrations.Count};");
+        }
+
+        transaction.Commit();
+    }
+
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,61 @@
+using System;
+
+namespace DataShareAdmin.Core.Time;
+
+/// <summary>The current instant; a seam so tests can fix "now".</summary>
+public interface IClock
+{
+    DateTimeOffset UtcNow { get; }
+}
+
+public sealed class SystemClock : IClock
+{
+    public static readonly SystemClock Instance = new();
+
+    public DateTimeOffset UtcNow => DateTimeOffset.UtcNow;
+}
+
+public sealed class FixedClock : IClock
+{
+    public FixedClock(DateTimeOffset utcNow) => UtcNow = utcNow;
+
+    public DateTimeOffset UtcNow { get; set; }
+}
+
+/// <summary>
+/// Dates in this product are calendar dates judged in one time zone (Europe/London unless policy says otherwise):
+/// an agreement that ends on the 31st is active all day on the 31st in London, whatever the server's zone.
+/// </summary>
+public sealed class ShareCalendar
+{
+    public const string DefaultTimeZoneId = "Europe/London";
+
+    private readonly IClock clock;
+
+    public ShareCalendar(IClock clock, TimeZoneInfo timeZone)
+    {
+        this.clock = clock;
+        TimeZone = timeZone;
+    }
+
+    public TimeZoneInfo TimeZone { get; }
+
+    /// <summary>Today's date in the calendar's zone.</summary>
+    public DateTime Today => TimeZoneInfo.ConvertTime(clock.UtcNow, TimeZone).Date;
+
+    public static TimeZoneInfo FindTimeZone(string id)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new DataShareException("TimeZoneNotFound", DataShareErrorCategory.InvalidArgument,
+                $"The time zone '{id}' is not known on this machine. Use an IANA or Windows zone id such as 'Europe/London'.", id, ex);
+        }
+    }
+
+    /// <summary>The calendar date of a value given by a user: its date part, with no zone conversion.</summary>
+    public static DateTime DateOf(DateTime value) => DateTime.SpecifyKind(value.Date, DateTimeKind.Unspecified);
+}

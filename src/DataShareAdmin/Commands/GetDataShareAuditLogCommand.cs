@@ -1,0 +1,54 @@
+using System;
+using System.Management.Automation;
+
+namespace DataShareAdmin.Commands;
+
+[Cmdlet(VerbsCommon.Get, "DataShareAuditLog")]
+[OutputType(typeof(AuditEntry))]
+public sealed class GetDataShareAuditLogCommand : DataShareCmdlet
+{
+    /// <summary>The first sequence number to read.</summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long FromSequence { get; set; } = 1;
+
+    /// <summary>Only entries whose action matches, e.g. Agreement.* or Recipient.Remove.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string? Action { get; set; }
+
+    /// <summary>Only entries about this target (an agreement or recipient id; wildcards allowed).</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string? TargetId { get; set; }
+
+    /// <summary>Only entries at or after this time.</summary>
+    [Parameter]
+    public DateTime? After { get; set; }
+
+    /// <summary>Only entries before this time.</summary>
+    [Parameter]
+    public DateTime? Before { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var action = Action is null ? null : WildcardPattern.Get(Action, WildcardOptions.IgnoreCase);
+        var target = TargetId is null ? null : WildcardPattern.Get(TargetId, WildcardOptions.IgnoreCase);
+        DateTimeOffset? after = After is null ? null : new DateTimeOffset(After.Value.ToUniversalTime(), TimeSpan.Zero);
+        DateTimeOffset? before = Before is null ? null : new DateTimeOffset(Before.Value.ToUniversalTime(), TimeSpan.Zero);
+        Run(TargetId, () =>
+        {
+            foreach (var entry in Engine.Audit.Read(FromSequence, e =>
+                         (action is null || action.IsMatch(e.Action))
+                         && (target is null || target.IsMatch(e.TargetId) || (e.Details.TryGetValue("AgreementId", out var a) && target.IsMatch(a)))
+                         && (after is null || e.Timestamp >= after)
+                         && (before is null || e.Timestamp < before)))
+            {
+                WriteObject(entry);
+            }
+        });
+    }
+}

@@ -1,0 +1,72 @@
+using System;
+using System.Management.Automation;
+using DataShareAdmin.Core.Agreements;
+
+namespace DataShareAdmin.Commands;
+
+[Cmdlet(VerbsCommon.New, "DataShareAgreement", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(DataShareAgreement))]
+public sealed class NewDataShareAgreementCommand : DataShareCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Id { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Organisation { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Title { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Purpose { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string LegalGateway { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string LawfulBasis { get; set; } = string.Empty;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public AccessRoute AccessRoute { get; set; } = AccessRoute.SecureResearchService;
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    public DateTime StartsOn { get; set; }
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    public DateTime EndsOn { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public int RetentionDays { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("DataItems")]
+    public DataItem[] DataItem { get; set; } = Array.Empty<DataItem>();
+
+    protected override void ProcessRecord() => Run(Id, () =>
+    {
+        var created = Engine.Agreements.Create(new NewAgreement
+        {
+            Id = Id,
+            Organisation = Organisation,
+            Title = Title,
+            Purpose = Purpose,
+            LegalGateway = LegalGateway,
+            LawfulBasis = LawfulBasis,
+            AccessRoute = AccessRoute,
+            StartsOn = StartsOn,
+            EndsOn = EndsOn,
+            RetentionDays = RetentionDays,
+            DataItems = DataItem ?? Array.Empty<DataItem>(),
+        }, this);
+        if (created is not null)
+        {
+            WriteObject(created);
+        }
+    });
+}

@@ -1,0 +1,90 @@
+using System;
+using System.Management.Automation;
+using DataShareAdmin.Core.Agreements;
+
+namespace DataShareAdmin.Commands;
+
+[Cmdlet(VerbsCommon.Set, "DataShareAgreement", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByIdSet)]
+[OutputType(typeof(DataShareAgreement))]
+public sealed class SetDataShareAgreementCommand : DataShareCmdlet
+{
+    private const string ByIdSet = "ById";
+    private const string ByInputObjectSet = "ByInputObject";
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet)]
+    [ArgumentCompleter(typeof(AgreementIdCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Id { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObjectSet)]
+    public DataShareAgreement? InputObject { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Organisation { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Title { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Purpose { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LegalGateway { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LawfulBasis { get; set; }
+
+    [Parameter]
+    public AccessRoute? AccessRoute { get; set; }
+
+    [Parameter]
+    public DateTime? StartsOn { get; set; }
+
+    [Parameter]
+    public DateTime? EndsOn { get; set; }
+
+    [Parameter]
+    public int? RetentionDays { get; set; }
+
+    [Parameter]
+    [Alias("DataItems")]
+    public DataItem[]? DataItem { get; set; }
+
+    /// <summary>$true suspends the agreement (no new access); $false lifts the suspension.</summary>
+    [Parameter]
+    public bool? Suspended { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var id = InputObject?.Id ?? Id;
+        Run(id, () =>
+        {
+            var changed = Engine.Agreements.Update(id, new AgreementChanges
+            {
+                Organisation = Organisation,
+                Title = Title,
+                Purpose = Purpose,
+                LegalGateway = LegalGateway,
+                LawfulBasis = LawfulBasis,
+                AccessRoute = AccessRoute,
+                StartsOn = StartsOn,
+                EndsOn = EndsOn,
+                RetentionDays = RetentionDays,
+                DataItems = DataItem,
+                IsSuspended = Suspended,
+            }, this);
+            if (changed is not null && PassThru)
+            {
+                WriteObject(changed);
+            }
+        });
+    }
+}

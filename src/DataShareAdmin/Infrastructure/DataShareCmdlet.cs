@@ -1,0 +1,92 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using DataShareAdmin.Core;
+
+namespace DataShareAdmin.Commands;
+
+/// <summary>
+/// What every cmdlet shares: the engine for this invocation (opened on first use, closed at the end), the host
+/// bridge the engine talks through, Ctrl+C as a cancellation token, and engine errors turned into ErrorRecords.
+/// </summary>
+/// <remarks>Engine types appear only inside method bodies, so reflecting over a cmdlet never loads the engine.</remarks>
+public abstract class DataShareCmdlet : PSCmdlet, IOperationHost, IDisposable
+{
+    private readonly CancellationTokenSource cancellation = new();
+    private object? engine;
+
+    public CancellationToken CancellationToken => cancellation.Token;
+
+    /// <summary>The activity id of this cmdlet's progress bar: stable per cmdlet so bars replace each other.</summary>
+    protected virtual int ProgressActivityId => 0x5A00;
+
+    internal DataShareEngine Engine => (DataShareEngine)(engine ??= OpenEngine());
+
+    bool IOperationHost.ShouldProcess(string target, string action) => ShouldProcess(target, action);
+
+    void IOperationHost.WriteVerbose(string message) => WriteVerbose(message);
+
+    void IOperationHost.WriteWarning(string message) => WriteWarning(message);
+
+    void IOperationHost.WriteProgress(string activity, string status, int percentComplete, bool completed)
+    {
+        var record = new ProgressRecord(ProgressActivityId, activity, string.IsNullOrEmpty(status) ? activity : status)
+        {
+            PercentComplete = Math.Max(-1, Math.Min(100, percentComplete)),
+            RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+        };
+        WriteProgress(record);
+    }
+
+    protected override void StopProcessing() => cancellation.Cancel();
+
+    protected override void EndProcessing() => CloseEngine();
+
+    public void Dispose()
+    {
+        CloseEngine();
+        cancellation.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Runs one item's work; an engine error becomes a non-terminating error unless nothing can proceed.</summary>
+    protected void Run(object? target, Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (DataShareException ex)
+        {
+            var record = ErrorRecords.From(ex, target);
+            if (ex.IsTerminating)
+            {
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+        }
+    }
+
+    private DataShareEngine OpenEngine()
+    {
+        try
+        {
+            return DataShareEngine.Open(SessionSettings.Current().ToEngineOptions());
+        }
+        catch (DataShareException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex, ex.Target));
+            throw;
+        }
+    }
+
+    private void CloseEngine()
+    {
+        if (engine is IDisposable disposable)
+        {
+            engine = null;
+            disposable.Dispose();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
+using DataShareAdmin.Core;
+
+namespace DataShareAdmin.Commands;
+
+/// <summary>
+/// What Connect-DataShare* cmdlets set for the rest of a runspace. Keyed by the runspace so two runspaces in one
+/// process (a host running jobs side by side) keep their own register; held weakly so a closed runspace's go.
+/// </summary>
+internal sealed class SessionSettings
+{
+    private static readonly ConditionalWeakTable<Runspace, SessionSettings> Settings = new();
+    private static readonly SessionSettings NoRunspace = new();
+
+    public string? RegisterPath { get; set; }
+
+    public bool RegisterReadOnly { get; set; }
+
+    public static SessionSettings Current()
+    {
+        var runspace = Runspace.DefaultRunspace;
+        return runspace is null ? NoRunspace : Settings.GetValue(runspace, _ => new SessionSettings());
+    }
+
+    public EngineOptions ToEngineOptions() => new()
+    {
+        RegisterPath = RegisterPath,
+        ReadOnly = RegisterReadOnly,
+    };
+}
