@@ -1,0 +1,164 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using DataShareAdmin.Core.Register;
+using Microsoft.Data.Sqlite;
+
+namespace DataShareAdmin.Core.Tests;
+
+public sealed class SqliteRegisterTests : IDisposable
+{
+    private readonly TestRegister test = new();
+
+    private SqliteRegister Open(string path, bool readOnly = false) =>
+        SqliteRegister.Open(new RegisterLocation(path, "Parameter", readOnly), test.Clock, TestRegister.Identity);
+
+    private static byte[] Snapshot(string path) => File.ReadAllBytes(path);
+
+    [Fact]
+    public void A_new_register_is_created_in_wal_mode_at_the_current_schema()
+    {
+        var path = Path.Combine(test.Directory, "sub", "folder", "new.db");
+        using (var register = Open(path))
+        {
+            Assert.Equal(SqliteSchema.CurrentVersion, register.Info.SchemaVersion);
+            Assert.Equal("SQLite", register.Info.Backend);
+        }
+
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", command.ExecuteScalar());
+    }
+
+    [Fact]
+    public void A_file_that_is_not_sqlite_is_refused_and_left_unchanged()
+    {
+        var path = Path.Combine(test.Directory, "notes.db");
+        File.WriteAllText(path, "These are my notes, not a database. ".PadRight(4096, '.'));
+        var before = Snapshot(path);
+
+        var error = Assert.Throws<DataShareException>(() => Open(path));
+
+        Assert.Equal("RegisterNotSqlite", error.ErrorId);
+        Assert.Equal(DataShareErrorCategory.InvalidData, error.Category);
+        Assert.True(error.IsTerminating);
+        Assert.Equal(before, Snapshot(path));
+    }
+
+    [Fact]
+    public void Another_applications_sqlite_file_is_refused_and_left_unchanged()
+    {
+        var path = Path.Combine(test.Directory, "other.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE invoices (id INTEGER PRIMARY KEY); INSERT INTO invoices VALUES (1);";
+            command.ExecuteNonQuery();
+        }
+
+        var before = Snapshot(path);
+        var error = Assert.Throws<DataShareException>(() => Open(path));
+
+        Assert.Equal("RegisterNotDataShare", error.ErrorId);
+        Assert.Equal(before, Snapshot(path));
+    }
+
+    [Fact]
+    public void A_register_from_a_newer_release_is_refused_and_left_unchanged()
+    {
+        SetUserVersion(test.Path, SqliteSchema.CurrentVersion + 1);
+        test.Engine.Dispose();
+        var before = Snapshot(test.Path);
+
+        var error = Assert.Throws<DataShareException>(() => Open(test.Path));
+
+        Assert.Equal("RegisterSchemaTooNew", error.ErrorId);
+        Assert.Equal(DataShareErrorCategory.InvalidData, error.Category);
+        Assert.Contains("newer", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(test.Path));
+    }
+
+    [Fact]
+    public void A_read_only_register_refuses_writes_and_writes_nothing()
+    {
+        test.Engine.Agreements.Create(Samples.Agreement("DS1"), new FakeHost());
+        test.Engine.Dispose();
+
+        using var readOnly = test.OpenEngine(readOnly: true);
+        Assert.True(readOnly.Register.Info.IsReadOnly);
+        Assert.Single(readOnly.Agreements.Find(null, null));
+
+        var error = Assert.Throws<DataShareException>(() => readOnly.Agreements.Create(Samples.Agreement("DS2"), new FakeHost()));
+
+        Assert.Equal("RegisterReadOnly", error.ErrorId);
+        Assert.Equal(DataShareErrorCategory.PermissionDenied, error.Category);
+        Assert.Single(readOnly.Agreements.Find(null, null));
+        Assert.Equal(1, readOnly.Register.ReadAuditHead()!.Sequence);
+    }
+
+    [Fact]
+    public void A_missing_register_cannot_be_opened_read_only_and_is_not_created()
+    {
+        var path = Path.Combine(test.Directory, "missing.db");
+        var error = Assert.Throws<DataShareException>(() => Open(path, readOnly: true));
+        Assert.Equal("RegisterNotFound", error.ErrorId);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void Concurrent_writers_on_separate_connections_lose_nothing_and_keep_one_chain()
+    {
+        const int writers = 4;
+        const int perWriter = 40;
+        test.Engine.Dispose();
+
+        Parallel.For(0, writers, new ParallelOptions { MaxDegreeOfParallelism = writers }, w =>
+        {
+            using var engine = test.OpenEngine();
+            for (var i = 0; i < perWriter; i++)
+            {
+                engine.Agreements.Create(Samples.Agreement($"W{w}N{i}"), new FakeHost());
+            }
+        });
+
+        using var check = test.OpenEngine();
+        Assert.Equal(writers * perWriter, check.Agreements.Find(null, null).Count());
+        var result = check.Audit.Test(null);
+        Assert.True(result.IsIntact, result.Problem);
+        Assert.Equal(writers * perWriter, result.EntryCount);
+    }
+
+    [Fact]
+    public void The_committed_version_1_register_opens_with_its_contents_and_chain_intact()
+    {
+        var fixture = Path.Combine(AppContext.BaseDirectory, "fixtures", "registers", "register-v1.db");
+        var copy = Path.Combine(test.Directory, "v1.db");
+        File.Copy(fixture, copy);
+
+        using var engine = Core.DataShareEngine.Open(new EngineOptions { RegisterPath = copy, Clock = test.Clock, Identity = TestRegister.Identity });
+
+        Assert.Equal(SqliteSchema.CurrentVersion, engine.Register.Info.SchemaVersion);
+        var agreements = engine.Agreements.Find(null, null).ToList();
+        Assert.Equal(new[] { "DS00752", "DS00901" }, agreements.Select(a => a.Id));
+        Assert.Equal("Article 6(1)(e)", agreements[0].LawfulBasis);
+        Assert.Equal(3, engine.Recipients.Find(null, includeRemoved: true).Count());
+        var audit = engine.Audit.Test(null);
+        Assert.True(audit.IsIntact, audit.Problem);
+        Assert.True(audit.EntryCount >= 6);
+    }
+
+    private static void SetUserVersion(string path, int version)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA user_version = {version}";
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose() => test.Dispose();
+}

@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using DataShareAdmin.Core;
+using DataShareAdmin.Core.Register;
+using DataShareAdmin.Core.Time;
+
+namespace DataShareAdmin.Core.Tests;
+
+/// <summary>A host that records what the engine asked and said, and answers ShouldProcess as told.</summary>
+internal sealed class FakeHost : IOperationHost
+{
+    public FakeHost(bool approve = true) => Approve = approve;
+
+    public bool Approve { get; set; }
+
+    public List<string> Asked { get; } = new();
+
+    public List<string> Verbose { get; } = new();
+
+    public List<string> Warnings { get; } = new();
+
+    public CancellationToken CancellationToken => CancellationToken.None;
+
+    public bool ShouldProcess(string target, string action)
+    {
+        Asked.Add(action + " | " + target);
+        return Approve;
+    }
+
+    public void WriteVerbose(string message) => Verbose.Add(message);
+
+    public void WriteWarning(string message) => Warnings.Add(message);
+
+    public void WriteProgress(string activity, string status, int percentComplete, bool completed)
+    {
+    }
+}
+
+/// <summary>A register file in a temporary folder, and an engine over it with a fixed clock.</summary>
+internal sealed class TestRegister : IDisposable
+{
+    public TestRegister(DateTimeOffset? now = null)
+    {
+        Directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dsa-core-" + Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+        Path = System.IO.Path.Combine(Directory, "register.db");
+        Clock = new FixedClock(now ?? new DateTimeOffset(2026, 6, 15, 9, 30, 0, TimeSpan.Zero));
+        Engine = OpenEngine();
+    }
+
+    public string Directory { get; }
+
+    public string Path { get; }
+
+    public FixedClock Clock { get; }
+
+    public DataShareEngine Engine { get; private set; }
+
+    public static AuditIdentity Identity { get; } = new("tester", "test-machine");
+
+    public DataShareEngine OpenEngine(bool readOnly = false) => DataShareEngine.Open(new EngineOptions
+    {
+        RegisterPath = Path,
+        ReadOnly = readOnly,
+        Clock = Clock,
+        Identity = Identity,
+    });
+
+    public long AuditCount() => Engine.Register.ReadAuditHead()?.Sequence ?? 0;
+
+    public void Dispose()
+    {
+        Engine.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+internal static class Samples
+{
+    public static Agreements.NewAgreement Agreement(string id = "DS00752", string starts = "2026-01-01", string ends = "2026-12-31") => new()
+    {
+        Id = id,
+        Organisation = "University of Example",
+        Title = "Attainment gaps",
+        Purpose = "Research into attainment gaps",
+        LegalGateway = "Education (Individual Pupil Information) (Prescribed Persons) (England) Regulations 2009",
+        LawfulBasis = "Article 6(1)(e)",
+        AccessRoute = AccessRoute.DirectTransfer,
+        StartsOn = DateTime.Parse(starts, System.Globalization.CultureInfo.InvariantCulture),
+        EndsOn = DateTime.Parse(ends, System.Globalization.CultureInfo.InvariantCulture),
+        RetentionDays = 30,
+        DataItems = new[] { new DataItem("KS2 attainment:B3"), new DataItem("FSM eligibility", "C", 4) },
+    };
+}
