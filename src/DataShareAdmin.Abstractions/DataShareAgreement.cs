@@ -8,6 +8,12 @@ public sealed class DataShareAgreement
     /// <summary>The approval panel's reference, e.g. DS00752.</summary>
     public string Id { get; set; } = string.Empty;
 
+    /// <summary>
+    /// The same as <see cref="Id"/>, so an agreement piped to a cmdlet binds its id to <c>-AgreementId</c> by
+    /// property name (never to a recipient's <c>-Id</c>).
+    /// </summary>
+    public string AgreementId => Id;
+
     public string Organisation { get; set; } = string.Empty;
 
     public string Title { get; set; } = string.Empty;

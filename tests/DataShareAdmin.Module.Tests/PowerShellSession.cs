@@ -70,12 +70,19 @@ internal sealed class PowerShellSession : IDisposable
         };
     }
 
-    /// <summary>Runs a script expected to stop with a terminating error; returns its record.</summary>
+    /// <summary>
+    /// Runs a script expected to stop with a terminating error and returns its record. The script is wrapped in
+    /// try/catch, which catches terminating errors only: a non-terminating error would fail this assertion.
+    /// </summary>
     public ErrorRecord RunTerminating(string script, params object[] arguments)
     {
-        var thrown = Assert.ThrowsAny<RuntimeException>(() => Run(script, arguments));
-        return thrown.ErrorRecord;
+        var result = Run("try { " + script + " } catch { $_ }", arguments);
+        Assert.Empty(result.Errors);
+        return Assert.IsType<ErrorRecord>(Assert.Single(result.Output).BaseObject);
     }
+
+    /// <summary>The number of audit entries: the register's write counter, for "nothing was written" checks.</summary>
+    public long AuditCount() => Run("Test-DataShareAuditLog").AssertNoErrors().Single<AuditLogTestResult>().EntryCount;
 
     public void Dispose() => runspace.Dispose();
 }

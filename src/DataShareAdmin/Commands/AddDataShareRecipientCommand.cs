@@ -2,21 +2,18 @@ using System.Management.Automation;
 
 namespace DataShareAdmin.Commands;
 
-[Cmdlet(VerbsCommon.Add, "DataShareRecipient", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ByIdSet)]
+/// <remarks>
+/// One parameter set: agreements piped in bind by their AgreementId property. (A second set taking the agreement
+/// object by value never binds from the pipeline while this set's mandatory -AgreementId is also pipeline-bound.)
+/// </remarks>
+[Cmdlet(VerbsCommon.Add, "DataShareRecipient", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(DataShareRecipient))]
 public sealed class AddDataShareRecipientCommand : DataShareCmdlet
 {
-    private const string ByIdSet = "ByAgreementId";
-    private const string ByAgreementSet = "ByAgreement";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(AgreementIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string AgreementId { get; set; } = string.Empty;
-
-    /// <summary>The agreement, from Get-DataShareAgreement.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByAgreementSet)]
-    public DataShareAgreement? Agreement { get; set; }
 
     /// <summary>The person's name as on their disclosure certificate.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -33,10 +30,9 @@ public sealed class AddDataShareRecipientCommand : DataShareCmdlet
 
     protected override void ProcessRecord()
     {
-        var agreementId = Agreement?.Id ?? AgreementId;
         Run(Email, () =>
         {
-            var added = Engine.Recipients.Add(agreementId, Name, Email, Role, this);
+            var added = Engine.Recipients.Add(AgreementId, Name, Email, Role, this);
             if (added is not null)
             {
                 WriteObject(added);
