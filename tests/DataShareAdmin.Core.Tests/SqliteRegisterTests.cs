@@ -127,7 +127,7 @@ public sealed class SqliteRegisterTests : IDisposable
 
         using var check = test.OpenEngine();
         Assert.Equal(writers * perWriter, check.Agreements.Find(null, null).Count());
-        var result = check.Audit.Test(null);
+        var result = check.Audit.Test(null, new FakeHost());
         Assert.True(result.IsIntact, result.Problem);
         Assert.Equal(writers * perWriter, result.EntryCount);
     }
@@ -146,7 +146,7 @@ public sealed class SqliteRegisterTests : IDisposable
         Assert.Equal(new[] { "DS00752", "DS00901" }, agreements.Select(a => a.Id));
         Assert.Equal("Article 6(1)(e)", agreements[0].LawfulBasis);
         Assert.Equal(3, engine.Recipients.Find(null, includeRemoved: true).Count());
-        var audit = engine.Audit.Test(null);
+        var audit = engine.Audit.Test(null, new FakeHost());
         Assert.True(audit.IsIntact, audit.Problem);
         Assert.True(audit.EntryCount >= 6);
     }

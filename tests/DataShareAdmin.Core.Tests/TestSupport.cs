@@ -21,7 +21,7 @@ internal sealed class FakeHost : IOperationHost
 
     public List<string> Warnings { get; } = new();
 
-    public CancellationToken CancellationToken => CancellationToken.None;
+    public CancellationToken CancellationToken => Cancellation.Token;
 
     public bool ShouldProcess(string target, string action)
     {
@@ -33,9 +33,12 @@ internal sealed class FakeHost : IOperationHost
 
     public void WriteWarning(string message) => Warnings.Add(message);
 
-    public void WriteProgress(string activity, string status, int percentComplete, bool completed)
-    {
-    }
+    public List<(string Status, int Percent, bool Completed)> Progress { get; } = new();
+
+    public CancellationTokenSource Cancellation { get; } = new();
+
+    public void WriteProgress(string activity, string status, int percentComplete, bool completed) =>
+        Progress.Add((status, percentComplete, completed));
 }
 
 /// <summary>A register file in a temporary folder, and an engine over it with a fixed clock.</summary>

@@ -9,10 +9,13 @@ public sealed class AuditService
     private readonly IDataShareRegister register;
     private readonly Time.IClock clock;
 
-    public AuditService(IDataShareRegister register, Time.IClock clock)
+    private readonly int progressEvery;
+
+    public AuditService(IDataShareRegister register, Time.IClock clock, int progressEvery = 5000)
     {
         this.register = register;
         this.clock = clock;
+        this.progressEvery = progressEvery;
     }
 
     /// <summary>Entries in sequence order, filtered; streamed from the register.</summary>
@@ -27,12 +30,40 @@ public sealed class AuditService
         }
     }
 
-    public AuditLogTestResult Test(string? expectedHead)
+    /// <summary>Checks the whole chain, reporting progress and stopping when the host cancels.</summary>
+    public AuditLogTestResult Test(string? expectedHead, IOperationHost host)
     {
         var expected = expectedHead is null ? null : AuditVerifier.ParseHead(expectedHead);
-        var result = AuditVerifier.Verify(register.ReadAuditLog(1), register.ReadAuditHead(), expected);
+        var head = register.ReadAuditHead();
+        var result = AuditVerifier.Verify(WithProgress(register.ReadAuditLog(1), head?.Sequence ?? 0, host), head, expected);
         result.Register = register.Info.ToString();
         result.CheckedAt = clock.UtcNow;
         return result;
+    }
+
+    private IEnumerable<AuditEntry> WithProgress(IEnumerable<AuditEntry> entries, long expected, IOperationHost host)
+    {
+        const string activity = "Checking the audit log";
+        long read = 0;
+        try
+        {
+            foreach (var entry in entries)
+            {
+                host.CancellationToken.ThrowIfCancellationRequested();
+                if (++read % progressEvery == 0)
+                {
+                    host.WriteProgress(activity, $"{read} of {expected} entries", expected > 0 ? (int)Math.Min(99, read * 100 / expected) : -1, completed: false);
+                }
+
+                yield return entry;
+            }
+        }
+        finally
+        {
+            if (read >= progressEvery)
+            {
+                host.WriteProgress(activity, $"{read} entries checked", 100, completed: true);
+            }
+        }
     }
 }

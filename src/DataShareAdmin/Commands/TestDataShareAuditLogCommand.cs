@@ -14,7 +14,7 @@ public sealed class TestDataShareAuditLogCommand : DataShareCmdlet
 
     protected override void ProcessRecord() => Run(ExpectedHead, () =>
     {
-        var result = Engine.Audit.Test(ExpectedHead);
+        var result = Engine.Audit.Test(ExpectedHead, this);
         if (!result.IsIntact)
         {
             WriteWarning($"The audit log is not intact from entry {result.FirstBadSequence}: {result.Problem}");
