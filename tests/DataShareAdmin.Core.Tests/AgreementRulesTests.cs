@@ -25,12 +25,22 @@ public sealed class AgreementRulesTests
         Assert.Equal(expected, AgreementRules.StatusOn(Approved(), DateTime.Parse(asOf, System.Globalization.CultureInfo.InvariantCulture)));
 
     [Fact]
-    public void An_unapproved_agreement_is_pending_whatever_the_date()
+    public void An_unapproved_agreement_is_pending_until_it_ends()
     {
         var agreement = Approved();
         agreement.ApprovedOn = null;
-        Assert.Equal(AgreementStatus.Pending, AgreementRules.StatusOn(agreement, new DateTime(2026, 6, 1)));
-        Assert.Equal(AgreementStatus.Pending, AgreementRules.StatusOn(agreement, new DateTime(2030, 6, 1)));
+        Assert.Equal(AgreementStatus.Pending, AgreementRules.StatusOn(agreement, new DateTime(2025, 6, 1)));
+        Assert.Equal(AgreementStatus.Pending, AgreementRules.StatusOn(agreement, new DateTime(2026, 12, 31)));
+        Assert.Equal(AgreementStatus.Ended, AgreementRules.StatusOn(agreement, new DateTime(2027, 1, 1)));
+    }
+
+    [Fact]
+    public void Before_its_approval_date_an_agreement_was_pending()
+    {
+        var agreement = Approved();
+        agreement.ApprovedOn = new DateTime(2026, 3, 1);
+        Assert.Equal(AgreementStatus.Pending, AgreementRules.StatusOn(agreement, new DateTime(2026, 2, 28)));
+        Assert.Equal(AgreementStatus.Active, AgreementRules.StatusOn(agreement, new DateTime(2026, 3, 1)));
     }
 
     [Fact]

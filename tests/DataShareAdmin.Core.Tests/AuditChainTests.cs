@@ -230,6 +230,7 @@ public sealed class AuditChainTests
     [InlineData("x:0000")]
     [InlineData("5:nothex")]
     [InlineData("5:abcd")]
+    [InlineData("0:anything")]
     public void A_malformed_head_is_refused(string text)
     {
         var error = Assert.Throws<DataShareException>(() => AuditVerifier.ParseHead(text));

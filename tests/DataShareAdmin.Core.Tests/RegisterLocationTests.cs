@@ -39,9 +39,17 @@ public sealed class RegisterLocationTests : IDisposable
     [Fact]
     public void Without_any_setting_the_users_data_folder_is_used()
     {
-        var location = RegisterLocation.Resolve(null, false, Environment(new() { [RegisterLocation.ConfigEnvironmentVariable] = Path.Combine(directory, "absent.json") }));
+        var location = RegisterLocation.Resolve(null, false, Environment(new()));
         Assert.Equal("UserDefault", location.Source);
         Assert.EndsWith(Path.Combine("DataShareAdmin", "register.db"), location.Path, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_configuration_file_named_but_missing_is_an_error_not_a_silent_fallback()
+    {
+        var error = Assert.Throws<DataShareException>(() => RegisterLocation.Resolve(null, false,
+            Environment(new() { [RegisterLocation.ConfigEnvironmentVariable] = Path.Combine(directory, "absent.json") })));
+        Assert.Equal(("RegisterConfigurationNotFound", DataShareErrorCategory.ObjectNotFound), (error.ErrorId, error.Category));
     }
 
     [Theory]

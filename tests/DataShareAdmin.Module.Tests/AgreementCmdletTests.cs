@@ -34,6 +34,14 @@ public sealed class AgreementCmdletTests : IDisposable
     }
 
     [Fact]
+    public void Several_data_items_fit_in_one_csv_cell()
+    {
+        var created = session.Run("[pscustomobject]@{ Id = 'CSV9'; Organisation = 'O'; Title = 'T'; Purpose = 'P'; LegalGateway = 'G'; LawfulBasis = 'B'; StartsOn = '2026-01-01'; EndsOn = '2026-12-31'; DataItem = 'KS2:B3; FSM:C4;' } | New-DataShareAgreement")
+            .AssertNoErrors().Single<DataShareAgreement>();
+        Assert.Equal(new[] { "KS2:B3", "FSM:C4" }, created.DataItems.Select(i => i.ToString()));
+    }
+
+    [Fact]
     public void Get_filters_by_wildcard_and_status_as_of_a_date()
     {
         session.Run(Scripts.NewAgreement("DS1", "2026-01-01", "2026-06-30") + "; " + Scripts.NewAgreement("DS2") + "; " + Scripts.NewAgreement("XY3")).AssertNoErrors();

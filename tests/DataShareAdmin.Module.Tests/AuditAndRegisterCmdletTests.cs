@@ -176,6 +176,24 @@ public sealed class AuditAndRegisterCmdletTests : IDisposable
     }
 
     [Fact]
+    public void Each_path_piped_to_connect_is_checked_and_the_last_good_one_is_kept()
+    {
+        File.WriteAllText(temp.File("bad.db"), new string('x', 5000));
+        using var session = new PowerShellSession(registerPath: null);
+
+        var result = session.Run("$args | ForEach-Object { [pscustomobject]@{ FullName = $_ } } | Connect-DataShareRegister -PassThru -ErrorAction Continue",
+            temp.File("a.db"), temp.File("b.db"));
+        Assert.Equal(new[] { temp.File("a.db"), temp.File("b.db") }, result.All<RegisterInfo>().Select(i => i.Location));
+
+        session.RunTerminating("Connect-DataShareRegister -Path $args[0]", temp.File("bad.db")).AssertError("RegisterNotSqlite", ErrorCategory.InvalidData, "ConnectDataShareRegisterCommand");
+        session.Run(Scripts.NewAgreement("DS1")).AssertNoErrors();
+        Assert.Single(session.Run("Get-DataShareAgreement").Output);
+        Assert.True(new FileInfo(temp.File("b.db")).Length > 0);
+        using var check = new PowerShellSession(temp.File("b.db"));
+        Assert.Single(check.Run("Get-DataShareAgreement").AssertNoErrors().Output);
+    }
+
+    [Fact]
     public void Without_connect_the_environment_variable_chooses_the_register()
     {
         using var session = new PowerShellSession(registerPath: null);

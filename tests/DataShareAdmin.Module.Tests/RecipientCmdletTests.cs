@@ -121,6 +121,23 @@ public sealed class RecipientCmdletTests : IDisposable
     }
 
     [Fact]
+    public void Recipient_ids_are_accepted_in_any_case()
+    {
+        var id = session.Run("(Add-DataShareRecipient DS1 -Name Jo -Email jo@example.org).Id").Single<string>();
+        session.Run("Set-DataShareRecipient -Id $args[0] -Role Lead", id.ToLowerInvariant()).AssertNoErrors();
+        Assert.Equal("Lead", session.Run("Get-DataShareRecipient -Id $args[0]", id.ToLowerInvariant()).Single<DataShareRecipient>().Role);
+        session.Run("Remove-DataShareRecipient -Id $args[0]", " " + id.ToLowerInvariant()).AssertNoErrors();
+        Assert.Empty(session.Run("Get-DataShareRecipient DS1").Output);
+    }
+
+    [Fact]
+    public void Recipients_piped_back_in_list_their_agreement_once()
+    {
+        session.Run("Add-DataShareRecipient DS1 -Name Jo -Email jo@example.org; Add-DataShareRecipient DS1 -Name Sam -Email sam@example.org").AssertNoErrors();
+        Assert.Equal(2, session.Run("Get-DataShareRecipient DS1 | Get-DataShareRecipient").AssertNoErrors().Output.Count);
+    }
+
+    [Fact]
     public void A_future_declaration_date_is_refused()
     {
         var id = session.Run("(Add-DataShareRecipient DS1 -Name Jo -Email jo@example.org).Id").Single<string>();

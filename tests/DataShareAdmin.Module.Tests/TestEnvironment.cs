@@ -39,7 +39,6 @@ internal static class TestEnvironment
 
         DefaultContextSqliteVersion = typeof(SqliteConnection).Assembly.GetName().Version;
         Environment.SetEnvironmentVariable("DATASHAREADMIN_REGISTER", Path.Combine(Path.GetTempPath(), "dsa-tests-default-" + Environment.ProcessId, "register.db"));
-        Environment.SetEnvironmentVariable("DATASHAREADMIN_CONFIG", Path.Combine(Path.GetTempPath(), "dsa-tests-no-config.json"));
     }
 
     private static string Metadata(string key) =>

@@ -34,14 +34,15 @@ public static class AgreementRules
             return AgreementStatus.Destroyed;
         }
 
-        if (agreement.ApprovedOn is null)
-        {
-            return AgreementStatus.Pending;
-        }
-
         if (day > agreement.EndsOn.Date)
         {
             return AgreementStatus.Ended;
+        }
+
+        // Not approved yet on that day (judging an earlier day than the approval shows what was true then).
+        if (agreement.ApprovedOn is not { } approved || day < approved.Date)
+        {
+            return AgreementStatus.Pending;
         }
 
         if (agreement.IsSuspended)
@@ -118,7 +119,7 @@ public static class AgreementRules
         if (string.IsNullOrWhiteSpace(value))
         {
             throw new DataShareException("AgreementFieldMissing", DataShareErrorCategory.InvalidArgument,
-                $"Agreement '{agreementId}' needs a {field}; it cannot be empty.", field);
+                $"Agreement '{agreementId}' needs a value for {field}; it cannot be empty.", field);
         }
     }
 }

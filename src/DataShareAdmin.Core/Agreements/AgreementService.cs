@@ -161,7 +161,7 @@ public sealed class AgreementService
             }
 
             agreement.ModifiedAt = clock.UtcNow;
-            register.UpdateAgreement(agreement, new AuditEvent(changes.IsSuspended is null ? "Agreement.Update" : "Agreement.Suspension", "Agreement", agreement.Id, details));
+            register.UpdateAgreement(agreement, new AuditEvent(details.ContainsKey("IsSuspended") ? "Agreement.Suspension" : "Agreement.Update", "Agreement", agreement.Id, details));
             host.WriteVerbose($"Changed agreement {agreement.Id}: {string.Join(", ", details.Keys)}.");
             return WithStatus(agreement, calendar.Today);
         });

@@ -103,10 +103,10 @@ public static class AuditVerifier
         }
 
         var hash = text.Substring(colon + 1).Trim();
-        if (sequence > 0 && (hash.Length != 64 || !IsHex(hash)))
+        if (sequence > 0 ? hash.Length != 64 || !IsHex(hash) : hash.Length != 0)
         {
             throw new DataShareException("AuditHeadInvalid", DataShareErrorCategory.InvalidArgument,
-                $"'{text}' is not an audit head: the part after ':' must be a 64-character SHA-256 hash.", text);
+                $"'{text}' is not an audit head: after ':' comes the 64-character SHA-256 hash of that entry (nothing for the empty log, '0:').", text);
         }
 
         return new AuditHead { Sequence = sequence, Hash = hash.ToLowerInvariant() };

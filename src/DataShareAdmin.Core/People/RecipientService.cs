@@ -117,6 +117,7 @@ public sealed class RecipientService
     /// <summary>The recipient, or a RecipientNotFound error.</summary>
     public DataShareRecipient Get(string id) => register.FindRecipient(RequireId(id)) ?? throw NotFound(id);
 
+
     /// <summary>Recipients of an agreement (which must exist), or of all agreements when <paramref name="agreementId"/> is null.</summary>
     public IEnumerable<DataShareRecipient> Find(string? agreementId, bool includeRemoved)
     {
@@ -135,7 +136,7 @@ public sealed class RecipientService
 
     public DataShareRecipient? Update(string id, RecipientChanges changes, IOperationHost host)
     {
-        RequireId(id);
+        id = RequireId(id);
         var today = calendar.Today;
         RequireNotFuture(changes.DeclarationSignedOn, "declaration", today, id);
         RequireNotFuture(changes.TrainingCompletedOn, "training", today, id);
@@ -204,7 +205,7 @@ public sealed class RecipientService
     /// <summary>Ends the person's part in the agreement. The record stays, marked removed, for the history and audit.</summary>
     public DataShareRecipient? Remove(string id, string? reason, IOperationHost host)
     {
-        RequireId(id);
+        id = RequireId(id);
         return Conflicts.Retry(first =>
         {
             var recipient = register.FindRecipient(id) ?? throw NotFound(id);
@@ -234,13 +235,13 @@ public sealed class RecipientService
 
     private static string RequireId(string id)
     {
-        if (!Ids.LooksLike(Ids.RecipientPrefix, id))
+        if (id is null || !Ids.LooksLike(Ids.RecipientPrefix, id.Trim()))
         {
             throw new DataShareException("RecipientIdInvalid", DataShareErrorCategory.InvalidArgument,
                 $"'{id}' is not a recipient id. Recipient ids look like RC-7K2M9QX4AB; Get-DataShareRecipient -AgreementId lists them. (An agreement id goes to -AgreementId.)", id);
         }
 
-        return id.ToUpperInvariant();
+        return id.Trim().ToUpperInvariant();
     }
 
     private static void RequireNotFuture(DateTime? date, string what, DateTime today, string id)

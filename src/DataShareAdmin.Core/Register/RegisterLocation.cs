@@ -49,6 +49,13 @@ public sealed class RegisterLocation
         {
             configPath = DefaultMachineConfigurationPath();
         }
+        else if (!File.Exists(configPath))
+        {
+            // Named on purpose but missing: falling back to a private register would split the team's records.
+            throw new DataShareException("RegisterConfigurationNotFound", DataShareErrorCategory.ObjectNotFound,
+                $"{ConfigEnvironmentVariable} names the configuration file '{configPath}', which does not exist. Create it, or clear the variable.", configPath)
+            { IsTerminating = true };
+        }
 
         var fromConfig = ReadMachineConfiguration(configPath!);
         if (fromConfig is not null)

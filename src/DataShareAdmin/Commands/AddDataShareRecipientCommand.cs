@@ -6,7 +6,7 @@ namespace DataShareAdmin.Commands;
 /// One parameter set: agreements piped in bind by their AgreementId property. (A second set taking the agreement
 /// object by value never binds from the pipeline while this set's mandatory -AgreementId is also pipeline-bound.)
 /// </remarks>
-[Cmdlet(VerbsCommon.Add, "DataShareRecipient", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsCommon.Add, "DataShareRecipient", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(DataShareRecipient))]
 public sealed class AddDataShareRecipientCommand : DataShareCmdlet
 {

@@ -39,6 +39,9 @@ public sealed class ConnectDataShareRegisterCommand : DataShareCmdlet
             {
                 WriteObject(info);
             }
+
+            // Each path piped in is opened and checked in turn; the last one is the session's.
+            CloseEngine();
         }
         catch
         {

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 
 namespace DataShareAdmin.Commands;
@@ -40,6 +42,9 @@ public sealed class GetDataShareRecipientCommand : DataShareCmdlet
     [Parameter(ParameterSetName = ByAgreementSet)]
     public SwitchParameter IncludeRemoved { get; set; }
 
+    // Recipients piped in bind their AgreementId: list each agreement once, not once per recipient.
+    private readonly HashSet<string> listedAgreements = new(StringComparer.OrdinalIgnoreCase);
+
     protected override void ProcessRecord()
     {
         if (Id is not null)
@@ -72,6 +77,11 @@ public sealed class GetDataShareRecipientCommand : DataShareCmdlet
 
     private void WriteRecipients(string? agreementId)
     {
+        if (!listedAgreements.Add(agreementId ?? "*"))
+        {
+            return;
+        }
+
         var email = Email is null ? null : WildcardPattern.Get(Email, WildcardOptions.IgnoreCase);
         foreach (var recipient in Engine.Recipients.Find(agreementId, IncludeRemoved))
         {

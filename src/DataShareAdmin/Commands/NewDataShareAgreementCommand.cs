@@ -46,6 +46,7 @@ public sealed class NewDataShareAgreementCommand : DataShareCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("DataItems")]
+    [DataItemTransformation]
     public DataItem[] DataItem { get; set; } = Array.Empty<DataItem>();
 
     protected override void ProcessRecord() => Run(Id, () =>

@@ -53,6 +53,7 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
 
     [Parameter]
     [Alias("DataItems")]
+    [DataItemTransformation]
     public DataItem[]? DataItem { get; set; }
 
     /// <summary>$true suspends the agreement (no new access); $false lifts the suspension.</summary>

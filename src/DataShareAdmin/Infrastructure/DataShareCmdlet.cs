@@ -81,7 +81,7 @@ public abstract class DataShareCmdlet : PSCmdlet, IOperationHost, IDisposable
         }
     }
 
-    private void CloseEngine()
+    protected void CloseEngine()
     {
         if (engine is IDisposable disposable)
         {

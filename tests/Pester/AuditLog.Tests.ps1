@@ -1,0 +1,272 @@
+#Requires -Version 7.4
+# The hash-chained audit log: what each change appends, Get-DataShareAuditLog's filters, and
+# Test-DataShareAuditLog. Tampering with the register file itself is covered by the xunit suite, which can open
+# the SQLite file directly; here the log is only ever written through the cmdlets.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+
+    $GenesisHash = '0' * 64
+
+    function Get-LastAuditEntry {
+        Get-DataShareAuditLog -ErrorAction Stop | Select-Object -Last 1
+    }
+
+    function Get-AuditCount {
+        @(Get-DataShareAuditLog -ErrorAction Stop).Count
+    }
+}
+
+AfterAll {
+    Restore-DataShareTestEnvironment
+}
+
+Describe 'A new register' {
+    It 'has an empty, intact log whose head is 0:' {
+        @(Get-DataShareAuditLog -ErrorAction Stop).Count | Should -Be 0
+
+        $result = Test-DataShareAuditLog -ErrorAction Stop
+        $result.IsIntact | Should -BeTrue
+        $result.EntryCount | Should -Be 0
+        $result.HeadSequence | Should -Be 0
+        $result.Head | Should -Be '0:'
+        $result.FirstBadSequence | Should -BeNullOrEmpty
+    }
+
+    It 'accepts 0: as the expected head' {
+        (Test-DataShareAuditLog -ExpectedHead '0:' -ErrorAction Stop).IsIntact | Should -BeTrue
+    }
+}
+
+Describe 'Every change appends an entry' {
+    It 'New-DataShareAgreement appends Agreement.Create' {
+        $count = Get-AuditCount
+        $agreement = New-TestAgreement -Organisation 'Audit University'
+
+        Get-AuditCount | Should -Be ($count + 1)
+        $entry = Get-LastAuditEntry
+        $entry | Should -BeOfType ([DataShareAdmin.AuditEntry])
+        $entry.Action | Should -Be 'Agreement.Create'
+        $entry.TargetType | Should -Be 'Agreement'
+        $entry.TargetId | Should -Be $agreement.Id
+        $entry.Details['Organisation'] | Should -Be 'Audit University'
+        $entry.Details['DataItems'] | Should -Be 'KS2 attainment:B3; Attendance:C2'
+        $entry.Actor | Should -Not -BeNullOrEmpty
+        $entry.Machine | Should -Not -BeNullOrEmpty
+        $entry.Hash | Should -Match '^[0-9a-f]{64}$'
+    }
+
+    It 'Approve-DataShareAgreement appends Agreement.Approve' {
+        $agreement = New-TestAgreement
+        $count = Get-AuditCount
+        Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-AUDIT-1' -ApprovedOn '2025-01-15' -ErrorAction Stop
+
+        Get-AuditCount | Should -Be ($count + 1)
+        $entry = Get-LastAuditEntry
+        $entry.Action | Should -Be 'Agreement.Approve'
+        $entry.TargetId | Should -Be $agreement.Id
+        $entry.Details['ApprovalReference'] | Should -Be 'DSAP-AUDIT-1'
+        $entry.Details['ApprovedOn'] | Should -Be '2025-01-15'
+    }
+
+    It 'Set-DataShareAgreement appends Agreement.Update with what changed' {
+        $agreement = New-TestAgreement -Title 'Before'
+        $count = Get-AuditCount
+        Set-DataShareAgreement -Id $agreement.Id -Title 'After' -ErrorAction Stop
+
+        Get-AuditCount | Should -Be ($count + 1)
+        $entry = Get-LastAuditEntry
+        $entry.Action | Should -Be 'Agreement.Update'
+        $entry.TargetId | Should -Be $agreement.Id
+        $entry.Details['Title'] | Should -Be 'Before -> After'
+    }
+
+    It 'Set-DataShareAgreement -Suspended appends Agreement.Suspension' {
+        $agreement = New-TestAgreement -ApprovalReference 'DSAP-AUDIT-2'
+        $count = Get-AuditCount
+        Set-DataShareAgreement -Id $agreement.Id -Suspended $true -ErrorAction Stop
+
+        Get-AuditCount | Should -Be ($count + 1)
+        $entry = Get-LastAuditEntry
+        $entry.Action | Should -Be 'Agreement.Suspension'
+        $entry.TargetId | Should -Be $agreement.Id
+        $entry.Details.ContainsKey('IsSuspended') | Should -BeTrue
+    }
+
+    It 'Add-, Set- and Remove-DataShareRecipient append Recipient.Add, Recipient.Update and Recipient.Remove' {
+        $agreement = New-TestAgreement -ApprovalReference 'DSAP-AUDIT-3'
+        $count = Get-AuditCount
+
+        $recipient = Add-DataShareRecipient -AgreementId $agreement.Id -Name 'Mo Moss' -Email 'mo.moss@example.ac.uk' -ErrorAction Stop
+        $added = Get-LastAuditEntry
+        $added.Action | Should -Be 'Recipient.Add'
+        $added.TargetType | Should -Be 'Recipient'
+        $added.TargetId | Should -Be $recipient.Id
+        $added.Details['AgreementId'] | Should -Be $agreement.Id
+        $added.Details['PersonId'] | Should -Be $recipient.PersonId
+        $added.Details['Email'] | Should -Be 'mo.moss@example.ac.uk'
+
+        Set-DataShareRecipient -Id $recipient.Id -Role 'Analyst' -ErrorAction Stop
+        $updated = Get-LastAuditEntry
+        $updated.Action | Should -Be 'Recipient.Update'
+        $updated.TargetId | Should -Be $recipient.Id
+        $updated.Details['Role'] | Should -Be ' -> Analyst'
+        $updated.Details['AgreementId'] | Should -Be $agreement.Id
+
+        Remove-DataShareRecipient -Id $recipient.Id -Reason 'Left the project' -Confirm:$false -ErrorAction Stop
+        $removed = Get-LastAuditEntry
+        $removed.Action | Should -Be 'Recipient.Remove'
+        $removed.TargetId | Should -Be $recipient.Id
+        $removed.Details['Reason'] | Should -Be 'Left the project'
+
+        Get-AuditCount | Should -Be ($count + 3)
+    }
+
+    It 'appends nothing for -WhatIf, for a change that changes nothing, or for a rejected change' {
+        $agreement = New-TestAgreement -ApprovalReference 'DSAP-AUDIT-4'
+        $recipient = Add-DataShareRecipient -AgreementId $agreement.Id -Name 'Ned Nash' -Email 'ned.nash@example.ac.uk' -ErrorAction Stop
+        $count = Get-AuditCount
+
+        $newAgreement = Get-DataShareTestAgreementParameter
+        New-DataShareAgreement @newAgreement -WhatIf
+        Set-DataShareAgreement -Id $agreement.Id -Title 'Not applied' -WhatIf
+        Add-DataShareRecipient -AgreementId $agreement.Id -Name 'Ola Oak' -Email 'ola.oak@example.ac.uk' -WhatIf
+        Remove-DataShareRecipient -Id $recipient.Id -WhatIf
+        Set-DataShareAgreement -Id $agreement.Id -Title $agreement.Title -ErrorAction Stop
+        Set-DataShareRecipient -Id $recipient.Id -Name 'Ned Nash' -ErrorAction Stop
+        Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-AGAIN' -ErrorAction SilentlyContinue
+
+        Get-AuditCount | Should -Be $count
+    }
+}
+
+Describe 'The chain' {
+    BeforeAll {
+        # At least a few entries, whatever ran before.
+        $agreement = New-TestAgreement -ApprovalReference 'DSAP-CHAIN'
+        $null = Add-DataShareRecipient -AgreementId $agreement.Id -Name 'Pia Park' -Email 'pia.park@example.ac.uk' -ErrorAction Stop
+        $ChainAgreementId = $agreement.Id
+        $Entries = @(Get-DataShareAuditLog -ErrorAction Stop)
+    }
+
+    It 'numbers entries from 1 without gaps and links each to the one before' {
+        $Entries.Count | Should -BeGreaterOrEqual 3
+        $previousHash = $GenesisHash
+        for ($i = 0; $i -lt $Entries.Count; $i++) {
+            $Entries[$i].Sequence | Should -Be ($i + 1)
+            $Entries[$i].PreviousHash | Should -Be $previousHash
+            $Entries[$i].Hash | Should -Match '^[0-9a-f]{64}$'
+            $previousHash = $Entries[$i].Hash
+        }
+    }
+
+    It 'filters by action with wildcards' {
+        $recipientEntries = @(Get-DataShareAuditLog -Action 'recipient.*' -ErrorAction Stop)
+        $recipientEntries.Count | Should -BeGreaterThan 0
+        $recipientEntries | ForEach-Object { $_.Action | Should -BeLike 'Recipient.*' }
+
+        $creates = @(Get-DataShareAuditLog -Action 'Agreement.Create' -ErrorAction Stop)
+        $creates.Count | Should -Be @($Entries | Where-Object Action -EQ 'Agreement.Create').Count
+    }
+
+    It 'filters by target, including the recipient entries of an agreement' {
+        $about = @(Get-DataShareAuditLog -TargetId $ChainAgreementId -ErrorAction Stop)
+        $about.Action | Should -Be @('Agreement.Create', 'Agreement.Approve', 'Recipient.Add')
+    }
+
+    It 'takes the target from piped objects with an Id' {
+        $about = @(Get-DataShareAgreement -Id $ChainAgreementId -ErrorAction Stop | Get-DataShareAuditLog -ErrorAction Stop)
+        $about.Count | Should -Be 3
+    }
+
+    It 'reads from a sequence number on' {
+        $tail = @(Get-DataShareAuditLog -FromSequence 2 -ErrorAction Stop)
+        $tail[0].Sequence | Should -Be 2
+        $tail.Count | Should -Be ($Entries.Count - 1)
+    }
+
+    It 'filters by time' {
+        @(Get-DataShareAuditLog -Before (Get-Date).AddDays(1) -ErrorAction Stop).Count | Should -Be $Entries.Count
+        @(Get-DataShareAuditLog -After (Get-Date).AddDays(1) -ErrorAction Stop).Count | Should -Be 0
+    }
+}
+
+Describe 'Test-DataShareAuditLog' {
+    BeforeAll {
+        $null = New-TestAgreement -ApprovalReference 'DSAP-TEST'
+    }
+
+    It 'reports a good log as intact, with its head as sequence:hash' {
+        $last = Get-LastAuditEntry
+        $result = Test-DataShareAuditLog -ErrorAction Stop
+
+        $result | Should -BeOfType ([DataShareAdmin.AuditLogTestResult])
+        $result.IsIntact | Should -BeTrue
+        $result.EntryCount | Should -Be (Get-AuditCount)
+        $result.HeadSequence | Should -Be $last.Sequence
+        $result.HeadHash | Should -Be $last.Hash
+        $result.Head | Should -Be ('{0}:{1}' -f $last.Sequence, $last.Hash)
+        $result.Head | Should -Match '^\d+:[0-9a-f]{64}$'
+        $result.FirstBadSequence | Should -BeNullOrEmpty
+        $result.Problem | Should -BeNullOrEmpty
+        $result.Register | Should -Not -BeNullOrEmpty
+    }
+
+    It 'passes with the current head as -ExpectedHead, and still after later changes' {
+        $head = (Test-DataShareAuditLog -ErrorAction Stop).Head
+        (Test-DataShareAuditLog -ExpectedHead $head -ErrorAction Stop).IsIntact | Should -BeTrue
+
+        $null = New-TestAgreement
+        $later = Test-DataShareAuditLog -ExpectedHead $head -ErrorAction Stop
+        $later.IsIntact | Should -BeTrue
+        $later.Head | Should -Not -Be $head
+    }
+
+    It 'takes the expected head by position' {
+        $head = (Test-DataShareAuditLog -ErrorAction Stop).Head
+        (Test-DataShareAuditLog $head -ErrorAction Stop).IsIntact | Should -BeTrue
+    }
+
+    It 'reports an -ExpectedHead whose hash is wrong as not intact, with FirstBadSequence' {
+        $current = Test-DataShareAuditLog -ErrorAction Stop
+        # Flip every character, so the hash is well-formed but certainly different.
+        $wrongHash = -join ($current.HeadHash.ToCharArray() | ForEach-Object { if ($_ -eq '0') { '1' } else { '0' } })
+        $expected = '{0}:{1}' -f $current.HeadSequence, $wrongHash
+
+        $result = Test-DataShareAuditLog -ExpectedHead $expected -ErrorAction Stop -WarningAction SilentlyContinue -WarningVariable warnings
+
+        $result.IsIntact | Should -BeFalse
+        $result.FirstBadSequence | Should -Be $current.HeadSequence
+        $result.Problem | Should -Not -BeNullOrEmpty
+        @($warnings).Count | Should -Be 1 -Because 'a broken chain is announced as a warning too'
+    }
+
+    It 'reports an -ExpectedHead beyond the end of the log as entries removed' {
+        $current = Test-DataShareAuditLog -ErrorAction Stop
+        $expected = '{0}:{1}' -f ($current.HeadSequence + 5), $current.HeadHash
+
+        $result = Test-DataShareAuditLog -ExpectedHead $expected -ErrorAction Stop -WarningAction SilentlyContinue
+
+        $result.IsIntact | Should -BeFalse
+        $result.FirstBadSequence | Should -Be ($current.HeadSequence + 1)
+    }
+
+    It 'accepts the hash of -ExpectedHead in upper case' {
+        $current = Test-DataShareAuditLog -ErrorAction Stop
+        $expected = '{0}:{1}' -f $current.HeadSequence, $current.HeadHash.ToUpperInvariant()
+        (Test-DataShareAuditLog -ExpectedHead $expected -ErrorAction Stop).IsIntact | Should -BeTrue
+    }
+
+    It 'rejects the malformed -ExpectedHead <ExpectedHead> with AuditHeadInvalid' -ForEach @(
+        @{ ExpectedHead = 'nonsense' }
+        @{ ExpectedHead = 'abc:def' }
+        @{ ExpectedHead = ':0123' }
+        @{ ExpectedHead = '3:xyz' }
+        @{ ExpectedHead = '3:0123456789abcdef' }
+        @{ ExpectedHead = '3:' + ('g' * 64) }
+        @{ ExpectedHead = '-1:' + ('a' * 64) }
+    ) {
+        { Test-DataShareAuditLog -ExpectedHead $ExpectedHead -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AuditHeadInvalid,DataShareAdmin.Commands.TestDataShareAuditLogCommand'
+    }
+}

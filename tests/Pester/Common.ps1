@@ -1,0 +1,206 @@
+# Shared set-up for the Pester tests of the *built* DataShareAdmin module.
+#
+# Dot-source it in a test file's top-level BeforeAll:
+#     BeforeAll { . (Join-Path $PSScriptRoot 'Common.ps1') }
+# It imports the module folder the build assembled (never the source folders, so a packaging mistake fails a
+# test), and points the session at a fresh register in the file's $TestDrive, so no test touches a real register.
+#
+# In BeforeDiscovery, dot-source it with -DiscoveryOnly: that only defines the functions and finds the manifest
+# (there is no $TestDrive during discovery). Call Restore-DataShareTestEnvironment in the file's AfterAll.
+param(
+    [switch] $DiscoveryOnly
+)
+
+function Get-DataShareTestModuleManifest {
+    <#
+    .SYNOPSIS
+    The built module's manifest: $env:DATASHAREADMIN_TEST_MODULE (a manifest or a module folder) when set, else
+    out/Release/DataShareAdmin, else out/Debug/DataShareAdmin. $null when none is there.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    $candidates = [System.Collections.Generic.List[string]]::new()
+    if (-not [string]::IsNullOrWhiteSpace($env:DATASHAREADMIN_TEST_MODULE)) {
+        $fromEnvironment = $env:DATASHAREADMIN_TEST_MODULE
+        if (Test-Path -LiteralPath $fromEnvironment -PathType Container) {
+            $fromEnvironment = Join-Path $fromEnvironment 'DataShareAdmin.psd1'
+        }
+
+        # An explicit choice is never silently replaced by another build.
+        $candidates.Add($fromEnvironment)
+    }
+    else {
+        $repoRoot = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
+        foreach ($configuration in 'Release', 'Debug') {
+            $candidates.Add((Join-Path $repoRoot "out/$configuration/DataShareAdmin/DataShareAdmin.psd1"))
+        }
+    }
+
+    foreach ($candidate in $candidates) {
+        if (Test-Path -LiteralPath $candidate -PathType Leaf) {
+            return (Resolve-Path -LiteralPath $candidate).ProviderPath
+        }
+    }
+
+    return $null
+}
+
+function Get-DataShareTestAgreementParameter {
+    <#
+    .SYNOPSIS
+    A splattable hashtable for New-DataShareAgreement with sensible defaults; any parameter given overrides its
+    default. By default the agreement started 30 days ago and ends in a year, so it is open for recipients today.
+    #>
+    [CmdletBinding()]
+    [OutputType([hashtable])]
+    param(
+        [string] $Id,
+        [string] $Organisation = 'University of Exampleton',
+        [string] $Title = 'Attainment and attendance of pupils in the North West',
+        [string] $Purpose = 'Research into the link between attendance and attainment at key stage 2.',
+        [string] $LegalGateway = 'Education Act 1996 s537A; Education (Individual Pupil Information) (Prescribed Persons) Regulations 2009',
+        [string] $LawfulBasis = 'UK GDPR Article 6(1)(e) public task',
+        [string] $AccessRoute = 'SecureResearchService',
+        [datetime] $StartsOn = (Get-Date).Date.AddDays(-30),
+        [datetime] $EndsOn = (Get-Date).Date.AddDays(365),
+        [int] $RetentionDays = 30,
+        [object[]] $DataItem = @('KS2 attainment:B3', 'Attendance:C2')
+    )
+
+    if ([string]::IsNullOrEmpty($Id)) {
+        $Id = New-DataShareTestId
+    }
+
+    @{
+        Id            = $Id
+        Organisation  = $Organisation
+        Title         = $Title
+        Purpose       = $Purpose
+        LegalGateway  = $LegalGateway
+        LawfulBasis   = $LawfulBasis
+        AccessRoute   = $AccessRoute
+        StartsOn      = $StartsOn
+        EndsOn        = $EndsOn
+        RetentionDays = $RetentionDays
+        DataItem      = $DataItem
+    }
+}
+
+function New-DataShareTestId {
+    <#
+    .SYNOPSIS
+    A fresh agreement id in the panel's format (letters and digits), e.g. T3F9A01BC.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [string] $Prefix = 'T'
+    )
+
+    $Prefix + [guid]::NewGuid().ToString('N').Substring(0, 8).ToUpperInvariant()
+}
+
+function New-TestAgreement {
+    <#
+    .SYNOPSIS
+    Creates an agreement with sensible defaults (see Get-DataShareTestAgreementParameter) and returns it.
+    With -ApprovalReference it is approved too (yesterday unless -ApprovedOn says otherwise), so with the default
+    dates it is Active today.
+    #>
+    [CmdletBinding()]
+    [OutputType('DataShareAdmin.DataShareAgreement')]
+    param(
+        [string] $Id,
+        [string] $Organisation,
+        [string] $Title,
+        [string] $Purpose,
+        [string] $LegalGateway,
+        [string] $LawfulBasis,
+        [string] $AccessRoute,
+        [datetime] $StartsOn,
+        [datetime] $EndsOn,
+        [int] $RetentionDays,
+        [object[]] $DataItem,
+        [string] $ApprovalReference,
+        [datetime] $ApprovedOn
+    )
+
+    $overrides = @{}
+    foreach ($name in 'Id', 'Organisation', 'Title', 'Purpose', 'LegalGateway', 'LawfulBasis', 'AccessRoute', 'StartsOn',
+        'EndsOn', 'RetentionDays', 'DataItem') {
+        if ($PSBoundParameters.ContainsKey($name)) {
+            $overrides[$name] = $PSBoundParameters[$name]
+        }
+    }
+
+    $parameters = Get-DataShareTestAgreementParameter @overrides
+    $agreement = New-DataShareAgreement @parameters -ErrorAction Stop
+    if (-not $PSBoundParameters.ContainsKey('ApprovalReference')) {
+        return $agreement
+    }
+
+    if (-not $PSBoundParameters.ContainsKey('ApprovedOn')) {
+        # Yesterday here is never in the future in the register's zone (Europe/London), wherever the machine is.
+        $ApprovedOn = (Get-Date).Date.AddDays(-1)
+    }
+
+    Approve-DataShareAgreement -Id $agreement.Id -Reference $ApprovalReference -ApprovedOn $ApprovedOn -PassThru -ErrorAction Stop
+}
+
+function Get-DataShareTestState {
+    <#
+    .SYNOPSIS
+    What the register holds, to show that a failed or -WhatIf command wrote nothing.
+    #>
+    [CmdletBinding()]
+    param()
+
+    [pscustomobject]@{
+        Agreements = @(Get-DataShareAgreement -ErrorAction Stop).Count
+        Recipients = @(Get-DataShareRecipient -IncludeRemoved -ErrorAction Stop).Count
+        AuditCount = @(Get-DataShareAuditLog -ErrorAction Stop).Count
+        AuditHead  = (Test-DataShareAuditLog -ErrorAction Stop).Head
+    }
+}
+
+function Restore-DataShareTestEnvironment {
+    <#
+    .SYNOPSIS
+    Puts DATASHAREADMIN_REGISTER back as it was before this file's set-up changed it.
+    #>
+    [CmdletBinding()]
+    param()
+
+    $saved = Get-Variable -Name DataSharePreviousRegisterVariable -ErrorAction SilentlyContinue
+    if ($null -ne $saved) {
+        $env:DATASHAREADMIN_REGISTER = $saved.Value
+    }
+}
+
+$DataShareModuleManifest = Get-DataShareTestModuleManifest
+if ($DiscoveryOnly) {
+    return
+}
+
+if ($null -eq $DataShareModuleManifest) {
+    $searched = if ($env:DATASHAREADMIN_TEST_MODULE) {
+        "DATASHAREADMIN_TEST_MODULE = '$env:DATASHAREADMIN_TEST_MODULE'"
+    }
+    else {
+        'out/Release/DataShareAdmin and out/Debug/DataShareAdmin'
+    }
+
+    throw "The DataShareAdmin module has not been built (looked in $searched). Run ./build.ps1 (or dotnet build DataShareAdmin.sln -c Release) first, or set DATASHAREADMIN_TEST_MODULE to a built DataShareAdmin.psd1."
+}
+
+$DataShareModuleDirectory = Split-Path $DataShareModuleManifest -Parent
+Import-Module $DataShareModuleManifest -Force -ErrorAction Stop
+
+# A fresh register for this test file: -Path for this session, and the environment variable too, so anything that
+# falls back to the usual search (a new runspace, a cmdlet run before Connect) still never finds the user's register.
+$RegisterPath = Join-Path $TestDrive 'register.db'
+$DataSharePreviousRegisterVariable = $env:DATASHAREADMIN_REGISTER
+$env:DATASHAREADMIN_REGISTER = $RegisterPath
+Connect-DataShareRegister -Path $RegisterPath -ErrorAction Stop

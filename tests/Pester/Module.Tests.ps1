@@ -1,0 +1,166 @@
+#Requires -Version 7.4
+# The module as shipped: manifest, exports, help, re-import and the engine's private load context.
+
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'Common.ps1') -DiscoveryOnly
+    # One help test per cmdlet the manifest exports. Not built yet: no help tests, and BeforeAll says why.
+    $ExportedCmdletNames = @()
+    if ($null -ne $DataShareModuleManifest) {
+        $ExportedCmdletNames = @((Import-PowerShellDataFile -LiteralPath $DataShareModuleManifest).CmdletsToExport)
+    }
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $ManifestData = Import-PowerShellDataFile -LiteralPath $DataShareModuleManifest
+}
+
+AfterAll {
+    Restore-DataShareTestEnvironment
+}
+
+Describe 'The module manifest' {
+    It 'passes Test-ModuleManifest' {
+        $tested = Test-ModuleManifest -Path $DataShareModuleManifest -ErrorAction Stop
+        $tested.Name | Should -Be 'DataShareAdmin'
+        $tested.Version | Should -Be ([version]$ManifestData.ModuleVersion)
+    }
+
+    It 'carries the version from Directory.Build.props' {
+        $props = Join-Path (Split-Path (Split-Path $PSScriptRoot -Parent) -Parent) 'Directory.Build.props'
+        if (-not (Test-Path -LiteralPath $props) -or $env:DATASHAREADMIN_TEST_MODULE) {
+            Set-ItResult -Skipped -Because 'the module under test is not this repository''s build'
+            return
+        }
+
+        $version = ([xml](Get-Content -LiteralPath $props -Raw)).Project.PropertyGroup |
+            ForEach-Object { $_.DataShareAdminVersion } |
+            Where-Object { $_ } |
+            Select-Object -First 1
+        $ManifestData.ModuleVersion | Should -Be $version
+    }
+
+    It 'requires PowerShell 7.4 on Core' {
+        $ManifestData.PowerShellVersion | Should -Be '7.4'
+        $ManifestData.CompatiblePSEditions | Should -Be 'Core'
+    }
+
+    It 'lists its exports by name, with no wildcards, no functions and no aliases' {
+        @($ManifestData.CmdletsToExport).Count | Should -BeGreaterThan 0
+        @($ManifestData.CmdletsToExport | Where-Object { $_ -match '[*?]' }) | Should -BeNullOrEmpty
+        @($ManifestData.FunctionsToExport).Count | Should -Be 0
+        @($ManifestData.AliasesToExport).Count | Should -Be 0
+    }
+}
+
+Describe 'The module folder' {
+    It 'has <_> beside the manifest' -ForEach @(
+        'DataShareAdmin.dll'
+        'DataShareAdmin.Abstractions.dll'
+        'DataShareAdmin.Loader.dll'
+        'DataShareAdmin.format.ps1xml'
+        'en-US/DataShareAdmin.dll-Help.xml'
+        'Dependencies/DataShareAdmin.Core.dll'
+        'Dependencies/Microsoft.Data.Sqlite.dll'
+    ) {
+        Join-Path $DataShareModuleDirectory $_ | Should -Exist
+    }
+
+    It 'does not have <_>, which would load outside the private context' -ForEach @(
+        'DataShareAdmin.Core.dll'
+        'Microsoft.Data.Sqlite.dll'
+        'Dependencies/DataShareAdmin.Abstractions.dll'
+    ) {
+        Join-Path $DataShareModuleDirectory $_ | Should -Not -Exist
+    }
+}
+
+Describe 'Exports' {
+    BeforeAll {
+        $Module = Get-Module -Name DataShareAdmin
+    }
+
+    It 'is imported once' {
+        @($Module).Count | Should -Be 1
+        $Module.ModuleBase | Should -Be $DataShareModuleDirectory
+    }
+
+    It 'exports exactly the cmdlets in CmdletsToExport' {
+        $exported = @($Module.ExportedCmdlets.Keys | Sort-Object) -join ', '
+        $listed = @($ManifestData.CmdletsToExport | Sort-Object) -join ', '
+        $exported | Should -Be $listed
+    }
+
+    It 'exports no functions and no aliases' {
+        $Module.ExportedFunctions.Count | Should -Be 0
+        $Module.ExportedAliases.Count | Should -Be 0
+    }
+
+    It '<_> uses an approved verb and declares its output type' -ForEach $ExportedCmdletNames {
+        $command = Get-Command -Name $_ -Module DataShareAdmin -CommandType Cmdlet -ErrorAction Stop
+        (Get-Verb).Verb | Should -Contain $command.Verb
+        @($command.OutputType).Count | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'Help' {
+    It '<_> has help with a synopsis and at least one example' -ForEach $ExportedCmdletNames {
+        $name = $_
+        $help = Get-Help -Name $name -Full -ErrorAction Stop
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        # Without compiled help PowerShell makes a synopsis up from the syntax, which starts with the cmdlet name.
+        $help.Synopsis.Trim() | Should -Not -BeLike "$name *" -Because 'the synopsis should come from the MAML help, not the syntax'
+
+        $examples = @((Get-Help -Name $name -Examples -ErrorAction Stop).examples.example | Where-Object { $null -ne $_ })
+        $examples.Count | Should -BeGreaterOrEqual 1
+        ($examples[0].code | Out-String).Trim() | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Import-Module -Force' {
+    It 'works twice in one session and the cmdlets still work' {
+        Import-Module $DataShareModuleManifest -Force -ErrorAction Stop
+        Import-Module $DataShareModuleManifest -Force -ErrorAction Stop
+
+        @(Get-Module -Name DataShareAdmin).Count | Should -Be 1
+        Connect-DataShareRegister -Path $RegisterPath -ErrorAction Stop
+        $agreement = New-TestAgreement
+        (Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop).Id | Should -Be $agreement.Id
+    }
+}
+
+Describe 'Assembly isolation' {
+    BeforeAll {
+        # Make sure the engine and SQLite are loaded: a cmdlet that opens the register loads both.
+        $null = Get-DataShareAgreement -ErrorAction Stop
+        $Default = [System.Runtime.Loader.AssemblyLoadContext]::Default
+
+        function Get-LoadedAssembly([string] $Name) {
+            @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $Name })
+        }
+    }
+
+    It 'loads the engine (DataShareAdmin.Core) once, in a load context of its own' {
+        $core = Get-LoadedAssembly 'DataShareAdmin.Core'
+        $core.Count | Should -Be 1 -Because 'Import-Module -Force must not load a second engine'
+        $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($core[0])
+        [object]::ReferenceEquals($context, $Default) | Should -BeFalse -Because 'the engine must not load in the default context'
+        $context.Name | Should -Be 'DataShareAdmin'
+    }
+
+    It 'loads <_> outside the default context' -ForEach @('Microsoft.Data.Sqlite', 'SQLitePCLRaw.core') {
+        $loaded = Get-LoadedAssembly $_
+        $loaded.Count | Should -BeGreaterThan 0
+        foreach ($assembly in $loaded) {
+            $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly)
+            [object]::ReferenceEquals($context, $Default) | Should -BeFalse -Because "$($assembly.Location) must load in the module's private context"
+        }
+    }
+
+    It 'shares DataShareAdmin.Abstractions once, in the default context, so the cmdlets and the engine agree on its types' {
+        $abstractions = Get-LoadedAssembly 'DataShareAdmin.Abstractions'
+        $abstractions.Count | Should -Be 1
+        $context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($abstractions[0])
+        [object]::ReferenceEquals($context, $Default) | Should -BeTrue
+    }
+}
