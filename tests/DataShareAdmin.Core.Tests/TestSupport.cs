@@ -88,7 +88,7 @@ internal sealed class TestRegister : IDisposable
 
 internal static class Samples
 {
-    public static Agreements.NewAgreement Agreement(string id = "DS00752", string starts = "2026-01-01", string ends = "2026-12-31") => new()
+    public static DataShareAgreement Agreement(string id = "DS00752", string starts = "2026-01-01", string ends = "2026-12-31") => new()
     {
         Id = id,
         Organisation = "University of Example",

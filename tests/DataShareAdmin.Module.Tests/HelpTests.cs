@@ -61,6 +61,12 @@ public sealed class HelpTests : IDisposable
         {
             Assert.Contains("### " + set.Name, page, StringComparison.Ordinal);
         }
+
+        // And the page documents no parameter the cmdlet does not have.
+        foreach (var documented in page.Split('\n').Where(l => l.StartsWith("### -", StringComparison.Ordinal)).Select(l => l.Substring(5).Trim()))
+        {
+            Assert.True(command.Parameters.ContainsKey(documented), $"{cmdlet}.md documents -{documented}, which the cmdlet does not have.");
+        }
     }
 
     [Fact]

@@ -5,32 +5,6 @@ using DataShareAdmin.Core.Time;
 
 namespace DataShareAdmin.Core.Agreements;
 
-/// <summary>What a new agreement is made of, as given by the user.</summary>
-public sealed class NewAgreement
-{
-    public string Id { get; set; } = string.Empty;
-
-    public string Organisation { get; set; } = string.Empty;
-
-    public string Title { get; set; } = string.Empty;
-
-    public string Purpose { get; set; } = string.Empty;
-
-    public string LegalGateway { get; set; } = string.Empty;
-
-    public string LawfulBasis { get; set; } = string.Empty;
-
-    public AccessRoute AccessRoute { get; set; }
-
-    public DateTime StartsOn { get; set; }
-
-    public DateTime EndsOn { get; set; }
-
-    public int RetentionDays { get; set; }
-
-    public IReadOnlyList<DataItem> DataItems { get; set; } = Array.Empty<DataItem>();
-}
-
 /// <summary>The fields Set-DataShareAgreement may change; null means "leave as it is".</summary>
 public sealed class AgreementChanges
 {
@@ -73,8 +47,11 @@ public sealed class AgreementService
         this.actor = actor;
     }
 
-    /// <summary>Creates the agreement; returns null when the host declined (-WhatIf, or "no" at -Confirm).</summary>
-    public DataShareAgreement? Create(NewAgreement request, IOperationHost host)
+    /// <summary>
+    /// Creates an agreement from the user's draft (its id, text, route, dates, retention and data items; the rest is
+    /// set here). Returns null when the host declined (-WhatIf, or "no" at -Confirm).
+    /// </summary>
+    public DataShareAgreement? Create(DataShareAgreement request, IOperationHost host)
     {
         var now = clock.UtcNow;
         var agreement = new DataShareAgreement
@@ -295,8 +272,9 @@ public sealed class AgreementService
 
     private static string Clean(string? value) => (value ?? string.Empty).Trim();
 
-    private static DataItem[] Copy(IReadOnlyList<DataItem> items)
+    private static DataItem[] Copy(IReadOnlyList<DataItem>? items)
     {
+        items ??= Array.Empty<DataItem>();
         var copy = new DataItem[items.Count];
         for (var i = 0; i < items.Count; i++)
         {

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using DataShareAdmin.Core.Agreements;
 
 namespace DataShareAdmin.Commands;
 
@@ -51,7 +50,7 @@ public sealed class NewDataShareAgreementCommand : DataShareCmdlet
 
     protected override void ProcessRecord() => Run(Id, () =>
     {
-        var created = Engine.Agreements.Create(new NewAgreement
+        var created = Engine.Agreements.Create(new DataShareAgreement
         {
             Id = Id,
             Organisation = Organisation,
