@@ -105,7 +105,8 @@ internal sealed class HostOptions
                     return null;
 
                 default:
-                    error = $"Unknown parameter '-{name}'. Run DataShareAdmin.Host -Help for usage.";
+                    // Only the name: "-Name:value" could carry a secret.
+                    error = $"Unknown parameter '{arg.Split(':')[0]}'. Host parameters come first; the script's own arguments go after -File <script.ps1>.";
                     return null;
             }
         }

@@ -47,6 +47,28 @@ Describe 'New-DataShareAgreement' {
         $created.DataItems[0].IdentificationRisk | Should -Be 2
     }
 
+    It 'splits a string of several data items separated by ;' {
+        $created = New-TestAgreement -DataItem 'KS2 attainment:B3; FSM eligibility:C4;'
+        ($created.DataItems | ForEach-Object { $_.ToString() }) -join '|' | Should -Be 'KS2 attainment:B3|FSM eligibility:C4'
+    }
+
+    It 'takes a DataItems column holding several ;-separated items from Import-Csv' {
+        $csv = Join-Path $TestDrive 'agreements-with-items.csv'
+        Set-Content -LiteralPath $csv -Encoding utf8 -Value @(
+            'Id,Organisation,Title,Purpose,LegalGateway,LawfulBasis,StartsOn,EndsOn,DataItems'
+            'CSVITEM1,Northbridge University,Reading at Key Stage 1,Research into early reading.,Education Act 1996 s537A,Article 6(1)(e),2025-03-01,2026-02-28,KS1 phonics:B3; FSM eligibility:C4'
+            'CSVITEM2,Northbridge University,Reading at Key Stage 2,Research into later reading.,Education Act 1996 s537A,Article 6(1)(e),2025-03-01,2026-02-28,KS2 reading:B2'
+        )
+
+        $created = @(Import-Csv -LiteralPath $csv | New-DataShareAgreement -ErrorAction Stop)
+
+        $created.Id | Should -Be @('CSVITEM1', 'CSVITEM2')
+        ($created[0].DataItems | ForEach-Object { $_.ToString() }) -join '|' | Should -Be 'KS1 phonics:B3|FSM eligibility:C4'
+        ($created[1].DataItems | ForEach-Object { $_.ToString() }) -join '|' | Should -Be 'KS2 reading:B2'
+        $stored = Get-DataShareAgreement -Id 'CSVITEM1' -ErrorAction Stop
+        @($stored.DataItems).Count | Should -Be 2
+    }
+
     It 'takes the access route' {
         $created = New-TestAgreement -AccessRoute DirectTransfer
         $created.AccessRoute | Should -Be ([DataShareAdmin.AccessRoute]::DirectTransfer)
@@ -119,6 +141,12 @@ Describe 'New-DataShareAgreement' {
             $problems[0].FullyQualifiedErrorId | Should -Be 'AgreementDatesInvalid,DataShareAdmin.Commands.NewDataShareAgreementCommand'
             $problems[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
             $problems[0].TargetObject | Should -Be 'NEXT001'
+        }
+
+        It 'names the missing field in the AgreementFieldMissing message' {
+            $parameters = Get-DataShareTestAgreementParameter -Id 'BAD009' -LawfulBasis '   '
+            { New-DataShareAgreement @parameters -ErrorAction Stop } |
+                Should -Throw -ErrorId 'AgreementFieldMissing,DataShareAdmin.Commands.NewDataShareAgreementCommand' -ExpectedMessage '*needs a value for LawfulBasis*'
         }
     }
 
@@ -205,11 +233,18 @@ Describe 'Status by -AsOf' {
     It '<Id> is <Expected> on <AsOf>' -ForEach @(
         @{ Id = 'STATUS-PENDING'; AsOf = '2025-02-01'; Expected = 'Pending' }
         @{ Id = 'STATUS-PENDING'; AsOf = '2025-05-01'; Expected = 'Pending' }
-        @{ Id = 'STATUS-PENDING'; AsOf = '2025-12-01'; Expected = 'Pending' }
+        @{ Id = 'STATUS-PENDING'; AsOf = '2025-08-31'; Expected = 'Pending' }
+        # Past its end an agreement is Ended, approved or not.
+        @{ Id = 'STATUS-PENDING'; AsOf = '2025-09-01'; Expected = 'Ended' }
+        @{ Id = 'STATUS-PENDING'; AsOf = '2025-12-01'; Expected = 'Ended' }
+        # Judged on a day before the approval date, an approved agreement is still Pending.
+        @{ Id = 'STATUS-APPROVED'; AsOf = '2025-01-14'; Expected = 'Pending' }
+        @{ Id = 'STATUS-APPROVED'; AsOf = '2025-01-15'; Expected = 'Approved' }
         @{ Id = 'STATUS-APPROVED'; AsOf = '2025-02-28'; Expected = 'Approved' }
         @{ Id = 'STATUS-APPROVED'; AsOf = '2025-03-01'; Expected = 'Active' }
         @{ Id = 'STATUS-APPROVED'; AsOf = '2025-08-31'; Expected = 'Active' }
         @{ Id = 'STATUS-APPROVED'; AsOf = '2025-09-01'; Expected = 'Ended' }
+        @{ Id = 'STATUS-SUSPENDED'; AsOf = '2025-01-14'; Expected = 'Pending' }
         @{ Id = 'STATUS-SUSPENDED'; AsOf = '2025-02-01'; Expected = 'Suspended' }
         @{ Id = 'STATUS-SUSPENDED'; AsOf = '2025-05-01'; Expected = 'Suspended' }
         @{ Id = 'STATUS-SUSPENDED'; AsOf = '2025-09-01'; Expected = 'Ended' }
@@ -224,7 +259,7 @@ Describe 'Status by -AsOf' {
         $active.Id | Should -Be 'STATUS-APPROVED'
 
         $ended = @(Get-DataShareAgreement -Id 'STATUS-*' -Status Ended -AsOf '2025-09-01' -ErrorAction Stop)
-        ($ended.Id | Sort-Object) -join ',' | Should -Be 'STATUS-APPROVED,STATUS-SUSPENDED'
+        ($ended.Id | Sort-Object) -join ',' | Should -Be 'STATUS-APPROVED,STATUS-PENDING,STATUS-SUSPENDED'
 
         $either = @(Get-DataShareAgreement -Id 'STATUS-*' -Status Pending, Suspended -AsOf '2025-05-01' -ErrorAction Stop)
         ($either.Id | Sort-Object) -join ',' | Should -Be 'STATUS-PENDING,STATUS-SUSPENDED'
@@ -247,6 +282,20 @@ Describe 'Status by -AsOf' {
         $lifted.IsSuspended | Should -BeFalse
         (Get-DataShareAgreement -Id 'STATUS-SUSPENDED' -AsOf '2025-05-01' -ErrorAction Stop).Status |
             Should -Be ([DataShareAdmin.AgreementStatus]::Active)
+    }
+
+    It 'shows an agreement never approved and past its end as Ended today' {
+        $stale = New-TestAgreement -StartsOn '2020-01-01' -EndsOn '2020-12-31'
+        $stale.Status | Should -Be ([DataShareAdmin.AgreementStatus]::Ended) -Because 'New-DataShareAgreement returns the status as of today'
+        (Get-DataShareAgreement -Id $stale.Id -ErrorAction Stop).Status | Should -Be ([DataShareAdmin.AgreementStatus]::Ended)
+        @(Get-DataShareAgreement -Status Ended -ErrorAction Stop).Id | Should -Contain $stale.Id
+        @(Get-DataShareAgreement -Status Pending -ErrorAction Stop).Id | Should -Not -Contain $stale.Id
+    }
+
+    It 'gives each agreement an AgreementId equal to its Id' {
+        $agreement = Get-DataShareAgreement -Id 'STATUS-APPROVED' -ErrorAction Stop
+        $agreement.AgreementId | Should -Be 'STATUS-APPROVED'
+        $agreement.AgreementId | Should -Be $agreement.Id
     }
 
     It 'judges status on today without -AsOf' {
@@ -291,6 +340,18 @@ Describe 'Set-DataShareAgreement' {
         $items = (Get-DataShareAgreement -Id 'SET001' -ErrorAction Stop).DataItems
         @($items).Count | Should -Be 1
         $items[0].ToString() | Should -Be 'Exclusions:E5'
+    }
+
+    It 'replaces the data items from one string of ;-separated items' {
+        Set-DataShareAgreement -Id 'SET001' -DataItem ' Exclusions:E5 ;Attendance:C2 ' -ErrorAction Stop
+        $items = @((Get-DataShareAgreement -Id 'SET001' -ErrorAction Stop).DataItems)
+        ($items | ForEach-Object { $_.ToString() }) -join '|' | Should -Be 'Exclusions:E5|Attendance:C2'
+    }
+
+    It 'names the missing field in the AgreementFieldMissing message' {
+        { Set-DataShareAgreement -Id 'SET001' -Purpose '   ' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AgreementFieldMissing,DataShareAdmin.Commands.SetDataShareAgreementCommand' -ExpectedMessage "Agreement 'SET001' needs a value for Purpose*"
+        (Get-DataShareAgreement -Id 'SET001' -ErrorAction Stop).Purpose | Should -Not -BeNullOrEmpty
     }
 
     It 'audits nothing when nothing changes' {
@@ -354,6 +415,17 @@ Describe 'Approve-DataShareAgreement' {
         $stored = Get-DataShareAgreement -Id 'APPROVE001' -AsOf '2025-05-01' -ErrorAction Stop
         $stored.Status | Should -Be ([DataShareAdmin.AgreementStatus]::Active)
         $stored.ApprovalReference | Should -Be 'DSAP-2025-010'
+
+        # The day before the approval, the agreement was still Pending; from the approval to StartsOn, Approved.
+        (Get-DataShareAgreement -Id 'APPROVE001' -AsOf '2025-02-09' -ErrorAction Stop).Status | Should -Be ([DataShareAdmin.AgreementStatus]::Pending)
+        (Get-DataShareAgreement -Id 'APPROVE001' -AsOf '2025-02-10' -ErrorAction Stop).Status | Should -Be ([DataShareAdmin.AgreementStatus]::Approved)
+    }
+
+    It 'leaves an agreement past its end Ended when it is approved late' {
+        $agreement = New-TestAgreement -StartsOn '2020-01-01' -EndsOn '2020-12-31'
+        $agreement.Status | Should -Be ([DataShareAdmin.AgreementStatus]::Ended)
+        $approved = Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-LATE' -ApprovedOn '2021-03-01' -PassThru -ErrorAction Stop
+        $approved.Status | Should -Be ([DataShareAdmin.AgreementStatus]::Ended)
     }
 
     It 'approves today by default and writes nothing without -PassThru' {

@@ -36,6 +36,14 @@ Describe 'A new register' {
     It 'accepts 0: as the expected head' {
         (Test-DataShareAuditLog -ExpectedHead '0:' -ErrorAction Stop).IsIntact | Should -BeTrue
     }
+
+    It 'refuses <ExpectedHead> (sequence 0 with something after the colon) with AuditHeadInvalid' -ForEach @(
+        @{ ExpectedHead = '0:x' }
+        @{ ExpectedHead = '0:' + ('a' * 64) }
+    ) {
+        { Test-DataShareAuditLog -ExpectedHead $ExpectedHead -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AuditHeadInvalid,DataShareAdmin.Commands.TestDataShareAuditLogCommand'
+    }
 }
 
 Describe 'Every change appends an entry' {
@@ -91,6 +99,32 @@ Describe 'Every change appends an entry' {
         $entry.Action | Should -Be 'Agreement.Suspension'
         $entry.TargetId | Should -Be $agreement.Id
         $entry.Details.ContainsKey('IsSuspended') | Should -BeTrue
+    }
+
+    It 'Set-DataShareAgreement appends Agreement.Suspension only when the suspension changes' {
+        $agreement = New-TestAgreement -ApprovalReference 'DSAP-AUDIT-5'
+        Set-DataShareAgreement -Id $agreement.Id -Suspended $true -ErrorAction Stop
+        $count = Get-AuditCount
+
+        # -Suspended repeating the current value, with another change: an ordinary update.
+        Set-DataShareAgreement -Id $agreement.Id -Suspended $true -Title 'Retitled while suspended' -ErrorAction Stop
+        Get-AuditCount | Should -Be ($count + 1)
+        $entry = Get-LastAuditEntry
+        $entry.Action | Should -Be 'Agreement.Update'
+        $entry.Details.ContainsKey('IsSuspended') | Should -BeFalse
+        $entry.Details['Title'] | Should -BeLike '* -> Retitled while suspended'
+
+        # -Suspended repeating the current value on its own: nothing changes, nothing is audited.
+        Set-DataShareAgreement -Id $agreement.Id -Suspended $true -ErrorAction Stop
+        Get-AuditCount | Should -Be ($count + 1)
+
+        # Lifting the suspension together with another change: one Agreement.Suspension entry listing both.
+        Set-DataShareAgreement -Id $agreement.Id -Suspended $false -Title 'Back in use' -ErrorAction Stop
+        Get-AuditCount | Should -Be ($count + 2)
+        $entry = Get-LastAuditEntry
+        $entry.Action | Should -Be 'Agreement.Suspension'
+        $entry.Details.ContainsKey('IsSuspended') | Should -BeTrue
+        $entry.Details.ContainsKey('Title') | Should -BeTrue
     }
 
     It 'Add-, Set- and Remove-DataShareRecipient append Recipient.Add, Recipient.Update and Recipient.Remove' {
@@ -265,6 +299,7 @@ Describe 'Test-DataShareAuditLog' {
         @{ ExpectedHead = '3:0123456789abcdef' }
         @{ ExpectedHead = '3:' + ('g' * 64) }
         @{ ExpectedHead = '-1:' + ('a' * 64) }
+        @{ ExpectedHead = '0:x' }
     ) {
         { Test-DataShareAuditLog -ExpectedHead $ExpectedHead -ErrorAction Stop } |
             Should -Throw -ErrorId 'AuditHeadInvalid,DataShareAdmin.Commands.TestDataShareAuditLogCommand'

@@ -4,11 +4,13 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
 
-    # Two agreements Active today, one still Pending, one Ended (approved, past its end date).
+    # Two agreements Active today, one still Pending, one Ended (approved, past its end date), and one never approved
+    # and past its end date, which is Ended too.
     $ActiveOne = New-TestAgreement -Id 'RA00001' -ApprovalReference 'DSAP-R1'
     $ActiveTwo = New-TestAgreement -Id 'RA00002' -ApprovalReference 'DSAP-R2'
     $Pending = New-TestAgreement -Id 'RP00003'
     $Ended = New-TestAgreement -Id 'RE00004' -StartsOn '2020-01-01' -EndsOn '2020-12-31' -ApprovalReference 'DSAP-R4' -ApprovedOn '2019-12-01'
+    $EndedUnapproved = New-TestAgreement -Id 'RU00005' -StartsOn '2020-01-01' -EndsOn '2020-12-31'
 
     $RecipientIdPattern = '^RC-[0-9A-HJKMNP-TV-Z]{10}$'
     $PersonIdPattern = '^PE-[0-9A-HJKMNP-TV-Z]{10}$'
@@ -39,10 +41,33 @@ Describe 'Add-DataShareRecipient' {
         $added.Role | Should -BeNullOrEmpty
     }
 
-    It 'takes the agreement object from the pipeline' {
-        $added = Get-DataShareAgreement -Id 'RP00003' -ErrorAction Stop |
-            Add-DataShareRecipient -Name 'Pat Quinn' -Email 'pat.quinn@example.ac.uk' -ErrorAction Stop
+    It 'takes the agreement object from the pipeline (its AgreementId binds by property name)' {
+        $agreement = Get-DataShareAgreement -Id 'RP00003' -ErrorAction Stop
+        $agreement.AgreementId | Should -Be 'RP00003'
+
+        $added = $agreement | Add-DataShareRecipient -Name 'Pat Quinn' -Email 'pat.quinn@example.ac.uk' -ErrorAction Stop
+        $added | Should -BeOfType ([DataShareAdmin.DataShareRecipient])
         $added.AgreementId | Should -Be 'RP00003'
+    }
+
+    It 'adds the person to each agreement piped in' {
+        $added = @(Get-DataShareAgreement -Id 'RA00001', 'RA00002' -ErrorAction Stop |
+                Add-DataShareRecipient -Name 'Rae Reed' -Email 'rae.reed@example.ac.uk' -ErrorAction Stop)
+        $added.AgreementId | Should -Be @('RA00001', 'RA00002')
+        $added[1].PersonId | Should -Be $added[0].PersonId
+    }
+
+    It 'has one parameter set, no -Agreement parameter, and ConfirmImpact Medium' {
+        $command = Get-Command -Name Add-DataShareRecipient -ErrorAction Stop
+        @($command.ParameterSets).Count | Should -Be 1
+        $command.Parameters.ContainsKey('Agreement') | Should -BeFalse
+        $agreementId = $command.Parameters['AgreementId'].Attributes |
+            Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] }
+        $agreementId.Mandatory | Should -BeTrue
+        $agreementId.Position | Should -Be 0
+        $agreementId.ValueFromPipelineByPropertyName | Should -BeTrue
+        $cmdlet = $command.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]
+        $cmdlet.ConfirmImpact | Should -Be ([System.Management.Automation.ConfirmImpact]::Medium)
     }
 
     It 'keeps one person per normalised email across agreements' {
@@ -85,6 +110,7 @@ Describe 'Add-DataShareRecipient' {
         @{ Case = 'an unknown agreement'; AgreementId = 'RA99999'; Email = 'new.person@example.org'; ErrorId = 'AgreementNotFound' }
         @{ Case = 'a malformed agreement id'; AgreementId = 'RA 1!'; Email = 'new.person@example.org'; ErrorId = 'AgreementIdInvalid' }
         @{ Case = 'an agreement that has ended'; AgreementId = 'RE00004'; Email = 'new.person@example.org'; ErrorId = 'AgreementNotOpen' }
+        @{ Case = 'an agreement never approved and past its end'; AgreementId = 'RU00005'; Email = 'new.person@example.org'; ErrorId = 'AgreementNotOpen' }
     ) {
         $before = Get-DataShareTestState
 
@@ -183,6 +209,7 @@ Describe 'Get-DataShareRecipient' {
     It 'finds a recipient by id, in any case' {
         (Get-DataShareRecipient -Id $Hana.Id -ErrorAction Stop).Email | Should -Be 'hana.hill@example.ac.uk'
         (Get-DataShareRecipient -Id $Hana.Id.ToLowerInvariant() -ErrorAction Stop).Id | Should -Be $Hana.Id
+        (Get-DataShareRecipient -Id "  $($Hana.Id.ToLowerInvariant()) " -ErrorAction Stop).Id | Should -Be $Hana.Id
     }
 
     It 'filters by email with wildcards' {
@@ -248,6 +275,18 @@ Describe 'Get-DataShareRecipient' {
         It 'takes the agreement id from piped recipients (by property name)' {
             $found = @(Get-DataShareRecipient -Id $Hana.Id -ErrorAction Stop | Get-DataShareRecipient -ErrorAction Stop)
             ($found.Id | Sort-Object) -join ',' | Should -Be ((@($Hana.Id, $Ivo.Id) | Sort-Object) -join ',')
+        }
+
+        It 'lists an agreement once when several of its recipients are piped in' {
+            $found = @(Get-DataShareRecipient -AgreementId 'GET0001' -ErrorAction Stop | Get-DataShareRecipient -ErrorAction Stop)
+            $found.Count | Should -Be 2 -Because 'two recipients of one agreement select it twice, but it is listed once'
+            ($found.Id | Sort-Object) -join ',' | Should -Be ((@($Hana.Id, $Ivo.Id) | Sort-Object) -join ',')
+        }
+
+        It 'lists each agreement once when the same agreement is piped in twice' {
+            $agreement = Get-DataShareAgreement -Id 'GET0001' -ErrorAction Stop
+            $found = @($agreement, $agreement | Get-DataShareRecipient -ErrorAction Stop)
+            $found.Count | Should -Be 2
         }
     }
 }
@@ -324,6 +363,19 @@ Describe 'Set-DataShareRecipient' {
         $changed.Role | Should -Be 'Analyst'
     }
 
+    It 'takes a recipient id with spaces around it' {
+        $changed = Set-DataShareRecipient -Id "  $($Jay.Id.ToLowerInvariant())  " -Role 'Lead analyst' -PassThru -ErrorAction Stop
+        $changed.Id | Should -Be $Jay.Id
+        (Get-DataShareRecipient -Id $Jay.Id -ErrorAction Stop).Role | Should -Be 'Lead analyst'
+    }
+
+    It 'takes lower-case recipient ids from a CSV column' {
+        $csv = Join-Path $TestDrive 'roles-lower-case.csv'
+        Set-Content -LiteralPath $csv -Encoding utf8 -Value @('Id', " $($Jay.Id.ToLowerInvariant())")
+        Import-Csv -LiteralPath $csv | Set-DataShareRecipient -Role 'Analyst' -ErrorAction Stop
+        (Get-DataShareRecipient -Id $Jay.Id -ErrorAction Stop).Role | Should -Be 'Analyst'
+    }
+
     It '-WhatIf changes nothing' {
         $was = Get-DataShareRecipient -Id $Jay.Id -ErrorAction Stop
         $before = Get-DataShareTestState
@@ -343,6 +395,7 @@ Describe 'Remove-DataShareRecipient' {
         $null = New-TestAgreement -Id 'REM0001' -ApprovalReference 'DSAP-REM'
         $Kai = Add-DataShareRecipient -AgreementId 'REM0001' -Name 'Kai King' -Email 'kai.king@example.ac.uk' -ErrorAction Stop
         $Lou = Add-DataShareRecipient -AgreementId 'REM0001' -Name 'Lou Lamb' -Email 'lou.lamb@example.ac.uk' -ErrorAction Stop
+        $Max = Add-DataShareRecipient -AgreementId 'REM0001' -Name 'Max Mole' -Email 'max.mole@example.ac.uk' -ErrorAction Stop
     }
 
     It '-WhatIf removes no one' {
@@ -374,6 +427,13 @@ Describe 'Remove-DataShareRecipient' {
         $output = Get-DataShareRecipient -Id $Lou.Id -ErrorAction Stop | Remove-DataShareRecipient -Confirm:$false -ErrorAction Stop
         $output | Should -BeNullOrEmpty
         (Get-DataShareRecipient -Id $Lou.Id -ErrorAction Stop).IsActive | Should -BeFalse
+    }
+
+    It 'takes a recipient id in any case and with spaces around it' {
+        $removed = Remove-DataShareRecipient -Id " $($Max.Id.ToLowerInvariant()) " -Reason 'Moved organisation' -PassThru -Confirm:$false -ErrorAction Stop
+        $removed.Id | Should -Be $Max.Id
+        $removed.IsActive | Should -BeFalse
+        (Get-DataShareRecipient -Id $Max.Id -ErrorAction Stop).IsActive | Should -BeFalse
     }
 
     It 'refuses to remove twice with RecipientNotActive' {

@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Text;
+using System.Threading.Tasks;
+
+namespace DataShareAdmin.Host.Tests;
+
+/// <summary>What one run of the host printed and returned.</summary>
+internal sealed record HostResult(int ExitCode, string Output, string Error)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Output}\n--- stderr ---\n{Error}";
+}
+
+/// <summary>
+/// Starts <c>dotnet DataShareAdmin.Host.dll</c> with standard input redirected (so it is non-interactive), a register
+/// in a temporary folder (DATASHAREADMIN_REGISTER) and no inherited module or configuration overrides.
+/// </summary>
+internal sealed class HostRunner : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    public HostRunner()
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "DataShareAdmin.Host.Tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Folder);
+    }
+
+    /// <summary>A fresh folder for scripts and the register; deleted on dispose.</summary>
+    public string Folder { get; }
+
+    public string RegisterPath => Path.Combine(Folder, "register.db");
+
+    public static string HostAssembly => Path.Combine(AppContext.BaseDirectory, "DataShareAdmin.Host.dll");
+
+    public string WriteScript(string name, string text)
+    {
+        var path = Path.Combine(Folder, name);
+        File.WriteAllText(path, text.ReplaceLineEndings("\n"));
+        return path;
+    }
+
+    public HostResult Run(params string[] arguments) => Run(new Dictionary<string, string?>(), arguments);
+
+    public HostResult Run(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var start = new ProcessStartInfo(DotnetPath())
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Folder,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add(HostAssembly);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DATASHAREADMIN_REGISTER"] = RegisterPath;
+        start.Environment.Remove("DATASHAREADMIN_CONFIG");
+        start.Environment.Remove("DATASHAREADMIN_MODULE");
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"DataShareAdmin.Host did not finish within {Timeout.TotalSeconds} s.");
+        }
+
+        Task.WaitAll(output, error);
+        return new HostResult(process.ExitCode, output.Result, error.Result);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A register file still locked on Windows: the temp folder is cleaned up eventually.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static string DotnetPath()
+    {
+        var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        return !string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk) ? fromSdk : "dotnet";
+    }
+}

@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Xunit;
+
+namespace DataShareAdmin.Host.Tests;
+
+/// <summary>Finding and importing the module, and running its cmdlets through the host.</summary>
+public sealed class ModuleTests : IDisposable
+{
+    private const string NewAgreement =
+        "New-DataShareAgreement -Id DS00001 -Organisation O -Title T -Purpose P -LegalGateway G -LawfulBasis B -StartsOn 2026-01-01 -EndsOn 2026-12-31";
+
+    private readonly HostRunner host = new();
+
+    public void Dispose() => host.Dispose();
+
+    [Fact]
+    public void The_module_cmdlets_are_available()
+    {
+        var result = host.Run("-Command", "Get-Command -Module DataShareAdmin | ForEach-Object Name");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Connect-DataShareRegister", result.Output, StringComparison.Ordinal);
+        Assert.Contains("New-DataShareAgreement", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WhatIf_messages_reach_standard_output()
+    {
+        var result = host.Run("-Command", NewAgreement + " -WhatIf");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("What if: ", result.Output, StringComparison.Ordinal);
+        Assert.Contains("DS00001", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Confirm_fails_clearly_when_nobody_can_answer()
+    {
+        var result = host.Run("-Command", NewAgreement + " -Confirm");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("non-interactively", result.Error, StringComparison.Ordinal);
+        Assert.Contains("-Confirm:$false", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_module_path_that_does_not_exist_exits_with_three()
+    {
+        var missing = Path.Combine(host.Folder, "nowhere", "DataShareAdmin.psd1");
+
+        var result = host.Run("-Module", missing, "-Command", "'should not run'");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("-Module points to " + missing + ", which does not exist.", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("should not run", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_module_environment_variable_that_points_nowhere_exits_with_three()
+    {
+        var environment = new Dictionary<string, string?> { ["DATASHAREADMIN_MODULE"] = Path.Combine(host.Folder, "gone") };
+
+        var result = host.Run(environment, "-Command", "1");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("DATASHAREADMIN_MODULE", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_module_that_fails_to_import_exits_with_three()
+    {
+        var broken = Path.Combine(host.Folder, "Broken");
+        Directory.CreateDirectory(broken);
+        File.WriteAllText(Path.Combine(broken, "Broken.psd1"), "@{ ModuleVersion = '1.0'; RootModule = 'Missing.dll' }");
+
+        var result = host.Run("-Module", broken, "-Command", "'should not run'");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("Could not import the DataShareAdmin module", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("should not run", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_module_folder_can_be_given_instead_of_the_manifest()
+    {
+        var manifest = host.Run("-Command", "(Get-Module DataShareAdmin).Path");
+        Assert.True(manifest.ExitCode == 0, manifest.ToString());
+        var folder = Path.GetDirectoryName(manifest.Output.Trim())!;
+
+        var result = host.Run("-Module", folder, "-Command", "(Get-Module DataShareAdmin).Version.ToString()");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"^\d+\.\d+\.\d+", result.Output.Trim());
+    }
+}

@@ -1,0 +1,151 @@
+#Requires -Version 7.4
+# Connect-DataShareRegister and how a command finds the register, against registers in $TestDrive only.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+
+    # A file that is not an SQLite database: opening it as a register fails with RegisterNotSqlite and leaves it as it is.
+    $NotARegister = Join-Path $TestDrive 'not-a-register.db'
+    $NotARegisterText = 'This is a text file, not an SQLite database, so it cannot be opened as a register.'
+    Set-Content -LiteralPath $NotARegister -Value $NotARegisterText -Encoding utf8
+}
+
+AfterAll {
+    Restore-DataShareTestEnvironment
+}
+
+Describe 'Connect-DataShareRegister' {
+    AfterEach {
+        # Every test leaves the session on this file's register, whatever it connected to.
+        Connect-DataShareRegister -Path $RegisterPath -ErrorAction Stop
+    }
+
+    It 'connects to a path and returns a description of the register with -PassThru' {
+        $path = Join-Path $TestDrive 'single.db'
+        $info = Connect-DataShareRegister -Path $path -PassThru -ErrorAction Stop
+
+        $info | Should -BeOfType ([DataShareAdmin.RegisterInfo])
+        $info.Location | Should -Be $path
+        $info.Source | Should -Be 'Parameter'
+        $info.IsReadOnly | Should -BeFalse
+        $path | Should -Exist
+    }
+
+    It 'opens and checks each piped path in turn and keeps the last one' {
+        $first = Join-Path $TestDrive 'piped-first.db'
+        $second = Join-Path $TestDrive 'piped-second.db'
+
+        $infos = @([pscustomobject]@{ Path = $first }, [pscustomobject]@{ Path = $second } |
+                Connect-DataShareRegister -PassThru -ErrorAction Stop)
+
+        $infos.Count | Should -Be 2 -Because 'each piped path is opened and described'
+        $infos.Location | Should -Be @($first, $second)
+        $first | Should -Exist -Because 'the first path was opened (and so created), not skipped'
+        $second | Should -Exist
+
+        # The session now uses the second register.
+        $agreement = New-TestAgreement
+        (Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop).Id | Should -Be $agreement.Id
+        Connect-DataShareRegister -Path $first -ErrorAction Stop
+        @(Get-DataShareAgreement -Id $agreement.Id -ErrorAction SilentlyContinue).Count | Should -Be 0
+        Connect-DataShareRegister -Path $second -ErrorAction Stop
+        (Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop).Id | Should -Be $agreement.Id
+    }
+
+    It 'takes piped files by their FullName' {
+        $first = Join-Path $TestDrive 'by-name-first.db'
+        $second = Join-Path $TestDrive 'by-name-second.db'
+        foreach ($path in $first, $second) {
+            Connect-DataShareRegister -Path $path -ErrorAction Stop
+        }
+
+        $infos = @(Get-Item -LiteralPath $first, $second | Connect-DataShareRegister -ReadOnly -PassThru -ErrorAction Stop)
+
+        $infos.Location | Should -Be @($first, $second)
+        $infos | ForEach-Object { $_.IsReadOnly | Should -BeTrue }
+    }
+
+    It 'stops at a piped path that fails and keeps the register that opened before it' {
+        $good = Join-Path $TestDrive 'before-the-bad-one.db'
+        Connect-DataShareRegister -Path $good -ErrorAction Stop
+        $marker = New-TestAgreement
+        Connect-DataShareRegister -Path $RegisterPath -ErrorAction Stop
+
+        { [pscustomobject]@{ Path = $good }, [pscustomobject]@{ Path = $NotARegister } |
+                Connect-DataShareRegister -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterNotSqlite,DataShareAdmin.Commands.ConnectDataShareRegisterCommand'
+
+        # The session is on the register that opened last, not on the one that failed and not on the earlier one.
+        (Get-DataShareAgreement -Id $marker.Id -ErrorAction Stop).Id | Should -Be $marker.Id
+        Get-Content -LiteralPath $NotARegister -Raw | Should -BeLike "$NotARegisterText*" -Because 'a file that is not a register is not changed'
+    }
+
+    It 'keeps the previous register when the only path fails' {
+        $agreement = New-TestAgreement
+
+        { Connect-DataShareRegister -Path $NotARegister -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterNotSqlite,DataShareAdmin.Commands.ConnectDataShareRegisterCommand'
+
+        (Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop).Id | Should -Be $agreement.Id
+    }
+
+    It 'refuses a read-only connection to a file that does not exist with RegisterNotFound' {
+        $missing = Join-Path $TestDrive 'missing-read-only.db'
+
+        { Connect-DataShareRegister -Path $missing -ReadOnly -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterNotFound,DataShareAdmin.Commands.ConnectDataShareRegisterCommand'
+
+        $missing | Should -Not -Exist
+    }
+}
+
+Describe 'Finding the register without -Path' {
+    BeforeAll {
+        $SavedConfig = $env:DATASHAREADMIN_CONFIG
+        $SavedDataHome = $env:XDG_DATA_HOME
+    }
+
+    AfterEach {
+        $env:DATASHAREADMIN_CONFIG = $SavedConfig
+        $env:XDG_DATA_HOME = $SavedDataHome
+        $env:DATASHAREADMIN_REGISTER = $RegisterPath
+        Connect-DataShareRegister -Path $RegisterPath -ErrorAction Stop
+    }
+
+    It 'uses DATASHAREADMIN_REGISTER when no path was given' {
+        $info = Connect-DataShareRegister -PassThru -ErrorAction Stop
+        $info.Source | Should -Be 'Environment'
+        $info.Location | Should -Be $RegisterPath
+    }
+
+    It 'stops every command with RegisterConfigurationNotFound when DATASHAREADMIN_CONFIG names a missing file' {
+        # Back to the usual search while DATASHAREADMIN_REGISTER still points at this file's register.
+        Connect-DataShareRegister -ErrorAction Stop
+        $missingConfig = Join-Path $TestDrive 'no-such-config.json'
+        # Were the rule broken, the fallback would be the user's data folder: keep even that inside $TestDrive (Linux).
+        $env:XDG_DATA_HOME = Join-Path $TestDrive 'data-home'
+        $env:DATASHAREADMIN_REGISTER = $null
+        $env:DATASHAREADMIN_CONFIG = $missingConfig
+
+        $thrown = { Get-DataShareAgreement -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterConfigurationNotFound,DataShareAdmin.Commands.GetDataShareAgreementCommand' -PassThru
+        $thrown.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
+
+        { Get-DataShareRecipient -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterConfigurationNotFound,DataShareAdmin.Commands.GetDataShareRecipientCommand'
+        { Connect-DataShareRegister -PassThru -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterConfigurationNotFound,DataShareAdmin.Commands.ConnectDataShareRegisterCommand'
+
+        $missingConfig | Should -Not -Exist
+        Join-Path $TestDrive 'data-home' | Should -Not -Exist -Because 'no register is created anywhere as a fallback'
+    }
+
+    It 'is not affected by a missing DATASHAREADMIN_CONFIG when -Path is given' {
+        $env:DATASHAREADMIN_REGISTER = $null
+        $env:DATASHAREADMIN_CONFIG = Join-Path $TestDrive 'no-such-config.json'
+
+        $info = Connect-DataShareRegister -Path $RegisterPath -PassThru -ErrorAction Stop
+        $info.Source | Should -Be 'Parameter'
+        @(Get-DataShareAgreement -ErrorAction Stop).Count | Should -BeGreaterOrEqual 0
+    }
+}
