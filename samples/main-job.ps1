@@ -20,7 +20,9 @@ $ErrorActionPreference = 'Stop'
 $RegisterPath = [System.IO.Path]::GetFullPath($RegisterPath)
 if ($PSBoundParameters.ContainsKey('RegisterPath') -eq $false) {
     foreach ($suffix in '', '-wal', '-shm') {
-        [System.IO.File]::Delete($RegisterPath + $suffix)
+        if ([System.IO.File]::Exists($RegisterPath + $suffix)) {
+            [System.IO.File]::Delete($RegisterPath + $suffix)
+        }
     }
 }
 
