@@ -28,6 +28,15 @@
         'Remove-DataShareRecipient'
         'Get-DataShareAuditLog'
         'Test-DataShareAuditLog'
+        'Add-DisclosureCertificate'
+        'Get-DisclosureCertificate'
+        'Set-DisclosureCertificate'
+        'Remove-DisclosureCertificate'
+        'Import-DisclosureCertificate'
+        'Test-DisclosureCertificate'
+        'Test-DataShareRecipient'
+        'Get-DataSharePolicy'
+        'Set-DataSharePolicy'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

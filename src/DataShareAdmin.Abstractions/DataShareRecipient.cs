@@ -7,6 +7,9 @@ public sealed class DataShareRecipient
 {
     public string Id { get; set; } = string.Empty;
 
+    /// <summary>The same as <see cref="Id"/>, so recipients piped on bind to -RecipientId by property name.</summary>
+    public string RecipientId => Id;
+
     public string AgreementId { get; set; } = string.Empty;
 
     public string PersonId { get; set; } = string.Empty;

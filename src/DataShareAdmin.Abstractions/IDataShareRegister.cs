@@ -12,7 +12,7 @@ namespace DataShareAdmin;
 /// Writers that read, change and write back pass the <c>Version</c> they read; a register that finds a newer
 /// version throws <see cref="RegisterConflictException"/> and the engine reads again and re-applies the change.
 /// </remarks>
-public interface IDataShareRegister : IDisposable
+public interface IDataShareRegister : ISafePeopleStore, IDisposable
 {
     RegisterInfo Info { get; }
 

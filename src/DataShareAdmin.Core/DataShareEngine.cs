@@ -1,8 +1,11 @@
 using System;
 using DataShareAdmin.Core.Agreements;
 using DataShareAdmin.Core.Audit;
+using DataShareAdmin.Core.Dbs;
 using DataShareAdmin.Core.People;
+using DataShareAdmin.Core.Policy;
 using DataShareAdmin.Core.Register;
+using DataShareAdmin.Core.SafePeople;
 using DataShareAdmin.Core.Time;
 
 namespace DataShareAdmin.Core;
@@ -19,27 +22,39 @@ public sealed class EngineOptions
 
     public AuditIdentity? Identity { get; set; }
 
-    public string TimeZoneId { get; set; } = ShareCalendar.DefaultTimeZoneId;
-
     /// <summary>A seam for tests and later backends: opens the register for a location.</summary>
     public Func<RegisterLocation, IClock, AuditIdentity, IDataShareRegister>? OpenRegister { get; set; }
+
+    /// <summary>A seam for tests: makes the DBS Update Service client for a base address.</summary>
+    public Func<Uri, IDbsStatusClient>? DbsClientFactory { get; set; }
 }
 
 /// <summary>The engine for one piece of work (one cmdlet invocation): the register and the services over it.</summary>
 public sealed class DataShareEngine : IDisposable
 {
-    private DataShareEngine(IDataShareRegister register, ShareCalendar calendar, IClock clock, AuditIdentity identity)
+    private readonly Lazy<SafePeoplePolicy> safePeoplePolicy;
+
+    private DataShareEngine(IDataShareRegister register, IClock clock, AuditIdentity identity, Func<Uri, IDbsStatusClient> dbsClientFactory)
     {
         Register = register;
-        Calendar = calendar;
-        Agreements = new AgreementService(register, calendar, clock, identity.User);
-        Recipients = new RecipientService(register, calendar, clock, identity.User);
+        Policy = new PolicyService(register);
+
+        // Calendar dates are judged in the zone the register's policy names, the same for every administrator.
+        Calendar = new ShareCalendar(clock, ShareCalendar.FindTimeZone(Policy.EffectiveValues()[PolicyCatalogue.TimeZone]));
+        safePeoplePolicy = new Lazy<SafePeoplePolicy>(Policy.SafePeople);
+        Agreements = new AgreementService(register, Calendar, clock, identity.User);
+        Recipients = new RecipientService(register, Calendar, clock, identity.User);
         Audit = new AuditService(register, clock);
+        Certificates = new CertificateService(register, Calendar, clock, identity.User, () => safePeoplePolicy.Value, dbsClientFactory);
+        Readiness = new ReadinessService(register, Calendar, () => safePeoplePolicy.Value);
+        CertificateImport = new CertificateImporter(Certificates, register);
     }
 
     public IDataShareRegister Register { get; }
 
     public ShareCalendar Calendar { get; }
+
+    public PolicyService Policy { get; }
 
     public AgreementService Agreements { get; }
 
@@ -47,16 +62,33 @@ public sealed class DataShareEngine : IDisposable
 
     public AuditService Audit { get; }
 
+    public CertificateService Certificates { get; }
+
+    public ReadinessService Readiness { get; }
+
+    public CertificateImporter CertificateImport { get; }
+
     public static DataShareEngine Open(EngineOptions options)
     {
         var identity = options.Identity ?? AuditIdentity.Current();
-        var calendar = new ShareCalendar(options.Clock, ShareCalendar.FindTimeZone(options.TimeZoneId));
         var location = RegisterLocation.Resolve(options.RegisterPath, options.ReadOnly);
         var register = options.OpenRegister is null
             ? SqliteRegister.Open(location, options.Clock, identity)
             : options.OpenRegister(location, options.Clock, identity);
-        return new DataShareEngine(register, calendar, options.Clock, identity);
+        try
+        {
+            return new DataShareEngine(register, options.Clock, identity, options.DbsClientFactory ?? (uri => new DbsUpdateServiceClient(uri)));
+        }
+        catch
+        {
+            register.Dispose();
+            throw;
+        }
     }
 
-    public void Dispose() => Register.Dispose();
+    public void Dispose()
+    {
+        (Certificates.DbsClient as IDisposable)?.Dispose();
+        Register.Dispose();
+    }
 }

@@ -12,12 +12,15 @@ public static class Ids
 {
     public const string RecipientPrefix = "RC-";
     public const string PersonPrefix = "PE-";
+    public const string CertificatePrefix = "DC-";
 
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
     public static string NewRecipientId() => New(RecipientPrefix);
 
     public static string NewPersonId() => New(PersonPrefix);
+
+    public static string NewCertificateId() => New(CertificatePrefix);
 
     public static bool LooksLike(string prefix, string? id) =>
         id is not null && id.Length == prefix.Length + 10 && id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)

@@ -26,6 +26,19 @@ public sealed class ModuleTests : IDisposable
     }
 
     [Fact]
+    public void Importing_loads_neither_the_engine_nor_sqlite_until_a_cmdlet_needs_them()
+    {
+        const string loaded = "[AppDomain]::CurrentDomain.GetAssemblies() | ForEach-Object { $_.GetName().Name } | Where-Object { $_ -in 'DataShareAdmin.Core', 'Microsoft.Data.Sqlite' } | ForEach-Object { 'LOADED ' + $_ }";
+        var afterImport = host.Run("-Command", loaded);
+        var afterCall = host.Run("-Command", "Get-DataShareAgreement | Out-Null; " + loaded);
+
+        Assert.True(afterImport.ExitCode == 0, afterImport.ToString());
+        Assert.DoesNotContain("LOADED", afterImport.Output, StringComparison.Ordinal);
+        Assert.Contains("LOADED DataShareAdmin.Core", afterCall.Output, StringComparison.Ordinal);
+        Assert.Contains("LOADED Microsoft.Data.Sqlite", afterCall.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WhatIf_messages_reach_standard_output()
     {
         var result = host.Run("-Command", NewAgreement + " -WhatIf");

@@ -22,7 +22,7 @@ public sealed class HelpTests : IDisposable
         foreach (var line in File.ReadAllLines(Path.Combine(TestEnvironment.RepositoryRoot, "module", "DataShareAdmin.psd1")))
         {
             var trimmed = line.Trim();
-            if (trimmed.StartsWith("'", StringComparison.Ordinal) && trimmed.Contains("-DataShare", StringComparison.Ordinal))
+            if (System.Text.RegularExpressions.Regex.IsMatch(trimmed, "^'[A-Z][a-z]+-[A-Za-z]+'$"))
             {
                 data.Add(trimmed.Trim('\''));
             }
@@ -42,7 +42,7 @@ public sealed class HelpTests : IDisposable
         Assert.DoesNotContain(cmdlet + " ", synopsis, StringComparison.Ordinal); // a generated stub repeats the syntax
         var examples = ((PSObject)help.Properties["examples"].Value).Properties["example"].Value;
         var first = examples is object[] many ? (PSObject)many[0] : (PSObject)examples;
-        Assert.Contains("DataShare", first.Properties["code"].Value.ToString(), StringComparison.Ordinal);
+        Assert.Contains(cmdlet, first.Properties["code"].Value.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -81,6 +81,36 @@ internal static class SqliteSchema
             hash     TEXT NOT NULL
         );
         """,
+
+        // Version 2: safe people. Policy settings shared by every administrator, and disclosure certificates
+        // (metadata only; the same issuer and number is the same certificate).
+        """
+        CREATE TABLE policy (
+            name        TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+            value       TEXT NOT NULL,
+            modified_at TEXT NOT NULL,
+            modified_by TEXT NOT NULL
+        );
+        CREATE TABLE certificates (
+            id                TEXT NOT NULL PRIMARY KEY,
+            person_id         TEXT NOT NULL REFERENCES people (id),
+            issuer            TEXT NOT NULL,
+            level             TEXT NOT NULL,
+            number            TEXT NOT NULL,
+            issued_on         TEXT NOT NULL,
+            holder_name       TEXT NULL,
+            date_of_birth     TEXT NULL,
+            seen_original_by  TEXT NOT NULL,
+            seen_original_on  TEXT NOT NULL,
+            added_at          TEXT NOT NULL,
+            added_by          TEXT NOT NULL,
+            online_status     TEXT NULL,
+            online_checked_at TEXT NULL,
+            version           INTEGER NOT NULL,
+            UNIQUE (issuer, number)
+        );
+        CREATE INDEX ix_certificates_person ON certificates (person_id, issued_on);
+        """,
     };
 
     public static int CurrentVersion => Migrations.Count;

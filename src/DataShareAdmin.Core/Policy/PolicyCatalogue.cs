@@ -1,0 +1,173 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using DataShareAdmin.Core.Time;
+
+namespace DataShareAdmin.Core.Policy;
+
+/// <summary>One setting: its name, default, meaning and how a value given by a user is checked and normalised.</summary>
+public sealed class PolicyDefinition
+{
+    public PolicyDefinition(string name, string area, string defaultValue, string description, Func<string, string> normalise)
+    {
+        Name = name;
+        Area = area;
+        DefaultValue = defaultValue;
+        Description = description;
+        Normalise = normalise;
+    }
+
+    public string Name { get; }
+
+    public string Area { get; }
+
+    public string DefaultValue { get; }
+
+    public string Description { get; }
+
+    /// <summary>Returns the value in its stored form, or throws a <see cref="PolicyValueException"/> saying what is accepted.</summary>
+    public Func<string, string> Normalise { get; }
+}
+
+/// <summary>A value the setting does not accept; the message says what it does.</summary>
+[Serializable]
+public sealed class PolicyValueException : Exception
+{
+    public PolicyValueException()
+    {
+    }
+
+    public PolicyValueException(string message)
+        : base(message)
+    {
+    }
+
+    public PolicyValueException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// Every policy setting the module knows, with its default. Rules are policy, not constants in code: the defaults
+/// follow the published practice (a basic disclosure no more than 2 years old, a signed declaration, completed
+/// training), and an organisation may tighten or relax them in its register.
+/// </summary>
+public static class PolicyCatalogue
+{
+    public const string CertificateMaxAgeMonths = "CertificateMaxAgeMonths";
+    public const string AcceptedCertificateLevels = "AcceptedCertificateLevels";
+    public const string AcceptedCertificateIssuers = "AcceptedCertificateIssuers";
+    public const string DeclarationRequired = "DeclarationRequired";
+    public const string TrainingRequired = "TrainingRequired";
+    public const string TrainingMaxAgeMonths = "TrainingMaxAgeMonths";
+    public const string ReadinessWarningDays = "ReadinessWarningDays";
+    public const string TimeZone = "TimeZone";
+    public const string DbsUpdateServiceUri = "DbsUpdateServiceUri";
+    public const string DbsOrganisationName = "DbsOrganisationName";
+    public const string DbsCheckerForename = "DbsCheckerForename";
+    public const string DbsCheckerSurname = "DbsCheckerSurname";
+
+    private const string SafePeople = "SafePeople";
+
+    public static IReadOnlyList<PolicyDefinition> All { get; } = new[]
+    {
+        new PolicyDefinition(CertificateMaxAgeMonths, SafePeople, "24",
+            "How old a disclosure certificate may be, in months: issued on 22 Nov 2023 with 24, it is acceptable through 22 Nov 2025.",
+            v => WholeNumber(v, 1, 120)),
+        new PolicyDefinition(AcceptedCertificateLevels, SafePeople, "Basic,Standard,Enhanced",
+            "Certificate levels that satisfy the requirement (any level satisfies the basic requirement by default).",
+            v => EnumList<CertificateLevel>(v)),
+        new PolicyDefinition(AcceptedCertificateIssuers, SafePeople, "DBS,DisclosureScotland,AccessNI",
+            "Certificate issuers that are accepted.",
+            v => EnumList<CertificateIssuer>(v)),
+        new PolicyDefinition(DeclarationRequired, SafePeople, "true",
+            "Whether each recipient must have signed the individual declaration for the agreement.",
+            Boolean),
+        new PolicyDefinition(TrainingRequired, SafePeople, "true",
+            "Whether each person must have completed data-protection and information-security training.",
+            Boolean),
+        new PolicyDefinition(TrainingMaxAgeMonths, SafePeople, "0",
+            "How long completed training counts, in months; 0 means it does not lapse.",
+            v => WholeNumber(v, 0, 120)),
+        new PolicyDefinition(ReadinessWarningDays, SafePeople, "30",
+            "Test-DataShareRecipient warns when a person stops being ready within this many days (unless -WarnWithinDays is given).",
+            v => WholeNumber(v, 0, 3650)),
+        new PolicyDefinition(TimeZone, "General", ShareCalendar.DefaultTimeZoneId,
+            "The time zone in which calendar dates (agreement ends, certificate ages) are judged.",
+            v =>
+            {
+                ShareCalendar.FindTimeZone(v.Trim());
+                return v.Trim();
+            }),
+        new PolicyDefinition(DbsUpdateServiceUri, SafePeople, "https://secure.crbonline.gov.uk",
+            "The DBS Update Service's base address for online status checks.",
+            ServiceUri),
+        new PolicyDefinition(DbsOrganisationName, SafePeople, string.Empty,
+            "The organisation name sent with DBS Update Service checks (required for -Online).",
+            v => v.Trim()),
+        new PolicyDefinition(DbsCheckerForename, SafePeople, string.Empty,
+            "The forename of the person carrying out DBS Update Service checks (required for -Online).",
+            v => v.Trim()),
+        new PolicyDefinition(DbsCheckerSurname, SafePeople, string.Empty,
+            "The surname of the person carrying out DBS Update Service checks (required for -Online).",
+            v => v.Trim()),
+    };
+
+    public static PolicyDefinition? Find(string name) =>
+        All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    private static string WholeNumber(string value, int min, int max)
+    {
+        if (!int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) || number < min || number > max)
+        {
+            throw new PolicyValueException($"a whole number from {min} to {max}");
+        }
+
+        return number.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static string Boolean(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "true" or "yes" or "1" or "$true" => "true",
+        "false" or "no" or "0" or "$false" => "false",
+        _ => throw new PolicyValueException("true or false"),
+    };
+
+    private static string EnumList<T>(string value)
+        where T : struct, Enum
+    {
+        var names = new List<string>();
+        foreach (var part in value.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!Enum.TryParse<T>(part.Trim(), ignoreCase: true, out var parsed) || !Enum.IsDefined(typeof(T), parsed))
+            {
+                throw new PolicyValueException("a comma-separated list of " + string.Join(", ", Enum.GetNames(typeof(T))));
+            }
+
+            if (!names.Contains(parsed.ToString()))
+            {
+                names.Add(parsed.ToString());
+            }
+        }
+
+        if (names.Count == 0)
+        {
+            throw new PolicyValueException("at least one of " + string.Join(", ", Enum.GetNames(typeof(T))));
+        }
+
+        return string.Join(",", names);
+    }
+
+    private static string ServiceUri(string value)
+    {
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri)
+            || !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)))
+        {
+            throw new PolicyValueException("an absolute https:// address (http:// only for a loopback test server)");
+        }
+
+        return uri.ToString().TrimEnd('/');
+    }
+}

@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+
+namespace DataShareAdmin.Core.Policy;
+
+/// <summary>Reads and changes the policy kept in the register, so every administrator works to the same rules.</summary>
+public sealed class PolicyService
+{
+    private readonly IDataShareRegister register;
+
+    public PolicyService(IDataShareRegister register) => this.register = register;
+
+    /// <summary>Every setting with its default and current value, in catalogue order.</summary>
+    public IEnumerable<DataSharePolicySetting> Get(Func<string, bool>? nameFilter = null)
+    {
+        var stored = Stored();
+        foreach (var definition in PolicyCatalogue.All)
+        {
+            if (nameFilter is not null && !nameFilter(definition.Name))
+            {
+                continue;
+            }
+
+            stored.TryGetValue(definition.Name, out var value);
+            yield return new DataSharePolicySetting
+            {
+                Name = definition.Name,
+                Area = definition.Area,
+                Description = definition.Description,
+                DefaultValue = definition.DefaultValue,
+                Value = value?.Value ?? definition.DefaultValue,
+                IsDefault = value is null || value.Value == definition.DefaultValue,
+                ModifiedAt = value?.ModifiedAt,
+                ModifiedBy = value?.ModifiedBy,
+            };
+        }
+    }
+
+    /// <summary>The effective values (stored, else default) keyed by name.</summary>
+    public IReadOnlyDictionary<string, string> EffectiveValues()
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var setting in Get())
+        {
+            values[setting.Name] = setting.Value;
+        }
+
+        return values;
+    }
+
+    public SafePeoplePolicy SafePeople() => SafePeoplePolicy.From(EffectiveValues());
+
+    /// <summary>Changes one setting (null or -Default: back to its default). Returns null when the host declined.</summary>
+    public DataSharePolicySetting? Set(string name, string? value, IOperationHost host)
+    {
+        var definition = PolicyCatalogue.Find(name) ?? throw new DataShareException("PolicySettingNotFound", DataShareErrorCategory.ObjectNotFound,
+            $"There is no policy setting '{name}'. Get-DataSharePolicy lists them: {string.Join(", ", Names())}.", name);
+
+        string? normalised = null;
+        if (value is not null)
+        {
+            try
+            {
+                normalised = definition.Normalise(value);
+            }
+            catch (PolicyValueException ex)
+            {
+                throw new DataShareException("PolicyValueInvalid", DataShareErrorCategory.InvalidArgument,
+                    $"'{value}' is not a valid value for {definition.Name}: it takes {ex.Message}.", value, ex);
+            }
+            catch (DataShareException ex)
+            {
+                throw new DataShareException("PolicyValueInvalid", DataShareErrorCategory.InvalidArgument,
+                    $"'{value}' is not a valid value for {definition.Name}: {ex.Message}", value, ex);
+            }
+        }
+
+        var stored = Stored();
+        stored.TryGetValue(definition.Name, out var current);
+        var before = current?.Value ?? definition.DefaultValue;
+        var after = normalised ?? definition.DefaultValue;
+        if (string.Equals(before, after, StringComparison.Ordinal) && (normalised is null) == (current is null))
+        {
+            host.WriteVerbose($"{definition.Name} is already {after}; nothing to change.");
+            return Find(definition.Name);
+        }
+
+        if (!host.ShouldProcess($"Policy setting {definition.Name}", $"Change from {Show(before)} to {Show(after)}"))
+        {
+            return null;
+        }
+
+        register.WritePolicy(definition.Name, normalised, new AuditEvent("Policy.Set", "Policy", definition.Name, new Dictionary<string, string?>
+        {
+            ["Before"] = before,
+            ["After"] = after,
+            ["IsDefault"] = normalised is null ? "true" : "false",
+        }));
+        host.WriteVerbose($"{definition.Name} is now {Show(after)}.");
+        return Find(definition.Name);
+    }
+
+    private DataSharePolicySetting? Find(string name)
+    {
+        foreach (var setting in Get(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            return setting;
+        }
+
+        return null;
+    }
+
+    private Dictionary<string, PolicyValue> Stored()
+    {
+        var stored = new Dictionary<string, PolicyValue>(StringComparer.OrdinalIgnoreCase);
+        foreach (var value in register.ReadPolicy())
+        {
+            stored[value.Name] = value;
+        }
+
+        return stored;
+    }
+
+    private static string Show(string value) => value.Length == 0 ? "(empty)" : value;
+
+    private static IEnumerable<string> Names()
+    {
+        foreach (var definition in PolicyCatalogue.All)
+        {
+            yield return definition.Name;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System;
+using System.Collections.Generic;
+using DataShareAdmin.Core.Policy;
+using DataShareAdmin.Core.Time;
+
+namespace DataShareAdmin.Core.SafePeople;
+
+/// <summary>
+/// Applies every safe-people check to a recipient on a day: an acceptable disclosure certificate, a signed
+/// declaration for the agreement, completed training. One result per recipient, nothing held across recipients but
+/// a small cache of agreement end dates, so any number of recipients can stream through.
+/// </summary>
+public sealed class ReadinessService
+{
+    private readonly IDataShareRegister register;
+    private readonly ShareCalendar calendar;
+    private readonly Func<SafePeoplePolicy> policy;
+    private readonly Dictionary<string, DateTime> agreementEnds = new(StringComparer.OrdinalIgnoreCase);
+
+    public ReadinessService(IDataShareRegister register, ShareCalendar calendar, Func<SafePeoplePolicy> policy)
+    {
+        this.register = register;
+        this.calendar = calendar;
+        this.policy = policy;
+    }
+
+    public RecipientTestResult Test(DataShareRecipient recipient, DateTime? asOf, int? warnWithinDays)
+    {
+        var rules = policy();
+        var day = (asOf ?? calendar.Today).Date;
+        var checks = new List<SafePeopleCheck>(4);
+
+        if (!recipient.IsActive)
+        {
+            checks.Add(Fail("Recipient", $"Removed from agreement {recipient.AgreementId} on {recipient.RemovedAt:yyyy-MM-dd}."));
+        }
+
+        checks.Add(CertificateCheck(recipient.PersonId, rules, day));
+        if (rules.DeclarationRequired)
+        {
+            checks.Add(DateCheck("Declaration", recipient.DeclarationSignedOn, day, 0,
+                $"No signed individual declaration is recorded for agreement {recipient.AgreementId}.", "Signed"));
+        }
+
+        if (rules.TrainingRequired)
+        {
+            checks.Add(DateCheck("Training", recipient.TrainingCompletedOn, day, rules.TrainingMaxAgeMonths,
+                "No completed data-protection and information-security training is recorded.", "Completed"));
+        }
+
+        var result = new RecipientTestResult
+        {
+            RecipientId = recipient.Id,
+            AgreementId = recipient.AgreementId,
+            PersonId = recipient.PersonId,
+            Name = recipient.Name,
+            Email = recipient.Email,
+            AsOf = day,
+            Checks = checks.ToArray(),
+            AgreementEndsOn = AgreementEnd(recipient.AgreementId),
+        };
+
+        var failed = new List<string>();
+        DateTime? readyUntil = null;
+        foreach (var check in checks)
+        {
+            if (!check.Passed)
+            {
+                failed.Add(check.Name);
+            }
+            else if (check.ValidUntil is { } until && (readyUntil is null || until < readyUntil))
+            {
+                readyUntil = until;
+            }
+        }
+
+        result.FailedChecks = failed.ToArray();
+        result.IsReady = failed.Count == 0;
+        if (!result.IsReady)
+        {
+            return result;
+        }
+
+        result.ReadyUntil = readyUntil;
+        var window = warnWithinDays ?? rules.ReadinessWarningDays;
+        if (readyUntil is { } last)
+        {
+            var left = (int)(last - day).TotalDays;
+            if (left <= window)
+            {
+                result.Warning = true;
+                result.WarningReason = $"Ready only until {DateText.FormatDate(last)} ({left} days): renew before then.";
+            }
+            else if (last < result.AgreementEndsOn)
+            {
+                result.Warning = true;
+                result.WarningReason = $"Ready until {DateText.FormatDate(last)}, before agreement {recipient.AgreementId} ends on {DateText.FormatDate(result.AgreementEndsOn)}.";
+            }
+        }
+
+        return result;
+    }
+
+    private SafePeopleCheck CertificateCheck(string personId, SafePeoplePolicy rules, DateTime day)
+    {
+        CertificateTestResult? best = null;
+        CertificateTestResult? latest = null;
+        foreach (var certificate in register.ListCertificates(personId))
+        {
+            var verdict = CertificateRules.Evaluate(certificate, rules, day);
+            if (verdict.IsValid && (best is null || verdict.ValidUntil > best.ValidUntil))
+            {
+                best = verdict;
+            }
+
+            if (latest is null || certificate.IssuedOn >= latest.IssuedOn)
+            {
+                latest = verdict;
+            }
+        }
+
+        if (best is not null)
+        {
+            return new SafePeopleCheck
+            {
+                Name = "Certificate",
+                Passed = true,
+                ValidUntil = best.ValidUntil,
+                Reason = $"{best.Issuer} {best.Level} certificate {best.CertificateId}: {best.Reason}",
+            };
+        }
+
+        return Fail("Certificate", latest is null
+            ? "No disclosure certificate is recorded for this person."
+            : $"{latest.Issuer} {latest.Level} certificate {latest.CertificateId}: {latest.Reason}");
+    }
+
+    private static SafePeopleCheck DateCheck(string name, DateTime? date, DateTime day, int maxAgeMonths, string missing, string verb)
+    {
+        if (date is null)
+        {
+            return Fail(name, missing);
+        }
+
+        if (date.Value.Date > day)
+        {
+            return Fail(name, $"{verb} on {DateText.FormatDate(date.Value)}, after {DateText.FormatDate(day)}.");
+        }
+
+        if (maxAgeMonths <= 0)
+        {
+            return new SafePeopleCheck { Name = name, Passed = true, Reason = $"{verb} on {DateText.FormatDate(date.Value)}." };
+        }
+
+        var until = date.Value.Date.AddMonths(maxAgeMonths);
+        return day > until
+            ? Fail(name, $"{verb} on {DateText.FormatDate(date.Value)}; it lapsed after {DateText.FormatDate(until)} ({maxAgeMonths} months).")
+            : new SafePeopleCheck { Name = name, Passed = true, ValidUntil = until, Reason = $"{verb} on {DateText.FormatDate(date.Value)}, current through {DateText.FormatDate(until)}." };
+    }
+
+    private DateTime AgreementEnd(string agreementId)
+    {
+        if (!agreementEnds.TryGetValue(agreementId, out var end))
+        {
+            end = register.FindAgreement(agreementId)?.EndsOn ?? DateTime.MaxValue.Date;
+            agreementEnds[agreementId] = end;
+        }
+
+        return end;
+    }
+
+    private static SafePeopleCheck Fail(string name, string reason) => new() { Name = name, Passed = false, Reason = reason };
+}

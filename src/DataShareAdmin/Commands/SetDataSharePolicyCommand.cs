@@ -1,0 +1,38 @@
+using System.Management.Automation;
+
+namespace DataShareAdmin.Commands;
+
+/// <summary>Changes one policy setting in the register (audited), or puts it back to its default.</summary>
+[Cmdlet(VerbsCommon.Set, "DataSharePolicy", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ValueSet)]
+[OutputType(typeof(DataSharePolicySetting))]
+public sealed class SetDataSharePolicyCommand : DataShareCmdlet
+{
+    private const string ValueSet = "Value";
+    private const string DefaultSet = "Default";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(PolicyNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The new value as text: a number, true/false, a comma-separated list, a time zone id or an address.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ValueSet)]
+    [AllowEmptyString]
+    public string Value { get; set; } = string.Empty;
+
+    /// <summary>Puts the setting back to its default.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DefaultSet)]
+    public SwitchParameter Default { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord() => Run(Name, () =>
+    {
+        var setting = Engine.Policy.Set(Name, Default ? null : Value, this);
+        if (setting is not null && PassThru)
+        {
+            WriteObject(setting);
+        }
+    });
+}
