@@ -210,6 +210,63 @@ public abstract class RegisterContract : IDisposable
     }
 
     [Fact]
+    public void Policy_values_are_stored_replaced_removed_and_audited()
+    {
+        var register = New();
+        register.WritePolicy("CertificateMaxAgeMonths", "36", new AuditEvent("Policy.Set", "Policy", "CertificateMaxAgeMonths"));
+        register.WritePolicy("certificatemaxagemonths", "30", new AuditEvent("Policy.Set", "Policy", "CertificateMaxAgeMonths"));
+        register.WritePolicy("TimeZone", "Europe/Paris", new AuditEvent("Policy.Set", "Policy", "TimeZone"));
+
+        var values = register.ReadPolicy().ToDictionary(v => v.Name, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(("30", "tester", Clock.UtcNow), (values["CertificateMaxAgeMonths"].Value, values["CertificateMaxAgeMonths"].ModifiedBy, values["CertificateMaxAgeMonths"].ModifiedAt));
+        Assert.Equal(2, values.Count);
+
+        register.WritePolicy("TimeZone", null, new AuditEvent("Policy.Set", "Policy", "TimeZone"));
+        Assert.Single(register.ReadPolicy());
+        Assert.Equal(4, register.ReadAuditHead()!.Sequence);
+    }
+
+    [Fact]
+    public void Certificates_round_trip_keep_leading_zeros_and_are_unique_by_issuer_and_number()
+    {
+        var register = New();
+        register.InsertAgreement(Agreement("DS1"), Event("Agreement.Create", "DS1"));
+        var person = new DataSharePerson { Id = "PE-0000000001", Name = "Jo", Email = "jo@example.org", NormalisedEmail = "jo@example.org", CreatedAt = Clock.UtcNow };
+        register.InsertRecipient(Recipient("RC-0000000001", "DS1", person.Id), person, Event("Recipient.Add", "RC-0000000001"));
+        var certificate = new DisclosureCertificate
+        {
+            Id = "DC-0000000001", PersonId = person.Id, Issuer = CertificateIssuer.DBS, Level = CertificateLevel.Enhanced, Number = "000123456789",
+            IssuedOn = new DateTime(2025, 2, 28), HolderName = "Jo Bloggs", DateOfBirth = new DateTime(1990, 1, 2), SeenOriginalBy = "officer",
+            SeenOriginalOn = new DateTime(2025, 3, 1), AddedAt = Clock.UtcNow, AddedBy = "alice",
+        };
+        register.InsertCertificate(certificate, new AuditEvent("Certificate.Add", "Certificate", certificate.Id));
+
+        var read = register.FindCertificateByNumber(CertificateIssuer.DBS, "000123456789")!;
+        Assert.Equal(("DC-0000000001", "jo@example.org", CertificateLevel.Enhanced, new DateTime(2025, 2, 28), new DateTime(1990, 1, 2), "officer", new DateTime(2025, 3, 1), 1L),
+            (read.Id, read.Email, read.Level, read.IssuedOn, read.DateOfBirth!.Value, read.SeenOriginalBy, read.SeenOriginalOn, read.Version));
+        Assert.Null(register.FindCertificateByNumber(CertificateIssuer.AccessNI, "000123456789"));
+
+        var duplicate = new DisclosureCertificate
+        {
+            Id = "DC-0000000002", PersonId = person.Id, Issuer = CertificateIssuer.DBS, Level = CertificateLevel.Basic, Number = "000123456789",
+            IssuedOn = new DateTime(2025, 2, 28), SeenOriginalBy = "x", SeenOriginalOn = new DateTime(2025, 3, 1), AddedAt = Clock.UtcNow, AddedBy = "x",
+        };
+        Assert.Equal("CertificateExists", Assert.Throws<DataShareException>(() => register.InsertCertificate(duplicate, new AuditEvent("Certificate.Add", "Certificate", duplicate.Id))).ErrorId);
+
+        read.OnlineStatus = "BLANK_NO_NEW_INFO";
+        read.OnlineCheckedAt = Clock.UtcNow;
+        register.UpdateCertificate(read, new AuditEvent("Certificate.OnlineCheck", "Certificate", read.Id));
+        var stale = register.FindCertificate(read.Id)!;
+        stale.Version = 1;
+        Assert.Throws<RegisterConflictException>(() => register.UpdateCertificate(stale, new AuditEvent("Certificate.Update", "Certificate", read.Id)));
+        Assert.Equal("BLANK_NO_NEW_INFO", register.ListCertificates(person.Id).Single().OnlineStatus);
+
+        register.DeleteCertificate(register.FindCertificate(read.Id)!, new AuditEvent("Certificate.Remove", "Certificate", read.Id));
+        Assert.Empty(register.ListCertificates(null));
+        Assert.Equal(5, register.ReadAuditHead()!.Sequence);
+    }
+
+    [Fact]
     public void Unknown_records_are_not_found()
     {
         var register = New();

@@ -148,7 +148,28 @@ public sealed class SqliteRegisterTests : IDisposable
         Assert.Equal(3, engine.Recipients.Find(null, includeRemoved: true).Count());
         var audit = engine.Audit.Test(null, new FakeHost());
         Assert.True(audit.IsIntact, audit.Problem);
-        Assert.True(audit.EntryCount >= 6);
+        Assert.Equal(8, audit.EntryCount);
+
+        // Upgraded to schema 2: the safe-people tables exist and start empty, with the policy at its defaults.
+        Assert.Empty(engine.Certificates.Find(null));
+        Assert.All(engine.Policy.Get(), s => Assert.True(s.IsDefault));
+    }
+
+    [Fact]
+    public void The_committed_version_2_register_opens_with_its_certificates_policy_and_chain_intact()
+    {
+        var copy = Path.Combine(test.Directory, "v2.db");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "fixtures", "registers", "register-v2.db"), copy);
+
+        using var engine = Core.DataShareEngine.Open(new EngineOptions { RegisterPath = copy, Clock = test.Clock, Identity = TestRegister.Identity });
+
+        var certificates = engine.Certificates.Find("jo.bloggs@example.ac.uk").ToList();
+        Assert.Equal(new[] { "1234567890123456", "001234567890" }, certificates.Select(c => c.Number));
+        Assert.Equal(CertificateLevel.Basic, certificates[0].Level);
+        Assert.Equal("30", engine.Policy.Get(n => n == "CertificateMaxAgeMonths").Single().Value);
+        var audit = engine.Audit.Test(null, new FakeHost());
+        Assert.True(audit.IsIntact, audit.Problem);
+        Assert.Equal(11, audit.EntryCount);
     }
 
     private static void SetUserVersion(string path, int version)

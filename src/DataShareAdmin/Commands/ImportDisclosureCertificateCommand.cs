@@ -19,8 +19,11 @@ public sealed class ImportDisclosureCertificateCommand : DataShareCmdlet
 
     private int pipedRow;
 
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
+    /// <summary>
+    /// CSV files. Not taken from the pipeline: everything piped in is a row (a Path bound by property name in the
+    /// default set would stop PowerShell binding piped rows to -InputObject).
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
