@@ -67,12 +67,33 @@ foreach ($person in $people) {
     Set-DataShareRecipient -Id $existing.Id -DeclarationSignedOn 2026-01-05 -TrainingCompletedOn 2025-11-20
 }
 
+# Safe people: each person's disclosure certificate, recorded once for the person whatever their agreements.
+$certificates = @(
+    @{ Email = 'jo.bloggs@example.ac.uk'; Issuer = 'DBS'; Level = 'Enhanced'; Number = '001234567890'; IssuedOn = '2025-03-01' }
+    @{ Email = 'sam.smith@example.ac.uk'; Issuer = 'DisclosureScotland'; Level = 'Level 1'; Number = '1234567890123456'; IssuedOn = '2024-05-20' }
+)
+foreach ($certificate in $certificates) {
+    if (-not (Get-DisclosureCertificate -RecipientId $certificate.Email -Number $certificate.Number)) {
+        Add-DisclosureCertificate -RecipientId $certificate.Email -Issuer $certificate.Issuer -Level $certificate.Level `
+            -Number $certificate.Number -IssuedOn $certificate.IssuedOn | Out-Null
+    }
+}
+
 $host.UI.WriteLine('')
 $host.UI.WriteLine('Agreements as of 2026-06-01:')
 Get-DataShareAgreement -AsOf 2026-06-01 | Out-Default
 
 $host.UI.WriteLine('Recipients of agreements active on 2026-06-01:')
 Get-DataShareAgreement -Status Active -AsOf 2026-06-01 | Get-DataShareRecipient | Out-Default
+
+$host.UI.WriteLine('Safe-people check of everyone on an active agreement, as of 2026-06-01:')
+$readiness = @(Get-DataShareAgreement -Status Active -AsOf 2026-06-01 | Test-DataShareRecipient -AsOf 2026-06-01)
+$readiness | Out-Default
+$readiness | Where-Object { -not $_.IsReady } | ForEach-Object {
+    $reasons = $_.Checks | Where-Object { -not $_.Passed } | ForEach-Object { "$($_.Name): $($_.Reason)" }
+    $host.UI.WriteLine("Not ready: $($_.Email) on $($_.AgreementId) - $($reasons -join '; ')")
+}
+$host.UI.WriteLine('')
 
 $audit = Test-DataShareAuditLog
 $host.UI.WriteLine("Audit log: $($audit.EntryCount) entries, intact: $($audit.IsIntact). Record this head elsewhere: $($audit.Head)")

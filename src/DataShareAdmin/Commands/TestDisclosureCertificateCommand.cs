@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 
 namespace DataShareAdmin.Commands;
@@ -48,7 +49,9 @@ public sealed class TestDisclosureCertificateCommand : DataShareCmdlet
         {
             Run(owner, () =>
             {
-                foreach (var certificate in Engine.Certificates.Find(owner))
+                // Online checks record their answer on the certificate: read the list first rather than write under an open reader.
+                var certificates = Online ? new List<DisclosureCertificate>(Engine.Certificates.Find(owner)) : Engine.Certificates.Find(owner);
+                foreach (var certificate in certificates)
                 {
                     Run(certificate.Id, () => WriteObject(Engine.Certificates.Test(certificate, AsOf, Online, this)));
                 }
