@@ -103,6 +103,7 @@ public sealed class CertificateRulesTests
     [InlineData("Basic", CertificateLevel.Basic)]
     [InlineData("level 1", CertificateLevel.Basic)]
     [InlineData("Level1", CertificateLevel.Basic)]
+    [InlineData("1", CertificateLevel.Basic)]
     [InlineData(" ENHANCED ", CertificateLevel.Enhanced)]
     [InlineData("standard", CertificateLevel.Standard)]
     public void Levels_parse_including_scotlands_level_1(string text, CertificateLevel expected) =>
@@ -119,13 +120,17 @@ public sealed class CertificateRulesTests
 
     [Theory]
     [InlineData("Level 2", "CertificateLevelInvalid")]
+    [InlineData("2", "CertificateLevelInvalid")]
+    [InlineData("0", "CertificateLevelInvalid")]
     [InlineData("", "CertificateLevelInvalid")]
     public void Unknown_levels_are_refused(string text, string errorId) =>
         Assert.Equal(errorId, Assert.Throws<DataShareException>(() => CertificateRules.ParseLevel(text)).ErrorId);
 
-    [Fact]
-    public void Unknown_issuers_are_refused() =>
-        Assert.Equal("CertificateIssuerInvalid", Assert.Throws<DataShareException>(() => CertificateRules.ParseIssuer("Police")).ErrorId);
+    [Theory]
+    [InlineData("Police")]
+    [InlineData("2")]
+    public void Unknown_issuers_are_refused(string text) =>
+        Assert.Equal("CertificateIssuerInvalid", Assert.Throws<DataShareException>(() => CertificateRules.ParseIssuer(text)).ErrorId);
 
     [Theory]
     [InlineData(CertificateIssuer.DBS, "001234567890", "001234567890")]

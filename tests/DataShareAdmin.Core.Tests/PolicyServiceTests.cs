@@ -57,6 +57,7 @@ public sealed class PolicyServiceTests : IDisposable
     [InlineData("CertificateMaxAgeMonths", "two years")]
     [InlineData("AcceptedCertificateLevels", "Basic,Gold")]
     [InlineData("AcceptedCertificateLevels", "")]
+    [InlineData("AcceptedCertificateLevels", "0,2")]
     [InlineData("DeclarationRequired", "maybe")]
     [InlineData("TimeZone", "Mars/Olympus_Mons")]
     [InlineData("DbsUpdateServiceUri", "http://dbs.example.org")]

@@ -141,7 +141,7 @@ public static class PolicyCatalogue
         var names = new List<string>();
         foreach (var part in value.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!Enum.TryParse<T>(part.Trim(), ignoreCase: true, out var parsed) || !Enum.IsDefined(typeof(T), parsed))
+            if (DataShareAdmin.Core.SafePeople.CertificateRules.StartsWithDigit(part.Trim()) || !Enum.TryParse<T>(part.Trim(), ignoreCase: true, out var parsed) || !Enum.IsDefined(typeof(T), parsed))
             {
                 throw new PolicyValueException("a comma-separated list of " + string.Join(", ", Enum.GetNames(typeof(T))));
             }

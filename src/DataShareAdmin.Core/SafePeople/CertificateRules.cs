@@ -67,12 +67,14 @@ public static class CertificateRules
     public static CertificateLevel ParseLevel(string? text)
     {
         var compact = (text ?? string.Empty).Replace(" ", string.Empty).Replace("-", string.Empty).Trim();
-        if (compact.Equals("Level1", StringComparison.OrdinalIgnoreCase) || compact.Equals("L1", StringComparison.OrdinalIgnoreCase))
+        // "1" alone is how Scottish spreadsheets write Level 1. Other numbers are not levels (Enum.TryParse would
+        // read them as positions: "2" would become Enhanced).
+        if (compact.Equals("Level1", StringComparison.OrdinalIgnoreCase) || compact.Equals("L1", StringComparison.OrdinalIgnoreCase) || compact == "1")
         {
             return CertificateLevel.Basic;
         }
 
-        if (Enum.TryParse<CertificateLevel>(compact, ignoreCase: true, out var level) && Enum.IsDefined(typeof(CertificateLevel), level))
+        if (!StartsWithDigit(compact) && Enum.TryParse<CertificateLevel>(compact, ignoreCase: true, out var level) && Enum.IsDefined(typeof(CertificateLevel), level))
         {
             return level;
         }
@@ -90,7 +92,7 @@ public static class CertificateRules
             return CertificateIssuer.DBS;
         }
 
-        if (Enum.TryParse<CertificateIssuer>(compact, ignoreCase: true, out var issuer) && Enum.IsDefined(typeof(CertificateIssuer), issuer))
+        if (!StartsWithDigit(compact) && Enum.TryParse<CertificateIssuer>(compact, ignoreCase: true, out var issuer) && Enum.IsDefined(typeof(CertificateIssuer), issuer))
         {
             return issuer;
         }
@@ -128,6 +130,8 @@ public static class CertificateRules
 
         return compact;
     }
+
+    internal static bool StartsWithDigit(string text) => text.Length > 0 && (char.IsDigit(text[0]) || text[0] == '-' || text[0] == '+');
 
     private static bool IsDigits(string text)
     {

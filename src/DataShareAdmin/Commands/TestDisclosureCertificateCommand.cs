@@ -33,6 +33,9 @@ public sealed class TestDisclosureCertificateCommand : DataShareCmdlet
     [Parameter]
     public SwitchParameter Online { get; set; }
 
+    // A person on several agreements arrives once per recipient: judge their certificates once.
+    private readonly HashSet<string> testedCertificates = new(StringComparer.OrdinalIgnoreCase);
+
     protected override void ProcessRecord()
     {
         if (CertificateId is not null)
@@ -53,6 +56,11 @@ public sealed class TestDisclosureCertificateCommand : DataShareCmdlet
                 var certificates = Online ? new List<DisclosureCertificate>(Engine.Certificates.Find(owner)) : Engine.Certificates.Find(owner);
                 foreach (var certificate in certificates)
                 {
+                    if (!testedCertificates.Add(certificate.Id))
+                    {
+                        continue;
+                    }
+
                     Run(certificate.Id, () => WriteObject(Engine.Certificates.Test(certificate, AsOf, Online, this)));
                 }
             });
