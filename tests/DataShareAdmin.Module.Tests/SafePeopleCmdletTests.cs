@@ -134,6 +134,27 @@ public sealed class SafePeopleCmdletTests : IDisposable
     }
 
     [Fact]
+    public void A_long_import_reports_progress_and_always_completes_the_bar()
+    {
+        var csv = temp.File("many.csv");
+        var lines = new System.Collections.Generic.List<string> { "Email,Number,Issuer,Level,IssuedOn" };
+        for (var i = 0; i < 210; i++)
+        {
+            lines.Add($"p{i}@example.org,{i:D12},DBS,Basic,2025-01-01");
+        }
+
+        File.WriteAllLines(csv, lines);
+        session.Run("0..209 | ForEach-Object { Add-DataShareRecipient DS1 -Name \"Person $_\" -Email \"p$_@example.org\" } | Out-Null").AssertNoErrors();
+
+        var result = session.Run("Import-DisclosureCertificate -Path $args[0]", csv).AssertNoErrors();
+
+        Assert.Equal(210, result.Output.Count);
+        Assert.Equal(new[] { ProgressRecordType.Processing, ProgressRecordType.Processing, ProgressRecordType.Completed }, result.Progress.Select(p => p.RecordType));
+        Assert.All(result.Progress, p => Assert.Equal(result.Progress[0].ActivityId, p.ActivityId));
+        Assert.Equal("210 rows", result.Progress[^1].StatusDescription);
+    }
+
+    [Fact]
     public void Rows_piped_as_objects_import_like_csv_rows()
     {
         var results = session.Run("""

@@ -1,5 +1,3 @@
-using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 
 namespace DataShareAdmin.Commands;
@@ -42,9 +40,6 @@ public sealed class GetDataShareRecipientCommand : DataShareCmdlet
     [Parameter(ParameterSetName = ByAgreementSet)]
     public SwitchParameter IncludeRemoved { get; set; }
 
-    // Recipients piped in bind their AgreementId: list each agreement once, not once per recipient.
-    private readonly HashSet<string> listedAgreements = new(StringComparer.OrdinalIgnoreCase);
-
     protected override void ProcessRecord()
     {
         if (Id is not null)
@@ -77,7 +72,8 @@ public sealed class GetDataShareRecipientCommand : DataShareCmdlet
 
     private void WriteRecipients(string? agreementId)
     {
-        if (!listedAgreements.Add(agreementId ?? "*"))
+        // Recipients piped in bind their AgreementId: list each agreement once, not once per recipient.
+        if (!FirstTime(agreementId ?? "*"))
         {
             return;
         }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 
 namespace DataShareAdmin.Commands;
@@ -11,9 +10,6 @@ public sealed class GetDisclosureCertificateCommand : DataShareCmdlet
 {
     private const string ByPersonSet = "ByPerson";
     private const string ByIdSet = "ById";
-
-    // Several recipients of one person piped in: list the person's certificates once.
-    private readonly HashSet<string> listedPeople = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Recipients (RC-…), person ids (PE-…) or emails whose certificates to list.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByPersonSet)]
@@ -65,7 +61,8 @@ public sealed class GetDisclosureCertificateCommand : DataShareCmdlet
         var first = true;
         foreach (var certificate in Engine.Certificates.Find(owner))
         {
-            if (first && !listedPeople.Add(certificate.PersonId))
+            // Several recipients of one person piped in: list the person's certificates once.
+            if (first && !FirstTime(certificate.PersonId))
             {
                 return;
             }

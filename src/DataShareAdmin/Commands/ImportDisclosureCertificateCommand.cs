@@ -83,7 +83,7 @@ public sealed class ImportDisclosureCertificateCommand : DataShareCmdlet
                     count++;
                     if (count % 100 == 0)
                     {
-                        ((IOperationHost)this).WriteProgress(activity, $"{count} rows", -1, completed: false);
+                        WriteProgress(activity, $"{count} rows", -1, completed: false);
                     }
 
                     Run(row.Row, () => ImportRow(row));
@@ -91,7 +91,7 @@ public sealed class ImportDisclosureCertificateCommand : DataShareCmdlet
             }
             finally
             {
-                ((IOperationHost)this).WriteProgress(activity, $"{count} rows", 100, completed: true);
+                WriteProgress(activity, $"{count} rows", 100, completed: true);
             }
         });
     }

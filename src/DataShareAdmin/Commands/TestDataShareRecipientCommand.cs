@@ -39,9 +39,6 @@ public sealed class TestDataShareRecipientCommand : DataShareCmdlet
 
     protected override int ProgressActivityId => 0x5A20;
 
-    // Agreements piped in bind their AgreementId here; each is tested once.
-    private readonly System.Collections.Generic.HashSet<string> testedAgreements = new(StringComparer.OrdinalIgnoreCase);
-
     protected override void ProcessRecord()
     {
         if (InputObject is not null)
@@ -62,7 +59,8 @@ public sealed class TestDataShareRecipientCommand : DataShareCmdlet
 
         foreach (var agreementId in AgreementId ?? new string?[] { null })
         {
-            if (testedAgreements.Add(agreementId ?? "*"))
+            // Agreements piped in bind their AgreementId here; each is tested once.
+            if (FirstTime(agreementId ?? "*"))
             {
                 Run(agreementId, () => TestAll(agreementId));
             }
@@ -80,7 +78,7 @@ public sealed class TestDataShareRecipientCommand : DataShareCmdlet
                 CancellationToken.ThrowIfCancellationRequested();
                 if (++count % 1000 == 0)
                 {
-                    ((IOperationHost)this).WriteProgress(activity, $"{count} recipients", -1, completed: false);
+                    WriteProgress(activity, $"{count} recipients", -1, completed: false);
                 }
 
                 WriteObject(Engine.Readiness.Test(recipient, AsOf, WarnWithinDays));
@@ -90,7 +88,7 @@ public sealed class TestDataShareRecipientCommand : DataShareCmdlet
         {
             if (count >= 1000)
             {
-                ((IOperationHost)this).WriteProgress(activity, $"{count} recipients", 100, completed: true);
+                WriteProgress(activity, $"{count} recipients", 100, completed: true);
             }
         }
     }

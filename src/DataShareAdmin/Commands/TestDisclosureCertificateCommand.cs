@@ -33,9 +33,6 @@ public sealed class TestDisclosureCertificateCommand : DataShareCmdlet
     [Parameter]
     public SwitchParameter Online { get; set; }
 
-    // A person on several agreements arrives once per recipient: judge their certificates once.
-    private readonly HashSet<string> testedCertificates = new(StringComparer.OrdinalIgnoreCase);
-
     protected override void ProcessRecord()
     {
         if (CertificateId is not null)
@@ -56,7 +53,8 @@ public sealed class TestDisclosureCertificateCommand : DataShareCmdlet
                 var certificates = Online ? new List<DisclosureCertificate>(Engine.Certificates.Find(owner)) : Engine.Certificates.Find(owner);
                 foreach (var certificate in certificates)
                 {
-                    if (!testedCertificates.Add(certificate.Id))
+                    // A person on several agreements arrives once per recipient: judge their certificates once.
+                    if (!FirstTime(certificate.Id))
                     {
                         continue;
                     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using DataShareAdmin.Core;
@@ -13,6 +14,7 @@ namespace DataShareAdmin.Commands;
 public abstract class DataShareCmdlet : PSCmdlet, IOperationHost, IDisposable
 {
     private readonly CancellationTokenSource cancellation = new();
+    private readonly HashSet<string> handled = new(StringComparer.OrdinalIgnoreCase);
     private object? engine;
 
     public CancellationToken CancellationToken => cancellation.Token;
@@ -28,7 +30,17 @@ public abstract class DataShareCmdlet : PSCmdlet, IOperationHost, IDisposable
 
     void IOperationHost.WriteWarning(string message) => WriteWarning(message);
 
-    void IOperationHost.WriteProgress(string activity, string status, int percentComplete, bool completed)
+    void IOperationHost.WriteProgress(string activity, string status, int percentComplete, bool completed) =>
+        WriteProgress(activity, status, percentComplete, completed);
+
+    /// <summary>
+    /// True the first time this invocation sees <paramref name="key"/>: objects piped in often repeat the same
+    /// agreement or person (one per recipient), and each should be listed or tested once.
+    /// </summary>
+    protected bool FirstTime(string key) => handled.Add(key);
+
+    /// <summary>This cmdlet's progress bar (stable activity id); <paramref name="completed"/> ends it.</summary>
+    protected void WriteProgress(string activity, string status, int percentComplete, bool completed)
     {
         var record = new ProgressRecord(ProgressActivityId, activity, string.IsNullOrEmpty(status) ? activity : status)
         {
