@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Reflection;
@@ -31,6 +33,36 @@ internal sealed class Options
     public string ModuleCall { get; private set; } = "Get-DataShareAgreement";
 
     public string BaselineCall { get; private set; } = "Get-BaselineGreeting";
+
+    /// <summary>"import" (the default: Import-Module time against the baseline) or "recipients" (Test-DataShareRecipient throughput and memory).</summary>
+    public string Scenario { get; private set; } = ImportScenario;
+
+    public const string ImportScenario = "import";
+
+    public const string RecipientsScenario = "recipients";
+
+    /// <summary>Child mode only: create the register's schema through the module (Connect-DataShareRegister), nothing else.</summary>
+    public const string InitRegisterScenario = "init-register";
+
+    /// <summary>Recipients scenario: the register sizes, each seeded into a fresh file and measured in a fresh process.</summary>
+    public IReadOnlyList<int> Counts { get; private set; } = new[] { 10_000, 100_000 };
+
+    /// <summary>Recipients scenario: the -AsOf day (a fixed day, so the verdicts are the same on every run).</summary>
+    public DateTime AsOf { get; private set; } = new(2026, 12, 1);
+
+    /// <summary>Recipients scenario: "host" (C# counts and discards each result as it arrives) or "foreach" (| ForEach-Object { $n++ }).</summary>
+    public string Consumer { get; private set; } = "host";
+
+    /// <summary>Recipients scenario: keep the seeded register files (their folder is printed) instead of deleting them.</summary>
+    public bool KeepRegisters { get; private set; }
+
+    /// <summary>Child mode, recipients scenario: the seeded register file and how many results to expect.</summary>
+    public string? Register { get; private set; }
+
+    public int Expect { get; private set; } = -1;
+
+    /// <summary>Recipients scenario: milliseconds between memory samples in the child.</summary>
+    public int SampleIntervalMs { get; private set; } = 100;
 
     /// <summary>A copy of the sampling settings only (for the breakdown's import-only runs).</summary>
     public static Options ImportOnly(int samples, int warmup) => new() { Samples = samples, Warmup = warmup, Calls = 0 };
@@ -89,12 +121,58 @@ internal sealed class Options
                 case "--baseline-call":
                     options.BaselineCall = Value();
                     break;
+                case "--scenario":
+                    options.Scenario = Value() switch
+                    {
+                        ImportScenario => ImportScenario,
+                        RecipientsScenario => RecipientsScenario,
+                        InitRegisterScenario => InitRegisterScenario,
+                        var other => throw new ArgumentException($"--scenario is '{ImportScenario}' or '{RecipientsScenario}', not '{other}'."),
+                    };
+                    break;
+                case "--counts":
+                    options.Counts = ParseCounts(name, Value());
+                    break;
+                case "--as-of":
+                    var text = Value();
+                    options.AsOf = DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+                        ? day
+                        : throw new ArgumentException($"--as-of needs a date as yyyy-MM-dd, not '{text}'.");
+                    break;
+                case "--consumer":
+                    options.Consumer = Value() switch
+                    {
+                        "host" => "host",
+                        "foreach" => "foreach",
+                        var other => throw new ArgumentException($"--consumer is 'host' or 'foreach', not '{other}'."),
+                    };
+                    break;
+                case "--keep-registers":
+                    options.KeepRegisters = true;
+                    break;
+                case "--register":
+                    options.Register = Path.GetFullPath(Value());
+                    break;
+                case "--expect":
+                    options.Expect = Program.ParseCount(name, Value(), 0);
+                    break;
+                case "--sample-interval":
+                    options.SampleIntervalMs = Program.ParseCount(name, Value(), 10);
+                    break;
                 default:
                     throw new ArgumentException($"Unknown argument '{name}'.");
             }
         }
 
         return options;
+    }
+
+    private static int[] ParseCounts(string name, string value)
+    {
+        var counts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => Program.ParseCount(name, part.Replace("_", string.Empty, StringComparison.Ordinal), 1))
+            .ToArray();
+        return counts.Length > 0 ? counts : throw new ArgumentException($"{name} needs at least one count, e.g. 10000,100000.");
     }
 
     /// <summary>out/&lt;Configuration&gt;/&lt;folder&gt;/&lt;file&gt; under the repository this harness was built from.</summary>

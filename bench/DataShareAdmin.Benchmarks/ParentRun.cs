@@ -275,7 +275,7 @@ internal static class ParentRun
     }
 
     /// <summary>Contention inflates DataShareAdmin's import more than the baseline's (more to load and JIT): say so.</summary>
-    private static void WarnIfBusy()
+    internal static void WarnIfBusy()
     {
         var text = LoadAverage().Split(' ')[0];
         if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var load) && load > Environment.ProcessorCount)
@@ -285,7 +285,7 @@ internal static class ParentRun
     }
 
     /// <summary>1/5/15-minute load average on Linux: other work on the machine shows up in the figures.</summary>
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {
@@ -298,7 +298,7 @@ internal static class ParentRun
     }
 
     /// <summary>The dotnet host running this harness (or the one on PATH when started through the apphost).</summary>
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         var fromCli = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (!string.IsNullOrEmpty(fromCli) && File.Exists(fromCli))

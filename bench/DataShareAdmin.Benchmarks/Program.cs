@@ -6,6 +6,8 @@ namespace DataShareAdmin.Benchmarks;
 /// <summary>
 /// Import-time benchmark. Parent mode (the default) spawns one fresh process per sample and summarises; child mode
 /// (<c>--child</c>) is one sample: open a runspace, time Import-Module, optionally time cmdlet calls, print one line.
+/// <c>--scenario recipients</c> instead seeds registers of each size and times Test-DataShareRecipient over all of
+/// them, one fresh child process per size, sampling memory in the child.
 /// </summary>
 internal static class Program
 {
@@ -23,8 +25,19 @@ internal static class Program
             --baseline-call    cmdlet called after importing the baseline (default Get-BaselineGreeting)
             --breakdown        also time variants of the module (no format file, no loader, no help, neither)
             --trace            print the assemblies each module's import and first call load, then exit
+          DataShareAdmin.Benchmarks --scenario recipients [--counts N1,N2,...] [--as-of yyyy-MM-dd]
+                                    [--consumer host|foreach] [--sample-interval MS] [--keep-registers] [--module PSD1]
+            --counts           register sizes (default 10000,100000): each is seeded into a fresh temp register and
+                               Test-DataShareRecipient runs over every recipient in a fresh process
+            --as-of            the -AsOf day (default 2026-12-01)
+            --consumer         host: C# counts and discards each result as it arrives (default);
+                               foreach: Test-DataShareRecipient | ForEach-Object { $n++ }
+            --sample-interval  milliseconds between memory samples in the child (default 100)
+            --keep-registers   keep the seeded register files (their folder is printed)
           DataShareAdmin.Benchmarks --child --module PSD1 [--call CMDLET] [--calls K] [--trace]
             one sample; prints a single line "BENCH-RESULT {json}"
+          DataShareAdmin.Benchmarks --child --scenario recipients|init-register --module PSD1 --register FILE ...
+            one recipients run (or creating a register's schema through the module); prints "BENCH-RESULT {json}"
         """;
 
     public static int Main(string[] args)
@@ -38,7 +51,15 @@ internal static class Program
                 return 0;
             }
 
-            return options.Child ? ChildRun.Run(options) : ParentRun.Run(options);
+            return (options.Child, options.Scenario) switch
+            {
+                (true, Options.RecipientsScenario) => RecipientsChild.Run(options),
+                (true, Options.InitRegisterScenario) => RecipientsChild.InitRegister(options),
+                (true, _) => ChildRun.Run(options),
+                (false, Options.RecipientsScenario) => RecipientsRun.Run(options),
+                (false, Options.InitRegisterScenario) => throw new ArgumentException("--scenario init-register is for child processes only."),
+                _ => ParentRun.Run(options),
+            };
         }
         catch (ArgumentException ex)
         {
