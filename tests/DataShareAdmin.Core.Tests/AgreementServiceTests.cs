@@ -153,5 +153,14 @@ public sealed class AgreementServiceTests : IDisposable
         Assert.Equal(new DateTime(2026, 6, 1), test.Engine.Calendar.Today);
     }
 
+    [Fact]
+    public void Times_without_a_zone_are_read_in_the_calendars_zone()
+    {
+        var calendar = test.Engine.Calendar;
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero), calendar.ToInstant(new DateTime(2026, 6, 1, 9, 0, 0)));
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero), calendar.ToInstant(new DateTime(2026, 1, 1, 9, 0, 0)));
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero), calendar.ToInstant(new DateTime(2026, 6, 1, 9, 0, 0, DateTimeKind.Utc)));
+    }
+
     public void Dispose() => test.Dispose();
 }

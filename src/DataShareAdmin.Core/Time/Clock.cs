@@ -56,6 +56,17 @@ public sealed class ShareCalendar
         }
     }
 
+    /// <summary>
+    /// The instant a user means by a date and time: UTC and local values as they are; a value with no zone (what
+    /// PowerShell makes of '2026-06-01 09:00') is read in the calendar's zone, like every other date in the product.
+    /// </summary>
+    public DateTimeOffset ToInstant(DateTime value) => value.Kind switch
+    {
+        DateTimeKind.Utc => new DateTimeOffset(value, TimeSpan.Zero),
+        DateTimeKind.Local => new DateTimeOffset(value.ToUniversalTime(), TimeSpan.Zero),
+        _ => new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(value, TimeZone), TimeSpan.Zero),
+    };
+
     /// <summary>The calendar date of a value given by a user: its date part, with no zone conversion.</summary>
     public static DateTime DateOf(DateTime value) => DateTime.SpecifyKind(value.Date, DateTimeKind.Unspecified);
 }

@@ -37,10 +37,10 @@ public sealed class GetDataShareAuditLogCommand : DataShareCmdlet
     {
         var action = Action is null ? null : WildcardPattern.Get(Action, WildcardOptions.IgnoreCase);
         var target = TargetId is null ? null : WildcardPattern.Get(TargetId, WildcardOptions.IgnoreCase);
-        DateTimeOffset? after = After is null ? null : new DateTimeOffset(After.Value.ToUniversalTime(), TimeSpan.Zero);
-        DateTimeOffset? before = Before is null ? null : new DateTimeOffset(Before.Value.ToUniversalTime(), TimeSpan.Zero);
         Run(TargetId, () =>
         {
+            DateTimeOffset? after = After is null ? null : Engine.Calendar.ToInstant(After.Value);
+            DateTimeOffset? before = Before is null ? null : Engine.Calendar.ToInstant(Before.Value);
             foreach (var entry in Engine.Audit.Read(FromSequence, e =>
                          (action is null || action.IsMatch(e.Action))
                          && (target is null || target.IsMatch(e.TargetId) || (e.Details.TryGetValue("AgreementId", out var a) && target.IsMatch(a)))
