@@ -226,6 +226,24 @@ public sealed class SafePeopleServiceTests : IDisposable
     }
 
     [Fact]
+    public void A_read_only_register_can_still_check_online_without_recording_the_answer()
+    {
+        engine.Policy.Set("DbsOrganisationName", "Example Council", host);
+        engine.Policy.Set("DbsCheckerForename", "Alex", host);
+        engine.Policy.Set("DbsCheckerSurname", "Checker", host);
+        var certificate = engine.Certificates.Add(jo.Id, Draft(), host)!;
+        var before = AuditCount();
+
+        using var reader = DataShareEngine.Open(new EngineOptions { RegisterPath = test.Path, ReadOnly = true, Clock = test.Clock, Identity = TestRegister.Identity, DbsClientFactory = _ => dbs });
+        var result = reader.Certificates.Test(reader.Certificates.Get(certificate.Id), null, online: true, host);
+
+        Assert.Equal("BLANK_NO_NEW_INFO", result.OnlineStatus);
+        Assert.Single(host.Warnings);
+        Assert.Null(engine.Certificates.Get(certificate.Id).OnlineStatus);
+        Assert.Equal(before, AuditCount());
+    }
+
+    [Fact]
     public void Basic_and_non_dbs_certificates_are_not_checked_online_and_say_so()
     {
         var basic = engine.Certificates.Add(jo.Id, Draft(level: "Basic"), host)!;

@@ -254,6 +254,13 @@ public sealed class CertificateService
             result.Reason += $" The DBS Update Service reports {answer.StatusText}.";
         }
 
+        if (register.Info.IsReadOnly)
+        {
+            // A compliance reader on a read-only connection can still check; the answer just is not recorded.
+            host.WriteWarning($"The register is read-only, so the online answer for {certificate.Id} was not recorded.");
+            return result;
+        }
+
         certificate.OnlineStatus = answer.StatusText;
         certificate.OnlineCheckedAt = clock.UtcNow;
         register.UpdateCertificate(certificate, new AuditEvent("Certificate.OnlineCheck", "Certificate", certificate.Id, new Dictionary<string, string?>
