@@ -37,6 +37,7 @@
         'Test-DataShareRecipient'
         'Get-DataSharePolicy'
         'Set-DataSharePolicy'
+        'Connect-DataShareStorage'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -21,6 +21,9 @@ internal static class TestEnvironment
     /// <summary>The version of Microsoft.Data.Sqlite this process loaded into the default context before any import.</summary>
     public static Version? DefaultContextSqliteVersion { get; private set; }
 
+    /// <summary>The version of Azure.Core this process loaded into the default context before any import.</summary>
+    public static Version? DefaultContextAzureCoreVersion { get; private set; }
+
     /// <summary>
     /// Runs when the test assembly loads, before any test imports the module: loads an older Microsoft.Data.Sqlite
     /// (and its native library) into the default context and uses it, as another module in the session would.
@@ -38,11 +41,22 @@ internal static class TestEnvironment
         }
 
         DefaultContextSqliteVersion = typeof(SqliteConnection).Assembly.GetName().Version;
+
+        // Use the older Azure.Core for real (a client pipeline), so it is loaded and initialised before any import.
+        var pipeline = Azure.Core.Pipeline.HttpPipelineBuilder.Build(new AzureCoreOptions());
+        using (var message = pipeline.CreateMessage())
+        {
+            DefaultContextAzureCoreVersion = typeof(Azure.Core.TokenCredential).Assembly.GetName().Version;
+        }
         Environment.SetEnvironmentVariable("DATASHAREADMIN_REGISTER", Path.Combine(Path.GetTempPath(), "dsa-tests-default-" + Environment.ProcessId, "register.db"));
     }
 
     private static string Metadata(string key) =>
         typeof(TestEnvironment).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+}
+
+internal sealed class AzureCoreOptions : Azure.Core.ClientOptions
+{
 }
 
 /// <summary>A temporary folder deleted at the end of the test.</summary>

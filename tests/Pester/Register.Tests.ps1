@@ -149,3 +149,26 @@ Describe 'Finding the register without -Path' {
         @(Get-DataShareAgreement -ErrorAction Stop).Count | Should -BeGreaterOrEqual 0
     }
 }
+
+Describe 'Connect-DataShareStorage' {
+    # These cases are refused before any network call, so they need no storage account or emulator.
+    It 'refuses plain http unless -AllowHttpLoopback is given for a loopback emulator' {
+        { Connect-DataShareStorage -ConnectionString 'UseDevelopmentStorage=true' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'StorageEndpointInsecure,DataShareAdmin.Commands.ConnectDataShareStorageCommand'
+        { Connect-DataShareStorage -AccountUri 'http://contosodata.blob.core.windows.net' -AllowHttpLoopback -ErrorAction Stop } |
+            Should -Throw -ErrorId 'StorageEndpointInsecure,DataShareAdmin.Commands.ConnectDataShareStorageCommand'
+    }
+
+    It 'refuses an unreadable connection string without quoting it' {
+        $secretish = 'AccountName=x;AccountKey=notbase64!!;BlobEndpoint=https://x.blob.core.windows.net'
+        $failure = $null
+        try { Connect-DataShareStorage -ConnectionString $secretish -ErrorAction Stop } catch { $failure = $_ }
+        $failure.FullyQualifiedErrorId | Should -Be 'StorageConnectionStringInvalid,DataShareAdmin.Commands.ConnectDataShareStorageCommand'
+        $failure.ToString() | Should -Not -Match 'notbase64'
+    }
+
+    It 'takes a variable name, and says so when the variable is not set' {
+        { Connect-DataShareStorage -ConnectionString 'DSA_PESTER_NO_SUCH_VARIABLE' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'StorageConnectionStringInvalid,DataShareAdmin.Commands.ConnectDataShareStorageCommand'
+    }
+}

@@ -17,6 +17,10 @@ internal sealed class SessionSettings
 
     public bool RegisterReadOnly { get; set; }
 
+    /// <summary>The session's storage connection (an engine StorageConnection, kept untyped so reflecting over the
+    /// cmdlets never loads the engine). Holds the key or credential in memory only.</summary>
+    public object? Storage { get; set; }
+
     public static SessionSettings Current()
     {
         var runspace = Runspace.DefaultRunspace;
