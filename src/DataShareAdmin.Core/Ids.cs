@@ -26,6 +26,13 @@ public static class Ids
         id is not null && id.Length == prefix.Length + 10 && id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
         && IsAlphabet(id.Substring(prefix.Length));
 
+    /// <summary>The id in its stored form (trimmed, upper case) when it is one of <paramref name="prefix"/>'s kind; otherwise null.</summary>
+    public static string? Normalise(string prefix, string? id)
+    {
+        var text = id?.Trim();
+        return LooksLike(prefix, text) ? text!.ToUpperInvariant() : null;
+    }
+
     private static string New(string prefix)
     {
         var bytes = new byte[10];

@@ -46,9 +46,8 @@ public sealed class RecipientService
                 $"A recipient needs the person's name as on their disclosure certificate; none was given for {email}.", email);
         }
 
-        var agreement = AgreementService.WithStatus(
-            register.FindAgreement(AgreementRules.NormaliseId(agreementId)) ?? throw AgreementService.NotFound(AgreementRules.NormaliseId(agreementId)),
-            calendar.Today);
+        var agreementKey = AgreementRules.NormaliseId(agreementId);
+        var agreement = AgreementService.WithStatus(register.FindAgreement(agreementKey) ?? throw AgreementService.NotFound(agreementKey), calendar.Today);
         if (agreement.Status is AgreementStatus.Ended or AgreementStatus.Destroyed)
         {
             throw new DataShareException("AgreementNotOpen", DataShareErrorCategory.InvalidOperation,
@@ -233,16 +232,9 @@ public sealed class RecipientService
         });
     }
 
-    private static string RequireId(string id)
-    {
-        if (id is null || !Ids.LooksLike(Ids.RecipientPrefix, id.Trim()))
-        {
-            throw new DataShareException("RecipientIdInvalid", DataShareErrorCategory.InvalidArgument,
-                $"'{id}' is not a recipient id. Recipient ids look like RC-7K2M9QX4AB; Get-DataShareRecipient -AgreementId lists them. (An agreement id goes to -AgreementId.)", id);
-        }
-
-        return id.Trim().ToUpperInvariant();
-    }
+    private static string RequireId(string id) =>
+        Ids.Normalise(Ids.RecipientPrefix, id) ?? throw new DataShareException("RecipientIdInvalid", DataShareErrorCategory.InvalidArgument,
+            $"'{id}' is not a recipient id. Recipient ids look like RC-7K2M9QX4AB; Get-DataShareRecipient -AgreementId lists them. (An agreement id goes to -AgreementId.)", id);
 
     private static void RequireNotFuture(DateTime? date, string what, DateTime today, string id)
     {

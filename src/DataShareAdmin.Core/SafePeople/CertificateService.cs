@@ -304,16 +304,16 @@ public sealed class CertificateService
     internal DataSharePerson ResolvePerson(string owner)
     {
         var text = (owner ?? string.Empty).Trim();
-        if (Ids.LooksLike(Ids.RecipientPrefix, text))
+        if (Ids.Normalise(Ids.RecipientPrefix, text) is { } recipientId)
         {
-            var recipient = register.FindRecipient(text.ToUpperInvariant()) ?? throw new DataShareException("RecipientNotFound", DataShareErrorCategory.ObjectNotFound,
+            var recipient = register.FindRecipient(recipientId) ?? throw new DataShareException("RecipientNotFound", DataShareErrorCategory.ObjectNotFound,
                 $"There is no recipient '{text}' in the register.", text);
             return register.FindPerson(recipient.PersonId)!;
         }
 
-        if (Ids.LooksLike(Ids.PersonPrefix, text))
+        if (Ids.Normalise(Ids.PersonPrefix, text) is { } personId)
         {
-            return register.FindPerson(text.ToUpperInvariant()) ?? throw new DataShareException("PersonNotFound", DataShareErrorCategory.ObjectNotFound,
+            return register.FindPerson(personId) ?? throw new DataShareException("PersonNotFound", DataShareErrorCategory.ObjectNotFound,
                 $"There is no person '{text}' in the register.", text);
         }
 
@@ -369,17 +369,9 @@ public sealed class CertificateService
         return parts.Length == 0 ? string.Empty : parts[parts.Length - 1];
     }
 
-    private static string RequireId(string id)
-    {
-        var text = (id ?? string.Empty).Trim();
-        if (!Ids.LooksLike(Ids.CertificatePrefix, text))
-        {
-            throw new DataShareException("CertificateIdInvalid", DataShareErrorCategory.InvalidArgument,
-                $"'{id}' is not a certificate id. Certificate ids look like DC-7K2M9QX4AB; Get-DisclosureCertificate lists them.", id);
-        }
-
-        return text.ToUpperInvariant();
-    }
+    private static string RequireId(string id) =>
+        Ids.Normalise(Ids.CertificatePrefix, id) ?? throw new DataShareException("CertificateIdInvalid", DataShareErrorCategory.InvalidArgument,
+            $"'{id}' is not a certificate id. Certificate ids look like DC-7K2M9QX4AB; Get-DisclosureCertificate lists them.", id);
 
     private static DataShareException NotFound(string id) =>
         new("CertificateNotFound", DataShareErrorCategory.ObjectNotFound, $"There is no certificate '{id}' in the register.", id);
