@@ -38,6 +38,9 @@
         'Get-DataSharePolicy'
         'Set-DataSharePolicy'
         'Connect-DataShareStorage'
+        'New-DataShareTransfer'
+        'Get-DataShareTransfer'
+        'Revoke-DataShareTransfer'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

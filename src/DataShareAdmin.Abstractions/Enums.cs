@@ -44,5 +44,7 @@ public enum DataShareErrorCategory
     ResourceUnavailable,
     ReadError,
     WriteError,
+    OperationStopped,
+    LimitsExceeded,
     NotSpecified,
 }

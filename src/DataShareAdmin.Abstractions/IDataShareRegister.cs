@@ -44,6 +44,25 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
     IEnumerable<AuditEntry> ReadAuditLog(long fromSequence);
 
     AuditHead? ReadAuditHead();
+
+    DataShareTransfer? FindTransfer(string id);
+
+    /// <summary>Transfers of one agreement (or all when null), ordered by when they were issued, streamed.</summary>
+    IEnumerable<DataShareTransfer> ListTransfers(string? agreementId);
+
+    /// <summary>
+    /// Adds a transfer and writes its holding with it: the holding is inserted when its <c>Version</c> is 0 (a new
+    /// container), otherwise updated (its due day) at the version read.
+    /// </summary>
+    void InsertTransfer(DataShareTransfer transfer, DataShareHolding holding, AuditEvent audit);
+
+    /// <summary>Writes a transfer's revocation and its holding's due day, each at the version read.</summary>
+    void UpdateTransfer(DataShareTransfer transfer, DataShareHolding holding, AuditEvent audit);
+
+    DataShareHolding? FindHolding(string id);
+
+    /// <summary>Holdings of one agreement (or all when null), ordered by due day then id, streamed.</summary>
+    IEnumerable<DataShareHolding> ListHoldings(string? agreementId);
 }
 
 /// <summary>Another writer changed the record since it was read.</summary>

@@ -7,6 +7,7 @@ using DataShareAdmin.Core.Policy;
 using DataShareAdmin.Core.Register;
 using DataShareAdmin.Core.SafePeople;
 using DataShareAdmin.Core.Time;
+using DataShareAdmin.Core.Transfers;
 
 namespace DataShareAdmin.Core;
 
@@ -48,6 +49,7 @@ public sealed class DataShareEngine : IDisposable
         Certificates = new CertificateService(register, Calendar, clock, identity.User, () => safePeoplePolicy.Value, dbsClientFactory);
         Readiness = new ReadinessService(register, Calendar, () => safePeoplePolicy.Value);
         CertificateImport = new CertificateImporter(Certificates, register);
+        Transfers = new TransferService(register, Calendar, clock, identity.User, Agreements, Recipients, Readiness, Policy.Transfers);
     }
 
     public IDataShareRegister Register { get; }
@@ -67,6 +69,8 @@ public sealed class DataShareEngine : IDisposable
     public ReadinessService Readiness { get; }
 
     public CertificateImporter CertificateImport { get; }
+
+    public TransferService Transfers { get; }
 
     public static DataShareEngine Open(EngineOptions options)
     {

@@ -13,6 +13,8 @@ public static class Ids
     public const string RecipientPrefix = "RC-";
     public const string PersonPrefix = "PE-";
     public const string CertificatePrefix = "DC-";
+    public const string TransferPrefix = "TR-";
+    public const string HoldingPrefix = "HD-";
 
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -21,6 +23,10 @@ public static class Ids
     public static string NewPersonId() => New(PersonPrefix);
 
     public static string NewCertificateId() => New(CertificatePrefix);
+
+    public static string NewTransferId() => New(TransferPrefix);
+
+    public static string NewHoldingId() => New(HoldingPrefix);
 
     public static bool LooksLike(string prefix, string? id) =>
         id is not null && id.Length == prefix.Length + 10 && id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)

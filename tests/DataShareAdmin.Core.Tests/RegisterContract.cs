@@ -277,6 +277,153 @@ public abstract class RegisterContract : IDisposable
         Assert.Empty(register.ReadAuditLog(1));
     }
 
+    private static DataShareHolding Holding(string id, string agreementId, string container, DateTime due) => new()
+    {
+        Id = id,
+        AgreementId = agreementId,
+        Kind = HoldingKind.BlobContainer,
+        Location = "https://contosodata.blob.core.windows.net/" + container,
+        StorageAccount = "contosodata",
+        Container = container,
+        DueOn = due,
+        RegisteredAt = new DateTimeOffset(2026, 3, 1, 10, 0, 0, 456, TimeSpan.Zero),
+        RegisteredBy = "alice",
+    };
+
+    private static DataShareTransfer Transfer(string id, string agreementId, string holdingId, string container, DateTimeOffset issued) => new()
+    {
+        Id = id,
+        AgreementId = agreementId,
+        HoldingId = holdingId,
+        StorageAccount = "contosodata",
+        BlobEndpoint = "https://contosodata.blob.core.windows.net",
+        Container = container,
+        Files = new[] { new TransferFile { Name = "a/b \"c\".csv", Size = 5_000_000_000, Sha256 = new string('a', 64), Uri = new Uri("https://x/y?sig=SECRET") } },
+        TotalBytes = 5_000_000_000,
+        RecipientIds = new[] { "RC-0000000001", "RC-0000000002" },
+        LinkKind = TransferLinkKind.StoredAccessPolicy,
+        AccessPolicyId = id,
+        AllowedIpRange = "203.0.113.0-203.0.113.255",
+        StartsOn = issued.AddMinutes(-5),
+        ExpiresOn = issued.AddDays(3),
+        IssuedAt = issued,
+        IssuedBy = "alice",
+        Uri = new Uri("https://x/y?sig=SECRET"),
+    };
+
+    [Fact]
+    public void A_transfer_and_its_holding_round_trip_every_field_but_the_link()
+    {
+        var register = New();
+        register.InsertAgreement(Agreement("DS1"), Event("Agreement.Create", "DS1"));
+        var issued = new DateTimeOffset(2026, 3, 1, 10, 0, 0, 789, TimeSpan.Zero);
+        var holding = Holding("HD-0000000001", "DS1", "dsa-ds1-tr-0000000001", new DateTime(2026, 3, 6));
+        var written = Transfer("TR-0000000001", "DS1", holding.Id, holding.Container!, issued);
+        register.InsertTransfer(written, holding, new AuditEvent("Transfer.Issue", "Transfer", written.Id));
+
+        var read = register.FindTransfer("TR-0000000001")!;
+        Assert.Equal((1L, 1L), (read.Version, holding.Version));
+        Assert.Equal(
+            (written.AgreementId, written.HoldingId, written.StorageAccount, written.BlobEndpoint, written.Container, written.TotalBytes, written.LinkKind, written.AccessPolicyId, written.AllowedIpRange, written.StartsOn, written.ExpiresOn, written.IssuedAt, written.IssuedBy),
+            (read.AgreementId, read.HoldingId, read.StorageAccount, read.BlobEndpoint, read.Container, read.TotalBytes, read.LinkKind, read.AccessPolicyId, read.AllowedIpRange, read.StartsOn, read.ExpiresOn, read.IssuedAt, read.IssuedBy));
+        Assert.Equal(written.RecipientIds, read.RecipientIds);
+        var file = Assert.Single(read.Files);
+        Assert.Equal(("a/b \"c\".csv", 5_000_000_000L, new string('a', 64)), (file.Name, file.Size, file.Sha256));
+        Assert.Null(file.Uri);
+        Assert.Null(read.Uri);
+        Assert.Null(read.RevokedAt);
+
+        var readHolding = register.FindHolding("HD-0000000001")!;
+        Assert.Equal(
+            (holding.AgreementId, holding.Kind, holding.Location, holding.StorageAccount, holding.Container, holding.Prefix, holding.DueOn, holding.RegisteredAt, holding.RegisteredBy, 1L),
+            (readHolding.AgreementId, readHolding.Kind, readHolding.Location, readHolding.StorageAccount, readHolding.Container, readHolding.Prefix, readHolding.DueOn, readHolding.RegisteredAt, readHolding.RegisteredBy, readHolding.Version));
+        Assert.Equal("Transfer.Issue", register.ReadAuditLog(0).Last().Action);
+    }
+
+    [Fact]
+    public void Transfers_and_holdings_list_by_agreement_in_order()
+    {
+        var register = New();
+        register.InsertAgreement(Agreement("DS1"), Event("Agreement.Create", "DS1"));
+        register.InsertAgreement(Agreement("DS2"), Event("Agreement.Create", "DS2"));
+        var start = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        register.InsertTransfer(Transfer("TR-000000000B", "DS1", "HD-000000000B", "c-b", start.AddHours(2)), Holding("HD-000000000B", "DS1", "c-b", new DateTime(2026, 3, 9)), new AuditEvent("Transfer.Issue", "Transfer", "B"));
+        register.InsertTransfer(Transfer("TR-000000000A", "DS2", "HD-000000000A", "c-a", start.AddHours(1)), Holding("HD-000000000A", "DS2", "c-a", new DateTime(2026, 3, 8)), new AuditEvent("Transfer.Issue", "Transfer", "A"));
+        register.InsertTransfer(Transfer("TR-000000000C", "DS1", "HD-000000000C", "c-c", start.AddHours(3)), Holding("HD-000000000C", "DS1", "c-c", new DateTime(2026, 3, 7)), new AuditEvent("Transfer.Issue", "Transfer", "C"));
+
+        Assert.Equal(new[] { "TR-000000000A", "TR-000000000B", "TR-000000000C" }, register.ListTransfers(null).Select(t => t.Id));
+        Assert.Equal(new[] { "TR-000000000B", "TR-000000000C" }, register.ListTransfers("DS1").Select(t => t.Id));
+        Assert.Empty(register.ListTransfers("DS9"));
+        Assert.Equal(new[] { "HD-000000000C", "HD-000000000A", "HD-000000000B" }, register.ListHoldings(null).Select(h => h.Id));
+        Assert.Equal(new[] { "HD-000000000C", "HD-000000000B" }, register.ListHoldings("DS1").Select(h => h.Id));
+        Assert.Null(register.FindTransfer("TR-9999999999"));
+        Assert.Null(register.FindHolding("HD-9999999999"));
+    }
+
+    [Fact]
+    public void A_second_link_on_a_holding_moves_its_due_day_and_a_stale_holding_version_is_a_conflict()
+    {
+        var register = New();
+        register.InsertAgreement(Agreement("DS1"), Event("Agreement.Create", "DS1"));
+        var start = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        var holding = Holding("HD-0000000001", "DS1", "c-1", new DateTime(2026, 3, 6));
+        register.InsertTransfer(Transfer("TR-0000000001", "DS1", holding.Id, "c-1", start), holding, new AuditEvent("Transfer.Issue", "Transfer", "1"));
+
+        var stale = register.FindHolding(holding.Id)!;
+        var current = register.FindHolding(holding.Id)!;
+        current.DueOn = new DateTime(2026, 3, 10);
+        register.InsertTransfer(Transfer("TR-0000000002", "DS1", holding.Id, "c-1", start.AddDays(1)), current, new AuditEvent("Transfer.Issue", "Transfer", "2"));
+        Assert.Equal((new DateTime(2026, 3, 10), 2L), (register.FindHolding(holding.Id)!.DueOn, register.FindHolding(holding.Id)!.Version));
+
+        var auditBefore = register.ReadAuditHead()!.Sequence;
+        stale.DueOn = new DateTime(2026, 3, 20);
+        Assert.Throws<RegisterConflictException>(() =>
+            register.InsertTransfer(Transfer("TR-0000000003", "DS1", holding.Id, "c-1", start.AddDays(2)), stale, new AuditEvent("Transfer.Issue", "Transfer", "3")));
+        Assert.Null(register.FindTransfer("TR-0000000003"));
+        Assert.Equal(auditBefore, register.ReadAuditHead()!.Sequence);
+    }
+
+    [Fact]
+    public void A_revocation_is_written_with_the_holding_and_a_stale_transfer_version_is_a_conflict()
+    {
+        var register = New();
+        register.InsertAgreement(Agreement("DS1"), Event("Agreement.Create", "DS1"));
+        var start = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        var holding = Holding("HD-0000000001", "DS1", "c-1", new DateTime(2026, 3, 6));
+        register.InsertTransfer(Transfer("TR-0000000001", "DS1", holding.Id, "c-1", start), holding, new AuditEvent("Transfer.Issue", "Transfer", "1"));
+
+        var stale = register.FindTransfer("TR-0000000001")!;
+        var transfer = register.FindTransfer("TR-0000000001")!;
+        transfer.RevokedAt = start.AddHours(1);
+        transfer.RevokedBy = "bob";
+        var due = register.FindHolding(holding.Id)!;
+        due.DueOn = new DateTime(2026, 3, 3);
+        register.UpdateTransfer(transfer, due, new AuditEvent("Transfer.Revoke", "Transfer", transfer.Id));
+
+        var read = register.FindTransfer("TR-0000000001")!;
+        Assert.Equal((start.AddHours(1), "bob", 2L), (read.RevokedAt, read.RevokedBy, read.Version));
+        Assert.Equal(new DateTime(2026, 3, 3), register.FindHolding(holding.Id)!.DueOn);
+
+        stale.RevokedAt = start.AddHours(2);
+        Assert.Throws<RegisterConflictException>(() => register.UpdateTransfer(stale, register.FindHolding(holding.Id)!, new AuditEvent("Transfer.Revoke", "Transfer", stale.Id)));
+        Assert.Equal(start.AddHours(1), register.FindTransfer("TR-0000000001")!.RevokedAt);
+    }
+
+    [Fact]
+    public void A_transfer_id_used_twice_is_refused_with_nothing_written()
+    {
+        var register = New();
+        register.InsertAgreement(Agreement("DS1"), Event("Agreement.Create", "DS1"));
+        var start = new DateTimeOffset(2026, 3, 1, 10, 0, 0, TimeSpan.Zero);
+        register.InsertTransfer(Transfer("TR-0000000001", "DS1", "HD-0000000001", "c-1", start), Holding("HD-0000000001", "DS1", "c-1", new DateTime(2026, 3, 6)), new AuditEvent("Transfer.Issue", "Transfer", "1"));
+        var head = register.ReadAuditHead()!.Sequence;
+
+        var error = Assert.Throws<DataShareException>(() => register.InsertTransfer(Transfer("TR-0000000001", "DS1", "HD-0000000002", "c-2", start), Holding("HD-0000000002", "DS1", "c-2", new DateTime(2026, 3, 6)), new AuditEvent("Transfer.Issue", "Transfer", "1")));
+        Assert.Equal("TransferExists", error.ErrorId);
+        Assert.Null(register.FindHolding("HD-0000000002"));
+        Assert.Equal(head, register.ReadAuditHead()!.Sequence);
+    }
+
     private DataShareRecipient Recipient(string id, string agreementId, string personId) => new()
     {
         Id = id,

@@ -68,8 +68,14 @@ public static class PolicyCatalogue
     public const string DbsOrganisationName = "DbsOrganisationName";
     public const string DbsCheckerForename = "DbsCheckerForename";
     public const string DbsCheckerSurname = "DbsCheckerSurname";
+    public const string TransferMaxLifetimeDays = "TransferMaxLifetimeDays";
+    public const string TransferGraceDays = "TransferGraceDays";
+    public const string TransferClockSkewMinutes = "TransferClockSkewMinutes";
+    public const string TransferAllowedSensitivity = "TransferAllowedSensitivity";
+    public const string TransferAllowedIdentificationRisk = "TransferAllowedIdentificationRisk";
 
     private const string SafePeople = "SafePeople";
+    private const string Transfers = "Transfers";
 
     public static IReadOnlyList<PolicyDefinition> All { get; } = new[]
     {
@@ -113,6 +119,21 @@ public static class PolicyCatalogue
         new PolicyDefinition(DbsCheckerSurname, SafePeople, string.Empty,
             "The surname of the person carrying out DBS Update Service checks (required for -Online).",
             v => v.Trim()),
+        new PolicyDefinition(TransferMaxLifetimeDays, Transfers, "7",
+            "The longest a transfer link may work, in days. A longer -ValidFor is refused, never silently shortened.",
+            v => WholeNumber(v, 1, 365)),
+        new PolicyDefinition(TransferGraceDays, Transfers, "1",
+            "Days a transfer's container is kept after its link expires or is revoked, before the retention sweep deletes it.",
+            v => WholeNumber(v, 0, 365)),
+        new PolicyDefinition(TransferClockSkewMinutes, Transfers, "5",
+            "How many minutes before issue a link starts working, so a recipient whose clock is behind can use it at once.",
+            v => WholeNumber(v, 0, 15)),
+        new PolicyDefinition(TransferAllowedSensitivity, Transfers, "A,B,C,D,E",
+            "Data-item sensitivity ratings that may leave by direct transfer; an agreement with any other is refused a transfer.",
+            v => Ratings(v, "ABCDE", "sensitivity ratings A to E")),
+        new PolicyDefinition(TransferAllowedIdentificationRisk, Transfers, "1,2,3,4,5,6",
+            "Data-item identification-risk ratings that may leave by direct transfer.",
+            v => Ratings(v, "123456", "identification-risk ratings 1 to 6")),
     };
 
     public static PolicyDefinition? Find(string name) =>
@@ -155,6 +176,40 @@ public static class PolicyCatalogue
         if (names.Count == 0)
         {
             throw new PolicyValueException("at least one of " + string.Join(", ", Enum.GetNames(typeof(T))));
+        }
+
+        return string.Join(",", names);
+    }
+
+    /// <summary>A comma-separated list of single-character ratings drawn from <paramref name="allowed"/>, in scale order.</summary>
+    private static string Ratings(string value, string allowed, string what)
+    {
+        var chosen = new bool[allowed.Length];
+        var any = false;
+        foreach (var part in value.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var text = part.Trim().ToUpperInvariant();
+            var index = text.Length == 1 ? allowed.IndexOf(text[0]) : -1;
+            if (index < 0)
+            {
+                throw new PolicyValueException("a comma-separated list of " + what);
+            }
+
+            chosen[index] = any = true;
+        }
+
+        if (!any)
+        {
+            throw new PolicyValueException("at least one of the " + what);
+        }
+
+        var names = new List<string>();
+        for (var i = 0; i < allowed.Length; i++)
+        {
+            if (chosen[i])
+            {
+                names.Add(allowed[i].ToString());
+            }
         }
 
         return string.Join(",", names);

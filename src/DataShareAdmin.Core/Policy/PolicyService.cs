@@ -50,6 +50,8 @@ public sealed class PolicyService
 
     public SafePeoplePolicy SafePeople() => SafePeoplePolicy.From(EffectiveValues());
 
+    public TransferPolicy Transfers() => TransferPolicy.From(EffectiveValues());
+
     /// <summary>Changes one setting (null or -Default: back to its default). Returns null when the host declined.</summary>
     public DataSharePolicySetting? Set(string name, string? value, IOperationHost host)
     {

@@ -111,6 +111,51 @@ internal static class SqliteSchema
         );
         CREATE INDEX ix_certificates_person ON certificates (person_id, issued_on);
         """,
+
+        // Version 3: transfers and the holdings they create. A holding is identified by what it is (account,
+        // container, prefix or folder), stored apart, so the retention sweep never matches one by how names look.
+        """
+        CREATE TABLE holdings (
+            id            TEXT NOT NULL PRIMARY KEY,
+            agreement_id  TEXT NOT NULL COLLATE NOCASE REFERENCES agreements (id),
+            kind          TEXT NOT NULL,
+            location      TEXT NOT NULL,
+            account       TEXT NULL,
+            container     TEXT NULL,
+            prefix        TEXT NULL,
+            transfer_id   TEXT NULL,
+            due_on        TEXT NOT NULL,
+            registered_at TEXT NOT NULL,
+            registered_by TEXT NOT NULL,
+            version       INTEGER NOT NULL
+        );
+        CREATE INDEX ix_holdings_agreement ON holdings (agreement_id, due_on);
+        CREATE INDEX ix_holdings_due ON holdings (due_on);
+        CREATE TABLE transfers (
+            id               TEXT NOT NULL PRIMARY KEY,
+            agreement_id     TEXT NOT NULL COLLATE NOCASE REFERENCES agreements (id),
+            holding_id       TEXT NOT NULL REFERENCES holdings (id),
+            account          TEXT NOT NULL,
+            blob_endpoint    TEXT NOT NULL,
+            container        TEXT NOT NULL,
+            files            TEXT NOT NULL,
+            total_bytes      INTEGER NOT NULL,
+            recipients       TEXT NOT NULL,
+            link_kind        TEXT NOT NULL,
+            access_policy_id TEXT NULL,
+            allowed_ip_range TEXT NULL,
+            starts_on        TEXT NOT NULL,
+            expires_on       TEXT NOT NULL,
+            issued_at        TEXT NOT NULL,
+            issued_by        TEXT NOT NULL,
+            from_transfer_id TEXT NULL,
+            revoked_at       TEXT NULL,
+            revoked_by       TEXT NULL,
+            version          INTEGER NOT NULL
+        );
+        CREATE INDEX ix_transfers_agreement ON transfers (agreement_id, issued_at);
+        CREATE INDEX ix_transfers_holding ON transfers (holding_id);
+        """,
     };
 
     public static int CurrentVersion => Migrations.Count;

@@ -43,6 +43,9 @@ public sealed class ShareCalendar
     /// <summary>Today's date in the calendar's zone.</summary>
     public DateTime Today => TimeZoneInfo.ConvertTime(clock.UtcNow, TimeZone).Date;
 
+    /// <summary>The calendar date, in the calendar's zone, on which an instant falls.</summary>
+    public DateTime DayOf(DateTimeOffset instant) => DateTime.SpecifyKind(TimeZoneInfo.ConvertTime(instant, TimeZone).Date, DateTimeKind.Unspecified);
+
     public static TimeZoneInfo FindTimeZone(string id)
     {
         try

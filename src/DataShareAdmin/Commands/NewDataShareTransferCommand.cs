@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using DataShareAdmin.Core.Storage;
+using DataShareAdmin.Core.Transfers;
+
+namespace DataShareAdmin.Commands;
+
+/// <summary>
+/// Uploads an extract for an agreement's recipients into a container of its own and returns a read-only link that
+/// expires (in the output's Uri property, once: it is stored nowhere). Every check runs before anything is created.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "DataShareTransfer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = UploadSet)]
+[OutputType(typeof(DataShareTransfer))]
+public sealed class NewDataShareTransferCommand : DataShareCmdlet
+{
+    private const string UploadSet = "Upload";
+    private const string FromTransferSet = "FromTransfer";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = UploadSet)]
+    [Parameter(ParameterSetName = FromTransferSet)]
+    [ArgumentCompleter(typeof(AgreementIdCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? AgreementId { get; set; }
+
+    /// <summary>Files to send; a folder sends every file in it. Wildcards are expanded.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = UploadSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Issue a fresh link for the files an earlier transfer uploaded, after the same checks.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FromTransferSet)]
+    [ArgumentCompleter(typeof(TransferIdCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? FromTransfer { get; set; }
+
+    /// <summary>How long the link works, at most the policy's TransferMaxLifetimeDays (7 days by default).</summary>
+    [Parameter(Mandatory = true)]
+    public TimeSpan ValidFor { get; set; }
+
+    /// <summary>The recipients to issue the link to; all the agreement's current recipients when omitted.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[] RecipientId { get; set; } = Array.Empty<string>();
+
+    /// <summary>An IPv4 address or range (first-last) the link is limited to.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? AllowedIpRange { get; set; }
+
+    protected override int ProgressActivityId => 0x5A10;
+
+    protected override void ProcessRecord() => Run(AgreementId ?? FromTransfer, () =>
+    {
+        var storage = SessionSettings.Current().Storage is StorageConnection connection ? new BlobTransferStorage(connection) : null;
+        var transfer = Engine.Transfers.Issue(new TransferRequest
+        {
+            AgreementId = AgreementId,
+            FromTransferId = FromTransfer,
+            Paths = ParameterSetName == UploadSet ? ResolvePaths() : Array.Empty<string>(),
+            ValidFor = ValidFor,
+            RecipientIds = RecipientId,
+            AllowedIpRange = AllowedIpRange,
+        }, storage, this);
+        if (transfer is not null)
+        {
+            WriteObject(transfer);
+        }
+    });
+
+    /// <summary>PowerShell paths (relative, wildcards, PSDrives) as full file-system paths.</summary>
+    private List<string> ResolvePaths()
+    {
+        var resolved = new List<string>();
+        foreach (var path in Path)
+        {
+            Collection<string> matches;
+            try
+            {
+                matches = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
+                if (provider.Name != "FileSystem")
+                {
+                    throw new DataShareException("TransferFileNotFound", DataShareErrorCategory.ObjectNotFound, $"'{path}' is not a file-system path.", path);
+                }
+            }
+            catch (ItemNotFoundException)
+            {
+                throw NotFound(path);
+            }
+            catch (DriveNotFoundException)
+            {
+                throw NotFound(path);
+            }
+
+            if (matches.Count == 0)
+            {
+                throw NotFound(path);
+            }
+
+            resolved.AddRange(matches);
+        }
+
+        return resolved;
+    }
+
+    private static DataShareException NotFound(string path) =>
+        new("TransferFileNotFound", DataShareErrorCategory.ObjectNotFound, $"There is no file or folder '{path}'.", path);
+}
