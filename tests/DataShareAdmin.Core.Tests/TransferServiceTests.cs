@@ -232,7 +232,7 @@ public sealed class TransferServiceTests : IDisposable
     public void Every_refusal_has_its_own_error_and_creates_nothing()
     {
         Refused(Request(TimeSpan.FromDays(8)), "TransferLifetimeTooLong");
-        Refused(Request(TimeSpan.FromSeconds(30)), "TransferLifetimeInvalid");
+        Refused(Request(TimeSpan.FromMilliseconds(500)), "TransferLifetimeInvalid");
         Refused(Request(null, Path.Combine(folder, "missing.csv")), "TransferFileNotFound");
         Refused(Request(null, extract, extract), "TransferFileNameDuplicate");
         Refused(new TransferRequest { AgreementId = "DS1", Paths = new[] { extract }, ValidFor = TimeSpan.FromDays(1), AllowedIpRange = "10.0.0.9-10.0.0.1" }, "TransferIpRangeInvalid");

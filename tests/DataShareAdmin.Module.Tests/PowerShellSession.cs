@@ -20,6 +20,10 @@ internal sealed class RunResult
 
     public required List<VerboseRecord> Verbose { get; init; }
 
+    public List<DebugRecord> Debug { get; init; } = new();
+
+    public List<InformationRecord> Information { get; init; } = new();
+
     public T Single<T>() => (T)Output.Single().BaseObject;
 
     public IEnumerable<T> All<T>() => Output.Select(o => (T)o.BaseObject);
@@ -67,6 +71,8 @@ internal sealed class PowerShellSession : IDisposable
             Warnings = shell.Streams.Warning.ToList(),
             Progress = shell.Streams.Progress.ToList(),
             Verbose = shell.Streams.Verbose.ToList(),
+            Debug = shell.Streams.Debug.ToList(),
+            Information = shell.Streams.Information.ToList(),
         };
     }
 

@@ -284,8 +284,9 @@ public sealed class BlobTransferStorage : ITransferStorage
             AccessPolicy = new BlobAccessPolicy { PolicyStartsOn = startsOn, PolicyExpiresOn = expiresOn, Permissions = LinkPermissions },
         });
 
-        // Conditional on the container not having changed since it was read, so a concurrent change is not lost.
-        client.SetAccessPolicy(PublicAccessType.None, identifiers, new BlobRequestConditions { IfMatch = current.ETag }, cancellationToken);
+        // Conditional on the container not having changed since it was read, so a concurrent change is not lost
+        // (the service takes date conditions here, not ETags).
+        client.SetAccessPolicy(PublicAccessType.None, identifiers, Unchanged(current), cancellationToken);
         return true;
     });
 
@@ -308,9 +309,11 @@ public sealed class BlobTransferStorage : ITransferStorage
             return false;
         }
 
-        client.SetAccessPolicy(PublicAccessType.None, identifiers, new BlobRequestConditions { IfMatch = current.ETag }, cancellationToken);
+        client.SetAccessPolicy(PublicAccessType.None, identifiers, Unchanged(current), cancellationToken);
         return true;
     });
+
+    private static BlobRequestConditions Unchanged(BlobContainerAccessPolicy current) => new() { IfUnmodifiedSince = current.LastModified };
 
     public Uri SignWithAccessPolicy(string container, string policyId, string? ipRange)
     {

@@ -81,10 +81,10 @@ public static class TransferRules
     /// </summary>
     public static (DateTimeOffset StartsOn, DateTimeOffset ExpiresOn) Window(TimeSpan validFor, DateTimeOffset now, TransferPolicy policy, TransferLinkKind kind)
     {
-        if (validFor < TimeSpan.FromMinutes(1))
+        if (validFor < TimeSpan.FromSeconds(1))
         {
             throw new DataShareException("TransferLifetimeInvalid", DataShareErrorCategory.InvalidArgument,
-                $"-ValidFor must be at least one minute (it was {Describe(validFor)}).", validFor);
+                $"-ValidFor must be a positive time span of at least a second, such as (New-TimeSpan -Days 3) or '3.00:00:00' (it was {validFor}).", validFor);
         }
 
         var cap = TimeSpan.FromDays(policy.MaxLifetimeDays);

@@ -415,6 +415,7 @@ public sealed class TransferService
         long done = 0;
         var lastReport = Stopwatch.StartNew();
         var lastPercent = -1;
+        string? lastStatus = null;
         for (var i = 0; i < files.Count; i++)
         {
             var file = files[i];
@@ -426,10 +427,11 @@ public sealed class TransferService
                 result = storage.Upload(transfer.Container, file.BlobName, file.Path, metadata, upload, sent =>
                 {
                     var percent = totalBytes == 0 ? 100 : (int)((done + sent) * 100 / totalBytes);
-                    if (percent != lastPercent && (lastReport.ElapsedMilliseconds >= 200 || percent == 100))
+                    if (status != lastStatus || (percent != lastPercent && (lastReport.ElapsedMilliseconds >= 200 || percent == 100)))
                     {
                         host.WriteProgress(Activity, status, percent, completed: false);
                         lastPercent = percent;
+                        lastStatus = status;
                         lastReport.Restart();
                     }
                 }, host.CancellationToken);
