@@ -1,10 +1,14 @@
 <#
 .SYNOPSIS
-    The main job on embedded defaults: builds a register of agreements and recipients, checks the audit log and
-    prints a summary. Run it through the host executable (no pwsh needed):
+    The main job on embedded defaults: builds a register of agreements and recipients, checks who is cleared, issues
+    a time-limited transfer of an extract from a local Azurite (printing its link to the terminal only), checks the
+    audit log and prints a summary. Run it through the host executable (no pwsh needed):
 
         dotnet run --project src/DataShareAdmin.Host -c Release -- -File samples/main-job.ps1
 
+.PARAMETER StorageConnectionString
+    The storage account for the transfer (a connection string, or the name of an environment variable holding one).
+    Default: a local Azurite, installed and started by this script and stopped at the end.
 .PARAMETER RegisterPath
     The SQLite register to use. Default: out/main-job/register.db in the repository, started afresh each run so the
     output is the same every time (pass your own path to keep one).
@@ -13,7 +17,8 @@
 #>
 [CmdletBinding()]
 param(
-    [string] $RegisterPath = [System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'main-job', 'register.db')
+    [string] $RegisterPath = [System.IO.Path]::Combine($PSScriptRoot, '..', 'out', 'main-job', 'register.db'),
+    [string] $StorageConnectionString
 )
 
 $ErrorActionPreference = 'Stop'
@@ -92,6 +97,74 @@ $readiness | Out-Default
 $readiness | Where-Object { -not $_.IsReady } | ForEach-Object {
     $reasons = $_.Checks | Where-Object { -not $_.Passed } | ForEach-Object { "$($_.Name): $($_.Reason)" }
     $host.UI.WriteLine("Not ready: $($_.Email) on $($_.AgreementId) - $($reasons -join '; ')")
+}
+$host.UI.WriteLine('')
+
+# A transfer: an extract for an agreement active today, to a recipient cleared today and on the link's last day.
+# Dates are relative to today, so this part works whenever the job runs.
+$today = [DateTime]::UtcNow.Date
+if (-not (Get-DataShareAgreement -Id DS01100 -ErrorAction SilentlyContinue)) {
+    New-DataShareAgreement -Id DS01100 -Organisation 'University of Example' -Title 'Reading recovery follow-up' `
+        -Purpose 'Follow-up of pupils in a reading recovery programme' -LegalGateway $gateway -LawfulBasis 'Article 6(1)(e)' `
+        -AccessRoute DirectTransfer -StartsOn $today.AddDays(-30) -EndsOn $today.AddDays(335) -RetentionDays 30 `
+        -DataItem 'KS2 reading score:B3', 'School URN:A1' | Out-Null
+    Approve-DataShareAgreement -Id DS01100 -Reference 'DSAP-2026-131' -ApprovedOn $today.AddDays(-35) | Out-Null
+    Add-DataShareRecipient -AgreementId DS01100 -Name 'Jo Bloggs' -Email 'jo.bloggs@example.ac.uk' -Role 'Principal investigator' |
+        Set-DataShareRecipient -DeclarationSignedOn $today.AddDays(-20) -TrainingCompletedOn $today.AddDays(-60)
+}
+
+$extract = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($RegisterPath), 'extract'))
+[System.IO.Directory]::CreateDirectory($extract) | Out-Null
+$rows = [System.Text.StringBuilder]::new("pupil_ref,school_urn,ks2_reading`n")
+$random = [System.Random]::new(752)
+for ($i = 1; $i -le 5000; $i++) { [void]$rows.Append("P$($i.ToString('000000')),$($random.Next(100000, 150000)),$($random.Next(80, 121))`n") }
+[System.IO.File]::WriteAllText([System.IO.Path]::Combine($extract, 'reading_recovery.csv'), $rows.ToString())
+[System.IO.File]::WriteAllText([System.IO.Path]::Combine($extract, 'README.txt'), "Extract for DS01100. Delete when the agreement ends.`n")
+
+$azurite = $null
+try {
+    if ([string]::IsNullOrWhiteSpace($StorageConnectionString)) {
+        . ([System.IO.Path]::Combine($PSScriptRoot, 'LocalAzurite.ps1'))
+        $azurite = Start-LocalAzurite
+        $host.UI.WriteLine("Started a local Azurite at $($azurite.BlobEndpoint)")
+        Connect-DataShareStorage -ConnectionString $azurite.ConnectionString -AllowHttpLoopback
+    }
+    else {
+        Connect-DataShareStorage -ConnectionString $StorageConnectionString
+    }
+
+    $transfer = New-DataShareTransfer -AgreementId DS01100 -Path $extract -ValidFor ([TimeSpan]::FromDays(3))
+    $host.UI.WriteLine('')
+    $host.UI.WriteLine('Transfer issued (the table never shows the link):')
+    $transfer | Out-Default
+    $transfer.Files | Out-Default
+
+    # The link is a bearer token, shown once: to this terminal, never to a log, the register or the audit log.
+    $host.UI.WriteLine("Link for the recipients, valid until $($transfer.ExpiresOn.UtcDateTime.ToString('yyyy-MM-dd HH:mm')) UTC (shown once):")
+    $host.UI.WriteLine("  $($transfer.Uri)")
+    $host.UI.WriteLine($transfer.Note)
+
+    # Check the link works: download the extract through it and compare the hash recorded at upload.
+    $file = $transfer.Files | Where-Object { $_.Name -eq 'reading_recovery.csv' }
+    $http = [System.Net.Http.HttpClient]::new()
+    try {
+        $bytes = $http.GetByteArrayAsync($file.Uri).GetAwaiter().GetResult()
+    }
+    finally {
+        $http.Dispose()
+    }
+    $sha = [System.Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData($bytes)).ToLowerInvariant()
+    if ($sha -ne $file.Sha256) {
+        throw "The downloaded file's SHA-256 ($sha) differs from the one recorded at upload ($($file.Sha256))."
+    }
+    $host.UI.WriteLine("Downloaded $($file.Name) through the link: $($bytes.Length) bytes, SHA-256 matches the register.")
+    $holding = $transfer.HoldingId
+    $host.UI.WriteLine("The container is registered as holding $holding, due for deletion after the link expires plus the grace days.")
+}
+finally {
+    if ($azurite) {
+        Stop-LocalAzurite -Azurite $azurite
+    }
 }
 $host.UI.WriteLine('')
 
