@@ -170,6 +170,35 @@ public sealed class SqliteRegisterTests : IDisposable
         var audit = engine.Audit.Test(null, new FakeHost());
         Assert.True(audit.IsIntact, audit.Problem);
         Assert.Equal(11, audit.EntryCount);
+
+        // Upgraded to schema 3: no transfers or holdings yet.
+        Assert.Empty(engine.Register.ListTransfers(null));
+        Assert.Empty(engine.Register.ListHoldings(null));
+    }
+
+    [Fact]
+    public void The_committed_version_3_register_opens_with_its_transfers_holding_and_chain_intact()
+    {
+        var copy = Path.Combine(test.Directory, "v3.db");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "fixtures", "registers", "register-v3.db"), copy);
+
+        using var engine = Core.DataShareEngine.Open(new EngineOptions { RegisterPath = copy, Clock = test.Clock, Identity = TestRegister.Identity });
+
+        var transfers = engine.Register.ListTransfers("DS00752").ToList();
+        Assert.Equal(2, transfers.Count);
+        Assert.Null(transfers[0].RevokedAt);
+        Assert.Equal(transfers[0].Id, transfers[1].FromTransferId);
+        Assert.NotNull(transfers[1].RevokedAt);
+        Assert.Equal(transfers[0].Container, transfers[1].Container);
+        var file = Assert.Single(transfers[0].Files);
+        Assert.Equal(("fixture-extract.csv", 17L, 64), (file.Name, file.Size, file.Sha256.Length));
+        var holding = Assert.Single(engine.Register.ListHoldings(null));
+        Assert.Equal((transfers[0].HoldingId, HoldingKind.BlobContainer, transfers[0].Container), (holding.Id, holding.Kind, holding.Container));
+        Assert.Equal(new DateTime(2026, 11, 26), holding.DueOn);
+        var audit = engine.Audit.Test(null, new FakeHost());
+        Assert.True(audit.IsIntact, audit.Problem);
+        Assert.Equal(14, audit.EntryCount);
+        Assert.DoesNotContain("sig=", File.ReadAllText(copy), StringComparison.Ordinal);
     }
 
     private static void SetUserVersion(string path, int version)
