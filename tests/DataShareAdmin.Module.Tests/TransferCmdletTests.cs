@@ -217,6 +217,22 @@ public sealed class TransferCmdletTests : IClassFixture<AzuriteFixture>, IDispos
     }
 
     [Fact]
+    public void Agreements_pipe_in_and_tab_completion_offers_transfer_ids_newest_first()
+    {
+        var first = session.Run("Get-DataShareAgreement DS1 | New-DataShareTransfer -Path $args[0] -ValidFor 01:00:00", extract).AssertNoErrors().Single<DataShareTransfer>();
+        var second = Issue();
+        Assert.Equal("DS1", first.AgreementId);
+
+        using var shell = PowerShell.Create();
+        shell.Runspace = session.Runspace;
+        const string input = "Revoke-DataShareTransfer -Id TR-";
+        var completion = CommandCompletion.CompleteInput(input, input.Length, null, shell);
+
+        Assert.Equal(new[] { second.Id, first.Id }, completion.CompletionMatches.Select(m => m.CompletionText));
+        Assert.Contains("DS1, 1 file(s), Active", completion.CompletionMatches[0].ToolTip, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void What_if_uploads_nothing_and_writes_nothing()
     {
         var containers = blobs.ListContainers();
