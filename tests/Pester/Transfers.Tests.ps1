@@ -1,0 +1,571 @@
+#Requires -Version 7.4
+# New-, Get- and Revoke-DataShareTransfer against a fresh register in $TestDrive and a private Azurite (the storage
+# emulator pinned in tests/azurite) that this file starts on free loopback ports and stops when it is done.
+#
+# The storage tests need node on PATH and Azurite installed in tests/azurite (npm ci there, or run the xunit storage
+# tests once, which install it). Without either they are skipped, and the Describe's name says why.
+
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'Common.ps1') -DiscoveryOnly
+
+    $repositoryRoot = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
+    $azuriteScript = Join-Path $repositoryRoot 'tests/azurite/node_modules/azurite/dist/src/azurite.js'
+    $node = Get-Command -Name node -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+
+    $StorageSkipReason = $null
+    if ($null -eq $node) {
+        $StorageSkipReason = 'node is not on PATH, so Azurite cannot be started'
+    }
+    elseif (-not (Test-Path -LiteralPath $azuriteScript -PathType Leaf)) {
+        $StorageSkipReason = "Azurite is not installed ($azuriteScript is missing): run 'npm ci' in tests/azurite"
+    }
+
+    $StorageDescribeName = 'Transfers against Azurite'
+    if ($null -ne $StorageSkipReason) {
+        $StorageDescribeName += " (skipped: $StorageSkipReason)"
+        Write-Warning "Transfers.Tests.ps1: the storage tests are skipped: $StorageSkipReason."
+    }
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+
+    $RepositoryRoot = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
+    $TransferIdPattern = '^TR-[0-9A-HJKMNP-TV-Z]{10}$'
+    $HoldingIdPattern = '^HD-[0-9A-HJKMNP-TV-Z]{10}$'
+
+    # Yesterday is never in the future in the register's zone (Europe/London), wherever the machine is.
+    $Yesterday = (Get-Date).Date.AddDays(-1)
+
+    function Get-TransferState {
+        [pscustomobject]@{
+            Transfers  = @(Get-DataShareTransfer -ErrorAction Stop).Count
+            AuditCount = @(Get-DataShareAuditLog -ErrorAction Stop).Count
+        }
+    }
+
+    function Add-ReadyRecipient {
+        <# A recipient who passes every safe-people check today and for well over a year. #>
+        param(
+            [Parameter(Mandatory)] [string] $AgreementId,
+            [Parameter(Mandatory)] [string] $Name,
+            [Parameter(Mandatory)] [string] $Email,
+            [string] $CertificateNumber
+        )
+
+        $recipient = Add-DataShareRecipient -AgreementId $AgreementId -Name $Name -Email $Email -ErrorAction Stop
+        if ($CertificateNumber) {
+            $null = Add-DisclosureCertificate -RecipientId $recipient.Id -Issuer DBS -Level Basic -Number $CertificateNumber `
+                -IssuedOn $Yesterday.AddDays(-30) -ErrorAction Stop
+        }
+
+        Set-DataShareRecipient -Id $recipient.Id -DeclarationSignedOn $Yesterday -TrainingCompletedOn $Yesterday -ErrorAction Stop
+        $recipient
+    }
+
+    function New-TestFile {
+        <# A file of the given size with random content (so every block differs), under $TestDrive. #>
+        param(
+            [Parameter(Mandatory)] [string] $RelativePath,
+            [Parameter(Mandatory)] [int] $Size
+        )
+
+        $path = Join-Path $TestDrive $RelativePath
+        $null = New-Item -ItemType Directory -Path (Split-Path $path -Parent) -Force
+        $bytes = [byte[]]::new($Size)
+        [System.Random]::new($Size).NextBytes($bytes)
+        [System.IO.File]::WriteAllBytes($path, $bytes)
+        $path
+    }
+
+    function Get-Sha256 {
+        param([Parameter(Mandatory)] [string] $Path)
+        (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash.ToLowerInvariant()
+    }
+}
+
+AfterAll {
+    Restore-DataShareTestEnvironment
+}
+
+Describe 'Transfers without storage' {
+    BeforeAll {
+        $null = New-TestAgreement -Id 'TRN0001' -AccessRoute DirectTransfer -ApprovalReference 'DSAP-TRN1'
+        $null = Add-ReadyRecipient -AgreementId 'TRN0001' -Name 'Nat Nostore' -Email 'nat.nostore@example.ac.uk' -CertificateNumber '000000300001'
+        $NoStorageFile = New-TestFile -RelativePath 'nostorage/extract.csv' -Size 64
+    }
+
+    It 'refuses with StorageNotConnected in a session that never connected to storage, and records nothing' {
+        $before = Get-TransferState
+
+        # A runspace of its own: storage connections last for the runspace, and this file connects its own later.
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddScript({
+                    param($Manifest, $Register, $File)
+                    Import-Module $Manifest -ErrorAction Stop
+                    Connect-DataShareRegister -Path $Register -ErrorAction Stop
+                    $issued = New-DataShareTransfer -AgreementId 'TRN0001' -Path $File -ValidFor '01:00:00' -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable problems
+                    [pscustomobject]@{
+                        Issued   = @($issued).Count
+                        Problems = @(foreach ($problem in $problems) {
+                                [pscustomobject]@{
+                                    Id       = $problem.FullyQualifiedErrorId
+                                    Category = $problem.CategoryInfo.Category.ToString()
+                                    Message  = $problem.Exception.Message
+                                }
+                            })
+                    }
+                }).AddArgument($DataShareModuleManifest).AddArgument($RegisterPath).AddArgument($NoStorageFile)
+            $result = @($shell.Invoke())
+        }
+        finally {
+            $shell.Dispose()
+        }
+
+        $result.Count | Should -Be 1
+        $result[0].Issued | Should -Be 0
+        $problems = @($result[0].Problems)
+        $problems.Count | Should -Be 1
+        $problems[0].Id | Should -Be 'StorageNotConnected,DataShareAdmin.Commands.NewDataShareTransferCommand'
+        $problems[0].Category | Should -Be 'InvalidOperation'
+        $problems[0].Message | Should -BeLike '*Connect-DataShareStorage*'
+
+        $after = Get-TransferState
+        $after.Transfers | Should -Be $before.Transfers
+        $after.AuditCount | Should -Be $before.AuditCount
+    }
+
+    It 'reports an unknown transfer id with TransferNotFound' {
+        Get-DataShareTransfer -Id 'TR-0000000000' -ErrorAction SilentlyContinue -ErrorVariable problems
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'TransferNotFound,DataShareAdmin.Commands.GetDataShareTransferCommand'
+    }
+
+    It 'returns nothing, without an error, for an agreement with no transfers' {
+        $found = @(Get-DataShareTransfer -AgreementId 'TRN0001' -ErrorAction Stop)
+        $found.Count | Should -Be 0
+    }
+
+    It 'reports an unknown agreement with AgreementNotFound' {
+        Get-DataShareTransfer -AgreementId 'NOSUCH01' -ErrorAction SilentlyContinue -ErrorVariable problems
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'AgreementNotFound,DataShareAdmin.Commands.GetDataShareTransferCommand'
+    }
+
+    It 'has the parameter sets the help documents' {
+        $new = Get-Command New-DataShareTransfer -ErrorAction Stop
+        $new.ParameterSets.Name | Should -Be @('Upload', 'FromTransfer')
+        $new.Parameters.Keys | Should -Contain 'WhatIf'
+
+        $get = Get-Command Get-DataShareTransfer -ErrorAction Stop
+        $get.ParameterSets.Name | Should -Be @('ByAgreement', 'ById')
+        $get.Parameters.Keys | Should -Not -Contain 'WhatIf'
+
+        $revoke = Get-Command Revoke-DataShareTransfer -ErrorAction Stop
+        $revoke.Parameters['Id'].Aliases | Should -Contain 'TransferId'
+        $revoke.Parameters.Keys | Should -Contain 'Confirm'
+    }
+}
+
+Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
+    BeforeAll {
+        $ProgressPreference = 'SilentlyContinue'
+
+        function Get-FreeTcpPort {
+            <# Distinct free loopback ports: all listeners are held at once so the system hands out different ones. #>
+            param([int] $Count = 1)
+            $listeners = @(foreach ($i in 1..$Count) { [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0) })
+            try {
+                foreach ($listener in $listeners) { $listener.Start() }
+                foreach ($listener in $listeners) { $listener.LocalEndpoint.Port }
+            }
+            finally {
+                foreach ($listener in $listeners) { $listener.Stop() }
+            }
+        }
+
+        function Start-TestAzurite {
+            <#
+            Starts Azurite as AzuriteServer (tests/DataShareAdmin.TestSupport) does: node runs azurite.js directly, with
+            exit-with-parent.js preloaded so node exits if this process dies, on free loopback ports, in memory only.
+            Returns the process and its blob endpoint once the blob service answers as Azurite.
+            #>
+            param([Parameter(Mandatory)] [string] $NodePath)
+
+            $azuriteDirectory = Join-Path $RepositoryRoot 'tests/azurite'
+            $script = Join-Path $azuriteDirectory 'node_modules/azurite/dist/src/azurite.js'
+            $exitWithParent = Join-Path $azuriteDirectory 'exit-with-parent.js'
+            $workDirectory = Join-Path ([System.IO.Path]::GetTempPath()) ('datashareadmin-pester-azurite-' + [guid]::NewGuid().ToString('N'))
+            $null = New-Item -ItemType Directory -Path $workDirectory -Force
+
+            for ($attempt = 1; ; $attempt++) {
+                $blobPort, $queuePort, $tablePort = Get-FreeTcpPort -Count 3
+                $start = [System.Diagnostics.ProcessStartInfo]::new($NodePath)
+                $start.WorkingDirectory = $workDirectory
+                $start.UseShellExecute = $false
+                $start.RedirectStandardInput = $true    # the pipe exit-with-parent.js watches
+                $start.RedirectStandardOutput = $true
+                $start.RedirectStandardError = $true
+                $arguments = @(
+                    '--require', $exitWithParent, $script,
+                    '--inMemoryPersistence', '--disableTelemetry', '--skipApiVersionCheck', '--loose', '--silent',
+                    # azurite.js always starts Queue and Table too: each needs a port of its own.
+                    '--blobHost', '127.0.0.1', '--blobPort', "$blobPort",
+                    '--queueHost', '127.0.0.1', '--queuePort', "$queuePort",
+                    '--tableHost', '127.0.0.1', '--tablePort', "$tablePort"
+                )
+                foreach ($argument in $arguments) { $start.ArgumentList.Add($argument) }
+
+                $process = [System.Diagnostics.Process]::Start($start)
+                # Drain both streams so node never blocks on a full pipe; read them if it fails to start.
+                $standardOutput = $process.StandardOutput.ReadToEndAsync()
+                $standardError = $process.StandardError.ReadToEndAsync()
+
+                $endpoint = "http://127.0.0.1:$blobPort/devstoreaccount1"
+                $handler = [System.Net.Http.SocketsHttpHandler]::new()
+                $handler.UseProxy = $false
+                $client = [System.Net.Http.HttpClient]::new($handler)
+                $client.Timeout = [timespan]::FromSeconds(2)
+                $deadline = [datetime]::UtcNow.AddSeconds(60)
+                $ready = $false
+                try {
+                    while (-not $process.HasExited -and [datetime]::UtcNow -lt $deadline) {
+                        try {
+                            # Any answer that says it is Azurite's blob service (unsigned, so 403) means it is up, and not
+                            # a stranger that took the port.
+                            $response = $client.GetAsync("${endpoint}?comp=list").GetAwaiter().GetResult()
+                            if ("$($response.Headers.Server)" -like 'Azurite-Blob*') {
+                                $ready = $true
+                                break
+                            }
+                        }
+                        catch {
+                            # Not listening yet.
+                        }
+
+                        Start-Sleep -Milliseconds 200
+                    }
+                }
+                finally {
+                    $client.Dispose()
+                }
+
+                if ($ready) {
+                    return [pscustomobject]@{
+                        Process       = $process
+                        BlobEndpoint  = $endpoint
+                        WorkDirectory = $workDirectory
+                    }
+                }
+
+                if (-not $process.HasExited) {
+                    $process.Kill($true)
+                }
+
+                $null = $process.WaitForExit(10000)
+                $log = ($standardOutput.Result + $standardError.Result).Trim()
+                $process.Dispose()
+                if ($log -like '*EADDRINUSE*' -and $attempt -lt 3) {
+                    # Another process took a port between the probe and node's bind: try fresh ports.
+                    continue
+                }
+
+                Remove-Item -LiteralPath $workDirectory -Recurse -Force -ErrorAction SilentlyContinue
+                throw "Azurite did not start on 127.0.0.1:$blobPort within 60 seconds. Its output:`n$log"
+            }
+        }
+
+        $node = Get-Command -Name node -CommandType Application -ErrorAction Stop | Select-Object -First 1
+        $Azurite = Start-TestAzurite -NodePath $node.Source
+
+        $ConnectionString = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+        'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+        "BlobEndpoint=$($Azurite.BlobEndpoint);"
+        Connect-DataShareStorage -ConnectionString $ConnectionString -AllowHttpLoopback -ErrorAction Stop
+
+        # An active DirectTransfer agreement with one ready recipient.
+        $Agreement = New-TestAgreement -Id 'TRX0001' -AccessRoute DirectTransfer -ApprovalReference 'DSAP-TRX1'
+        $Ready = Add-ReadyRecipient -AgreementId 'TRX0001' -Name 'Rae Ready' -Email 'rae.ready@example.ac.uk' -CertificateNumber '000000300002'
+
+        $ExtractPath = New-TestFile -RelativePath 'extract/pupils.csv' -Size 4096
+        $ExtractHash = Get-Sha256 -Path $ExtractPath
+
+        $IssuedAfter = [System.DateTimeOffset]::UtcNow
+        $Transfer = New-DataShareTransfer -AgreementId 'TRX0001' -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
+        $IssuedBefore = [System.DateTimeOffset]::UtcNow
+    }
+
+    AfterAll {
+        if ($null -ne $Azurite) {
+            # Only the node process this file started, by its own object.
+            if (-not $Azurite.Process.HasExited) {
+                $Azurite.Process.Kill($true)
+                $null = $Azurite.Process.WaitForExit(10000)
+            }
+
+            $Azurite.Process.Dispose()
+            Remove-Item -LiteralPath $Azurite.WorkDirectory -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+
+    Context 'New-DataShareTransfer' {
+        It 'issues a transfer for an active DirectTransfer agreement with a ready recipient' {
+            $Transfer | Should -BeOfType ([DataShareAdmin.DataShareTransfer])
+            $Transfer.Id | Should -Match $TransferIdPattern
+            $Transfer.TransferId | Should -Be $Transfer.Id
+            $Transfer.AgreementId | Should -Be 'TRX0001'
+            $Transfer.HoldingId | Should -Match $HoldingIdPattern
+            $Transfer.Status | Should -Be ([DataShareAdmin.TransferStatus]::Active)
+            $Transfer.LinkKind | Should -Be ([DataShareAdmin.TransferLinkKind]::StoredAccessPolicy)
+            $Transfer.AccessPolicyId | Should -Be $Transfer.Id
+            $Transfer.StorageAccount | Should -Be 'devstoreaccount1'
+            $Transfer.Container | Should -BeExactly ('dsa-trx0001-' + $Transfer.Id.ToLowerInvariant())
+            $Transfer.RecipientIds | Should -Be @($Ready.Id)
+            $Transfer.Note | Should -BeLike '*Revoke-DataShareTransfer*'
+
+            $Transfer.Files.Count | Should -Be 1
+            $Transfer.Files[0].Name | Should -BeExactly 'pupils.csv'
+            $Transfer.Files[0].Size | Should -Be 4096
+            $Transfer.Files[0].Sha256 | Should -BeExactly $ExtractHash
+            $Transfer.TotalBytes | Should -Be 4096
+        }
+
+        It 'opens the link a few minutes early and closes it after -ValidFor' {
+            $Transfer.ExpiresOn | Should -BeGreaterOrEqual $IssuedAfter.AddHours(1).AddSeconds(-1)
+            $Transfer.ExpiresOn | Should -BeLessOrEqual $IssuedBefore.AddHours(1).AddSeconds(1)
+            [math]::Round(($Transfer.IssuedAt - $Transfer.StartsOn).TotalMinutes, 2) | Should -Be 5 -Because 'TransferClockSkewMinutes is 5 by default'
+        }
+
+        It 'returns a link that allows http only because the session was connected with -AllowHttpLoopback' {
+            $Transfer.Uri | Should -Not -BeNullOrEmpty
+            $Transfer.Uri.AbsoluteUri | Should -BeLike "$($Azurite.BlobEndpoint)/$($Transfer.Container)?*"
+            $Transfer.Uri.Query | Should -Match 'si=TR-'
+            $Transfer.Uri.Query | Should -Match 'spr=https(%2C|,)http'
+            $Transfer.Files[0].Uri.AbsolutePath | Should -BeLike "*/$($Transfer.Container)/pupils.csv"
+        }
+
+        It 'the file downloads from its own link and matches the recorded SHA-256' {
+            $downloaded = Join-Path $TestDrive 'downloaded-pupils.csv'
+            Invoke-WebRequest -Uri $Transfer.Files[0].Uri -OutFile $downloaded -NoProxy -ErrorAction Stop
+
+            (Get-FileHash -LiteralPath $downloaded -Algorithm SHA256).Hash.ToLowerInvariant() | Should -BeExactly $Transfer.Files[0].Sha256
+        }
+
+        It 'the container link lists the files (read and list only)' {
+            $listing = Invoke-WebRequest -Uri ($Transfer.Uri.AbsoluteUri + '&restype=container&comp=list') -NoProxy -ErrorAction Stop
+            $listing.StatusCode | Should -Be 200
+            [System.Text.Encoding]::UTF8.GetString($listing.RawContentStream.ToArray()) | Should -BeLike '*<Name>pupils.csv</Name>*'
+        }
+
+        It 'never shows the link in the default table view' {
+            $table = $Transfer | Out-String -Width 400
+
+            $table | Should -Match 'ExpiresOn \(UTC\)'
+            $table | Should -Match $Transfer.Id
+            $table.Contains('sig=') | Should -BeFalse
+            $table.Contains($Transfer.Uri.Query.TrimStart('?')) | Should -BeFalse
+        }
+
+        It 'never stores the link: Get-DataShareTransfer and the audit log do not have it' {
+            $stored = Get-DataShareTransfer -Id $Transfer.Id -ErrorAction Stop
+            $stored.Uri | Should -BeNullOrEmpty
+            $stored.Files[0].Uri | Should -BeNullOrEmpty
+            $stored.Files[0].Sha256 | Should -BeExactly $ExtractHash
+            $stored.Status | Should -Be ([DataShareAdmin.TransferStatus]::Active)
+            ($stored | Format-List * | Out-String -Width 400).Contains('sig=') | Should -BeFalse
+
+            $entries = @(Get-DataShareAuditLog -TargetId $Transfer.Id -ErrorAction Stop)
+            $entries.Count | Should -Be 1
+            $entries[0].Action | Should -Be 'Transfer.Issue'
+            $entries[0].Details['Files'] | Should -BeExactly "pupils.csv:4096:$ExtractHash"
+            $entries[0].Details['HoldingId'] | Should -Be $Transfer.HoldingId
+            ($entries[0].Details.Values -join ' ').Contains('sig=') | Should -BeFalse
+        }
+
+        It 'never writes the link to the verbose stream' {
+            $records = @(New-DataShareTransfer -AgreementId 'TRX0001' -Path $ExtractPath -ValidFor '00:10:00' -Confirm:$false -Verbose -ErrorAction Stop 4>&1)
+            $issued = @($records | Where-Object { $_ -is [DataShareAdmin.DataShareTransfer] })
+            $verbose = @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+
+            $issued.Count | Should -Be 1
+            $verbose.Count | Should -BeGreaterThan 0
+            ($verbose.Message -join "`n").Contains('sig=') | Should -BeFalse
+            ($verbose.Message -join "`n").Contains($issued[0].Uri.Query.TrimStart('?')) | Should -BeFalse
+        }
+
+        It 'binds a piped agreement to -AgreementId and sends a folder, a file larger than one block included' {
+            $big = New-TestFile -RelativePath 'folder/big.bin' -Size (9 * 1024 * 1024 + 123)
+            $small = New-TestFile -RelativePath 'folder/sub/small.csv' -Size 100
+
+            $sent = Get-DataShareAgreement -Id 'TRX0001' -ErrorAction Stop |
+                New-DataShareTransfer -Path (Join-Path $TestDrive 'folder') -ValidFor '00:30:00' -Confirm:$false -ErrorAction Stop
+
+            $sent.AgreementId | Should -Be 'TRX0001'
+            $sent.Files.Name | Should -Be @('big.bin', 'sub/small.csv')
+            $sent.TotalBytes | Should -Be (9 * 1024 * 1024 + 123 + 100)
+            ($sent.Files | Where-Object Name -EQ 'big.bin').Sha256 | Should -BeExactly (Get-Sha256 -Path $big)
+            ($sent.Files | Where-Object Name -EQ 'sub/small.csv').Sha256 | Should -BeExactly (Get-Sha256 -Path $small)
+
+            $downloaded = Join-Path $TestDrive 'downloaded-big.bin'
+            Invoke-WebRequest -Uri ($sent.Files | Where-Object Name -EQ 'big.bin').Uri -OutFile $downloaded -NoProxy -ErrorAction Stop
+            Get-Sha256 -Path $downloaded | Should -BeExactly (Get-Sha256 -Path $big)
+        }
+
+        It '-WhatIf checks everything but creates nothing' {
+            $before = Get-TransferState
+
+            $output = @(New-DataShareTransfer -AgreementId 'TRX0001' -Path $ExtractPath -ValidFor '01:00:00' -WhatIf)
+
+            $output.Count | Should -Be 0
+            $after = Get-TransferState
+            $after.Transfers | Should -Be $before.Transfers
+            $after.AuditCount | Should -Be $before.AuditCount
+        }
+    }
+
+    Context 'New-DataShareTransfer refusals' {
+        BeforeAll {
+            # An agreement where everything but the one thing each test gets wrong would be accepted.
+            $null = New-TestAgreement -Id 'TRX0003' -AccessRoute DirectTransfer -ApprovalReference 'DSAP-TRX3'
+            $null = Add-ReadyRecipient -AgreementId 'TRX0003' -Name 'Rae Ready' -Email 'rae.ready@example.ac.uk'
+
+            # The same, but the route keeps the data in a secure research service.
+            $null = New-TestAgreement -Id 'TRX0004' -AccessRoute SecureResearchService -ApprovalReference 'DSAP-TRX4'
+            $null = Add-ReadyRecipient -AgreementId 'TRX0004' -Name 'Rae Ready' -Email 'rae.ready@example.ac.uk'
+
+            # A recipient with no certificate, declaration or training.
+            $null = New-TestAgreement -Id 'TRX0005' -AccessRoute DirectTransfer -ApprovalReference 'DSAP-TRX5'
+            $null = Add-DataShareRecipient -AgreementId 'TRX0005' -Name 'Nia None' -Email 'nia.none@example.ac.uk' -ErrorAction Stop
+        }
+
+        It 'refuses -ValidFor over 7 days with TransferLifetimeTooLong and records nothing' {
+            $before = Get-TransferState
+
+            $output = @(New-DataShareTransfer -AgreementId 'TRX0003' -Path $ExtractPath -ValidFor '8.00:00:00' -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err)
+
+            $output.Count | Should -Be 0
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'TransferLifetimeTooLong,*'
+            $err[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
+            $err[0].Exception.Message | Should -BeLike '*TransferMaxLifetimeDays*'
+            @(Get-DataShareTransfer -AgreementId 'TRX0003' -ErrorAction Stop).Count | Should -Be 0
+            (Get-TransferState).AuditCount | Should -Be $before.AuditCount
+        }
+
+        It 'refuses an agreement whose route is SecureResearchService with TransferRouteNotDirect' {
+            New-DataShareTransfer -AgreementId 'TRX0004' -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
+
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'TransferRouteNotDirect,*'
+            @(Get-DataShareTransfer -AgreementId 'TRX0004' -ErrorAction Stop).Count | Should -Be 0
+        }
+
+        It 'refuses a missing file with TransferFileNotFound' {
+            $missing = Join-Path $TestDrive 'extract/no-such-file.csv'
+
+            New-DataShareTransfer -AgreementId 'TRX0003' -Path $missing -ValidFor '01:00:00' -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
+
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'TransferFileNotFound,*'
+            @(Get-DataShareTransfer -AgreementId 'TRX0003' -ErrorAction Stop).Count | Should -Be 0
+        }
+
+        It 'refuses a recipient who is not ready with TransferRecipientNotReady, naming the person' {
+            New-DataShareTransfer -AgreementId 'TRX0005' -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
+
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'TransferRecipientNotReady,*'
+            $err[0].Exception.Message | Should -BeLike '*nia.none@example.ac.uk*'
+            @(Get-DataShareTransfer -AgreementId 'TRX0005' -ErrorAction Stop).Count | Should -Be 0
+        }
+
+        It 'refuses <Case> with <ErrorId>' -ForEach @(
+            @{ Case = 'a lifetime under a minute'; ValidFor = '00:00:30'; IpRange = $null; ErrorId = 'TransferLifetimeInvalid' }
+            @{ Case = 'an IPv6 address'; ValidFor = '01:00:00'; IpRange = '2001:db8::1'; ErrorId = 'TransferIpRangeInvalid' }
+            @{ Case = 'a range whose first address is after its last'; ValidFor = '01:00:00'; IpRange = '10.0.0.9-10.0.0.1'; ErrorId = 'TransferIpRangeInvalid' }
+        ) {
+            $parameters = @{ AgreementId = 'TRX0003'; Path = $ExtractPath; ValidFor = $ValidFor }
+            if ($IpRange) {
+                $parameters.AllowedIpRange = $IpRange
+            }
+
+            New-DataShareTransfer @parameters -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
+
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        }
+    }
+
+    Context 'Revoke-DataShareTransfer' {
+        It 'revokes the link: the download that worked now fails with 403' {
+            $issued = New-DataShareTransfer -AgreementId 'TRX0001' -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
+            (Invoke-WebRequest -Uri $issued.Files[0].Uri -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 200
+
+            $revoked = Revoke-DataShareTransfer -Id $issued.Id -Confirm:$false -ErrorAction Stop
+
+            $revoked.Id | Should -Be $issued.Id
+            $revoked.Status | Should -Be ([DataShareAdmin.TransferStatus]::Revoked)
+            $revoked.RevokedAt | Should -Not -BeNullOrEmpty
+            $revoked.RevokedBy | Should -Not -BeNullOrEmpty
+            $revoked.Uri | Should -BeNullOrEmpty
+            (Invoke-WebRequest -Uri $issued.Files[0].Uri -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 403
+
+            (Get-DataShareTransfer -Id $issued.Id -ErrorAction Stop).Status | Should -Be ([DataShareAdmin.TransferStatus]::Revoked)
+            @(Get-DataShareAuditLog -TargetId $issued.Id -ErrorAction Stop).Action | Should -Contain 'Transfer.Revoke'
+        }
+
+        It 'refuses to revoke twice with TransferAlreadyRevoked' {
+            $issued = New-DataShareTransfer -AgreementId 'TRX0001' -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
+            $null = Revoke-DataShareTransfer -Id $issued.Id -Confirm:$false -ErrorAction Stop
+
+            Revoke-DataShareTransfer -Id $issued.Id -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
+
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'TransferAlreadyRevoked,*'
+        }
+
+        It '-WhatIf revokes nothing: the link still works' {
+            $issued = New-DataShareTransfer -AgreementId 'TRX0001' -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
+
+            $output = @(Revoke-DataShareTransfer -Id $issued.Id -WhatIf)
+
+            $output.Count | Should -Be 0
+            (Get-DataShareTransfer -Id $issued.Id -ErrorAction Stop).Status | Should -Be ([DataShareAdmin.TransferStatus]::Active)
+            (Invoke-WebRequest -Uri $issued.Files[0].Uri -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 200
+        }
+
+        It 'revokes every active transfer of an agreement piped from Get-DataShareTransfer -Active' {
+            $null = New-TestAgreement -Id 'TRX0006' -AccessRoute DirectTransfer -ApprovalReference 'DSAP-TRX6'
+            $null = Add-ReadyRecipient -AgreementId 'TRX0006' -Name 'Rae Ready' -Email 'rae.ready@example.ac.uk'
+            $first = New-DataShareTransfer -AgreementId 'TRX0006' -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
+            $second = New-DataShareTransfer -AgreementId 'TRX0006' -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
+
+            $revoked = @(Get-DataShareTransfer 'TRX0006' -Active -ErrorAction Stop | Revoke-DataShareTransfer -Confirm:$false -ErrorAction Stop)
+
+            ($revoked.Id | Sort-Object) | Should -Be (@($first.Id, $second.Id) | Sort-Object)
+            @(Get-DataShareTransfer 'TRX0006' -Active -ErrorAction Stop).Count | Should -Be 0
+            @(Get-DataShareTransfer 'TRX0006' -Revoked -ErrorAction Stop).Count | Should -Be 2
+            @(Get-DataShareTransfer 'TRX0006' -Active -Revoked -ErrorAction Stop).Count | Should -Be 2
+            foreach ($transfer in $first, $second) {
+                (Invoke-WebRequest -Uri $transfer.Files[0].Uri -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 403
+            }
+        }
+
+        It 'issues a fresh link for a revoked transfer''s files with -FromTransfer, in the same container' {
+            $issued = New-DataShareTransfer -AgreementId 'TRX0001' -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
+            $null = Revoke-DataShareTransfer -Id $issued.Id -Confirm:$false -ErrorAction Stop
+
+            $again = New-DataShareTransfer -FromTransfer $issued.Id -ValidFor '00:30:00' -Confirm:$false -ErrorAction Stop
+
+            $again.Id | Should -Not -Be $issued.Id
+            $again.FromTransferId | Should -Be $issued.Id
+            $again.Container | Should -Be $issued.Container
+            $again.HoldingId | Should -Be $issued.HoldingId
+            $again.AccessPolicyId | Should -Be $again.Id
+            $again.Files[0].Sha256 | Should -BeExactly $ExtractHash
+            (Invoke-WebRequest -Uri $again.Files[0].Uri -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 200
+            (Invoke-WebRequest -Uri $issued.Files[0].Uri -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 403 -Because 'the revoked link stays revoked'
+        }
+    }
+}
