@@ -144,6 +144,28 @@ public sealed class TransferCmdletTests : IClassFixture<AzuriteFixture>, IDispos
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(new[] { transfer.Id }, session.Run("Get-DataShareTransfer -Expired").AssertNoErrors().All<DataShareTransfer>().Select(t => t.Id));
         Assert.Empty(session.Run("Get-DataShareTransfer DS1 -Active").AssertNoErrors().Output);
+
+        // The expired link's policy no longer counts against the container's five: five fresh links fit.
+        var fresh = session.Run("$id = $args[0]; 1..5 | ForEach-Object { New-DataShareTransfer -FromTransfer $id -ValidFor 01:00:00 }", transfer.Id).AssertNoErrors().All<DataShareTransfer>().Select(t => t.Id).ToList();
+        Assert.Equal(fresh.OrderBy(id => id, StringComparer.Ordinal), blobs.ListAccessPolicies(transfer.Container).OrderBy(id => id, StringComparer.Ordinal));
+        session.Run("New-DataShareTransfer -FromTransfer $args[0] -ValidFor 01:00:00", transfer.Id).SingleError()
+            .AssertError("TransferAccessPoliciesFull", ErrorCategory.LimitsExceeded, "NewDataShareTransferCommand");
+    }
+
+    [Fact]
+    public void A_literal_path_takes_brackets_as_they_are_while_path_expands_wildcards()
+    {
+        var odd = temp.File("pupils[2026].csv");
+        File.WriteAllText(odd, "x\n");
+        session.Run("New-DataShareTransfer DS1 -Path $args[0] -ValidFor 01:00:00", odd).SingleError()
+            .AssertError("TransferFileNotFound", ErrorCategory.ObjectNotFound, "NewDataShareTransferCommand");
+
+        var literal = session.Run("New-DataShareTransfer DS1 -LiteralPath $args[0] -ValidFor 01:00:00", odd).AssertNoErrors().Single<DataShareTransfer>();
+        Assert.Equal("pupils[2026].csv", Assert.Single(literal.Files).Name);
+        Assert.Equal("x\n", System.Text.Encoding.UTF8.GetString(Download(literal.Files[0].Uri!)));
+
+        var wildcard = session.Run("New-DataShareTransfer DS1 -Path $args[0] -ValidFor 01:00:00", temp.File("pupil*.csv")).AssertNoErrors().Single<DataShareTransfer>();
+        Assert.Equal(new[] { "pupils.csv", "pupils[2026].csv" }, wildcard.Files.Select(f => f.Name).OrderBy(n => n, StringComparer.Ordinal));
     }
 
     [Fact]

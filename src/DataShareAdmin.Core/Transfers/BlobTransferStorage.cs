@@ -272,6 +272,10 @@ public sealed class BlobTransferStorage : ITransferStorage
         var client = Client.GetBlobContainerClient(container);
         var current = client.GetAccessPolicy(cancellationToken: cancellationToken).Value;
         var identifiers = new List<BlobSignedIdentifier>(current.SignedIdentifiers);
+
+        // A transfer policy past its expiry grants nothing any more; dropping it frees one of the five slots.
+        identifiers.RemoveAll(i => i.Id.StartsWith(Ids.TransferPrefix, StringComparison.Ordinal)
+            && i.AccessPolicy?.PolicyExpiresOn is { } expired && expired < DateTimeOffset.UtcNow);
         if (identifiers.Count >= 5)
         {
             throw new DataShareException("TransferAccessPoliciesFull", DataShareErrorCategory.LimitsExceeded,

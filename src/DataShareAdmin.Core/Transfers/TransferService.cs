@@ -585,7 +585,9 @@ public sealed class TransferService
             }));
             WithStatus(current);
             current.Note = current.LinkKind == TransferLinkKind.StoredAccessPolicy
-                ? "The stored access policy is deleted: the link stops working, on Azure within 30 seconds."
+                ? removed
+                    ? "The stored access policy is deleted: the link stops working, on Azure within 30 seconds."
+                    : "The stored access policy was already gone (deleted earlier, or the container is gone), so the link no longer works; the revocation is recorded."
                 : $"Recorded as revoked, but a user-delegation link keeps working until {current.ExpiresOn:yyyy-MM-dd HH:mm} UTC unless all user delegation keys of {current.StorageAccount} are revoked. Its container falls due for deletion on {DateText.FormatDate(holding.DueOn)}.";
             if (current.LinkKind == TransferLinkKind.UserDelegation)
             {

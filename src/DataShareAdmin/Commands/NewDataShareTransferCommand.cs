@@ -16,9 +16,11 @@ namespace DataShareAdmin.Commands;
 public sealed class NewDataShareTransferCommand : DataShareCmdlet
 {
     private const string UploadSet = "Upload";
+    private const string UploadLiteralSet = "UploadLiteral";
     private const string FromTransferSet = "FromTransfer";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = UploadSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = UploadLiteralSet)]
     [Parameter(ParameterSetName = FromTransferSet)]
     [ArgumentCompleter(typeof(AgreementIdCompleter))]
     [ValidateNotNullOrEmpty]
@@ -28,6 +30,12 @@ public sealed class NewDataShareTransferCommand : DataShareCmdlet
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = UploadSet)]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Files and folders to send, taken exactly as written: no wildcards ('[' and ']' are ordinary characters).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = UploadLiteralSet)]
+    [Alias("LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary>Issue a fresh link for the files an earlier transfer uploaded, after the same checks.</summary>
     [Parameter(Mandatory = true, ParameterSetName = FromTransferSet)]
@@ -58,7 +66,12 @@ public sealed class NewDataShareTransferCommand : DataShareCmdlet
         {
             AgreementId = AgreementId,
             FromTransferId = FromTransfer,
-            Paths = ParameterSetName == UploadSet ? ResolvePaths() : Array.Empty<string>(),
+            Paths = ParameterSetName switch
+            {
+                UploadSet => ResolvePaths(),
+                UploadLiteralSet => ResolveLiteralPaths(),
+                _ => Array.Empty<string>(),
+            },
             ValidFor = ValidFor,
             RecipientIds = RecipientId,
             AllowedIpRange = AllowedIpRange,
@@ -99,6 +112,29 @@ public sealed class NewDataShareTransferCommand : DataShareCmdlet
             }
 
             resolved.AddRange(matches);
+        }
+
+        return resolved;
+    }
+
+    /// <summary>Literal PowerShell paths (relative, PSDrives) as full file-system paths; existence is checked by the engine.</summary>
+    private List<string> ResolveLiteralPaths()
+    {
+        var resolved = new List<string>();
+        foreach (var path in LiteralPath)
+        {
+            try
+            {
+                resolved.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _));
+                if (provider.Name != "FileSystem")
+                {
+                    throw new DataShareException("TransferFileNotFound", DataShareErrorCategory.ObjectNotFound, $"'{path}' is not a file-system path.", path);
+                }
+            }
+            catch (DriveNotFoundException)
+            {
+                throw NotFound(path);
+            }
         }
 
         return resolved;

@@ -78,6 +78,11 @@ public abstract class DataShareCmdlet : PSCmdlet, IOperationHost, IDisposable
 
             WriteError(record);
         }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C reached the engine between its own checks: the pipeline is stopping, say nothing more.
+            throw new PipelineStoppedException();
+        }
     }
 
     private DataShareEngine OpenEngine()
