@@ -41,6 +41,11 @@
         'New-DataShareTransfer'
         'Get-DataShareTransfer'
         'Revoke-DataShareTransfer'
+        'Register-DataShareHolding'
+        'Get-DataShareHolding'
+        'Get-DataShareRetentionPlan'
+        'Invoke-DataShareRetentionSweep'
+        'Confirm-DataShareDestruction'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -63,6 +63,28 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
 
     /// <summary>Holdings of one agreement (or all when null), ordered by due day then id, streamed.</summary>
     IEnumerable<DataShareHolding> ListHoldings(string? agreementId);
+
+    /// <summary>Holdings still held (not verified destroyed), ordered by due day then id, streamed.</summary>
+    IEnumerable<DataShareHolding> ListHeldHoldings();
+
+    /// <summary>Adds a holding an administrator registered (a transfer's comes with the transfer).</summary>
+    void InsertHolding(DataShareHolding holding, AuditEvent audit);
+
+    /// <summary>Adds a destruction record and writes its holding's state, at the version read.</summary>
+    void InsertDestruction(DestructionRecord record, DataShareHolding holding, AuditEvent audit);
+
+    /// <summary>Destruction records of one agreement (or all when null), in the order they were written, streamed.</summary>
+    IEnumerable<DestructionRecord> ListDestructions(string? agreementId);
+
+    DestructionConfirmation? FindConfirmation(string agreementId);
+
+    void InsertConfirmation(DestructionConfirmation confirmation, AuditEvent audit);
+
+    /// <summary>
+    /// Takes the register's sweep lock for as long as the returned object is not disposed; null when another sweep
+    /// (in any process) holds it. A process that dies releases it.
+    /// </summary>
+    IDisposable? TryLockSweep();
 }
 
 /// <summary>Another writer changed the record since it was read.</summary>

@@ -149,6 +149,11 @@ public sealed class DataShareHolding
 
     public string RegisteredBy { get; set; } = string.Empty;
 
+    public HoldingState State { get; set; }
+
+    /// <summary>When a sweep verified it gone.</summary>
+    public DateTimeOffset? DestroyedAt { get; set; }
+
     public long Version { get; set; }
 
     public override string ToString() => Location;

@@ -49,6 +49,7 @@ public sealed class DataShareEngine : IDisposable
         Certificates = new CertificateService(register, Calendar, clock, identity.User, () => safePeoplePolicy.Value, dbsClientFactory);
         Readiness = new ReadinessService(register, Calendar, () => safePeoplePolicy.Value);
         CertificateImport = new CertificateImporter(Certificates, register);
+        Retention = new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy);
         Transfers = new TransferService(register, Calendar, clock, identity.User, Agreements, Recipients, Readiness, Policy.Transfers);
     }
 
@@ -71,6 +72,8 @@ public sealed class DataShareEngine : IDisposable
     public CertificateImporter CertificateImport { get; }
 
     public TransferService Transfers { get; }
+
+    public Retention.RetentionService Retention { get; }
 
     public static DataShareEngine Open(EngineOptions options)
     {

@@ -15,6 +15,7 @@ public static class Ids
     public const string CertificatePrefix = "DC-";
     public const string TransferPrefix = "TR-";
     public const string HoldingPrefix = "HD-";
+    public const string DestructionPrefix = "DR-";
 
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -27,6 +28,8 @@ public static class Ids
     public static string NewTransferId() => New(TransferPrefix);
 
     public static string NewHoldingId() => New(HoldingPrefix);
+
+    public static string NewDestructionId() => New(DestructionPrefix);
 
     public static bool LooksLike(string prefix, string? id) =>
         id is not null && id.Length == prefix.Length + 10 && id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)

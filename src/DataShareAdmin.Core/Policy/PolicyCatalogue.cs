@@ -73,6 +73,9 @@ public static class PolicyCatalogue
     public const string TransferClockSkewMinutes = "TransferClockSkewMinutes";
     public const string TransferAllowedSensitivity = "TransferAllowedSensitivity";
     public const string TransferAllowedIdentificationRisk = "TransferAllowedIdentificationRisk";
+    public const string SweepMaxHoldings = "SweepMaxHoldings";
+    public const string SweepMaxGiB = "SweepMaxGiB";
+    public const string DestructionConfirmationDays = "DestructionConfirmationDays";
 
     private const string SafePeople = "SafePeople";
     private const string Transfers = "Transfers";
@@ -134,6 +137,15 @@ public static class PolicyCatalogue
         new PolicyDefinition(TransferAllowedIdentificationRisk, Transfers, "1,2,3,4,5,6",
             "Data-item identification-risk ratings that may leave by direct transfer.",
             v => Ratings(v, "123456", "identification-risk ratings 1 to 6")),
+        new PolicyDefinition(SweepMaxHoldings, "Retention", "100",
+            "The most holdings one retention sweep deletes; a sweep that would delete more stops before deleting anything unless -Force is given.",
+            v => WholeNumber(v, 1, 1000000)),
+        new PolicyDefinition(SweepMaxGiB, "Retention", "100",
+            "The most data (GiB) one retention sweep deletes; a sweep that would delete more stops before deleting anything unless -Force is given.",
+            v => WholeNumber(v, 1, 1000000)),
+        new PolicyDefinition(DestructionConfirmationDays, "Retention", "30",
+            "Days after an agreement's holdings fall due by which the recipient organisation must confirm it destroyed its own copies.",
+            v => WholeNumber(v, 0, 3650)),
     };
 
     public static PolicyDefinition? Find(string name) =>

@@ -441,12 +441,14 @@ public sealed class SqliteRegister : IDataShareRegister
         if (holding.Version == 0)
         {
             if (!TryExecute(transaction, """
-                INSERT INTO holdings (id, agreement_id, kind, location, account, container, prefix, transfer_id, due_on, registered_at, registered_by, version)
-                VALUES ($id, $agreement, $kind, $location, $account, $container, $prefix, $transfer, $due, $at, $by, 1)
+                INSERT INTO holdings (id, agreement_id, kind, location, account, container, prefix, transfer_id, due_on, registered_at, registered_by,
+                    state, destroyed_at, identity, version)
+                VALUES ($id, $agreement, $kind, $location, $account, $container, $prefix, $transfer, $due, $at, $by, $state, NULL, $identity, 1)
                 """,
                 ("$id", holding.Id), ("$agreement", holding.AgreementId), ("$kind", holding.Kind.ToString()), ("$location", holding.Location),
                 ("$account", holding.StorageAccount), ("$container", holding.Container), ("$prefix", holding.Prefix), ("$transfer", holding.TransferId),
-                ("$due", DateText.FormatDate(holding.DueOn)), ("$at", DateText.FormatInstant(holding.RegisteredAt)), ("$by", holding.RegisteredBy)))
+                ("$due", DateText.FormatDate(holding.DueOn)), ("$at", DateText.FormatInstant(holding.RegisteredAt)), ("$by", holding.RegisteredBy),
+                ("$state", holding.State.ToString()), ("$identity", HoldingIdentity.Of(holding))))
             {
                 throw new DataShareException("HoldingExists", DataShareErrorCategory.ResourceExists, $"A holding with id '{holding.Id}' already exists.", holding.Id);
             }
@@ -455,8 +457,12 @@ public sealed class SqliteRegister : IDataShareRegister
             return;
         }
 
-        if (Execute(transaction, "UPDATE holdings SET due_on = $due, version = version + 1 WHERE id = $id AND version = $expected",
-            ("$id", holding.Id), ("$due", DateText.FormatDate(holding.DueOn)), ("$expected", holding.Version)) == 0)
+        if (Execute(transaction, """
+            UPDATE holdings SET due_on = $due, state = $state, destroyed_at = $destroyed, version = version + 1
+            WHERE id = $id AND version = $expected
+            """,
+            ("$id", holding.Id), ("$due", DateText.FormatDate(holding.DueOn)), ("$state", holding.State.ToString()),
+            ("$destroyed", holding.DestroyedAt is null ? null : DateText.FormatInstant(holding.DestroyedAt.Value)), ("$expected", holding.Version)) == 0)
         {
             throw new RegisterConflictException($"Holding '{holding.Id}' was changed by another writer.");
         }
@@ -514,8 +520,95 @@ public sealed class SqliteRegister : IDataShareRegister
         DueOn = DateText.ParseDate(Text(r, "due_on")!),
         RegisteredAt = DateText.ParseInstant(Text(r, "registered_at")!),
         RegisteredBy = Text(r, "registered_by")!,
+        State = (HoldingState)Enum.Parse(typeof(HoldingState), Text(r, "state")!),
+        DestroyedAt = DateText.ParseOptionalInstant(Text(r, "destroyed_at")),
         Version = r.GetInt64(r.GetOrdinal("version")),
     };
+
+    public IEnumerable<DataShareHolding> ListHeldHoldings() => Query("SELECT * FROM holdings WHERE state = 'Held' ORDER BY due_on, id", ReadHolding);
+
+    public void InsertHolding(DataShareHolding holding, AuditEvent audit) => Write(audit, transaction => WriteHolding(transaction, holding));
+
+    public void InsertDestruction(DestructionRecord record, DataShareHolding holding, AuditEvent audit) => Write(audit, transaction =>
+    {
+        WriteHolding(transaction, holding);
+        Execute(transaction, """
+            INSERT INTO destructions (id, holding_id, agreement_id, location, outcome, reason, objects_deleted, bytes_deleted, objects_remaining,
+                verified, soft_delete, recoverable_until, started_at, finished_at, operator, machine, as_of)
+            VALUES ($id, $holding, $agreement, $location, $outcome, $reason, $deleted, $bytes, $remaining, $verified, $soft, $recoverable,
+                $started, $finished, $operator, $machine, $asOf)
+            """,
+            ("$id", record.Id), ("$holding", record.HoldingId), ("$agreement", record.AgreementId), ("$location", record.Location),
+            ("$outcome", record.Outcome.ToString()), ("$reason", record.Reason), ("$deleted", record.ObjectsDeleted), ("$bytes", record.BytesDeleted),
+            ("$remaining", record.ObjectsRemaining), ("$verified", record.Verified ? 1 : 0), ("$soft", record.SoftDelete),
+            ("$recoverable", record.RecoverableUntil is null ? null : DateText.FormatInstant(record.RecoverableUntil.Value)),
+            ("$started", DateText.FormatInstant(record.StartedAt)), ("$finished", DateText.FormatInstant(record.FinishedAt)),
+            ("$operator", record.Operator), ("$machine", record.Machine), ("$asOf", DateText.FormatDate(record.AsOf)));
+    });
+
+    public IEnumerable<DestructionRecord> ListDestructions(string? agreementId) => agreementId is null
+        ? Query("SELECT * FROM destructions ORDER BY finished_at, id", ReadDestruction)
+        : Query("SELECT * FROM destructions WHERE agreement_id = $agreement ORDER BY finished_at, id", ReadDestruction, ("$agreement", agreementId));
+
+    private static DestructionRecord ReadDestruction(SqliteDataReader r) => new()
+    {
+        Id = Text(r, "id")!,
+        HoldingId = Text(r, "holding_id")!,
+        AgreementId = Text(r, "agreement_id")!,
+        Location = Text(r, "location")!,
+        Outcome = (DestructionOutcome)Enum.Parse(typeof(DestructionOutcome), Text(r, "outcome")!),
+        Reason = Text(r, "reason"),
+        ObjectsDeleted = r.GetInt64(r.GetOrdinal("objects_deleted")),
+        BytesDeleted = r.GetInt64(r.GetOrdinal("bytes_deleted")),
+        ObjectsRemaining = r.GetInt64(r.GetOrdinal("objects_remaining")),
+        Verified = r.GetInt64(r.GetOrdinal("verified")) != 0,
+        SoftDelete = Text(r, "soft_delete")!,
+        RecoverableUntil = DateText.ParseOptionalInstant(Text(r, "recoverable_until")),
+        StartedAt = DateText.ParseInstant(Text(r, "started_at")!),
+        FinishedAt = DateText.ParseInstant(Text(r, "finished_at")!),
+        Operator = Text(r, "operator")!,
+        Machine = Text(r, "machine")!,
+        AsOf = DateText.ParseDate(Text(r, "as_of")!),
+    };
+
+    public DestructionConfirmation? FindConfirmation(string agreementId) => First(Query("SELECT * FROM confirmations WHERE agreement_id = $id", r => new DestructionConfirmation
+    {
+        AgreementId = Text(r, "agreement_id")!,
+        ConfirmedBy = Text(r, "confirmed_by")!,
+        ConfirmedOn = DateText.ParseDate(Text(r, "confirmed_on")!),
+        Evidence = Text(r, "evidence"),
+        RecordedAt = DateText.ParseInstant(Text(r, "recorded_at")!),
+        RecordedBy = Text(r, "recorded_by")!,
+    }, ("$id", agreementId)));
+
+    public void InsertConfirmation(DestructionConfirmation confirmation, AuditEvent audit) => Write(audit, transaction =>
+    {
+        if (!TryExecute(transaction, """
+            INSERT INTO confirmations (agreement_id, confirmed_by, confirmed_on, evidence, recorded_at, recorded_by)
+            VALUES ($agreement, $by, $on, $evidence, $at, $recordedBy)
+            """,
+            ("$agreement", confirmation.AgreementId), ("$by", confirmation.ConfirmedBy), ("$on", DateText.FormatDate(confirmation.ConfirmedOn)),
+            ("$evidence", confirmation.Evidence), ("$at", DateText.FormatInstant(confirmation.RecordedAt)), ("$recordedBy", confirmation.RecordedBy)))
+        {
+            throw new DataShareException("DestructionAlreadyConfirmed", DataShareErrorCategory.ResourceExists,
+                $"The destruction of agreement {confirmation.AgreementId}'s data is already confirmed.", confirmation.AgreementId);
+        }
+    });
+
+    public IDisposable? TryLockSweep()
+    {
+        // A file beside the register, held open exclusively: the operating system lets go when the process ends,
+        // however it ends, so a killed sweep never leaves a stale lock behind.
+        var path = Info.Location + ".sweep-lock";
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     public void Dispose() => connection.Dispose();
 

@@ -156,6 +156,47 @@ internal static class SqliteSchema
         CREATE INDEX ix_transfers_agreement ON transfers (agreement_id, issued_at);
         CREATE INDEX ix_transfers_holding ON transfers (holding_id);
         """,
+
+        // Version 4: retention. A holding's state (verified destroyed or not), destruction records, and the recipient
+        // organisations' own confirmations. The identity column is what overlap checks compare: account, container
+        // and prefix (or a folder), each ending in '/', so 'share-12/' is never taken for a part of 'share-123/'.
+        """
+        ALTER TABLE holdings ADD COLUMN state TEXT NOT NULL DEFAULT 'Held';
+        ALTER TABLE holdings ADD COLUMN destroyed_at TEXT NULL;
+        ALTER TABLE holdings ADD COLUMN identity TEXT NULL;
+        UPDATE holdings SET identity = 'blob:' || lower(account) || '/' || container || '/' WHERE kind = 'BlobContainer';
+        CREATE INDEX ix_holdings_state ON holdings (state, due_on);
+        CREATE INDEX ix_holdings_identity ON holdings (identity);
+        CREATE TABLE destructions (
+            id                TEXT NOT NULL PRIMARY KEY,
+            holding_id        TEXT NOT NULL REFERENCES holdings (id),
+            agreement_id      TEXT NOT NULL COLLATE NOCASE,
+            location          TEXT NOT NULL,
+            outcome           TEXT NOT NULL,
+            reason            TEXT NULL,
+            objects_deleted   INTEGER NOT NULL,
+            bytes_deleted     INTEGER NOT NULL,
+            objects_remaining INTEGER NOT NULL,
+            verified          INTEGER NOT NULL,
+            soft_delete       TEXT NOT NULL,
+            recoverable_until TEXT NULL,
+            started_at        TEXT NOT NULL,
+            finished_at       TEXT NOT NULL,
+            operator          TEXT NOT NULL,
+            machine           TEXT NOT NULL,
+            as_of             TEXT NOT NULL
+        );
+        CREATE INDEX ix_destructions_agreement ON destructions (agreement_id, finished_at);
+        CREATE INDEX ix_destructions_holding ON destructions (holding_id, finished_at);
+        CREATE TABLE confirmations (
+            agreement_id TEXT NOT NULL PRIMARY KEY COLLATE NOCASE REFERENCES agreements (id),
+            confirmed_by TEXT NOT NULL,
+            confirmed_on TEXT NOT NULL,
+            evidence     TEXT NULL,
+            recorded_at  TEXT NOT NULL,
+            recorded_by  TEXT NOT NULL
+        );
+        """,
     };
 
     public static int CurrentVersion => Migrations.Count;

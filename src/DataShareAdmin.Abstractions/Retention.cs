@@ -1,0 +1,113 @@
+using System;
+
+namespace DataShareAdmin;
+
+/// <summary>Whether a holding still holds data, as far as the register knows.</summary>
+public enum HoldingState
+{
+    /// <summary>Data may be there: not yet deleted and verified gone.</summary>
+    Held,
+
+    /// <summary>Deleted by a sweep and verified gone.</summary>
+    Destroyed,
+}
+
+/// <summary>How a sweep of one holding ended.</summary>
+public enum DestructionOutcome
+{
+    /// <summary>Everything was deleted and a second listing found nothing left.</summary>
+    Destroyed,
+
+    /// <summary>Some objects are under a legal hold or an immutability policy; they stay, and so does the holding.</summary>
+    Blocked,
+
+    /// <summary>Something was left for another reason (errors, stopped): the holding stays due and the next sweep goes on.</summary>
+    Incomplete,
+}
+
+/// <summary>A holding due for deletion on the plan's day, and why.</summary>
+public sealed class RetentionPlanItem
+{
+    public string HoldingId { get; set; } = string.Empty;
+
+    public string AgreementId { get; set; } = string.Empty;
+
+    public HoldingKind Kind { get; set; }
+
+    public string Location { get; set; } = string.Empty;
+
+    public DateTime DueOn { get; set; }
+
+    public string Reason { get; set; } = string.Empty;
+
+    /// <summary>The day the plan was made for.</summary>
+    public DateTime AsOf { get; set; }
+
+    public int DaysOverdue => (int)(AsOf.Date - DueOn.Date).TotalDays;
+
+    public override string ToString() => HoldingId;
+}
+
+/// <summary>What a sweep deleted from one holding, when, by whom, and whether a second listing found it gone.</summary>
+public sealed class DestructionRecord
+{
+    public string Id { get; set; } = string.Empty;
+
+    public string HoldingId { get; set; } = string.Empty;
+
+    public string AgreementId { get; set; } = string.Empty;
+
+    public string Location { get; set; } = string.Empty;
+
+    public DestructionOutcome Outcome { get; set; }
+
+    /// <summary>Why it was blocked or incomplete (e.g. BlobImmutableDueToLegalHold on 3 objects).</summary>
+    public string? Reason { get; set; }
+
+    public long ObjectsDeleted { get; set; }
+
+    public long BytesDeleted { get; set; }
+
+    /// <summary>Objects still there after the sweep (blocked or failed); 0 when verified gone.</summary>
+    public long ObjectsRemaining { get; set; }
+
+    /// <summary>True when a listing after the deletes found nothing left.</summary>
+    public bool Verified { get; set; }
+
+    /// <summary>The account's blob soft delete as read at the sweep: Off, On (n days), or Unknown (not readable with the rights given).</summary>
+    public string SoftDelete { get; set; } = "Off";
+
+    /// <summary>With soft delete on, until when the deleted data can still be recovered by the account's owners.</summary>
+    public DateTimeOffset? RecoverableUntil { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset FinishedAt { get; set; }
+
+    public string Operator { get; set; } = string.Empty;
+
+    public string Machine { get; set; } = string.Empty;
+
+    /// <summary>The day the sweep planned for.</summary>
+    public DateTime AsOf { get; set; }
+
+    public override string ToString() => Id;
+}
+
+/// <summary>The recipient organisation's own confirmation that it destroyed its copies of an agreement's data.</summary>
+public sealed class DestructionConfirmation
+{
+    public string AgreementId { get; set; } = string.Empty;
+
+    public string ConfirmedBy { get; set; } = string.Empty;
+
+    public DateTime ConfirmedOn { get; set; }
+
+    public string? Evidence { get; set; }
+
+    public DateTimeOffset RecordedAt { get; set; }
+
+    public string RecordedBy { get; set; } = string.Empty;
+
+    public override string ToString() => AgreementId;
+}

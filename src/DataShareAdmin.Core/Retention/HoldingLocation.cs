@@ -1,0 +1,148 @@
+using System;
+using System.IO;
+using System.Net;
+using DataShareAdmin.Core.Transfers;
+
+namespace DataShareAdmin.Core.Retention;
+
+/// <summary>
+/// Where a holding is, parsed once into its parts: a blob container (account, container), a blob prefix inside one
+/// (the prefix always ends in '/'), or a local folder (a full path). Overlap is decided on these parts, never on how
+/// the text looks: 'share-12/' is not inside 'share-123/', and two accounts never overlap.
+/// </summary>
+public sealed class HoldingLocation
+{
+    private HoldingLocation(HoldingKind kind, string location, string? account, string? container, string? prefix)
+    {
+        Kind = kind;
+        Location = location;
+        Account = account;
+        Container = container;
+        Prefix = prefix;
+    }
+
+    public HoldingKind Kind { get; }
+
+    /// <summary>The canonical text: the blob URI without a query string, or the folder's full path.</summary>
+    public string Location { get; }
+
+    public string? Account { get; }
+
+    public string? Container { get; }
+
+    /// <summary>The prefix inside the container, ending in '/'; null for a whole container.</summary>
+    public string? Prefix { get; }
+
+    public static HoldingLocation Of(DataShareHolding holding) => new(holding.Kind, holding.Location, holding.StorageAccount, holding.Container, holding.Prefix);
+
+    /// <summary>
+    /// Reads a location: an https (or loopback http) blob URI naming a container and optionally a prefix, or a full
+    /// local folder path. Throws HoldingLocationInvalid saying what is accepted.
+    /// </summary>
+    public static HoldingLocation Parse(string text)
+    {
+        var trimmed = (text ?? string.Empty).Trim();
+        if (trimmed.Length == 0)
+        {
+            throw Invalid(text, "it is empty");
+        }
+
+        if (Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+        {
+            return ParseBlob(trimmed, uri);
+        }
+
+        if (Uri.TryCreate(trimmed, UriKind.Absolute, out var fileUri) && fileUri.IsFile)
+        {
+            trimmed = fileUri.LocalPath;
+        }
+
+        if (!Path.IsPathRooted(trimmed))
+        {
+            throw Invalid(text, "it is neither a blob URI (https://account.blob.core.windows.net/container/prefix/) nor a full folder path");
+        }
+
+        var full = Path.GetFullPath(trimmed).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        if (full.Length == 0 || string.Equals(Path.GetPathRoot(full)?.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar), full, StringComparison.OrdinalIgnoreCase))
+        {
+            throw Invalid(text, "a whole drive or the file-system root cannot be a holding");
+        }
+
+        return new HoldingLocation(HoldingKind.LocalFolder, full, null, null, null);
+    }
+
+    private static HoldingLocation ParseBlob(string text, Uri uri)
+    {
+        if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            // A SAS in a location would be a secret written to the register: refuse it outright.
+            throw new DataShareException("HoldingLocationHasQuery", DataShareErrorCategory.InvalidArgument,
+                "A holding's location is the blob URI without a query string: remove everything from '?' on (never register a SAS token).", null);
+        }
+
+        if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+        {
+            throw Invalid(text, "blob locations are https (plain http only for a local emulator on a loopback address)");
+        }
+
+        var segments = Uri.UnescapeDataString(uri.AbsolutePath).Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
+
+        // Path-style addresses (an emulator on an IP address or localhost) carry the account as the first segment.
+        var pathStyle = uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || uri.IsLoopback;
+        var account = pathStyle ? (segments.Length > 0 ? segments[0] : string.Empty) : uri.Host.Split('.')[0];
+        var first = pathStyle ? 1 : 0;
+        if (account.Length == 0 || segments.Length <= first)
+        {
+            throw Invalid(text, "it names no container (https://account.blob.core.windows.net/container/ or .../container/prefix/)");
+        }
+
+        var container = segments[first];
+        if (!TransferRules.IsValidContainerName(container))
+        {
+            throw Invalid(text, $"'{container}' is not a container name (3 to 63 lower-case letters, digits and single hyphens)");
+        }
+
+        var prefix = segments.Length > first + 1 ? string.Join("/", segments, first + 1, segments.Length - first - 1) + "/" : null;
+        var root = uri.GetLeftPart(UriPartial.Authority) + (pathStyle ? "/" + account : string.Empty) + "/" + container;
+        var location = prefix is null ? root : root + "/" + prefix;
+        return new HoldingLocation(prefix is null ? HoldingKind.BlobContainer : HoldingKind.BlobPrefix, location, account.ToLowerInvariant(), container, prefix);
+    }
+
+    /// <summary>True when one location contains the other (or they are the same).</summary>
+    public bool Overlaps(HoldingLocation other)
+    {
+        if ((Kind == HoldingKind.LocalFolder) != (other.Kind == HoldingKind.LocalFolder))
+        {
+            return false;
+        }
+
+        if (Kind == HoldingKind.LocalFolder)
+        {
+            var comparison = Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            var a = Location + Path.DirectorySeparatorChar;
+            var b = other.Location + Path.DirectorySeparatorChar;
+            return a.StartsWith(b, comparison) || b.StartsWith(a, comparison);
+        }
+
+        if (!string.Equals(Account, other.Account, StringComparison.OrdinalIgnoreCase) || !string.Equals(Container, other.Container, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var mine = Prefix ?? string.Empty;
+        var theirs = other.Prefix ?? string.Empty;
+        return mine.StartsWith(theirs, StringComparison.Ordinal) || theirs.StartsWith(mine, StringComparison.Ordinal);
+    }
+
+    /// <summary>True when a blob (by its full name) belongs to this holding.</summary>
+    public bool Contains(string account, string container, string blobName) =>
+        Kind != HoldingKind.LocalFolder
+        && string.Equals(Account, account, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(Container, container, StringComparison.Ordinal)
+        && blobName.StartsWith(Prefix ?? string.Empty, StringComparison.Ordinal);
+
+    private static DataShareException Invalid(string? text, string why) =>
+        new("HoldingLocationInvalid", DataShareErrorCategory.InvalidArgument, $"'{text}' is not a holding location: {why}.", text);
+
+    public override string ToString() => Location;
+}

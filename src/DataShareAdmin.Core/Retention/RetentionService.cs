@@ -1,0 +1,600 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Azure;
+using DataShareAdmin.Core.Agreements;
+using DataShareAdmin.Core.Policy;
+using DataShareAdmin.Core.Register;
+using DataShareAdmin.Core.Time;
+using DataShareAdmin.Core.Transfers;
+
+namespace DataShareAdmin.Core.Retention;
+
+/// <summary>How Invoke-DataShareRetentionSweep was asked to run.</summary>
+public sealed class SweepOptions
+{
+    /// <summary>The day to sweep for; today when null. A later day is refused: a sweep never deletes early.</summary>
+    public DateTime? AsOf { get; set; }
+
+    /// <summary>Go on even when the sweep is larger than the policy's limits.</summary>
+    public bool Force { get; set; }
+
+    /// <summary>Deletes in flight at once.</summary>
+    public int ThrottleLimit { get; set; } = 16;
+
+    /// <summary>Only these holdings (plan items piped in); every due holding when null.</summary>
+    public IReadOnlyList<string>? HoldingIds { get; set; }
+}
+
+/// <summary>
+/// Holdings and their retention: registering them, planning what is due (no storage I/O), sweeping (delete, list
+/// again to verify, record), and the recipient organisations' confirmations. Safety before speed: nothing is deleted
+/// before its day, only holdings found by their stored identity are touched, and a holding is marked destroyed only
+/// after a listing finds it empty.
+/// </summary>
+public sealed class RetentionService
+{
+    private const string Activity = "Retention sweep";
+
+    private readonly IDataShareRegister register;
+    private readonly ShareCalendar calendar;
+    private readonly IClock clock;
+    private readonly AuditIdentity identity;
+    private readonly AgreementService agreements;
+    private readonly PolicyService policy;
+
+    public RetentionService(IDataShareRegister register, ShareCalendar calendar, IClock clock, AuditIdentity identity, AgreementService agreements, PolicyService policy)
+    {
+        this.register = register;
+        this.calendar = calendar;
+        this.clock = clock;
+        this.identity = identity;
+        this.agreements = agreements;
+        this.policy = policy;
+    }
+
+    /// <summary>Registers a place that holds an agreement's data; null when the host declined.</summary>
+    public DataShareHolding? Register(string agreementId, string location, IOperationHost host)
+    {
+        var agreement = agreements.Get(agreementId);
+        var parsed = HoldingLocation.Parse(location);
+        if (parsed.Kind == HoldingKind.LocalFolder && register.Info.Location.StartsWith(parsed.Location + Path.DirectorySeparatorChar, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DataShareException("HoldingContainsRegister", DataShareErrorCategory.InvalidArgument,
+                $"'{parsed.Location}' holds the register itself ({register.Info.Location}); a sweep would delete it. Register the folder the extract is in.", location);
+        }
+
+        foreach (var held in register.ListHeldHoldings())
+        {
+            if (!parsed.Overlaps(HoldingLocation.Of(held)))
+            {
+                continue;
+            }
+
+            if (!string.Equals(held.AgreementId, agreement.Id, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new DataShareException("HoldingOverlapsAnotherAgreement", DataShareErrorCategory.InvalidArgument,
+                    $"'{parsed.Location}' overlaps holding {held.Id} ({held.Location}) of agreement {held.AgreementId}: a sweep of one would delete the other's data.", location);
+            }
+
+            if (string.Equals(held.Location, parsed.Location, StringComparison.Ordinal))
+            {
+                throw new DataShareException("HoldingExists", DataShareErrorCategory.ResourceExists,
+                    $"'{parsed.Location}' is already holding {held.Id} of agreement {held.AgreementId}.", location);
+            }
+        }
+
+        var holding = new DataShareHolding
+        {
+            Id = Ids.NewHoldingId(),
+            AgreementId = agreement.Id,
+            Kind = parsed.Kind,
+            Location = parsed.Location,
+            StorageAccount = parsed.Account,
+            Container = parsed.Container,
+            Prefix = parsed.Prefix,
+            DueOn = TransferRules.AgreementDueOn(agreement),
+            RegisteredAt = clock.UtcNow,
+            RegisteredBy = identity.User,
+        };
+        if (!host.ShouldProcess(parsed.Location, $"Register as a holding of agreement {agreement.Id}, due for deletion on {DateText.FormatDate(holding.DueOn)}"))
+        {
+            return null;
+        }
+
+        register.InsertHolding(holding, new AuditEvent("Holding.Register", "Holding", holding.Id, new Dictionary<string, string?>
+        {
+            ["AgreementId"] = agreement.Id,
+            ["Kind"] = holding.Kind.ToString(),
+            ["Location"] = holding.Location,
+            ["DueOn"] = DateText.FormatDate(holding.DueOn),
+        }));
+        host.WriteVerbose($"Registered {holding.Location} as holding {holding.Id} of agreement {agreement.Id}, due on {DateText.FormatDate(holding.DueOn)}.");
+        return holding;
+    }
+
+    public DataShareHolding Get(string id)
+    {
+        var normalised = Ids.Normalise(Ids.HoldingPrefix, id);
+        var holding = (normalised is null ? null : register.FindHolding(normalised))
+            ?? throw new DataShareException("HoldingNotFound", DataShareErrorCategory.ObjectNotFound, $"There is no holding '{id}'. Get-DataShareHolding lists them.", id);
+        return WithDueOn(holding, new Dictionary<string, DataShareAgreement>(StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Holdings of an agreement (or all), with their effective due day; destroyed ones only when asked.</summary>
+    public IEnumerable<DataShareHolding> Find(string? agreementId, bool includeDestroyed)
+    {
+        var agreement = agreementId is null ? null : agreements.Get(agreementId).Id;
+        var cache = new Dictionary<string, DataShareAgreement>(StringComparer.OrdinalIgnoreCase);
+        foreach (var holding in agreement is null && !includeDestroyed ? register.ListHeldHoldings() : register.ListHoldings(agreement))
+        {
+            if (includeDestroyed || holding.State == HoldingState.Held)
+            {
+                yield return WithDueOn(holding, cache);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The holdings due on <paramref name="asOf"/> (today when null), soonest first: pure planning from the register,
+    /// no storage I/O. A holding is never in the plan before its own due day.
+    /// </summary>
+    public IEnumerable<RetentionPlanItem> Plan(DateTime? asOf)
+    {
+        var day = (asOf ?? calendar.Today).Date;
+        var cache = new Dictionary<string, DataShareAgreement>(StringComparer.OrdinalIgnoreCase);
+        foreach (var holding in register.ListHeldHoldings())
+        {
+            var agreement = Agreement(holding.AgreementId, cache);
+            var due = RetentionRules.DueOn(holding, agreement);
+            if (due > day)
+            {
+                continue;
+            }
+
+            yield return new RetentionPlanItem
+            {
+                HoldingId = holding.Id,
+                AgreementId = holding.AgreementId,
+                Kind = holding.Kind,
+                Location = holding.Location,
+                DueOn = due,
+                AsOf = day,
+                Reason = RetentionRules.Reason(holding, agreement, due),
+            };
+        }
+    }
+
+    /// <summary>Ended agreements whose holdings fell due more than the policy's days ago and whose destruction nobody has confirmed.</summary>
+    public IEnumerable<DataShareAgreement> OverdueConfirmations(DateTime? asOf)
+    {
+        var day = (asOf ?? calendar.Today).Date;
+        var days = int.Parse(policy.EffectiveValues()[PolicyCatalogue.DestructionConfirmationDays], NumberStyles.Integer, CultureInfo.InvariantCulture);
+        foreach (var agreement in register.ListAgreements())
+        {
+            if (agreement.DestroyedOn is null && TransferRules.AgreementDueOn(agreement).AddDays(days) < day && register.FindConfirmation(agreement.Id) is null)
+            {
+                yield return agreement;
+            }
+        }
+    }
+
+    /// <summary>Records the recipient organisation's confirmation that it destroyed its copies; null when the host declined.</summary>
+    public DestructionConfirmation? Confirm(string agreementId, string confirmedBy, DateTime confirmedOn, string? evidence, IOperationHost host)
+    {
+        var agreement = agreements.Get(agreementId);
+        var by = (confirmedBy ?? string.Empty).Trim();
+        if (by.Length == 0)
+        {
+            throw new DataShareException("DestructionConfirmationInvalid", DataShareErrorCategory.InvalidArgument, "-ConfirmedBy names who confirmed it, e.g. the organisation's data protection officer.", agreementId);
+        }
+
+        var day = ShareCalendar.DateOf(confirmedOn);
+        if (day > calendar.Today)
+        {
+            throw new DataShareException("DestructionConfirmationInvalid", DataShareErrorCategory.InvalidArgument,
+                $"-ConfirmedOn {DateText.FormatDate(day)} is in the future.", agreementId);
+        }
+
+        if (day < agreement.StartsOn)
+        {
+            throw new DataShareException("DestructionConfirmationInvalid", DataShareErrorCategory.InvalidArgument,
+                $"-ConfirmedOn {DateText.FormatDate(day)} is before agreement {agreement.Id} started ({DateText.FormatDate(agreement.StartsOn)}).", agreementId);
+        }
+
+        if (register.FindConfirmation(agreement.Id) is { } existing)
+        {
+            throw new DataShareException("DestructionAlreadyConfirmed", DataShareErrorCategory.ResourceExists,
+                $"Agreement {agreement.Id}'s destruction was already confirmed by {existing.ConfirmedBy} on {DateText.FormatDate(existing.ConfirmedOn)}.", agreement.Id);
+        }
+
+        var confirmation = new DestructionConfirmation
+        {
+            AgreementId = agreement.Id,
+            ConfirmedBy = by,
+            ConfirmedOn = day,
+            Evidence = string.IsNullOrWhiteSpace(evidence) ? null : evidence!.Trim(),
+            RecordedAt = clock.UtcNow,
+            RecordedBy = identity.User,
+        };
+        if (!host.ShouldProcess($"agreement {agreement.Id}", $"Record that {by} confirmed on {DateText.FormatDate(day)} the destruction of the organisation's copies"))
+        {
+            return null;
+        }
+
+        register.InsertConfirmation(confirmation, new AuditEvent("Agreement.ConfirmDestruction", "Agreement", agreement.Id, new Dictionary<string, string?>
+        {
+            ["ConfirmedBy"] = confirmation.ConfirmedBy,
+            ["ConfirmedOn"] = DateText.FormatDate(confirmation.ConfirmedOn),
+            ["Evidence"] = confirmation.Evidence,
+        }));
+        MarkDestroyedIfComplete(agreement.Id, host);
+        return confirmation;
+    }
+
+    /// <summary>
+    /// Sweeps the due holdings: for each, with the host's permission, deletes every object, lists again, and records
+    /// what happened. Returns the destruction records as they are written. Problems with one holding are reported
+    /// through <paramref name="reportError"/> and the others go on.
+    /// </summary>
+    public IEnumerable<DestructionRecord> Sweep(SweepOptions options, Func<string, IRetentionStorage?> storageFor, IOperationHost host, Action<DataShareException> reportError)
+    {
+        var today = calendar.Today;
+        var day = (options.AsOf ?? today).Date;
+        if (day > today)
+        {
+            throw new DataShareException("SweepAsOfInFuture", DataShareErrorCategory.InvalidArgument,
+                $"-AsOf {DateText.FormatDate(day)} is after today ({DateText.FormatDate(today)}): a sweep never deletes before a holding's day. Use Get-DataShareRetentionPlan -AsOf to look ahead.", day);
+        }
+
+        if (options.ThrottleLimit is < 1 or > 256)
+        {
+            throw new DataShareException("SweepThrottleLimitInvalid", DataShareErrorCategory.InvalidArgument, "-ThrottleLimit is from 1 to 256.", options.ThrottleLimit);
+        }
+
+        using var sweepLock = register.TryLockSweep() ?? throw new DataShareException("SweepAlreadyRunning", DataShareErrorCategory.ResourceUnavailable,
+            $"Another retention sweep is running against the register {register.Info.Location}; this one has not started. Run it again when that one has finished.", register.Info.Location)
+        { IsTerminating = true };
+
+        var plan = Plan(day).ToList();
+        if (options.HoldingIds is not null)
+        {
+            var wanted = new HashSet<string>(options.HoldingIds.Select(id => id.Trim()), StringComparer.OrdinalIgnoreCase);
+            foreach (var missing in wanted.Where(id => !plan.Any(p => string.Equals(p.HoldingId, id, StringComparison.OrdinalIgnoreCase))))
+            {
+                reportError(NotDue(missing, day));
+            }
+
+            plan = plan.Where(p => wanted.Contains(p.HoldingId)).ToList();
+        }
+
+        if (plan.Count == 0)
+        {
+            host.WriteVerbose($"Nothing to sweep: no holding is due on {DateText.FormatDate(day)}, or every due holding is already destroyed.");
+            return Array.Empty<DestructionRecord>();
+        }
+
+        // Measure first (listing only), so limits are checked before anything is deleted.
+        var work = new List<(RetentionPlanItem Item, DataShareHolding Holding, IHoldingStore Store, IRetentionStorage? Storage, long Objects, long Bytes)>();
+        foreach (var item in plan)
+        {
+            host.CancellationToken.ThrowIfCancellationRequested();
+            var holding = register.FindHolding(item.HoldingId)!;
+            var location = HoldingLocation.Of(holding);
+            IRetentionStorage? storage = null;
+            if (holding.Kind != HoldingKind.LocalFolder)
+            {
+                storage = storageFor(holding.StorageAccount ?? string.Empty);
+                if (storage is null)
+                {
+                    reportError(new DataShareException("SweepStorageNotConnected", DataShareErrorCategory.ResourceUnavailable,
+                        $"Holding {holding.Id} ({holding.Location}) is in storage account {holding.StorageAccount}, which this session is not connected to; it stays due. Connect-DataShareStorage to it and sweep again.", holding.Id));
+                    continue;
+                }
+            }
+
+            var store = storage?.Open(location) ?? new LocalFolderStore(holding.Location);
+            host.WriteProgress(Activity, $"Measuring {holding.Location}", -1, completed: false);
+            long objects = 0, bytes = 0;
+            try
+            {
+                foreach (var listed in store.List(host.CancellationToken))
+                {
+                    objects++;
+                    bytes += listed.Size;
+                }
+            }
+            catch (Exception ex) when (ex is RequestFailedException or IOException or UnauthorizedAccessException)
+            {
+                reportError(StoreFailed(holding, "listing", ex));
+                continue;
+            }
+
+            work.Add((item, holding, store, storage, objects, bytes));
+        }
+
+        CheckLimits(work.Count, work.Sum(w => w.Bytes), options.Force);
+
+        var records = new List<DestructionRecord>();
+        var softDelete = new Dictionary<string, (string State, int? Days)>(StringComparer.OrdinalIgnoreCase);
+        var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < work.Count; i++)
+        {
+            var (item, holding, store, storage, objects, bytes) = work[i];
+            if (!host.ShouldProcess(holding.Location, $"Delete {objects} object(s), {TransferService.Bytes(bytes)}, of agreement {holding.AgreementId} (due {DateText.FormatDate(item.DueOn)}: {item.Reason})"))
+            {
+                continue;
+            }
+
+            var soft = ("Off", (int?)null);
+            if (storage is not null && !softDelete.TryGetValue(storage.AccountName, out soft))
+            {
+                soft = (storage.ReadSoftDelete(out var days, host.CancellationToken), days);
+                softDelete[storage.AccountName] = soft;
+            }
+
+            try
+            {
+                var record = SweepOne(item, holding, store, soft, day, options.ThrottleLimit, i, work.Count, host);
+                records.Add(record);
+                touched.Add(holding.AgreementId);
+            }
+            catch (DataShareException ex) when (!ex.IsTerminating)
+            {
+                reportError(ex);
+            }
+        }
+
+        host.WriteProgress(Activity, "Done", 100, completed: true);
+        foreach (var agreementId in touched)
+        {
+            MarkDestroyedIfComplete(agreementId, host);
+        }
+
+        return records;
+    }
+
+    private void CheckLimits(int holdings, long bytes, bool force)
+    {
+        var values = policy.EffectiveValues();
+        var maxHoldings = int.Parse(values[PolicyCatalogue.SweepMaxHoldings], NumberStyles.Integer, CultureInfo.InvariantCulture);
+        var maxGiB = long.Parse(values[PolicyCatalogue.SweepMaxGiB], NumberStyles.Integer, CultureInfo.InvariantCulture);
+        if (!force && (holdings > maxHoldings || bytes > maxGiB * (1L << 30)))
+        {
+            throw new DataShareException("SweepLimitExceeded", DataShareErrorCategory.LimitsExceeded,
+                $"This sweep would delete {holdings} holding(s) and {TransferService.Bytes(bytes)}, more than policy allows in one run ({maxHoldings} holdings, {maxGiB} GiB: SweepMaxHoldings, SweepMaxGiB). Nothing was deleted. Check the plan (Get-DataShareRetentionPlan), then run again with -Force.",
+                null) { IsTerminating = true };
+        }
+    }
+
+    private DestructionRecord SweepOne(RetentionPlanItem item, DataShareHolding holding, IHoldingStore store, (string State, int? Days) soft, DateTime day, int throttle, int index, int count, IOperationHost host)
+    {
+        var started = clock.UtcNow;
+        var token = host.CancellationToken;
+        var status = $"{holding.Location} ({index + 1} of {count})";
+        host.WriteProgress(Activity, status, index * 100 / count, completed: false);
+
+        long deleted = 0, bytes = 0, blocked = 0, failed = 0;
+        string? blockReason = null;
+        string? failure = null;
+        var slots = new SemaphoreSlim(throttle, throttle);
+        var inFlight = new List<Task>();
+        try
+        {
+            foreach (var listed in store.List(token))
+            {
+                while (!slots.Wait(250, token))
+                {
+                    host.WriteProgress(Activity, $"{status}: {Interlocked.Read(ref deleted)} deleted", index * 100 / count, completed: false);
+                }
+
+                var target = listed;
+                inFlight.Add(Task.Run(() =>
+                {
+                    try
+                    {
+                        switch (store.Delete(target, out var reason, token))
+                        {
+                            case DeleteResult.Blocked:
+                                Interlocked.Increment(ref blocked);
+                                Interlocked.CompareExchange(ref blockReason, reason, null);
+                                break;
+                            default:
+                                Interlocked.Increment(ref deleted);
+                                Interlocked.Add(ref bytes, target.Size);
+                                break;
+                        }
+                    }
+                    catch (Exception ex) when (ex is RequestFailedException or IOException or UnauthorizedAccessException)
+                    {
+                        Interlocked.Increment(ref failed);
+                        Interlocked.CompareExchange(ref failure, ex is RequestFailedException rf ? $"{rf.Status} {rf.ErrorCode} on {target}" : $"{ex.Message}", null);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }, token));
+                if (inFlight.Count > throttle * 4)
+                {
+                    inFlight.RemoveAll(t => t.IsCompleted && !t.IsFaulted && !t.IsCanceled);
+                }
+            }
+
+            Task.WaitAll(inFlight.ToArray(), token);
+        }
+        catch (RequestFailedException ex)
+        {
+            throw StoreFailed(holding, "listing", ex);
+        }
+        catch (AggregateException ex) when (ex.InnerException is OperationCanceledException)
+        {
+            throw ex.InnerException;
+        }
+        finally
+        {
+            try
+            {
+                Task.WaitAll(inFlight.ToArray());
+            }
+            catch (AggregateException)
+            {
+                // Cancelled deletes: the holding stays due and the next sweep finishes it.
+            }
+
+            slots.Dispose();
+        }
+
+        // Verify: list again. Only an empty listing makes the holding destroyed.
+        long remaining;
+        try
+        {
+            remaining = store.List(token).LongCount();
+            if (remaining == 0)
+            {
+                store.Finish(token);
+            }
+        }
+        catch (Exception ex) when (ex is RequestFailedException or IOException or UnauthorizedAccessException)
+        {
+            throw StoreFailed(holding, "verifying", ex);
+        }
+
+        var verified = remaining == 0;
+        var outcome = verified ? DestructionOutcome.Destroyed : blocked > 0 ? DestructionOutcome.Blocked : DestructionOutcome.Incomplete;
+        var finished = clock.UtcNow;
+        var record = new DestructionRecord
+        {
+            Id = Ids.NewDestructionId(),
+            HoldingId = holding.Id,
+            AgreementId = holding.AgreementId,
+            Location = holding.Location,
+            Outcome = outcome,
+            Reason = outcome switch
+            {
+                DestructionOutcome.Blocked => $"{blocked} object(s) kept by {blockReason}" + (failed > 0 ? $"; {failed} failed ({failure})" : string.Empty),
+                DestructionOutcome.Incomplete => $"{remaining} object(s) left" + (failed > 0 ? $"; {failed} delete(s) failed ({failure})" : string.Empty),
+                _ => null,
+            },
+            ObjectsDeleted = deleted,
+            BytesDeleted = bytes,
+            ObjectsRemaining = remaining,
+            Verified = verified,
+            SoftDelete = soft.State,
+            RecoverableUntil = verified && soft.Days is { } days ? finished.AddDays(days) : null,
+            StartedAt = started,
+            FinishedAt = finished,
+            Operator = identity.User,
+            Machine = identity.Machine,
+            AsOf = day,
+        };
+
+        Conflicts.Retry(_ =>
+        {
+            var current = register.FindHolding(holding.Id)!;
+            if (verified)
+            {
+                current.State = HoldingState.Destroyed;
+                current.DestroyedAt = finished;
+            }
+
+            register.InsertDestruction(record, current, new AuditEvent("Holding.Destroy", "Holding", holding.Id, new Dictionary<string, string?>
+            {
+                ["AgreementId"] = record.AgreementId,
+                ["Location"] = record.Location,
+                ["Outcome"] = record.Outcome.ToString(),
+                ["Reason"] = record.Reason,
+                ["ObjectsDeleted"] = record.ObjectsDeleted.ToString(CultureInfo.InvariantCulture),
+                ["BytesDeleted"] = record.BytesDeleted.ToString(CultureInfo.InvariantCulture),
+                ["ObjectsRemaining"] = record.ObjectsRemaining.ToString(CultureInfo.InvariantCulture),
+                ["Verified"] = record.Verified ? "true" : "false",
+                ["SoftDelete"] = record.SoftDelete,
+                ["RecoverableUntil"] = record.RecoverableUntil is null ? null : DateText.FormatInstant(record.RecoverableUntil.Value),
+                ["DestructionId"] = record.Id,
+            }));
+            return true;
+        });
+
+        if (outcome == DestructionOutcome.Blocked)
+        {
+            host.WriteWarning($"Holding {holding.Id} ({holding.Location}) is blocked: {record.Reason}. It stays due; the other holdings go on.");
+        }
+
+        host.WriteVerbose($"Holding {holding.Id}: {record.Outcome}, {deleted} object(s) and {TransferService.Bytes(bytes)} deleted, verified {(verified ? "gone" : "NOT gone")}.");
+        return record;
+    }
+
+    /// <summary>
+    /// An ended agreement is destroyed when every holding is verified gone and the organisation has confirmed its own
+    /// copies are gone — and, where soft delete keeps deleted data recoverable, not before that ends.
+    /// </summary>
+    private void MarkDestroyedIfComplete(string agreementId, IOperationHost host)
+    {
+        var agreement = register.FindAgreement(agreementId);
+        if (agreement is null || agreement.DestroyedOn is not null || AgreementRules.StatusOn(agreement, calendar.Today) != AgreementStatus.Ended
+            || register.FindConfirmation(agreement.Id) is null || register.ListHoldings(agreement.Id).Any(h => h.State != HoldingState.Destroyed))
+        {
+            return;
+        }
+
+        var records = register.ListDestructions(agreement.Id).Where(r => r.Verified).ToList();
+        if (records.Any(r => r.SoftDelete == "Unknown"))
+        {
+            host.WriteWarning($"Agreement {agreement.Id}: every holding is gone and destruction is confirmed, but whether soft delete keeps deleted data recoverable could not be read; it is not marked Destroyed. Ask the storage account's owner, then record it.");
+            return;
+        }
+
+        var day = calendar.Today;
+        foreach (var record in records)
+        {
+            if (record.RecoverableUntil is { } until && calendar.DayOf(until).AddDays(1) > day)
+            {
+                day = calendar.DayOf(until).AddDays(1);
+            }
+        }
+
+        Conflicts.Retry(_ =>
+        {
+            var current = register.FindAgreement(agreement.Id)!;
+            current.DestroyedOn = day;
+            current.ModifiedAt = clock.UtcNow;
+            register.UpdateAgreement(current, new AuditEvent("Agreement.Destroyed", "Agreement", current.Id, new Dictionary<string, string?>
+            {
+                ["DestroyedOn"] = DateText.FormatDate(day),
+                ["Holdings"] = records.Count.ToString(CultureInfo.InvariantCulture),
+            }));
+            return true;
+        });
+        host.WriteVerbose($"Agreement {agreement.Id} is Destroyed from {DateText.FormatDate(day)}.");
+    }
+
+    private DataShareHolding WithDueOn(DataShareHolding holding, Dictionary<string, DataShareAgreement> cache)
+    {
+        holding.DueOn = RetentionRules.DueOn(holding, Agreement(holding.AgreementId, cache));
+        return holding;
+    }
+
+    private DataShareAgreement Agreement(string id, Dictionary<string, DataShareAgreement> cache)
+    {
+        if (!cache.TryGetValue(id, out var agreement))
+        {
+            agreement = register.FindAgreement(id) ?? throw new DataShareException("AgreementNotFound", DataShareErrorCategory.ObjectNotFound, $"Agreement {id} is not in the register.", id);
+            cache[id] = agreement;
+        }
+
+        return agreement;
+    }
+
+    private static DataShareException NotDue(string holdingId, DateTime day) =>
+        new("HoldingNotDue", DataShareErrorCategory.InvalidOperation,
+            $"Holding {holdingId} is not due on {DateText.FormatDate(day)} (not yet due, already destroyed, or not in the register); it was not touched.", holdingId);
+
+    private static DataShareException StoreFailed(DataShareHolding holding, string what, Exception ex) =>
+        new("SweepStorageFailed", DataShareErrorCategory.ResourceUnavailable,
+            $"Holding {holding.Id} ({holding.Location}) failed while {what}: {(ex is RequestFailedException rf ? rf.Status + " " + rf.ErrorCode : ex.Message)}. It stays due; the next sweep goes on from where this one stopped.",
+            holding.Id, ex);
+}

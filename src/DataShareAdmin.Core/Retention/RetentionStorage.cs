@@ -1,0 +1,277 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using DataShareAdmin.Core.Storage;
+
+namespace DataShareAdmin.Core.Retention;
+
+/// <summary>One object in a holding: a blob, one of its snapshots or versions, or a file.</summary>
+public sealed class HeldObject
+{
+    public string Name { get; set; } = string.Empty;
+
+    public string? Snapshot { get; set; }
+
+    public string? VersionId { get; set; }
+
+    /// <summary>False for a previous version of a blob (the current one is deleted with its snapshots).</summary>
+    public bool IsCurrent { get; set; } = true;
+
+    public long Size { get; set; }
+
+    public override string ToString() => Name + (Snapshot is null ? string.Empty : "@" + Snapshot) + (VersionId is null ? string.Empty : "#" + VersionId);
+}
+
+public enum DeleteResult
+{
+    Deleted,
+
+    /// <summary>Already gone (deleted with its base blob, or by someone else): counts as deleted.</summary>
+    Gone,
+
+    /// <summary>Kept by a legal hold or an immutability policy.</summary>
+    Blocked,
+}
+
+/// <summary>The deletes and listings of one holding's objects. <see cref="Delete"/> is called from several threads at once.</summary>
+public interface IHoldingStore
+{
+    /// <summary>Every object in the holding, snapshots and versions included, streamed.</summary>
+    IEnumerable<HeldObject> List(CancellationToken cancellationToken);
+
+    /// <summary>Deletes one object; a blocked one returns Blocked with the service's reason.</summary>
+    DeleteResult Delete(HeldObject item, out string? reason, CancellationToken cancellationToken);
+
+    /// <summary>After a verified-empty listing: removes the container or folder itself.</summary>
+    void Finish(CancellationToken cancellationToken);
+}
+
+/// <summary>What a sweep needs from a storage account: a store per blob holding, and the account's soft-delete setting.</summary>
+public interface IRetentionStorage
+{
+    string AccountName { get; }
+
+    IHoldingStore Open(HoldingLocation location);
+
+    /// <summary>"Off", "On (n days)" with the days, or "Unknown" when the settings cannot be read with the rights given.</summary>
+    string ReadSoftDelete(out int? retentionDays, CancellationToken cancellationToken);
+}
+
+/// <summary>Holdings on Azure Blob Storage (or Azurite) through the session's connection.</summary>
+public sealed class BlobRetentionStorage : IRetentionStorage
+{
+    private readonly StorageConnection connection;
+
+    public BlobRetentionStorage(StorageConnection connection) => this.connection = connection;
+
+    public string AccountName => connection.Info.AccountName;
+
+    public IHoldingStore Open(HoldingLocation location) => new BlobHoldingStore(connection.Client.GetBlobContainerClient(location.Container), location);
+
+    public string ReadSoftDelete(out int? retentionDays, CancellationToken cancellationToken)
+    {
+        retentionDays = null;
+        try
+        {
+            var policy = connection.Client.GetProperties(cancellationToken).Value.DeleteRetentionPolicy;
+            if (policy?.Enabled == true)
+            {
+                retentionDays = policy.Days;
+                return $"On ({policy.Days} days)";
+            }
+
+            return "Off";
+        }
+        catch (RequestFailedException ex) when (ex.Status is 401 or 403 or 501)
+        {
+            return "Unknown";
+        }
+    }
+
+    private sealed class BlobHoldingStore : IHoldingStore
+    {
+        private readonly BlobContainerClient container;
+        private readonly HoldingLocation location;
+        private BlobStates? states;
+
+        public BlobHoldingStore(BlobContainerClient container, HoldingLocation location)
+        {
+            this.container = container;
+            this.location = location;
+        }
+
+        public IEnumerable<HeldObject> List(CancellationToken cancellationToken)
+        {
+            var states = States(cancellationToken);
+            if (states is null)
+            {
+                yield break;
+            }
+
+            using var items = container.GetBlobs(BlobTraits.None, states.Value, location.Prefix, cancellationToken).GetEnumerator();
+            while (true)
+            {
+                bool next;
+                try
+                {
+                    next = items.MoveNext();
+                }
+                catch (RequestFailedException ex) when (ex.Status == 404)
+                {
+                    yield break;
+                }
+
+                if (!next)
+                {
+                    yield break;
+                }
+
+                var item = items.Current;
+
+                // A listing by prefix only returns names inside the holding; checked again all the same.
+                if (!item.Name.StartsWith(location.Prefix ?? string.Empty, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                yield return new HeldObject
+                {
+                    Name = item.Name,
+                    Snapshot = string.IsNullOrEmpty(item.Snapshot) ? null : item.Snapshot,
+                    VersionId = string.IsNullOrEmpty(item.VersionId) ? null : item.VersionId,
+                    IsCurrent = item.IsLatestVersion ?? true,
+                    Size = item.Properties.ContentLength ?? 0,
+                };
+            }
+        }
+
+        /// <summary>
+        /// What to list: snapshots and versions, or snapshots only where the service refuses the versions option (an
+        /// emulator); null when the container does not exist. Asked once per holding with a one-item page.
+        /// </summary>
+        private BlobStates? States(CancellationToken cancellationToken)
+        {
+            if (states is not null)
+            {
+                return states;
+            }
+
+            try
+            {
+                foreach (var _ in container.GetBlobs(BlobTraits.None, BlobStates.Snapshots | BlobStates.Version, location.Prefix, cancellationToken).AsPages(pageSizeHint: 1))
+                {
+                    break;
+                }
+
+                states = BlobStates.Snapshots | BlobStates.Version;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                return null;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 400 or 501)
+            {
+                states = BlobStates.Snapshots;
+            }
+
+            return states;
+        }
+
+        public DeleteResult Delete(HeldObject item, out string? reason, CancellationToken cancellationToken)
+        {
+            reason = null;
+            var blob = container.GetBlobClient(item.Name);
+            try
+            {
+                if (item.Snapshot is not null)
+                {
+                    blob.WithSnapshot(item.Snapshot).Delete(DeleteSnapshotsOption.None, cancellationToken: cancellationToken);
+                }
+                else if (item.VersionId is not null && !item.IsCurrent)
+                {
+                    blob.WithVersion(item.VersionId).Delete(DeleteSnapshotsOption.None, cancellationToken: cancellationToken);
+                }
+                else
+                {
+                    blob.Delete(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+                }
+
+                return DeleteResult.Deleted;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                return DeleteResult.Gone;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409 && ex.ErrorCode is "BlobImmutableDueToLegalHold" or "BlobImmutableDueToPolicy")
+            {
+                reason = ex.ErrorCode;
+                return DeleteResult.Blocked;
+            }
+        }
+
+        public void Finish(CancellationToken cancellationToken)
+        {
+            if (location.Prefix is null)
+            {
+                container.DeleteIfExists(cancellationToken: cancellationToken);
+            }
+        }
+    }
+}
+
+/// <summary>A local folder holding: its files, deleted one by one, then the folder itself.</summary>
+public sealed class LocalFolderStore : IHoldingStore
+{
+    private readonly string folder;
+
+    public LocalFolderStore(string folder) => this.folder = folder;
+
+    public IEnumerable<HeldObject> List(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long size;
+            try
+            {
+                size = new FileInfo(file).Length;
+            }
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+
+            yield return new HeldObject { Name = file, Size = size };
+        }
+    }
+
+    public DeleteResult Delete(HeldObject item, out string? reason, CancellationToken cancellationToken)
+    {
+        reason = null;
+        if (!File.Exists(item.Name))
+        {
+            return DeleteResult.Gone;
+        }
+
+        File.SetAttributes(item.Name, FileAttributes.Normal);
+        File.Delete(item.Name);
+        return DeleteResult.Deleted;
+    }
+
+    public void Finish(CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

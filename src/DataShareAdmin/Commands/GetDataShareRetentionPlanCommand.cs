@@ -1,0 +1,36 @@
+using System;
+using System.Management.Automation;
+using DataShareAdmin.Core.Time;
+
+namespace DataShareAdmin.Commands;
+
+/// <summary>
+/// The holdings due for deletion on a day (today by default), with why: pure planning from the register, nothing is
+/// read from or done to storage. Warns about ended agreements whose destruction the organisation has not confirmed.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "DataShareRetentionPlan")]
+[OutputType(typeof(RetentionPlanItem))]
+public sealed class GetDataShareRetentionPlanCommand : DataShareCmdlet
+{
+    /// <summary>The day to plan for; a later day shows what will fall due by then.</summary>
+    [Parameter(Position = 0)]
+    public DateTime? AsOf { get; set; }
+
+    protected override void EndProcessing()
+    {
+        Run(AsOf, () =>
+        {
+            var day = AsOf is null ? (DateTime?)null : ShareCalendar.DateOf(AsOf.Value);
+            foreach (var item in Engine.Retention.Plan(day))
+            {
+                WriteObject(item);
+            }
+
+            foreach (var agreement in Engine.Retention.OverdueConfirmations(day))
+            {
+                WriteWarning($"Agreement {agreement.Id} ({agreement.Organisation}) ended on {agreement.EndsOn:yyyy-MM-dd}, and its destruction has not been confirmed by the organisation: record it with Confirm-DataShareDestruction.");
+            }
+        });
+        base.EndProcessing();
+    }
+}

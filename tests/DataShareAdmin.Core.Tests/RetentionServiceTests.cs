@@ -1,0 +1,405 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using DataShareAdmin.Core.Retention;
+
+namespace DataShareAdmin.Core.Tests;
+
+/// <summary>
+/// Blob storage in memory for the sweep: objects by container, legal holds and failures injected per object, soft
+/// delete as the account reports it, and every delete recorded so tests can see exactly what was touched.
+/// </summary>
+internal sealed class MemoryRetentionStorage : IRetentionStorage
+{
+    public string AccountName { get; set; } = "contosodata";
+
+    /// <summary>Container → blob name → size (snapshots are "name@snap").</summary>
+    public ConcurrentDictionary<string, ConcurrentDictionary<string, long>> Containers { get; } = new();
+
+    public HashSet<string> LegalHolds { get; } = new();
+
+    public ConcurrentBag<string> Deleted { get; } = new();
+
+    public string SoftDelete { get; set; } = "Off";
+
+    public int? SoftDeleteDays { get; set; }
+
+    public Action<string>? OnDelete { get; set; }
+
+    public void Add(string container, string name, long size = 10) =>
+        Containers.GetOrAdd(container, _ => new ConcurrentDictionary<string, long>())[name] = size;
+
+    public IHoldingStore Open(HoldingLocation location) => new Store(this, location);
+
+    public string ReadSoftDelete(out int? retentionDays, CancellationToken cancellationToken)
+    {
+        retentionDays = SoftDeleteDays;
+        return SoftDelete;
+    }
+
+    private sealed class Store : IHoldingStore
+    {
+        private readonly MemoryRetentionStorage storage;
+        private readonly HoldingLocation location;
+
+        public Store(MemoryRetentionStorage storage, HoldingLocation location)
+        {
+            this.storage = storage;
+            this.location = location;
+        }
+
+        public IEnumerable<HeldObject> List(CancellationToken cancellationToken)
+        {
+            if (!storage.Containers.TryGetValue(location.Container!, out var blobs))
+            {
+                yield break;
+            }
+
+            foreach (var (name, size) in blobs.OrderBy(b => b.Key, StringComparer.Ordinal).ToList())
+            {
+                var baseName = name.Split('@')[0];
+                if (baseName.StartsWith(location.Prefix ?? string.Empty, StringComparison.Ordinal))
+                {
+                    yield return new HeldObject { Name = baseName, Snapshot = name.Contains('@') ? name.Split('@')[1] : null, Size = size };
+                }
+            }
+        }
+
+        public DeleteResult Delete(HeldObject item, out string? reason, CancellationToken cancellationToken)
+        {
+            reason = null;
+            var key = item.Snapshot is null ? item.Name : item.Name + "@" + item.Snapshot;
+            storage.OnDelete?.Invoke(key);
+            if (storage.LegalHolds.Contains(key))
+            {
+                reason = "BlobImmutableDueToLegalHold";
+                return DeleteResult.Blocked;
+            }
+
+            var blobs = storage.Containers[location.Container!];
+            storage.Deleted.Add(location.Container + "/" + key);
+            if (item.Snapshot is null)
+            {
+                // Deleting a base blob takes its snapshots with it.
+                foreach (var snapshot in blobs.Keys.Where(k => k.StartsWith(item.Name + "@", StringComparison.Ordinal)).ToList())
+                {
+                    blobs.TryRemove(snapshot, out _);
+                }
+            }
+
+            return blobs.TryRemove(key, out _) ? DeleteResult.Deleted : DeleteResult.Gone;
+        }
+
+        public void Finish(CancellationToken cancellationToken)
+        {
+            if (location.Prefix is null)
+            {
+                storage.Containers.TryRemove(location.Container!, out _);
+            }
+        }
+    }
+}
+
+public sealed class RetentionServiceTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 8, 1, 9, 0, 0, TimeSpan.Zero);
+    private const string Account = "https://contosodata.blob.core.windows.net/";
+
+    private readonly TestRegister test = new(Now);
+    private readonly FakeHost host = new();
+    private readonly MemoryRetentionStorage storage = new();
+    private readonly List<DataShareException> errors = new();
+
+    public RetentionServiceTests()
+    {
+        // DS1 ended 30 June, kept 10 days: due 11 July. DS2 ends at the end of the year.
+        Agreement("DS1", "2026-06-30", 10);
+        Agreement("DS2", "2026-12-31", 30);
+    }
+
+    private DataShareEngine Engine => test.Engine;
+
+    private void Agreement(string id, string ends, int retention)
+    {
+        var agreement = Samples.Agreement(id, "2026-01-01", ends);
+        agreement.RetentionDays = retention;
+        Engine.Agreements.Create(agreement, host);
+        Engine.Agreements.Approve(id, "DSAP-" + id, new DateTime(2026, 1, 1), host);
+    }
+
+    private DataShareHolding Hold(string agreementId, string location) => Engine.Retention.Register(agreementId, location, host)!;
+
+    private List<DestructionRecord> Sweep(SweepOptions? options = null) =>
+        Engine.Retention.Sweep(options ?? new SweepOptions(), account => account == storage.AccountName ? storage : null, host, errors.Add).ToList();
+
+    [Fact]
+    public void Holdings_are_due_with_their_agreement_and_the_plan_never_lists_one_early()
+    {
+        var ended = Hold("DS1", Account + "share-12/");
+        var active = Hold("DS2", Account + "share-123/");
+
+        Assert.Equal(new DateTime(2026, 7, 11), ended.DueOn);
+        Assert.Empty(Engine.Retention.Plan(new DateTime(2026, 7, 10)));
+        var item = Assert.Single(Engine.Retention.Plan(null));
+        Assert.Equal((ended.Id, "DS1", new DateTime(2026, 7, 11), 21), (item.HoldingId, item.AgreementId, item.DueOn, item.DaysOverdue));
+        Assert.Contains("ended on 2026-06-30; kept 10 day(s)", item.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, Engine.Retention.Plan(new DateTime(2027, 2, 1)).Count());
+        Assert.Equal(active.Id, Engine.Retention.Plan(new DateTime(2027, 1, 31)).Last().HoldingId);
+
+        // Moving the agreement's end moves its holdings.
+        Engine.Agreements.Update("DS1", new Agreements.AgreementChanges { EndsOn = new DateTime(2026, 9, 30) }, host);
+        Assert.Empty(Engine.Retention.Plan(null));
+    }
+
+    [Fact]
+    public void A_sweep_deletes_only_its_holdings_objects_verifies_and_records()
+    {
+        var due = Hold("DS1", Account + "share/ds1/");
+        Hold("DS2", Account + "share/ds12/");
+        storage.Add("share", "ds1/a.csv", 100);
+        storage.Add("share", "ds1/sub/b.csv", 50);
+        storage.Add("share", "ds1/sub/b.csv@2026-07-01T00:00:00Z", 50);
+        storage.Add("share", "ds12/c.csv", 7);
+        storage.Add("share", "ds1-not-mine.csv", 7);
+
+        var record = Assert.Single(Sweep());
+
+        Assert.Empty(errors);
+        Assert.Equal((DestructionOutcome.Destroyed, true, 0L, due.Id, "DS1"), (record.Outcome, record.Verified, record.ObjectsRemaining, record.HoldingId, record.AgreementId));
+        Assert.Equal(200, record.BytesDeleted);
+        Assert.Equal(new[] { "ds1-not-mine.csv", "ds12/c.csv" }, storage.Containers["share"].Keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.All(storage.Deleted, d => Assert.StartsWith("share/ds1/", d, StringComparison.Ordinal));
+        Assert.Equal(HoldingState.Destroyed, Engine.Register.FindHolding(due.Id)!.State);
+        Assert.Equal(("tester", "test-machine", "Off"), (record.Operator, record.Machine, record.SoftDelete));
+        var audit = Engine.Register.ReadAuditLog(0).Last();
+        Assert.Equal(("Holding.Destroy", due.Id, "true"), (audit.Action, audit.TargetId, audit.Details["Verified"]));
+        Assert.Single(Engine.Register.ListDestructions("DS1"));
+
+        // A finished sweep again does nothing, and says so.
+        Assert.Empty(Sweep());
+        Assert.Contains(host.Verbose, v => v.StartsWith("Nothing to sweep", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_legal_hold_blocks_one_holding_which_stays_due_while_the_others_go_on()
+    {
+        var held = Hold("DS1", Account + "hold-me/");
+        var other = Hold("DS1", Account + "free/");
+        storage.Add("hold-me", "a.csv");
+        storage.Add("hold-me", "b.csv");
+        storage.Add("free", "c.csv");
+        storage.LegalHolds.Add("b.csv");
+
+        var records = Sweep();
+
+        var blocked = records.Single(r => r.HoldingId == held.Id);
+        Assert.Equal((DestructionOutcome.Blocked, false, 1L, 1L), (blocked.Outcome, blocked.Verified, blocked.ObjectsDeleted, blocked.ObjectsRemaining));
+        Assert.Contains("BlobImmutableDueToLegalHold", blocked.Reason, StringComparison.Ordinal);
+        Assert.Equal(DestructionOutcome.Destroyed, records.Single(r => r.HoldingId == other.Id).Outcome);
+        Assert.Equal(HoldingState.Held, Engine.Register.FindHolding(held.Id)!.State);
+        Assert.Contains(host.Warnings, w => w.Contains("blocked", StringComparison.Ordinal));
+        Assert.Equal(new[] { held.Id }, Engine.Retention.Plan(null).Select(p => p.HoldingId));
+
+        // The hold lifted, the next sweep finishes the job.
+        storage.LegalHolds.Clear();
+        var again = Sweep();
+        Assert.True(again.Count == 1, string.Join("; ", errors.Select(e => e.ErrorId + " " + e.Message)) + " | " + string.Join("; ", host.Verbose));
+        Assert.Equal(DestructionOutcome.Destroyed, again[0].Outcome);
+    }
+
+    [Fact]
+    public void A_sweep_stopped_part_way_leaves_the_holding_due_and_the_next_one_finishes()
+    {
+        var holding = Hold("DS1", Account + "big/");
+        for (var i = 0; i < 200; i++)
+        {
+            storage.Add("big", $"f{i:000}.csv");
+        }
+
+        var deletes = 0;
+        storage.OnDelete = _ =>
+        {
+            if (Interlocked.Increment(ref deletes) == 50)
+            {
+                host.Cancellation.Cancel();
+            }
+        };
+        Assert.ThrowsAny<OperationCanceledException>(() => Sweep(new SweepOptions { ThrottleLimit = 4 }));
+        Assert.NotEmpty(storage.Containers["big"]);
+        Assert.Equal(HoldingState.Held, Engine.Register.FindHolding(holding.Id)!.State);
+        Assert.Empty(Engine.Register.ListDestructions(null));
+
+        storage.OnDelete = null;
+        var cleanHost = new FakeHost();
+        var record = Assert.Single(Engine.Retention.Sweep(new SweepOptions(), _ => storage, cleanHost, errors.Add));
+        Assert.Equal((DestructionOutcome.Destroyed, true), (record.Outcome, record.Verified));
+        Assert.False(storage.Containers.ContainsKey("big"));
+    }
+
+    [Fact]
+    public void What_if_deletes_nothing_and_records_nothing()
+    {
+        Hold("DS1", Account + "keep/");
+        storage.Add("keep", "a.csv");
+        host.Approve = false;
+        var audit = test.AuditCount();
+
+        Assert.Empty(Sweep());
+        Assert.Single(storage.Containers["keep"]);
+        Assert.Equal(audit, test.AuditCount());
+        Assert.Single(host.Asked, a => a.StartsWith("Delete 1 object(s)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_future_day_a_running_sweep_and_a_sweep_over_the_limits_are_refused_before_anything_is_deleted()
+    {
+        Hold("DS1", Account + "box-a/");
+        Hold("DS1", Account + "box-b/");
+        storage.Add("box-a", "x.csv");
+        storage.Add("box-b", "y.csv");
+
+        var future = Assert.Throws<DataShareException>(() => Sweep(new SweepOptions { AsOf = new DateTime(2026, 8, 2) }));
+        Assert.Equal(("SweepAsOfInFuture", DataShareErrorCategory.InvalidArgument), (future.ErrorId, future.Category));
+
+        using (Engine.Register.TryLockSweep())
+        {
+            var running = Assert.Throws<DataShareException>(() => Sweep());
+            Assert.Equal(("SweepAlreadyRunning", true), (running.ErrorId, running.IsTerminating));
+        }
+
+        Engine.Policy.Set("SweepMaxHoldings", "1", host);
+        var limit = Assert.Throws<DataShareException>(() => Sweep());
+        Assert.Equal(("SweepLimitExceeded", DataShareErrorCategory.LimitsExceeded), (limit.ErrorId, limit.Category));
+        Assert.Empty(storage.Deleted);
+
+        Assert.Equal(2, Sweep(new SweepOptions { Force = true }).Count);
+    }
+
+    [Fact]
+    public void Only_piped_holdings_are_swept_and_one_not_due_is_an_error_that_touches_nothing()
+    {
+        var a = Hold("DS1", Account + "box-a/");
+        var b = Hold("DS1", Account + "box-b/");
+        var notDue = Hold("DS2", Account + "box-c/");
+        storage.Add("box-a", "x.csv");
+        storage.Add("box-b", "y.csv");
+        storage.Add("box-c", "z.csv");
+
+        var records = Sweep(new SweepOptions { HoldingIds = new[] { a.Id, notDue.Id } });
+
+        Assert.Equal(new[] { a.Id }, records.Select(r => r.HoldingId));
+        Assert.Equal("HoldingNotDue", Assert.Single(errors).ErrorId);
+        Assert.True(storage.Containers.ContainsKey("box-b"));
+        Assert.True(storage.Containers.ContainsKey("box-c"));
+        Assert.Equal(HoldingState.Held, Engine.Register.FindHolding(b.Id)!.State);
+    }
+
+    [Fact]
+    public void A_holding_in_an_account_the_session_is_not_connected_to_is_reported_and_stays_due()
+    {
+        var elsewhere = Hold("DS1", "https://otheraccount.blob.core.windows.net/data/");
+        Assert.Empty(Sweep());
+        Assert.Equal("SweepStorageNotConnected", Assert.Single(errors).ErrorId);
+        Assert.Equal(HoldingState.Held, Engine.Register.FindHolding(elsewhere.Id)!.State);
+    }
+
+    [Fact]
+    public void A_local_folder_is_deleted_file_by_file_verified_and_removed()
+    {
+        var folder = Path.Combine(test.Directory, "extract");
+        Directory.CreateDirectory(Path.Combine(folder, "sub"));
+        File.WriteAllText(Path.Combine(folder, "a.csv"), "12345");
+        File.WriteAllText(Path.Combine(folder, "sub", "b.csv"), "678");
+        var sibling = Path.Combine(test.Directory, "extract2");
+        Directory.CreateDirectory(sibling);
+        File.WriteAllText(Path.Combine(sibling, "keep.csv"), "x");
+        Hold("DS1", folder);
+        Hold("DS2", sibling);
+
+        var record = Assert.Single(Sweep());
+
+        Assert.Equal((DestructionOutcome.Destroyed, 2L, 8L, true), (record.Outcome, record.ObjectsDeleted, record.BytesDeleted, record.Verified));
+        Assert.False(Directory.Exists(folder));
+        Assert.True(File.Exists(Path.Combine(sibling, "keep.csv")));
+    }
+
+    [Fact]
+    public void Registering_refuses_overlaps_with_other_agreements_secrets_the_register_itself_and_duplicates()
+    {
+        Hold("DS2", Account + "share/ds2/");
+        var before = test.AuditCount();
+
+        DataShareException Refused(string agreement, string location) =>
+            Assert.Throws<DataShareException>(() => Engine.Retention.Register(agreement, location, host));
+
+        Assert.Equal("HoldingOverlapsAnotherAgreement", Refused("DS1", Account + "share/").ErrorId);
+        Assert.Equal("HoldingOverlapsAnotherAgreement", Refused("DS1", Account + "share/ds2/deeper/").ErrorId);
+        Assert.Equal("HoldingExists", Refused("DS2", Account + "share/ds2").ErrorId);
+        Assert.Equal("HoldingLocationHasQuery", Refused("DS1", Account + "share/x/?sv=2025&sig=abc").ErrorId);
+        Assert.Equal("HoldingContainsRegister", Refused("DS1", test.Directory).ErrorId);
+        Assert.Equal("HoldingLocationInvalid", Refused("DS1", "relative/folder").ErrorId);
+        Assert.Equal("HoldingLocationInvalid", Refused("DS1", Account).ErrorId);
+        Assert.Equal("AgreementNotFound", Refused("NOPE1", Account + "x/").ErrorId);
+        Assert.Equal(before, test.AuditCount());
+
+        // A look-alike prefix is a different place.
+        Assert.NotNull(Engine.Retention.Register("DS1", Account + "share/ds22/", host));
+    }
+
+    [Fact]
+    public void An_ended_agreement_is_destroyed_once_holdings_are_gone_and_confirmed_but_not_while_soft_delete_can_recover_them()
+    {
+        Hold("DS1", Account + "box-a/");
+        storage.Add("box-a", "x.csv");
+        storage.SoftDelete = "On (7 days)";
+        storage.SoftDeleteDays = 7;
+
+        var record = Assert.Single(Sweep());
+        Assert.Equal(Now.AddDays(7), record.RecoverableUntil);
+        Assert.Null(Engine.Register.FindAgreement("DS1")!.DestroyedOn);
+
+        Assert.NotNull(Engine.Retention.Confirm("DS1", "Dr A. Officer, DPO", new DateTime(2026, 7, 20), "Letter ref 2026/77", host));
+
+        var agreement = Engine.Agreements.Get("DS1");
+        Assert.Equal(new DateTime(2026, 8, 9), agreement.DestroyedOn);
+        Assert.Equal(AgreementStatus.Ended, agreement.Status);
+        Assert.Equal(AgreementStatus.Destroyed, Engine.Agreements.Get("DS1", new DateTime(2026, 8, 9)).Status);
+        Assert.Equal("Agreement.Destroyed", Engine.Register.ReadAuditLog(0).Last().Action);
+    }
+
+    [Fact]
+    public void When_soft_delete_cannot_be_read_the_agreement_is_not_marked_destroyed()
+    {
+        Hold("DS1", Account + "box-a/");
+        storage.Add("box-a", "x.csv");
+        storage.SoftDelete = "Unknown";
+        Engine.Retention.Confirm("DS1", "DPO", new DateTime(2026, 7, 20), null, host);
+
+        Assert.Equal("Unknown", Assert.Single(Sweep()).SoftDelete);
+        Assert.Null(Engine.Register.FindAgreement("DS1")!.DestroyedOn);
+        Assert.Contains(host.Warnings, w => w.Contains("could not be read", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Confirmations_are_checked_once_recorded_and_overdue_ones_are_listed()
+    {
+        Assert.Equal(new[] { "DS1" }, Engine.Retention.OverdueConfirmations(new DateTime(2026, 8, 11)).Select(a => a.Id));
+        Assert.Empty(Engine.Retention.OverdueConfirmations(new DateTime(2026, 8, 10)));
+
+        Assert.Equal("DestructionConfirmationInvalid", Assert.Throws<DataShareException>(() => Engine.Retention.Confirm("DS1", "DPO", new DateTime(2026, 8, 2), null, host)).ErrorId);
+        Assert.Equal("DestructionConfirmationInvalid", Assert.Throws<DataShareException>(() => Engine.Retention.Confirm("DS1", "DPO", new DateTime(2025, 12, 1), null, host)).ErrorId);
+        Assert.Equal("DestructionConfirmationInvalid", Assert.Throws<DataShareException>(() => Engine.Retention.Confirm("DS1", "  ", new DateTime(2026, 7, 2), null, host)).ErrorId);
+
+        Engine.Retention.Confirm("DS1", "DPO", new DateTime(2026, 7, 2), null, host);
+        Assert.Equal("DestructionAlreadyConfirmed", Assert.Throws<DataShareException>(() => Engine.Retention.Confirm("DS1", "DPO", new DateTime(2026, 7, 3), null, host)).ErrorId);
+        Assert.Empty(Engine.Retention.OverdueConfirmations(new DateTime(2026, 9, 1)));
+
+        // No holdings at all: the confirmation alone makes an ended agreement destroyed.
+        Assert.Equal(Now.UtcDateTime.Date, Engine.Register.FindAgreement("DS1")!.DestroyedOn);
+    }
+
+    public void Dispose() => test.Dispose();
+}
