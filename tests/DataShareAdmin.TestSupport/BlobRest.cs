@@ -58,29 +58,84 @@ public sealed class BlobRest : IDisposable
         return XDocument.Parse(xml).Descendants("SignedIdentifier").Select(s => (string)s.Element("Id")!).ToList();
     }
 
-    private string Send(HttpMethod method, string path, SortedDictionary<string, string> query)
+    public void CreateContainer(string container) =>
+        Send(HttpMethod.Put, container, new SortedDictionary<string, string>(StringComparer.Ordinal) { ["restype"] = "container" });
+
+    /// <summary>Uploads a small block blob in one request.</summary>
+    public void PutBlob(string container, string name, byte[] content) =>
+        Send(HttpMethod.Put, container + "/" + Uri.EscapeDataString(name).Replace("%2F", "/", StringComparison.Ordinal),
+            new SortedDictionary<string, string>(StringComparer.Ordinal), content, new SortedDictionary<string, string>(StringComparer.Ordinal) { ["x-ms-blob-type"] = "BlockBlob" });
+
+    /// <summary>Takes a snapshot of a blob.</summary>
+    public void Snapshot(string container, string name) =>
+        Send(HttpMethod.Put, container + "/" + Uri.EscapeDataString(name).Replace("%2F", "/", StringComparison.Ordinal),
+            new SortedDictionary<string, string>(StringComparer.Ordinal) { ["comp"] = "snapshot" });
+
+    /// <summary>Every blob name in a container, snapshots included (as name@snapshot).</summary>
+    public IReadOnlyList<string> ListBlobNames(string container, bool withSnapshots = true)
     {
-        var address = new Uri(endpoint, path + "?" + string.Join("&", query.Select(q => q.Key + "=" + Uri.EscapeDataString(q.Value))));
+        var names = new List<string>();
+        string? marker = null;
+        do
+        {
+            var query = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["comp"] = "list", ["restype"] = "container" };
+            if (withSnapshots)
+            {
+                query["include"] = "snapshots";
+            }
+
+            if (marker is not null)
+            {
+                query["marker"] = marker;
+            }
+
+            var document = XDocument.Parse(Send(HttpMethod.Get, container, query));
+            names.AddRange(document.Descendants("Blob").Select(b => (string)b.Element("Name")! + ((string?)b.Element("Snapshot") is { Length: > 0 } snapshot ? "@" + snapshot : string.Empty)));
+            marker = (string?)document.Root!.Element("NextMarker");
+        }
+        while (!string.IsNullOrEmpty(marker));
+
+        return names;
+    }
+
+    private string Send(HttpMethod method, string path, SortedDictionary<string, string> query, byte[]? body = null, SortedDictionary<string, string>? headers = null)
+    {
+        var address = new Uri(endpoint, path + (query.Count == 0 ? string.Empty : "?" + string.Join("&", query.Select(q => q.Key + "=" + Uri.EscapeDataString(q.Value)))));
         using var request = new HttpRequestMessage(method, address);
         var date = DateTime.UtcNow.ToString("R", CultureInfo.InvariantCulture);
-        request.Headers.Add("x-ms-date", date);
-        request.Headers.Add("x-ms-version", Version);
+        var msHeaders = new SortedDictionary<string, string>(headers ?? new SortedDictionary<string, string>(StringComparer.Ordinal), StringComparer.Ordinal)
+        {
+            ["x-ms-date"] = date,
+            ["x-ms-version"] = Version,
+        };
+        foreach (var header in msHeaders)
+        {
+            request.Headers.Add(header.Key, header.Value);
+        }
 
-        // Shared Key: the verb, eleven empty standard headers (no body), the x-ms- headers, then the resource.
+        var length = string.Empty;
+        if (body is not null || method == HttpMethod.Put)
+        {
+            request.Content = new ByteArrayContent(body ?? Array.Empty<byte>());
+            length = body is { Length: > 0 } ? body.Length.ToString(CultureInfo.InvariantCulture) : string.Empty;
+        }
+
+        // Shared Key: the verb, the standard headers (only Content-Length is ever set here), the x-ms- headers, the resource.
         var resource = "/" + account + address.AbsolutePath + string.Concat(query.Select(q => "\n" + q.Key + ":" + q.Value));
-        var toSign = method.Method + "\n" + new string('\n', 11) + "x-ms-date:" + date + "\nx-ms-version:" + Version + "\n" + resource;
+        var toSign = method.Method + "\n\n\n" + length + "\n" + new string('\n', 8)
+            + string.Concat(msHeaders.Select(h => h.Key + ":" + h.Value + "\n")) + resource;
         using var hmac = new HMACSHA256(key);
         var signature = Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes(toSign)));
         request.Headers.TryAddWithoutValidation("Authorization", "SharedKey " + account + ":" + signature);
 
         using var response = http.Send(request);
-        var body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"{method} {address} answered {(int)response.StatusCode}: {body}");
+            throw new InvalidOperationException($"{method} {address} answered {(int)response.StatusCode}: {text}");
         }
 
-        return body.TrimStart('\uFEFF');
+        return text.TrimStart('\uFEFF');
     }
 
     public void Dispose() => http.Dispose();
