@@ -45,6 +45,22 @@ internal sealed class HostRunner : IDisposable
 
     public HostResult Run(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
+        using var process = Start(environment, arguments);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"DataShareAdmin.Host did not finish within {Timeout.TotalSeconds} s.");
+        }
+
+        Task.WaitAll(output, error);
+        return new HostResult(process.ExitCode, output.Result, error.Result);
+    }
+
+    /// <summary>Starts the host and returns at once; the caller reads its output and waits for (or kills) it.</summary>
+    public Process Start(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
+    {
         ArgumentNullException.ThrowIfNull(environment);
         var start = new ProcessStartInfo(DotnetPath())
         {
@@ -77,18 +93,9 @@ internal sealed class HostRunner : IDisposable
             }
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"DataShareAdmin.Host did not finish within {Timeout.TotalSeconds} s.");
-        }
-
-        Task.WaitAll(output, error);
-        return new HostResult(process.ExitCode, output.Result, error.Result);
+        return process;
     }
 
     public void Dispose()
