@@ -1,8 +1,9 @@
 <#
 .SYNOPSIS
     The main job on embedded defaults: builds a register of agreements and recipients, checks who is cleared, issues
-    a time-limited transfer of an extract from a local Azurite (printing its link to the terminal only), checks the
-    audit log and prints a summary. Run it through the host executable (no pwsh needed):
+    a time-limited transfer of an extract from a local Azurite (printing its link to the terminal only), ends an
+    agreement and runs a retention sweep that deletes its copies and prints the destruction records, checks the audit
+    log and prints a summary. Run it through the host executable (no pwsh needed):
 
         dotnet run --project src/DataShareAdmin.Host -c Release -- -File samples/main-job.ps1
 
@@ -158,8 +159,52 @@ try {
         throw "The downloaded file's SHA-256 ($sha) differs from the one recorded at upload ($($file.Sha256))."
     }
     $host.UI.WriteLine("Downloaded $($file.Name) through the link: $($bytes.Length) bytes, SHA-256 matches the register.")
-    $holding = $transfer.HoldingId
-    $host.UI.WriteLine("The container is registered as holding $holding, due for deletion after the link expires plus the grace days.")
+    $holding = Get-DataShareHolding -Id $transfer.HoldingId
+    $host.UI.WriteLine("The container is holding $($holding.Id), due for deletion on $($holding.DueOn.ToString('yyyy-MM-dd')) (the link's last day, plus the grace days).")
+
+    # Retention: an agreement ends, and every copy the organisation controls goes the same day.
+    $host.UI.WriteLine('')
+    $host.UI.WriteLine('Retention: agreement DS00990 ends; its transfer container and an analyst''s working copy are swept.')
+    if (-not (Get-DataShareAgreement -Id DS00990 -ErrorAction SilentlyContinue)) {
+        New-DataShareAgreement -Id DS00990 -Organisation 'Example Research Trust' -Title 'Exclusions follow-up' `
+            -Purpose 'Follow-up of pupils excluded from school' -LegalGateway $gateway -LawfulBasis 'Article 6(1)(e)' `
+            -AccessRoute DirectTransfer -StartsOn $today.AddDays(-60) -EndsOn $today.AddDays(120) -RetentionDays 0 `
+            -DataItem 'Exclusion episodes:C4' | Out-Null
+        Approve-DataShareAgreement -Id DS00990 -Reference 'DSAP-2026-088' -ApprovedOn $today.AddDays(-65) | Out-Null
+        Add-DataShareRecipient -AgreementId DS00990 -Name 'Jo Bloggs' -Email 'jo.bloggs@example.ac.uk' -Role 'Analyst' |
+            Set-DataShareRecipient -DeclarationSignedOn $today.AddDays(-20) -TrainingCompletedOn $today.AddDays(-60)
+    }
+    $exclusions = New-DataShareTransfer -AgreementId DS00990 -Path ([System.IO.Path]::Combine($extract, 'README.txt')) -ValidFor ([TimeSpan]::FromDays(2))
+    $working = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($RegisterPath), 'working-copy-DS00990')
+    [System.IO.Directory]::CreateDirectory($working) | Out-Null
+    [System.IO.File]::WriteAllText([System.IO.Path]::Combine($working, 'exclusions.csv'), "pupil_ref,episodes`nP000001,2`n")
+    Register-DataShareHolding -AgreementId DS00990 -Location $working | Out-Null
+
+    # The agreement ends early (yesterday, no retention days): both holdings fall due today.
+    Set-DataShareAgreement -Id DS00990 -EndsOn $today.AddDays(-1)
+    $host.UI.WriteLine('Retention plan for today:')
+    Get-DataShareRetentionPlan | Out-Default
+    $records = @(Get-DataShareRetentionPlan | Where-Object { $_.AgreementId -eq 'DS00990' } | Invoke-DataShareRetentionSweep -Confirm:$false)
+    $host.UI.WriteLine('Destruction records:')
+    $records | Out-Default
+    foreach ($record in $records) {
+        $host.UI.WriteLine("  $($record.HoldingId) $($record.Location): $($record.Outcome), $($record.ObjectsDeleted) object(s), $($record.BytesDeleted) bytes, verified $($record.Verified), soft delete $($record.SoftDelete), by $($record.Operator) at $($record.FinishedAt.UtcDateTime.ToString('yyyy-MM-dd HH:mm:ss')) UTC")
+    }
+    if (@($records | Where-Object { -not $_.Verified }).Count -gt 0) {
+        throw 'A holding of DS00990 was not verified gone.'
+    }
+    $gone = [System.IO.Directory]::Exists($working) -eq $false
+    $http = [System.Net.Http.HttpClient]::new()
+    try {
+        $status = [int]$http.GetAsync($exclusions.Files[0].Uri).GetAwaiter().GetResult().StatusCode
+    }
+    finally {
+        $http.Dispose()
+    }
+    $host.UI.WriteLine("Working copy gone: $gone. The transfer's link now answers HTTP $status.")
+
+    Confirm-DataShareDestruction -AgreementId DS00990 -ConfirmedBy 'Data protection officer, Example Research Trust' -ConfirmedOn $today -Evidence 'Email of today' | Out-Null
+    $host.UI.WriteLine("DS00990 is now $((Get-DataShareAgreement -Id DS00990).Status).")
 }
 finally {
     if ($azurite) {
