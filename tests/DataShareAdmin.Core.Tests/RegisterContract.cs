@@ -424,6 +424,125 @@ public abstract class RegisterContract : IDisposable
         Assert.Equal(head, register.ReadAuditHead()!.Sequence);
     }
 
+    [Fact]
+    public void A_registered_holding_is_held_until_a_verified_destruction_record_is_written_with_it()
+    {
+        var register = New();
+        register.InsertAgreement(Agreement("DS1"), Event("Agreement.Create", "DS1"));
+        var holding = Holding("HD-0000000001", "DS1", "data", new DateTime(2026, 3, 6));
+        holding.Kind = HoldingKind.BlobPrefix;
+        holding.Prefix = "share-12/";
+        holding.Location += "/share-12/";
+        register.InsertHolding(holding, new AuditEvent("Holding.Register", "Holding", holding.Id));
+        register.InsertHolding(Holding("HD-0000000002", "DS1", "other", new DateTime(2026, 3, 1)), new AuditEvent("Holding.Register", "Holding", "HD-0000000002"));
+        Assert.Equal(new[] { "HD-0000000002", "HD-0000000001" }, register.ListHeldHoldings().Select(h => h.Id));
+
+        var read = register.FindHolding(holding.Id)!;
+        Assert.Equal((HoldingKind.BlobPrefix, "share-12/", HoldingState.Held, (DateTimeOffset?)null), (read.Kind, read.Prefix, read.State, read.DestroyedAt));
+
+        var record = new DestructionRecord
+        {
+            Id = "DR-0000000001",
+            HoldingId = holding.Id,
+            AgreementId = "DS1",
+            Location = holding.Location,
+            Outcome = DestructionOutcome.Blocked,
+            Reason = "1 object(s) kept by BlobImmutableDueToLegalHold",
+            ObjectsDeleted = 3,
+            BytesDeleted = 5_000_000_000,
+            ObjectsRemaining = 1,
+            Verified = false,
+            SoftDelete = "On (7 days)",
+            RecoverableUntil = new DateTimeOffset(2026, 3, 8, 10, 0, 0, TimeSpan.Zero),
+            StartedAt = new DateTimeOffset(2026, 3, 1, 10, 0, 0, 1, TimeSpan.Zero),
+            FinishedAt = new DateTimeOffset(2026, 3, 1, 10, 0, 5, 2, TimeSpan.Zero),
+            Operator = "alice",
+            Machine = "sweeper",
+            AsOf = new DateTime(2026, 3, 1),
+        };
+        register.InsertDestruction(record, read, new AuditEvent("Holding.Destroy", "Holding", holding.Id));
+        Assert.Equal(HoldingState.Held, register.FindHolding(holding.Id)!.State);
+
+        var destroyed = register.FindHolding(holding.Id)!;
+        destroyed.State = HoldingState.Destroyed;
+        destroyed.DestroyedAt = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+        var second = new DestructionRecord { Id = "DR-0000000002", HoldingId = holding.Id, AgreementId = "DS1", Location = holding.Location, Verified = true, SoftDelete = "Off", Operator = "bob", Machine = "m", AsOf = new DateTime(2026, 3, 2), StartedAt = destroyed.DestroyedAt.Value, FinishedAt = destroyed.DestroyedAt.Value };
+        register.InsertDestruction(second, destroyed, new AuditEvent("Holding.Destroy", "Holding", holding.Id));
+
+        Assert.Equal(new[] { "HD-0000000002" }, register.ListHeldHoldings().Select(h => h.Id));
+        Assert.Equal((HoldingState.Destroyed, destroyed.DestroyedAt), (register.FindHolding(holding.Id)!.State, register.FindHolding(holding.Id)!.DestroyedAt));
+        var records = register.ListDestructions("DS1").ToList();
+        Assert.Equal(new[] { "DR-0000000001", "DR-0000000002" }, records.Select(r => r.Id));
+        var first = records[0];
+        Assert.Equal(
+            (record.Outcome, record.Reason, record.ObjectsDeleted, record.BytesDeleted, record.ObjectsRemaining, record.Verified, record.SoftDelete, record.RecoverableUntil, record.StartedAt, record.FinishedAt, record.Operator, record.Machine, record.AsOf),
+            (first.Outcome, first.Reason, first.ObjectsDeleted, first.BytesDeleted, first.ObjectsRemaining, first.Verified, first.SoftDelete, first.RecoverableUntil, first.StartedAt, first.FinishedAt, first.Operator, first.Machine, first.AsOf));
+        Assert.Empty(register.ListDestructions("DS2"));
+    }
+
+    [Fact]
+    public void A_destruction_written_against_a_stale_holding_is_a_conflict_and_writes_nothing()
+    {
+        var register = New();
+        register.InsertAgreement(Agreement("DS1"), Event("Agreement.Create", "DS1"));
+        register.InsertHolding(Holding("HD-0000000001", "DS1", "data", new DateTime(2026, 3, 6)), new AuditEvent("Holding.Register", "Holding", "HD-0000000001"));
+        var stale = register.FindHolding("HD-0000000001")!;
+        var fresh = register.FindHolding("HD-0000000001")!;
+        fresh.DueOn = new DateTime(2026, 3, 9);
+        register.InsertTransfer(Transfer("TR-0000000001", "DS1", fresh.Id, "data", new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero)), fresh, new AuditEvent("Transfer.Issue", "Transfer", "TR-0000000001"));
+        var head = register.ReadAuditHead()!.Sequence;
+
+        stale.State = HoldingState.Destroyed;
+        Assert.Throws<RegisterConflictException>(() => register.InsertDestruction(
+            new DestructionRecord { Id = "DR-0000000001", HoldingId = stale.Id, AgreementId = "DS1", Location = stale.Location, SoftDelete = "Off", Operator = "a", Machine = "m" },
+            stale, new AuditEvent("Holding.Destroy", "Holding", stale.Id)));
+        Assert.Empty(register.ListDestructions(null));
+        Assert.Equal(HoldingState.Held, register.FindHolding(stale.Id)!.State);
+        Assert.Equal(head, register.ReadAuditHead()!.Sequence);
+    }
+
+    [Fact]
+    public void A_confirmation_is_recorded_once()
+    {
+        var register = New();
+        register.InsertAgreement(Agreement("DS1"), Event("Agreement.Create", "DS1"));
+        Assert.Null(register.FindConfirmation("DS1"));
+        var confirmation = new DestructionConfirmation
+        {
+            AgreementId = "DS1",
+            ConfirmedBy = "DPO <dpo@example.org>",
+            ConfirmedOn = new DateTime(2026, 2, 1),
+            Evidence = "Letter 2026/77",
+            RecordedAt = new DateTimeOffset(2026, 2, 2, 9, 0, 0, 5, TimeSpan.Zero),
+            RecordedBy = "alice",
+        };
+        register.InsertConfirmation(confirmation, new AuditEvent("Agreement.ConfirmDestruction", "Agreement", "DS1"));
+
+        var read = register.FindConfirmation("ds1")!;
+        Assert.Equal((confirmation.ConfirmedBy, confirmation.ConfirmedOn, confirmation.Evidence, confirmation.RecordedAt, confirmation.RecordedBy),
+            (read.ConfirmedBy, read.ConfirmedOn, read.Evidence, read.RecordedAt, read.RecordedBy));
+        var head = register.ReadAuditHead()!.Sequence;
+        Assert.Equal("DestructionAlreadyConfirmed", Assert.Throws<DataShareException>(() => register.InsertConfirmation(confirmation, new AuditEvent("Agreement.ConfirmDestruction", "Agreement", "DS1"))).ErrorId);
+        Assert.Equal(head, register.ReadAuditHead()!.Sequence);
+    }
+
+    [Fact]
+    public void Only_one_sweep_lock_is_held_at_a_time_across_writers()
+    {
+        var first = New("shared");
+        var second = New("shared");
+
+        using (var held = first.TryLockSweep())
+        {
+            Assert.NotNull(held);
+            Assert.Null(second.TryLockSweep());
+            Assert.Null(first.TryLockSweep());
+        }
+
+        using var next = second.TryLockSweep();
+        Assert.NotNull(next);
+    }
+
     private DataShareRecipient Recipient(string id, string agreementId, string personId) => new()
     {
         Id = id,
