@@ -195,6 +195,11 @@ public sealed class SqliteRegisterTests : IDisposable
         var holding = Assert.Single(engine.Register.ListHoldings(null));
         Assert.Equal((transfers[0].HoldingId, HoldingKind.BlobContainer, transfers[0].Container), (holding.Id, holding.Kind, holding.Container));
         Assert.Equal(new DateTime(2026, 11, 26), holding.DueOn);
+
+        // Upgraded to schema 4: the transfer's holding is still held, and no destruction is recorded.
+        Assert.Equal(HoldingState.Held, holding.State);
+        Assert.Equal(new[] { holding.Id }, engine.Register.ListHeldHoldings().Select(h => h.Id));
+        Assert.Empty(engine.Register.ListDestructions(null));
         var audit = engine.Audit.Test(null, new FakeHost());
         Assert.True(audit.IsIntact, audit.Problem);
         Assert.Equal(14, audit.EntryCount);
