@@ -49,7 +49,7 @@ public sealed class StorageConnection
         {
             try
             {
-                client = new BlobServiceClient(options.ConnectionString);
+                client = new BlobServiceClient(options.ConnectionString, ClientOptions());
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
             {
@@ -81,7 +81,7 @@ public sealed class StorageConnection
                 throw Insecure(address, "Microsoft Entra sign-in needs an https endpoint");
             }
 
-            client = new BlobServiceClient(address, Credential(authentication, options.ManagedIdentityClientId));
+            client = new BlobServiceClient(address, Credential(authentication, options.ManagedIdentityClientId), ClientOptions());
         }
         else
         {
@@ -141,6 +141,21 @@ public sealed class StorageConnection
                 $"Storage account {Info.AccountName} at {Info.BlobEndpoint} could not be reached. Check the address and that the service (or the local emulator) is running.",
                 Info.AccountName);
         }
+    }
+
+    /// <summary>
+    /// Busy (500, 503) and timed-out requests are retried with exponential backoff: a nightly sweep of thousands of
+    /// deletes rides out a throttled or briefly unavailable account instead of failing part-way.
+    /// </summary>
+    private static BlobClientOptions ClientOptions()
+    {
+        var options = new BlobClientOptions();
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = 6;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(500);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(30);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
+        return options;
     }
 
     private static DataShareException Insecure(Uri endpoint, string why) =>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -41,6 +42,9 @@ internal sealed record FakeAnswer(int StatusCode, string Reason, string Body, st
 
     /// <summary>Send the status line and headers (announcing the body), then nothing more.</summary>
     public bool HangAfterHeaders { get; init; }
+
+    /// <summary>More response headers, e.g. x-ms-error-code for a storage error.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
     public static FakeAnswer Xml(string body) => new(200, "OK", body);
 
@@ -157,6 +161,7 @@ internal sealed class FakeDbsServer : IDisposable
                     $"HTTP/1.1 {answer.StatusCode} {answer.Reason}\r\n" +
                     $"Content-Type: {answer.ContentType}\r\n" +
                     $"Content-Length: {body.Length}\r\n" +
+                    string.Concat((answer.Headers ?? new Dictionary<string, string>()).Select(h => $"{h.Key}: {h.Value}\r\n")) +
                     "Connection: close\r\n\r\n";
                 var headBytes = Encoding.ASCII.GetBytes(headText);
                 await stream.WriteAsync(headBytes, _stop.Token).ConfigureAwait(false);
