@@ -183,6 +183,9 @@ public sealed class RetentionCmdletTests : IClassFixture<AzuriteFixture>, IDispo
         session.Run($"Confirm-DataShareDestruction ENDED1 -ConfirmedBy X -ConfirmedOn {Day(2)}").SingleError()
             .AssertError("DestructionConfirmationInvalid", ErrorCategory.InvalidArgument, "ConfirmDataShareDestructionCommand");
 
+        session.Run("Invoke-DataShareRetentionSweep -ThrottleLimit 0 -Confirm:$false").SingleError()
+            .AssertError("SweepThrottleLimitInvalid", ErrorCategory.InvalidArgument, "InvokeDataShareRetentionSweepCommand");
+
         session.Run("Set-DataSharePolicy SweepMaxHoldings 2 -Confirm:$false").AssertNoErrors();
         audit = session.AuditCount();
         session.RunTerminating("Invoke-DataShareRetentionSweep -Confirm:$false")
@@ -210,6 +213,21 @@ public sealed class RetentionCmdletTests : IClassFixture<AzuriteFixture>, IDispo
         Assert.Equal(lastDay.AddDays(1 + 1), holding.DueOn);
         Assert.DoesNotContain(session.Run("Get-DataShareRetentionPlan").AssertNoErrors().All<RetentionPlanItem>(), p => p.HoldingId == holding.Id);
         Assert.Contains(session.Run("Get-DataShareRetentionPlan -AsOf $args[0]", lastDay.AddDays(2)).AssertNoErrors().All<RetentionPlanItem>(), p => p.HoldingId == holding.Id);
+    }
+
+    [Fact]
+    public void Tab_completion_offers_the_ids_of_holdings_still_held()
+    {
+        var held = session.Run("Get-DataShareHolding").AssertNoErrors().All<DataShareHolding>().Select(h => h.Id).OrderBy(i => i, StringComparer.Ordinal).ToList();
+        Assert.Equal(4, held.Count);
+        using var shell = PowerShell.Create();
+        shell.Runspace = session.Runspace;
+
+        foreach (var input in new[] { "Invoke-DataShareRetentionSweep -HoldingId HD-", "Get-DataShareHolding -Id hd-" })
+        {
+            var completion = CommandCompletion.CompleteInput(input, input.Length, null, shell);
+            Assert.Equal(held, completion.CompletionMatches.Select(m => m.CompletionText).OrderBy(i => i, StringComparer.Ordinal));
+        }
     }
 
     public void Dispose()

@@ -16,6 +16,7 @@ public sealed class GetDataShareHoldingCommand : DataShareCmdlet
     public string? AgreementId { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = ByIdSet)]
+    [ArgumentCompleter(typeof(HoldingIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] Id { get; set; } = System.Array.Empty<string>();
 

@@ -24,6 +24,7 @@ public sealed class InvokeDataShareRetentionSweepCommand : DataShareCmdlet
 
     /// <summary>Only these holdings (plan items from Get-DataShareRetentionPlan bind by their HoldingId).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(HoldingIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? HoldingId { get; set; }
 

@@ -7,42 +7,11 @@ using DataShareAdmin.Core;
 
 namespace DataShareAdmin.Commands;
 
-/// <summary>Tab completion of agreement ids from the session's register.</summary>
-public sealed class AgreementIdCompleter : IArgumentCompleter
-{
-    private const int MaxResults = 200;
-
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var results = new List<CompletionResult>();
-        try
-        {
-            var options = SessionSettings.Current().ToEngineOptions();
-            options.ReadOnly = true;
-            using var engine = DataShareEngine.Open(options);
-            var pattern = WildcardPattern.Get((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-            foreach (var agreement in engine.Agreements.Find(pattern.IsMatch, null))
-            {
-                results.Add(new CompletionResult(agreement.Id, agreement.Id, CompletionResultType.ParameterValue,
-                    $"{agreement.Id} — {agreement.Organisation}: {agreement.Title} ({agreement.Status})"));
-                if (results.Count >= MaxResults)
-                {
-                    break;
-                }
-            }
-        }
-        catch (DataShareException)
-        {
-            // No register yet, or it cannot be read: completion offers nothing rather than failing the prompt.
-        }
-
-        return results;
-    }
-}
-
-/// <summary>Tab completion of transfer ids, newest first, from the session's register.</summary>
-public sealed class TransferIdCompleter : IArgumentCompleter
+/// <summary>
+/// Tab completion of ids from the session's register, opened read-only for the moment of the completion. A register
+/// that does not exist yet or cannot be read offers nothing rather than failing the prompt.
+/// </summary>
+public abstract class RegisterIdCompleter : IArgumentCompleter
 {
     private const int MaxResults = 200;
 
@@ -57,20 +26,76 @@ public sealed class TransferIdCompleter : IArgumentCompleter
             using var engine = DataShareEngine.Open(options);
             var pattern = WildcardPattern.Get((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
             var agreement = fakeBoundParameters?["AgreementId"] as string;
-            foreach (var transfer in engine.Transfers.Find(string.IsNullOrWhiteSpace(agreement) ? null : agreement, null))
+            foreach (var (id, description) in Candidates(engine, string.IsNullOrWhiteSpace(agreement) ? null : agreement))
             {
-                if (pattern.IsMatch(transfer.Id))
+                if (pattern.IsMatch(id))
                 {
-                    results.Insert(0, new CompletionResult(transfer.Id, transfer.Id, CompletionResultType.ParameterValue,
-                        $"{transfer.Id} — {transfer.AgreementId}, {transfer.Files.Count} file(s), {transfer.Status}, expires {transfer.ExpiresOn:yyyy-MM-dd HH:mm} UTC"));
+                    var result = new CompletionResult(id, id, CompletionResultType.ParameterValue, id + " — " + description);
+                    if (NewestFirst)
+                    {
+                        results.Insert(0, result);
+                    }
+                    else
+                    {
+                        results.Add(result);
+                    }
+
+                    if (!NewestFirst && results.Count >= MaxResults)
+                    {
+                        break;
+                    }
                 }
             }
         }
         catch (DataShareException)
         {
-            // No register yet, or it cannot be read: completion offers nothing rather than failing the prompt.
+            // No register yet, or it cannot be read.
         }
 
         return results.Count > MaxResults ? results.GetRange(0, MaxResults) : results;
+    }
+
+    /// <summary>True when candidates come oldest first and should be offered newest first.</summary>
+    protected virtual bool NewestFirst => false;
+
+    /// <summary>Each candidate id with a short description; <paramref name="agreementId"/> is the -AgreementId already typed, if any.</summary>
+    internal abstract IEnumerable<(string Id, string Description)> Candidates(DataShareEngine engine, string? agreementId);
+}
+
+/// <summary>Tab completion of agreement ids.</summary>
+public sealed class AgreementIdCompleter : RegisterIdCompleter
+{
+    internal override IEnumerable<(string Id, string Description)> Candidates(DataShareEngine engine, string? agreementId)
+    {
+        foreach (var agreement in engine.Agreements.Find(null, null))
+        {
+            yield return (agreement.Id, $"{agreement.Organisation}: {agreement.Title} ({agreement.Status})");
+        }
+    }
+}
+
+/// <summary>Tab completion of transfer ids, newest first, of the agreement already given if any.</summary>
+public sealed class TransferIdCompleter : RegisterIdCompleter
+{
+    protected override bool NewestFirst => true;
+
+    internal override IEnumerable<(string Id, string Description)> Candidates(DataShareEngine engine, string? agreementId)
+    {
+        foreach (var transfer in engine.Transfers.Find(agreementId, null))
+        {
+            yield return (transfer.Id, $"{transfer.AgreementId}, {transfer.Files.Count} file(s), {transfer.Status}, expires {transfer.ExpiresOn:yyyy-MM-dd HH:mm} UTC");
+        }
+    }
+}
+
+/// <summary>Tab completion of the ids of holdings still held, of the agreement already given if any.</summary>
+public sealed class HoldingIdCompleter : RegisterIdCompleter
+{
+    internal override IEnumerable<(string Id, string Description)> Candidates(DataShareEngine engine, string? agreementId)
+    {
+        foreach (var holding in engine.Retention.Find(agreementId, includeDestroyed: false))
+        {
+            yield return (holding.Id, $"{holding.AgreementId}, due {holding.DueOn:yyyy-MM-dd}: {holding.Location}");
+        }
     }
 }
