@@ -206,6 +206,24 @@ public sealed class SqliteRegisterTests : IDisposable
         Assert.DoesNotContain("sig=", File.ReadAllText(copy), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_committed_version_4_register_opens_with_its_destruction_record_confirmation_and_chain_intact()
+    {
+        var copy = Path.Combine(test.Directory, "v4.db");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "fixtures", "registers", "register-v4.db"), copy);
+
+        using var engine = Core.DataShareEngine.Open(new EngineOptions { RegisterPath = copy, Clock = test.Clock, Identity = TestRegister.Identity });
+
+        var record = Assert.Single(engine.Register.ListDestructions("DS00500"));
+        Assert.Equal((DestructionOutcome.Destroyed, true, 1L, "Off"), (record.Outcome, record.Verified, record.ObjectsDeleted, record.SoftDelete));
+        Assert.Equal(HoldingState.Destroyed, engine.Register.FindHolding(record.HoldingId)!.State);
+        Assert.Equal("DPO, Northshire County Council", engine.Register.FindConfirmation("DS00500")!.ConfirmedBy);
+        Assert.Equal(new DateTime(2026, 11, 22), engine.Register.FindAgreement("DS00500")!.DestroyedOn);
+        Assert.Single(engine.Register.ListHeldHoldings());
+        var audit = engine.Audit.Test(null, new FakeHost());
+        Assert.True(audit.IsIntact, audit.Problem);
+    }
+
     private static void SetUserVersion(string path, int version)
     {
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
