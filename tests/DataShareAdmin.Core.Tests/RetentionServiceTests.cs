@@ -327,6 +327,51 @@ public sealed class RetentionServiceTests : IDisposable
     }
 
     [Fact]
+    public void Links_inside_a_folder_holding_are_not_followed_and_a_folder_that_cannot_be_reached_is_not_taken_for_destroyed()
+    {
+        var outside = Path.Combine(test.Directory, "elsewhere");
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(Path.Combine(outside, "precious.csv"), "keep me");
+        var folder = Path.Combine(test.Directory, "extract");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "a.csv"), "x");
+        Directory.CreateSymbolicLink(Path.Combine(folder, "linked-folder"), outside);
+        File.CreateSymbolicLink(Path.Combine(folder, "linked-file.csv"), Path.Combine(outside, "precious.csv"));
+        var unmounted = Path.Combine(test.Directory, "not-mounted", "share", "ds1");
+        Hold("DS1", folder);
+        var unreachable = Hold("DS1", unmounted);
+
+        var record = Assert.Single(Sweep());
+
+        Assert.Equal((DestructionOutcome.Destroyed, 1L), (record.Outcome, record.ObjectsDeleted));
+        Assert.False(Directory.Exists(folder));
+        Assert.Equal("keep me", File.ReadAllText(Path.Combine(outside, "precious.csv")));
+        var error = Assert.Single(errors);
+        Assert.Equal(("SweepStorageFailed", unreachable.Id), (error.ErrorId, error.Target));
+        Assert.Equal(HoldingState.Held, Engine.Register.FindHolding(unreachable.Id)!.State);
+
+        // A folder already gone whose parent is there (a sweep killed after deleting it) is destroyed.
+        Directory.CreateDirectory(Path.Combine(test.Directory, "not-mounted", "share"));
+        errors.Clear();
+        Assert.Equal((DestructionOutcome.Destroyed, 0L), (Assert.Single(Sweep()).Outcome, 0L));
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void A_sweep_on_a_read_only_register_is_refused_before_anything_is_deleted()
+    {
+        Hold("DS1", Account + "box-a/");
+        storage.Add("box-a", "x.csv");
+        test.Engine.Dispose();
+        using var readOnly = test.OpenEngine(readOnly: true);
+
+        var error = Assert.Throws<DataShareException>(() => readOnly.Retention.Sweep(new SweepOptions(), _ => storage, host, errors.Add).ToList());
+
+        Assert.Equal(("SweepRegisterReadOnly", DataShareErrorCategory.PermissionDenied), (error.ErrorId, error.Category));
+        Assert.Empty(storage.Deleted);
+    }
+
+    [Fact]
     public void Registering_refuses_overlaps_with_other_agreements_secrets_the_register_itself_and_duplicates()
     {
         Hold("DS2", Account + "share/ds2/");
@@ -342,6 +387,7 @@ public sealed class RetentionServiceTests : IDisposable
         Assert.Equal("HoldingContainsRegister", Refused("DS1", test.Directory).ErrorId);
         Assert.Equal("HoldingLocationInvalid", Refused("DS1", "relative/folder").ErrorId);
         Assert.Equal("HoldingLocationInvalid", Refused("DS1", Account).ErrorId);
+        Assert.Equal("HoldingLocationInvalid", Refused("DS1", "https://example.com/data/x/").ErrorId);
         Assert.Equal("AgreementNotFound", Refused("NOPE1", Account + "x/").ErrorId);
         Assert.Equal(before, test.AuditCount());
 
@@ -371,7 +417,7 @@ public sealed class RetentionServiceTests : IDisposable
     }
 
     [Fact]
-    public void When_soft_delete_cannot_be_read_the_agreement_is_not_marked_destroyed()
+    public void When_soft_delete_cannot_be_read_the_agreement_counts_as_destroyed_only_after_the_longest_period()
     {
         Hold("DS1", Account + "box-a/");
         storage.Add("box-a", "x.csv");
@@ -379,8 +425,10 @@ public sealed class RetentionServiceTests : IDisposable
         Engine.Retention.Confirm("DS1", "DPO", new DateTime(2026, 7, 20), null, host);
 
         Assert.Equal("Unknown", Assert.Single(Sweep()).SoftDelete);
-        Assert.Null(Engine.Register.FindAgreement("DS1")!.DestroyedOn);
-        Assert.Contains(host.Warnings, w => w.Contains("could not be read", StringComparison.Ordinal));
+
+        // Taken at the longest soft-delete period: Destroyed only the day after 365 days have passed.
+        Assert.Equal(new DateTime(2027, 8, 2), Engine.Register.FindAgreement("DS1")!.DestroyedOn);
+        Assert.Contains(host.Warnings, w => w.Contains("could not be read", StringComparison.Ordinal) && w.Contains("365 days", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -392,6 +440,9 @@ public sealed class RetentionServiceTests : IDisposable
         Assert.Equal("DestructionConfirmationInvalid", Assert.Throws<DataShareException>(() => Engine.Retention.Confirm("DS1", "DPO", new DateTime(2026, 8, 2), null, host)).ErrorId);
         Assert.Equal("DestructionConfirmationInvalid", Assert.Throws<DataShareException>(() => Engine.Retention.Confirm("DS1", "DPO", new DateTime(2025, 12, 1), null, host)).ErrorId);
         Assert.Equal("DestructionConfirmationInvalid", Assert.Throws<DataShareException>(() => Engine.Retention.Confirm("DS1", "  ", new DateTime(2026, 7, 2), null, host)).ErrorId);
+
+        var early = Assert.Throws<DataShareException>(() => Engine.Retention.Confirm("DS2", "DPO", new DateTime(2026, 7, 2), null, host));
+        Assert.Equal(("DestructionConfirmationTooEarly", DataShareErrorCategory.InvalidOperation), (early.ErrorId, early.Category));
 
         Engine.Retention.Confirm("DS1", "DPO", new DateTime(2026, 7, 2), null, host);
         Assert.Equal("DestructionAlreadyConfirmed", Assert.Throws<DataShareException>(() => Engine.Retention.Confirm("DS1", "DPO", new DateTime(2026, 7, 3), null, host)).ErrorId);

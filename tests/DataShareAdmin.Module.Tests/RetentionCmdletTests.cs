@@ -172,6 +172,12 @@ public sealed class RetentionCmdletTests : IClassFixture<AzuriteFixture>, IDispo
             .AssertError("HoldingLocationHasQuery", ErrorCategory.InvalidArgument, "RegisterDataShareHoldingCommand");
         session.Run("Register-DataShareHolding ENDED1 'https://contosodata.blob.core.windows.net/'").SingleError()
             .AssertError("HoldingLocationInvalid", ErrorCategory.InvalidArgument, "RegisterDataShareHoldingCommand");
+        session.Run("Register-DataShareHolding ENDED1 '   '").SingleError()
+            .AssertError("HoldingLocationInvalid", ErrorCategory.InvalidArgument, "RegisterDataShareHoldingCommand");
+        session.Run("Register-DataShareHolding ENDED1 'ftp://files.example.org/extract/'").SingleError()
+            .AssertError("HoldingLocationInvalid", ErrorCategory.InvalidArgument, "RegisterDataShareHoldingCommand");
+        session.Run($"Confirm-DataShareDestruction ACTIVE1 -ConfirmedBy X -ConfirmedOn {Day(-1)}").SingleError()
+            .AssertError("DestructionConfirmationTooEarly", ErrorCategory.InvalidOperation, "ConfirmDataShareDestructionCommand");
         session.Run("Register-DataShareHolding ENDED1 $args[0]", temp.Path).SingleError()
             .AssertError("HoldingContainsRegister", ErrorCategory.InvalidArgument, "RegisterDataShareHoldingCommand");
         session.Run("Invoke-DataShareRetentionSweep -AsOf $args[0] -Confirm:$false", Today.AddDays(1)).SingleError()

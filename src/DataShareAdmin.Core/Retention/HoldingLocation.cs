@@ -89,6 +89,11 @@ public sealed class HoldingLocation
 
         // Path-style addresses (an emulator on an IP address or localhost) carry the account as the first segment.
         var pathStyle = uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || uri.IsLoopback;
+        if (!pathStyle && !(uri.Host.Contains(".blob.") || uri.Host.Contains(".dfs.")))
+        {
+            throw Invalid(text, $"{uri.Host} is not a storage account's blob endpoint (account.blob.core.windows.net, or a national cloud's)");
+        }
+
         var account = pathStyle ? (segments.Length > 0 ? segments[0] : string.Empty) : uri.Host.Split('.')[0];
         var first = pathStyle ? 1 : 0;
         if (account.Length == 0 || segments.Length <= first)

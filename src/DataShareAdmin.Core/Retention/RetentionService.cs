@@ -40,6 +40,9 @@ public sealed class RetentionService
 {
     private const string Activity = "Retention sweep";
 
+    /// <summary>The longest blob soft-delete retention Azure allows.</summary>
+    private const int MaxSoftDeleteDays = 365;
+
     private readonly IDataShareRegister register;
     private readonly ShareCalendar calendar;
     private readonly IClock clock;
@@ -140,7 +143,7 @@ public sealed class RetentionService
     }
 
     /// <summary>
-    /// The holdings due on <paramref name="asOf"/> (today when null), soonest first: pure planning from the register,
+    /// The holdings due on <paramref name="asOf"/> (today when null), in the order of the due day they were registered with: pure planning from the register,
     /// no storage I/O. A holding is never in the plan before its own due day.
     /// </summary>
     public IEnumerable<RetentionPlanItem> Plan(DateTime? asOf)
@@ -206,6 +209,12 @@ public sealed class RetentionService
                 $"-ConfirmedOn {DateText.FormatDate(day)} is before agreement {agreement.Id} started ({DateText.FormatDate(agreement.StartsOn)}).", agreementId);
         }
 
+        if (agreement.Status is not (AgreementStatus.Ended or AgreementStatus.Destroyed))
+        {
+            throw new DataShareException("DestructionConfirmationTooEarly", DataShareErrorCategory.InvalidOperation,
+                $"Agreement {agreement.Id} is {agreement.Status}: it ends on {DateText.FormatDate(agreement.EndsOn)}, and the organisation confirms destruction after that.", agreement.Id);
+        }
+
         if (register.FindConfirmation(agreement.Id) is { } existing)
         {
             throw new DataShareException("DestructionAlreadyConfirmed", DataShareErrorCategory.ResourceExists,
@@ -251,15 +260,29 @@ public sealed class RetentionService
                 $"-AsOf {DateText.FormatDate(day)} is after today ({DateText.FormatDate(today)}): a sweep never deletes before a holding's day. Use Get-DataShareRetentionPlan -AsOf to look ahead.", day);
         }
 
+        if (register.Info.IsReadOnly)
+        {
+            // Refused before anything is deleted: deleting data whose destruction cannot be recorded would leave no proof.
+            throw new DataShareException("SweepRegisterReadOnly", DataShareErrorCategory.PermissionDenied,
+                $"The register {register.Info.Location} is open read-only, so destruction records could not be written; nothing was deleted. Connect without -ReadOnly.", register.Info.Location)
+            { IsTerminating = true };
+        }
+
         if (options.ThrottleLimit is < 1 or > 256)
         {
             throw new DataShareException("SweepThrottleLimitInvalid", DataShareErrorCategory.InvalidArgument, "-ThrottleLimit is from 1 to 256.", options.ThrottleLimit);
         }
 
-        using var sweepLock = register.TryLockSweep() ?? throw new DataShareException("SweepAlreadyRunning", DataShareErrorCategory.ResourceUnavailable,
+        var sweepLock = register.TryLockSweep() ?? throw new DataShareException("SweepAlreadyRunning", DataShareErrorCategory.ResourceUnavailable,
             $"Another retention sweep is running against the register {register.Info.Location}; this one has not started. Run it again when that one has finished.", register.Info.Location)
         { IsTerminating = true };
+        return Run(sweepLock, day, options, storageFor, host, reportError);
+    }
 
+    /// <summary>The sweep itself, holding the lock until the last record is out; records come out as they are written.</summary>
+    private IEnumerable<DestructionRecord> Run(IDisposable sweepLock, DateTime day, SweepOptions options, Func<string, IRetentionStorage?> storageFor, IOperationHost host, Action<DataShareException> reportError)
+    {
+        using var held = sweepLock;
         var plan = Plan(day).ToList();
         if (options.HoldingIds is not null)
         {
@@ -275,7 +298,7 @@ public sealed class RetentionService
         if (plan.Count == 0)
         {
             host.WriteVerbose($"Nothing to sweep: no holding is due on {DateText.FormatDate(day)}, or every due holding is already destroyed.");
-            return Array.Empty<DestructionRecord>();
+            yield break;
         }
 
         // Measure first (listing only), so limits are checked before anything is deleted.
@@ -308,7 +331,7 @@ public sealed class RetentionService
                     bytes += listed.Size;
                 }
             }
-            catch (Exception ex) when (ex is RequestFailedException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (IsStorageFailure(ex))
             {
                 reportError(StoreFailed(holding, "listing", ex));
                 continue;
@@ -319,7 +342,6 @@ public sealed class RetentionService
 
         CheckLimits(work.Count, work.Sum(w => w.Bytes), options.Force);
 
-        var records = new List<DestructionRecord>();
         var softDelete = new Dictionary<string, (string State, int? Days)>(StringComparer.OrdinalIgnoreCase);
         var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < work.Count; i++)
@@ -337,15 +359,20 @@ public sealed class RetentionService
                 softDelete[storage.AccountName] = soft;
             }
 
+            DestructionRecord? record = null;
             try
             {
-                var record = SweepOne(item, holding, store, soft, day, options.ThrottleLimit, i, work.Count, host);
-                records.Add(record);
-                touched.Add(holding.AgreementId);
+                record = SweepOne(item, holding, store, soft, day, options.ThrottleLimit, i, work.Count, host);
             }
             catch (DataShareException ex) when (!ex.IsTerminating)
             {
                 reportError(ex);
+            }
+
+            if (record is not null)
+            {
+                touched.Add(holding.AgreementId);
+                yield return record;
             }
         }
 
@@ -354,8 +381,6 @@ public sealed class RetentionService
         {
             MarkDestroyedIfComplete(agreementId, host);
         }
-
-        return records;
     }
 
     private void CheckLimits(int holdings, long bytes, bool force)
@@ -409,7 +434,7 @@ public sealed class RetentionService
                                 break;
                         }
                     }
-                    catch (Exception ex) when (ex is RequestFailedException or IOException or UnauthorizedAccessException)
+                    catch (Exception ex) when (IsStorageFailure(ex))
                     {
                         Interlocked.Increment(ref failed);
                         Interlocked.CompareExchange(ref failure, ex is RequestFailedException rf ? $"{rf.Status} {rf.ErrorCode} on {target}" : $"{ex.Message}", null);
@@ -427,7 +452,7 @@ public sealed class RetentionService
 
             Task.WaitAll(inFlight.ToArray(), token);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (IsStorageFailure(ex))
         {
             throw StoreFailed(holding, "listing", ex);
         }
@@ -459,7 +484,7 @@ public sealed class RetentionService
                 store.Finish(token);
             }
         }
-        catch (Exception ex) when (ex is RequestFailedException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (IsStorageFailure(ex))
         {
             throw StoreFailed(holding, "verifying", ex);
         }
@@ -523,6 +548,10 @@ public sealed class RetentionService
         {
             host.WriteWarning($"Holding {holding.Id} ({holding.Location}) is blocked: {record.Reason}. It stays due; the other holdings go on.");
         }
+        else if (outcome == DestructionOutcome.Incomplete)
+        {
+            host.WriteWarning($"Holding {holding.Id} ({holding.Location}) is not yet gone: {record.Reason}. It stays due; the next sweep goes on from here.");
+        }
 
         host.WriteVerbose($"Holding {holding.Id}: {record.Outcome}, {deleted} object(s) and {TransferService.Bytes(bytes)} deleted, verified {(verified ? "gone" : "NOT gone")}.");
         return record;
@@ -542,19 +571,20 @@ public sealed class RetentionService
         }
 
         var records = register.ListDestructions(agreement.Id).Where(r => r.Verified).ToList();
-        if (records.Any(r => r.SoftDelete == "Unknown"))
-        {
-            host.WriteWarning($"Agreement {agreement.Id}: every holding is gone and destruction is confirmed, but whether soft delete keeps deleted data recoverable could not be read; it is not marked Destroyed. Ask the storage account's owner, then record it.");
-            return;
-        }
-
         var day = calendar.Today;
         foreach (var record in records)
         {
-            if (record.RecoverableUntil is { } until && calendar.DayOf(until).AddDays(1) > day)
+            // Soft delete that could not be read is taken at its longest (365 days): never Destroyed too early.
+            var until = record.SoftDelete == "Unknown" ? record.FinishedAt.AddDays(MaxSoftDeleteDays) : record.RecoverableUntil;
+            if (until is { } last && calendar.DayOf(last).AddDays(1) > day)
             {
-                day = calendar.DayOf(until).AddDays(1);
+                day = calendar.DayOf(last).AddDays(1);
             }
+        }
+
+        if (records.Any(r => r.SoftDelete == "Unknown"))
+        {
+            host.WriteWarning($"Agreement {agreement.Id}: whether soft delete keeps its deleted data recoverable could not be read, so it counts as Destroyed only from {DateText.FormatDate(day)}, after the longest soft-delete period (365 days).");
         }
 
         Conflicts.Retry(_ =>
@@ -588,6 +618,14 @@ public sealed class RetentionService
 
         return agreement;
     }
+
+    /// <summary>A failure of storage or the file system (after the SDK's own retries), as opposed to a bug.</summary>
+    public static bool IsStorageFailure(Exception ex) => ex switch
+    {
+        RequestFailedException or IOException or UnauthorizedAccessException or TimeoutException or System.Net.Http.HttpRequestException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.All(IsStorageFailure),
+        _ => false,
+    };
 
     private static DataShareException NotDue(string holdingId, DateTime day) =>
         new("HoldingNotDue", DataShareErrorCategory.InvalidOperation,

@@ -86,8 +86,9 @@ public sealed class BlobRetentionStorage : IRetentionStorage
 
             return "Off";
         }
-        catch (RequestFailedException ex) when (ex.Status is 401 or 403 or 501)
+        catch (Exception ex) when (ex is RequestFailedException || RetentionService.IsStorageFailure(ex))
         {
+            // Not readable with the rights given (403), not implemented (an emulator), or not reachable just now.
             return "Unknown";
         }
     }
@@ -143,7 +144,8 @@ public sealed class BlobRetentionStorage : IRetentionStorage
                     Name = item.Name,
                     Snapshot = string.IsNullOrEmpty(item.Snapshot) ? null : item.Snapshot,
                     VersionId = string.IsNullOrEmpty(item.VersionId) ? null : item.VersionId,
-                    IsCurrent = item.IsLatestVersion ?? true,
+                    // With versioning, only the current version carries the flag; without it there are no version ids.
+                    IsCurrent = string.IsNullOrEmpty(item.VersionId) || item.IsLatestVersion == true,
                     Size = item.Properties.ContentLength ?? 0,
                 };
             }
@@ -198,6 +200,11 @@ public sealed class BlobRetentionStorage : IRetentionStorage
                 else
                 {
                     blob.Delete(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+                    if (item.VersionId is not null)
+                    {
+                        // With versioning on, deleting the blob keeps its current version as a previous one: delete that too.
+                        DeleteVersion(blob, item.VersionId, cancellationToken);
+                    }
                 }
 
                 return DeleteResult.Deleted;
@@ -210,6 +217,18 @@ public sealed class BlobRetentionStorage : IRetentionStorage
             {
                 reason = ex.ErrorCode;
                 return DeleteResult.Blocked;
+            }
+        }
+
+        private static void DeleteVersion(BlobClient blob, string versionId, CancellationToken cancellationToken)
+        {
+            try
+            {
+                blob.WithVersion(versionId).Delete(DeleteSnapshotsOption.None, cancellationToken: cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // Already gone.
             }
         }
 
@@ -234,23 +253,51 @@ public sealed class LocalFolderStore : IHoldingStore
     {
         if (!Directory.Exists(folder))
         {
+            // Gone is destroyed only if its parent is there to say so: an unmounted share must not read as empty.
+            var parent = Path.GetDirectoryName(folder);
+            if (parent is null || !Directory.Exists(parent))
+            {
+                throw new DirectoryNotFoundException($"Neither '{folder}' nor its parent folder can be reached (an unmounted share or a wrong path?).");
+            }
+
             yield break;
         }
 
-        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        // Walk the tree without following symbolic links or junctions: a link inside a holding may point anywhere,
+        // and only the link itself belongs to the holding (it goes when the folder is deleted).
+        var pending = new Stack<string>();
+        pending.Push(folder);
+        while (pending.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            long size;
-            try
+            var directory = pending.Pop();
+            foreach (var sub in Directory.EnumerateDirectories(directory))
             {
-                size = new FileInfo(file).Length;
-            }
-            catch (FileNotFoundException)
-            {
-                continue;
+                if ((File.GetAttributes(sub) & FileAttributes.ReparsePoint) == 0)
+                {
+                    pending.Push(sub);
+                }
             }
 
-            yield return new HeldObject { Name = file, Size = size };
+            foreach (var file in Directory.EnumerateFiles(directory))
+            {
+                if ((File.GetAttributes(file) & FileAttributes.ReparsePoint) != 0)
+                {
+                    continue;
+                }
+
+                long size;
+                try
+                {
+                    size = new FileInfo(file).Length;
+                }
+                catch (FileNotFoundException)
+                {
+                    continue;
+                }
+
+                yield return new HeldObject { Name = file, Size = size };
+            }
         }
     }
 

@@ -24,7 +24,19 @@ public sealed class RegisterDataShareHoldingCommand : DataShareCmdlet
     protected override void ProcessRecord() => Run(Location, () =>
     {
         var location = Location.Trim();
-        if (!Uri.TryCreate(location, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp && !uri.IsFile))
+        if (location.Length == 0)
+        {
+            throw new DataShareException("HoldingLocationInvalid", DataShareErrorCategory.InvalidArgument, "-Location is blank: give a blob URI or a folder path.", Location);
+        }
+
+        var isUri = Uri.TryCreate(location, UriKind.Absolute, out var uri);
+        if (isUri && uri!.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp && !uri.IsFile && uri.Scheme.Length > 1)
+        {
+            throw new DataShareException("HoldingLocationInvalid", DataShareErrorCategory.InvalidArgument,
+                $"'{Location}' is a {uri.Scheme} address: a holding is a blob URI (https) or a folder path.", Location);
+        }
+
+        if (!isUri || (uri!.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp && !uri.IsFile))
         {
             // A path as PowerShell reads it: relative to the current location, PSDrives allowed.
             location = SessionState.Path.GetUnresolvedProviderPathFromPSPath(location, out var provider, out _);
