@@ -80,14 +80,7 @@ public sealed class BlobRetentionStorageTests : IDisposable
     [Fact]
     public void A_legal_hold_blocks_the_holding_the_rest_is_deleted_and_unreadable_settings_are_unknown()
     {
-        var connection = StorageConnection.Create(new StorageConnectionOptions
-        {
-            ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};BlobEndpoint={server.BaseUri}devstoreaccount1;",
-            AllowHttpLoopback = true,
-        });
-        var agreement = Samples.Agreement("DS1", "2026-01-01", "2026-06-30");
-        agreement.RetentionDays = 0;
-        test.Engine.Agreements.Create(agreement, host);
+        var connection = ConnectAndEndAgreement();
         var holding = test.Engine.Retention.Register("DS1", $"{server.BaseUri}devstoreaccount1/data/held/", host)!;
         var errors = new List<DataShareException>();
 
@@ -106,20 +99,26 @@ public sealed class BlobRetentionStorageTests : IDisposable
     public void A_busy_service_is_retried_with_backoff_and_the_holding_is_still_destroyed()
     {
         busy = 2;
-        var connection = StorageConnection.Create(new StorageConnectionOptions
-        {
-            ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};BlobEndpoint={server.BaseUri}devstoreaccount1;",
-            AllowHttpLoopback = true,
-        });
-        var agreement = Samples.Agreement("DS1", "2026-01-01", "2026-06-30");
-        agreement.RetentionDays = 0;
-        test.Engine.Agreements.Create(agreement, host);
+        var connection = ConnectAndEndAgreement();
         test.Engine.Retention.Register("DS1", $"{server.BaseUri}devstoreaccount1/data/held-not/", host);
 
         var record = Assert.Single(test.Engine.Retention.Sweep(new SweepOptions(), _ => new BlobRetentionStorage(connection), host, e => throw e));
 
         Assert.Equal((DestructionOutcome.Destroyed, 1L, true), (record.Outcome, record.ObjectsDeleted, record.Verified));
         Assert.Equal(3, server.Requests.Count(r => r.Method == "DELETE"));
+    }
+
+    /// <summary>A connection to the fake server, and agreement DS1 ended with no retention days, so its holdings are due.</summary>
+    private StorageConnection ConnectAndEndAgreement()
+    {
+        var agreement = Samples.Agreement("DS1", "2026-01-01", "2026-06-30");
+        agreement.RetentionDays = 0;
+        test.Engine.Agreements.Create(agreement, host);
+        return StorageConnection.Create(new StorageConnectionOptions
+        {
+            ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};BlobEndpoint={server.BaseUri}devstoreaccount1;",
+            AllowHttpLoopback = true,
+        });
     }
 
     public void Dispose()

@@ -16,7 +16,7 @@ namespace DataShareAdmin.Module.Tests;
 /// </summary>
 public sealed class RetentionCmdletTests : IClassFixture<AzuriteFixture>, IDisposable
 {
-    private static readonly DateTime Today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")).Date;
+    private static DateTime Today => Scripts.Today;
 
     private readonly AzuriteServer azurite;
     private readonly BlobRest blobs;
@@ -63,7 +63,7 @@ public sealed class RetentionCmdletTests : IClassFixture<AzuriteFixture>, IDispo
 
     private string Snaps => "snaps-" + run;
 
-    private static string Day(int offset) => Today.AddDays(offset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Day(int offset) => Scripts.Day(offset);
 
     private static string Agreement(string id, int starts, int ends, int retention) =>
         Scripts.NewAgreement(id, Day(starts), Day(ends), "DirectTransfer") + $" -RetentionDays {retention} | Out-Null" + Environment.NewLine +

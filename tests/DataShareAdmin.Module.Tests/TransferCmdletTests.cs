@@ -20,7 +20,7 @@ namespace DataShareAdmin.Module.Tests;
 /// </summary>
 public sealed class TransferCmdletTests : IClassFixture<AzuriteFixture>, IDisposable
 {
-    private static readonly DateTime Today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")).Date;
+    private static DateTime Today => Scripts.Today;
 
     private readonly AzuriteServer azurite;
     private readonly BlobRest blobs;
@@ -43,7 +43,7 @@ public sealed class TransferCmdletTests : IClassFixture<AzuriteFixture>, IDispos
         File.WriteAllText(extract, "upn,ks2_reading\nA123456789012,105\n");
     }
 
-    private static string Day(int offset) => Today.AddDays(offset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Day(int offset) => Scripts.Day(offset);
 
     private static string Ready(string name, string email, string number, string certificateIssued, string agreement = "DS1") =>
         $"Add-DataShareRecipient {agreement} -Name '{name}' -Email {email} | Set-DataShareRecipient -DeclarationSignedOn {Day(-20)} -TrainingCompletedOn {Day(-50)}" + Environment.NewLine +

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 
 namespace DataShareAdmin.Commands;
@@ -5,16 +6,8 @@ namespace DataShareAdmin.Commands;
 /// <summary>Lists holdings with their due day: by agreement (or all), or by id; destroyed ones only with -IncludeDestroyed.</summary>
 [Cmdlet(VerbsCommon.Get, "DataShareHolding", DefaultParameterSetName = ByAgreementSet)]
 [OutputType(typeof(DataShareHolding))]
-public sealed class GetDataShareHoldingCommand : DataShareCmdlet
+public sealed class GetDataShareHoldingCommand : GetByAgreementCmdlet
 {
-    private const string ByAgreementSet = "ByAgreement";
-    private const string ByIdSet = "ById";
-
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByAgreementSet)]
-    [ArgumentCompleter(typeof(AgreementIdCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string? AgreementId { get; set; }
-
     [Parameter(Mandatory = true, ParameterSetName = ByIdSet)]
     [ArgumentCompleter(typeof(HoldingIdCompleter))]
     [ValidateNotNullOrEmpty]
@@ -24,29 +17,9 @@ public sealed class GetDataShareHoldingCommand : DataShareCmdlet
     [Parameter(ParameterSetName = ByAgreementSet)]
     public SwitchParameter IncludeDestroyed { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        if (ParameterSetName == ByIdSet)
-        {
-            foreach (var id in Id)
-            {
-                Run(id, () => WriteObject(Engine.Retention.Get(id)));
-            }
+    protected override IReadOnlyList<string> RequestedIds => Id;
 
-            return;
-        }
+    protected override object GetOne(string id) => Engine.Retention.Get(id);
 
-        if (AgreementId is not null && !FirstTime(AgreementId))
-        {
-            return;
-        }
-
-        Run(AgreementId, () =>
-        {
-            foreach (var holding in Engine.Retention.Find(AgreementId, IncludeDestroyed))
-            {
-                WriteObject(holding);
-            }
-        });
-    }
+    protected override IEnumerable<object> List(string? agreementId) => Engine.Retention.Find(agreementId, IncludeDestroyed);
 }

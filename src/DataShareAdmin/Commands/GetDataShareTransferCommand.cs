@@ -6,16 +6,8 @@ namespace DataShareAdmin.Commands;
 /// <summary>Lists transfers (never their links): by id, or by agreement, optionally only active, expired or revoked ones.</summary>
 [Cmdlet(VerbsCommon.Get, "DataShareTransfer", DefaultParameterSetName = ByAgreementSet)]
 [OutputType(typeof(DataShareTransfer))]
-public sealed class GetDataShareTransferCommand : DataShareCmdlet
+public sealed class GetDataShareTransferCommand : GetByAgreementCmdlet
 {
-    private const string ByAgreementSet = "ByAgreement";
-    private const string ByIdSet = "ById";
-
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByAgreementSet)]
-    [ArgumentCompleter(typeof(AgreementIdCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string? AgreementId { get; set; }
-
     [Parameter(Mandatory = true, ParameterSetName = ByIdSet)]
     [ArgumentCompleter(typeof(TransferIdCompleter))]
     [ValidateNotNullOrEmpty]
@@ -33,23 +25,12 @@ public sealed class GetDataShareTransferCommand : DataShareCmdlet
     [Parameter(ParameterSetName = ByAgreementSet)]
     public SwitchParameter Revoked { get; set; }
 
-    protected override void ProcessRecord()
+    protected override IReadOnlyList<string> RequestedIds => Id;
+
+    protected override object GetOne(string id) => Engine.Transfers.Get(id);
+
+    protected override IEnumerable<object> List(string? agreementId)
     {
-        if (ParameterSetName == ByIdSet)
-        {
-            foreach (var id in Id)
-            {
-                Run(id, () => WriteObject(Engine.Transfers.Get(id)));
-            }
-
-            return;
-        }
-
-        if (AgreementId is not null && !FirstTime(AgreementId))
-        {
-            return;
-        }
-
         var statuses = new List<TransferStatus>();
         if (Active)
         {
@@ -66,12 +47,6 @@ public sealed class GetDataShareTransferCommand : DataShareCmdlet
             statuses.Add(TransferStatus.Revoked);
         }
 
-        Run(AgreementId, () =>
-        {
-            foreach (var transfer in Engine.Transfers.Find(AgreementId, statuses))
-            {
-                WriteObject(transfer);
-            }
-        });
+        return Engine.Transfers.Find(agreementId, statuses);
     }
 }
