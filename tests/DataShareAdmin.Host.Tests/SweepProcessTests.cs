@@ -84,6 +84,56 @@ public sealed class SweepProcessTests : IDisposable
         Assert.Contains("Nothing to sweep", again.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_sample_nightly_script_exits_0_when_done_5_while_another_sweep_runs_and_6_over_the_limits()
+    {
+        var script = FindRepositoryFile("docs", "nightly-sweep.ps1");
+        blobs.CreateContainer("nightly");
+        for (var i = 0; i < 5; i++)
+        {
+            blobs.PutBlob("nightly", $"ds1/{i}.csv", new byte[] { 1 });
+        }
+
+        var setUp = host.Run(environment, "-Command",
+            $"New-DataShareAgreement -Id ENDED1 -Organisation O -Title T -Purpose P -LegalGateway G -LawfulBasis B -StartsOn {Day(-100)} -EndsOn {Day(-10)} -RetentionDays 0 | Out-Null; " +
+            $"Register-DataShareHolding ENDED1 '{azurite.BlobEndpoint.ToString().TrimEnd('/')}/nightly/ds1/' | Out-Null; " +
+            $"Register-DataShareHolding ENDED1 '{azurite.BlobEndpoint.ToString().TrimEnd('/')}/nightly/ds1-extra/' | Out-Null; " +
+            "Set-DataSharePolicy SweepMaxHoldings 1 -Confirm:$false");
+        Assert.True(setUp.ExitCode == 0, setUp.ToString());
+        string[] Nightly() => new[] { "-File", script, "-RegisterPath", host.RegisterPath, "-StorageConnectionString", "DSA_TEST_STORAGE", "-AllowHttpLoopback" };
+
+        var overLimit = host.Run(environment, Nightly());
+        Assert.True(overLimit.ExitCode == 6, overLimit.ToString());
+        Assert.Equal(5, blobs.ListBlobNames("nightly").Count);
+
+        var setLimit = host.Run(environment, "-Command", "Set-DataSharePolicy SweepMaxHoldings 10 -Confirm:$false");
+        Assert.True(setLimit.ExitCode == 0, setLimit.ToString());
+        using (var lockHolder = new System.IO.FileStream(host.RegisterPath + ".sweep-lock", System.IO.FileMode.OpenOrCreate, System.IO.FileAccess.ReadWrite, System.IO.FileShare.None))
+        {
+            var running = host.Run(environment, Nightly());
+            Assert.True(running.ExitCode == 5, running.ToString());
+        }
+
+        var done = host.Run(environment, Nightly());
+        Assert.True(done.ExitCode == 0, done.ToString());
+        Assert.Empty(blobs.ListBlobNames("nightly"));
+        Assert.Contains("Destroyed", done.Output, StringComparison.Ordinal);
+    }
+
+    private static string FindRepositoryFile(params string[] parts)
+    {
+        for (var folder = new System.IO.DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var candidate = System.IO.Path.Combine(new[] { folder.FullName }.Concat(parts).ToArray());
+            if (System.IO.File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new System.IO.FileNotFoundException("Not found above the test folder: " + string.Join("/", parts));
+    }
+
     public void Dispose()
     {
         blobs.Dispose();
