@@ -13,28 +13,16 @@
 
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Common.ps1') -DiscoveryOnly
+    . (Join-Path $PSScriptRoot 'Azurite.ps1')
 
-    $repositoryRoot = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
-    $azuriteScript = Join-Path $repositoryRoot 'tests/azurite/node_modules/azurite/dist/src/azurite.js'
-    $node = Get-Command -Name node -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-
-    $StorageSkipReason = $null
-    if ($null -eq $node) {
-        $StorageSkipReason = 'node is not on PATH, so Azurite cannot be started'
-    }
-    elseif (-not (Test-Path -LiteralPath $azuriteScript -PathType Leaf)) {
-        $StorageSkipReason = "Azurite is not installed ($azuriteScript is missing): run 'npm ci' in tests/azurite"
-    }
-
-    $StorageDescribeName = 'Retention against Azurite'
-    if ($null -ne $StorageSkipReason) {
-        $StorageDescribeName += " (skipped: $StorageSkipReason)"
-        Write-Warning "Retention.Tests.ps1: the storage tests are skipped: $StorageSkipReason."
-    }
+    $storage = Get-TestAzuriteDescribe -Name 'Retention against Azurite' -TestFileName 'Retention.Tests.ps1'
+    $StorageSkipReason = $storage.SkipReason
+    $StorageDescribeName = $storage.Name
 }
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
+    . (Join-Path $PSScriptRoot 'Azurite.ps1')
 
     $RepositoryRoot = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
     $NightlySweepScript = Join-Path $RepositoryRoot 'docs/nightly-sweep.ps1'
@@ -626,105 +614,6 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
     BeforeAll {
         $ProgressPreference = 'SilentlyContinue'
 
-        function Get-FreeTcpPort {
-            <# Distinct free loopback ports: all listeners are held at once so the system hands out different ones. #>
-            param([int] $Count = 1)
-            $listeners = @(foreach ($i in 1..$Count) { [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0) })
-            try {
-                foreach ($listener in $listeners) { $listener.Start() }
-                foreach ($listener in $listeners) { $listener.LocalEndpoint.Port }
-            }
-            finally {
-                foreach ($listener in $listeners) { $listener.Stop() }
-            }
-        }
-
-        function Start-TestAzurite {
-            <#
-            Starts Azurite as Transfers.Tests.ps1 does: node runs azurite.js directly, with exit-with-parent.js preloaded
-            so node exits if this process dies, on free loopback ports, in memory only. Returns the process and its blob
-            endpoint once the blob service answers as Azurite.
-            #>
-            param([Parameter(Mandatory)] [string] $NodePath)
-
-            $azuriteDirectory = Join-Path $RepositoryRoot 'tests/azurite'
-            $script = Join-Path $azuriteDirectory 'node_modules/azurite/dist/src/azurite.js'
-            $exitWithParent = Join-Path $azuriteDirectory 'exit-with-parent.js'
-            $workDirectory = Join-Path ([System.IO.Path]::GetTempPath()) ('datashareadmin-pester-azurite-' + [guid]::NewGuid().ToString('N'))
-            $null = New-Item -ItemType Directory -Path $workDirectory -Force
-
-            for ($attempt = 1; ; $attempt++) {
-                $blobPort, $queuePort, $tablePort = Get-FreeTcpPort -Count 3
-                $start = [System.Diagnostics.ProcessStartInfo]::new($NodePath)
-                $start.WorkingDirectory = $workDirectory
-                $start.UseShellExecute = $false
-                $start.RedirectStandardInput = $true    # the pipe exit-with-parent.js watches
-                $start.RedirectStandardOutput = $true
-                $start.RedirectStandardError = $true
-                $arguments = @(
-                    '--require', $exitWithParent, $script,
-                    '--inMemoryPersistence', '--disableTelemetry', '--skipApiVersionCheck', '--loose', '--silent',
-                    '--blobHost', '127.0.0.1', '--blobPort', "$blobPort",
-                    '--queueHost', '127.0.0.1', '--queuePort', "$queuePort",
-                    '--tableHost', '127.0.0.1', '--tablePort', "$tablePort"
-                )
-                foreach ($argument in $arguments) { $start.ArgumentList.Add($argument) }
-
-                $process = [System.Diagnostics.Process]::Start($start)
-                $standardOutput = $process.StandardOutput.ReadToEndAsync()
-                $standardError = $process.StandardError.ReadToEndAsync()
-
-                $endpoint = "http://127.0.0.1:$blobPort/devstoreaccount1"
-                $handler = [System.Net.Http.SocketsHttpHandler]::new()
-                $handler.UseProxy = $false
-                $client = [System.Net.Http.HttpClient]::new($handler)
-                $client.Timeout = [timespan]::FromSeconds(2)
-                $deadline = [datetime]::UtcNow.AddSeconds(60)
-                $ready = $false
-                try {
-                    while (-not $process.HasExited -and [datetime]::UtcNow -lt $deadline) {
-                        try {
-                            $response = $client.GetAsync("${endpoint}?comp=list").GetAwaiter().GetResult()
-                            if ("$($response.Headers.Server)" -like 'Azurite-Blob*') {
-                                $ready = $true
-                                break
-                            }
-                        }
-                        catch {
-                            # Not listening yet.
-                        }
-
-                        Start-Sleep -Milliseconds 200
-                    }
-                }
-                finally {
-                    $client.Dispose()
-                }
-
-                if ($ready) {
-                    return [pscustomobject]@{
-                        Process       = $process
-                        BlobEndpoint  = $endpoint
-                        WorkDirectory = $workDirectory
-                    }
-                }
-
-                if (-not $process.HasExited) {
-                    $process.Kill($true)
-                }
-
-                $null = $process.WaitForExit(10000)
-                $log = ($standardOutput.Result + $standardError.Result).Trim()
-                $process.Dispose()
-                if ($log -like '*EADDRINUSE*' -and $attempt -lt 3) {
-                    continue
-                }
-
-                Remove-Item -LiteralPath $workDirectory -Recurse -Force -ErrorAction SilentlyContinue
-                throw "Azurite did not start on 127.0.0.1:$blobPort within 60 seconds. Its output:`n$log"
-            }
-        }
-
         function Get-ContainerListing {
             <# The status of listing the container through the transfer's read-and-list link, and the blob names, sorted. #>
             param([Parameter(Mandatory)] $Transfer)
@@ -739,16 +628,12 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             [pscustomobject]@{ StatusCode = [int]$response.StatusCode; Names = $names }
         }
 
-        $node = Get-Command -Name node -CommandType Application -ErrorAction Stop | Select-Object -First 1
-        $Azurite = Start-TestAzurite -NodePath $node.Source
+        $Azurite = Start-TestAzurite
 
         # A register of its own, so only this Describe's holdings are due here.
         Connect-DataShareRegister -Path (Join-Path $TestDrive 'storage' 'register.db') -ErrorAction Stop
 
-        $ConnectionString = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
-        'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
-        "BlobEndpoint=$($Azurite.BlobEndpoint);"
-        Connect-DataShareStorage -ConnectionString $ConnectionString -AllowHttpLoopback -ErrorAction Stop
+        Connect-TestAzuriteStorage -Azurite $Azurite
 
         # An active DirectTransfer agreement with one ready recipient, and a transfer of a folder with look-alike
         # sub-folders: its container is registered as a holding by the transfer itself.
@@ -775,16 +660,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
     }
 
     AfterAll {
-        if ($null -ne $Azurite) {
-            # Only the node process this file started, by its own object.
-            if (-not $Azurite.Process.HasExited) {
-                $Azurite.Process.Kill($true)
-                $null = $Azurite.Process.WaitForExit(10000)
-            }
-
-            $Azurite.Process.Dispose()
-            Remove-Item -LiteralPath $Azurite.WorkDirectory -Recurse -Force -ErrorAction SilentlyContinue
-        }
+        Stop-TestAzurite -Azurite $Azurite
 
         Connect-DataShareRegister -Path $RegisterPath -ErrorAction SilentlyContinue
     }
