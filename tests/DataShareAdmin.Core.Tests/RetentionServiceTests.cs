@@ -68,15 +68,16 @@ internal sealed class MemoryRetentionStorage : IRetentionStorage
             }
         }
 
-        public DeleteResult Delete(HeldObject item, out string? reason, CancellationToken cancellationToken)
+        public System.Threading.Tasks.Task<DeleteAnswer> DeleteAsync(HeldObject item, CancellationToken cancellationToken) =>
+            System.Threading.Tasks.Task.FromResult(Delete(item));
+
+        private DeleteAnswer Delete(HeldObject item)
         {
-            reason = null;
             var key = item.Snapshot is null ? item.Name : item.Name + "@" + item.Snapshot;
             storage.OnDelete?.Invoke(key);
             if (storage.LegalHolds.Contains(key))
             {
-                reason = "BlobImmutableDueToLegalHold";
-                return DeleteResult.Blocked;
+                return new DeleteAnswer(DeleteResult.Blocked, "BlobImmutableDueToLegalHold");
             }
 
             var blobs = storage.Containers[location.Container!];
@@ -90,7 +91,7 @@ internal sealed class MemoryRetentionStorage : IRetentionStorage
                 }
             }
 
-            return blobs.TryRemove(key, out _) ? DeleteResult.Deleted : DeleteResult.Gone;
+            return blobs.TryRemove(key, out _) ? DeleteAnswer.Deleted : DeleteAnswer.Gone;
         }
 
         public void Finish(CancellationToken cancellationToken)
@@ -237,6 +238,27 @@ public sealed class RetentionServiceTests : IDisposable
         var record = Assert.Single(Engine.Retention.Sweep(new SweepOptions(), _ => storage, cleanHost, errors.Add));
         Assert.Equal((DestructionOutcome.Destroyed, true), (record.Outcome, record.Verified));
         Assert.False(storage.Containers.ContainsKey("big"));
+    }
+
+    [Fact]
+    public void An_object_written_after_the_measuring_listing_is_deleted_in_a_second_round_before_verifying()
+    {
+        Hold("DS1", Account + "late/");
+        storage.Add("late", "a.csv");
+        storage.Add("late", "b.csv");
+        var once = 0;
+        storage.OnDelete = _ =>
+        {
+            if (Interlocked.Exchange(ref once, 1) == 0)
+            {
+                storage.Add("late", "written-meanwhile.csv");
+            }
+        };
+
+        var record = Assert.Single(Sweep());
+
+        Assert.Equal((DestructionOutcome.Destroyed, true, 3L), (record.Outcome, record.Verified, record.ObjectsDeleted));
+        Assert.False(storage.Containers.ContainsKey("late"));
     }
 
     [Fact]

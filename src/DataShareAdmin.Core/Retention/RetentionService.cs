@@ -40,6 +40,9 @@ public sealed class RetentionService
 {
     private const string Activity = "Retention sweep";
 
+    /// <summary>Objects kept from the measuring listing for deleting from, over all holdings of one sweep.</summary>
+    private const int ListingCacheObjects = 200_000;
+
     /// <summary>The longest blob soft-delete retention Azure allows.</summary>
     private const int MaxSoftDeleteDays = 365;
 
@@ -302,7 +305,11 @@ public sealed class RetentionService
         }
 
         // Measure first (listing only), so limits are checked before anything is deleted.
-        var work = new List<(RetentionPlanItem Item, DataShareHolding Holding, IHoldingStore Store, IRetentionStorage? Storage, long Objects, long Bytes)>();
+        // The measuring listing is kept for deleting from, up to a bounded number of objects in all (memory stays flat
+        // for any holding size: a larger holding is listed again when its turn comes). Whatever appears after it was
+        // taken is caught by the verification listing and deleted in a second round.
+        var cacheBudget = ListingCacheObjects;
+        var work = new List<(RetentionPlanItem Item, DataShareHolding Holding, IHoldingStore Store, IRetentionStorage? Storage, long Objects, long Bytes, List<HeldObject>? Listed)>();
         foreach (var item in plan)
         {
             host.CancellationToken.ThrowIfCancellationRequested();
@@ -323,12 +330,21 @@ public sealed class RetentionService
             var store = storage?.Open(location) ?? new LocalFolderStore(holding.Location);
             host.WriteProgress(Activity, $"Measuring {holding.Location}", -1, completed: false);
             long objects = 0, bytes = 0;
+            var cached = cacheBudget > 0 ? new List<HeldObject>() : null;
             try
             {
                 foreach (var listed in store.List(host.CancellationToken))
                 {
                     objects++;
                     bytes += listed.Size;
+                    if (cached is not null && cached.Count < cacheBudget)
+                    {
+                        cached.Add(listed);
+                    }
+                    else
+                    {
+                        cached = null;
+                    }
                 }
             }
             catch (Exception ex) when (IsStorageFailure(ex))
@@ -337,7 +353,8 @@ public sealed class RetentionService
                 continue;
             }
 
-            work.Add((item, holding, store, storage, objects, bytes));
+            cacheBudget -= cached?.Count ?? 0;
+            work.Add((item, holding, store, storage, objects, bytes, cached));
         }
 
         CheckLimits(work.Count, work.Sum(w => w.Bytes), options.Force);
@@ -346,7 +363,7 @@ public sealed class RetentionService
         var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < work.Count; i++)
         {
-            var (item, holding, store, storage, objects, bytes) = work[i];
+            var (item, holding, store, storage, objects, bytes, listedBefore) = work[i];
             if (!host.ShouldProcess(holding.Location, $"Delete {objects} object(s), {TransferService.Bytes(bytes)}, of agreement {holding.AgreementId} (due {DateText.FormatDate(item.DueOn)}: {item.Reason})"))
             {
                 continue;
@@ -362,7 +379,7 @@ public sealed class RetentionService
             DestructionRecord? record = null;
             try
             {
-                record = SweepOne(item, holding, store, soft, day, options.ThrottleLimit, i, work.Count, host);
+                record = SweepOne(item, holding, store, listedBefore, soft, day, options.ThrottleLimit, i, work.Count, host);
             }
             catch (DataShareException ex) when (!ex.IsTerminating)
             {
@@ -396,89 +413,28 @@ public sealed class RetentionService
         }
     }
 
-    private DestructionRecord SweepOne(RetentionPlanItem item, DataShareHolding holding, IHoldingStore store, (string State, int? Days) soft, DateTime day, int throttle, int index, int count, IOperationHost host)
+    private DestructionRecord SweepOne(RetentionPlanItem item, DataShareHolding holding, IHoldingStore store, IReadOnlyList<HeldObject>? listedBefore, (string State, int? Days) soft, DateTime day, int throttle, int index, int count, IOperationHost host)
     {
         var started = clock.UtcNow;
         var token = host.CancellationToken;
         var status = $"{holding.Location} ({index + 1} of {count})";
         host.WriteProgress(Activity, status, index * 100 / count, completed: false);
 
-        long deleted = 0, bytes = 0, blocked = 0, failed = 0;
-        string? blockReason = null;
-        string? failure = null;
-        var slots = new SemaphoreSlim(throttle, throttle);
-        var inFlight = new List<Task>();
-        try
-        {
-            foreach (var listed in store.List(token))
-            {
-                while (!slots.Wait(250, token))
-                {
-                    host.WriteProgress(Activity, $"{status}: {Interlocked.Read(ref deleted)} deleted", index * 100 / count, completed: false);
-                }
-
-                var target = listed;
-                inFlight.Add(Task.Run(() =>
-                {
-                    try
-                    {
-                        switch (store.Delete(target, out var reason, token))
-                        {
-                            case DeleteResult.Blocked:
-                                Interlocked.Increment(ref blocked);
-                                Interlocked.CompareExchange(ref blockReason, reason, null);
-                                break;
-                            default:
-                                Interlocked.Increment(ref deleted);
-                                Interlocked.Add(ref bytes, target.Size);
-                                break;
-                        }
-                    }
-                    catch (Exception ex) when (IsStorageFailure(ex))
-                    {
-                        Interlocked.Increment(ref failed);
-                        Interlocked.CompareExchange(ref failure, ex is RequestFailedException rf ? $"{rf.Status} {rf.ErrorCode} on {target}" : $"{ex.Message}", null);
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                }, token));
-                if (inFlight.Count > throttle * 4)
-                {
-                    inFlight.RemoveAll(t => t.IsCompleted && !t.IsFaulted && !t.IsCanceled);
-                }
-            }
-
-            Task.WaitAll(inFlight.ToArray(), token);
-        }
-        catch (Exception ex) when (IsStorageFailure(ex))
-        {
-            throw StoreFailed(holding, "listing", ex);
-        }
-        catch (AggregateException ex) when (ex.InnerException is OperationCanceledException)
-        {
-            throw ex.InnerException;
-        }
-        finally
-        {
-            try
-            {
-                Task.WaitAll(inFlight.ToArray());
-            }
-            catch (AggregateException)
-            {
-                // Cancelled deletes: the holding stays due and the next sweep finishes it.
-            }
-
-            slots.Dispose();
-        }
+        var tally = new Tally();
+        DeleteAll(listedBefore ?? store.List(token), store, tally, throttle, token, deleted => host.WriteProgress(Activity, $"{status}: {deleted} deleted", index * 100 / count, completed: false), holding);
 
         // Verify: list again. Only an empty listing makes the holding destroyed.
         long remaining;
         try
         {
             remaining = store.List(token).LongCount();
+            if (remaining > 0 && listedBefore is not null && tally.Blocked == 0 && tally.Failed == 0)
+            {
+                // Objects written after the measuring listing: a second round over a fresh listing, then verify again.
+                DeleteAll(store.List(token), store, tally, throttle, token, _ => { }, holding);
+                remaining = store.List(token).LongCount();
+            }
+
             if (remaining == 0)
             {
                 store.Finish(token);
@@ -490,6 +446,7 @@ public sealed class RetentionService
         }
 
         var verified = remaining == 0;
+        var (deleted, bytes, blocked, failed, blockReason, failure) = (tally.Deleted, tally.Bytes, tally.Blocked, tally.Failed, tally.BlockReason, tally.Failure);
         var outcome = verified ? DestructionOutcome.Destroyed : blocked > 0 ? DestructionOutcome.Blocked : DestructionOutcome.Incomplete;
         var finished = clock.UtcNow;
         var record = new DestructionRecord
@@ -617,6 +574,93 @@ public sealed class RetentionService
         }
 
         return agreement;
+    }
+
+    /// <summary>Deletes every object of a listing with at most <paramref name="throttle"/> deletes in flight.</summary>
+    private static void DeleteAll(IEnumerable<HeldObject> objects, IHoldingStore store, Tally tally, int throttle, CancellationToken token, Action<long> progress, DataShareHolding holding)
+    {
+        var slots = new SemaphoreSlim(throttle, throttle);
+        var inFlight = new List<Task>();
+        try
+        {
+            foreach (var listed in objects)
+            {
+                while (!slots.Wait(250, token))
+                {
+                    progress(Interlocked.Read(ref tally.Deleted));
+                }
+
+                inFlight.Add(DeleteOne(store, listed, slots, tally, token));
+                if (inFlight.Count > throttle * 4)
+                {
+                    inFlight.RemoveAll(t => t.IsCompleted && !t.IsFaulted && !t.IsCanceled);
+                }
+            }
+
+            Task.WaitAll(inFlight.ToArray(), token);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw StoreFailed(holding, "listing", ex);
+        }
+        catch (AggregateException ex) when (ex.InnerException is OperationCanceledException)
+        {
+            throw ex.InnerException;
+        }
+        finally
+        {
+            try
+            {
+                Task.WaitAll(inFlight.ToArray());
+            }
+            catch (AggregateException)
+            {
+                // Cancelled deletes: the holding stays due and the next sweep finishes it.
+            }
+
+            slots.Dispose();
+        }
+    }
+
+    /// <summary>What one holding's deletes came to; updated from many deletes at once.</summary>
+    private sealed class Tally
+    {
+#pragma warning disable SA1401, CA1051 // Fields, so Interlocked can update them.
+        public long Deleted;
+        public long Bytes;
+        public long Blocked;
+        public long Failed;
+        public string? BlockReason;
+        public string? Failure;
+#pragma warning restore SA1401, CA1051
+    }
+
+    /// <summary>One delete, asynchronous so that -ThrottleLimit deletes are really in flight, whatever the thread pool.</summary>
+    private static async Task DeleteOne(IHoldingStore store, HeldObject target, SemaphoreSlim slots, Tally tally, CancellationToken token)
+    {
+        try
+        {
+            var answer = await store.DeleteAsync(target, token).ConfigureAwait(false);
+            if (answer.Result == DeleteResult.Blocked)
+            {
+                Interlocked.Increment(ref tally.Blocked);
+                Interlocked.CompareExchange(ref tally.BlockReason, answer.Reason, null);
+            }
+            else
+            {
+                Interlocked.Increment(ref tally.Deleted);
+                Interlocked.Add(ref tally.Bytes, target.Size);
+            }
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            Interlocked.Increment(ref tally.Failed);
+            Interlocked.CompareExchange(ref tally.Failure, ex is RequestFailedException rf ? $"{rf.Status} {rf.ErrorCode} on {target}" : ex.Message, null);
+        }
+        finally
+        {
+            slots.Release();
+        }
     }
 
     /// <summary>A failure of storage or the file system (after the SDK's own retries), as opposed to a bug.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using System.Threading.Tasks;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -37,14 +38,22 @@ public enum DeleteResult
     Blocked,
 }
 
-/// <summary>The deletes and listings of one holding's objects. <see cref="Delete"/> is called from several threads at once.</summary>
+/// <summary>How one delete ended, and the service's reason when it was blocked.</summary>
+public sealed record DeleteAnswer(DeleteResult Result, string? Reason = null)
+{
+    public static readonly DeleteAnswer Deleted = new(DeleteResult.Deleted);
+
+    public static readonly DeleteAnswer Gone = new(DeleteResult.Gone);
+}
+
+/// <summary>The deletes and listings of one holding's objects. <see cref="DeleteAsync"/> runs many at once.</summary>
 public interface IHoldingStore
 {
     /// <summary>Every object in the holding, snapshots and versions included, streamed.</summary>
     IEnumerable<HeldObject> List(CancellationToken cancellationToken);
 
-    /// <summary>Deletes one object; a blocked one returns Blocked with the service's reason.</summary>
-    DeleteResult Delete(HeldObject item, out string? reason, CancellationToken cancellationToken);
+    /// <summary>Deletes one object; a blocked one answers Blocked with the service's reason.</summary>
+    Task<DeleteAnswer> DeleteAsync(HeldObject item, CancellationToken cancellationToken);
 
     /// <summary>After a verified-empty listing: removes the container or folder itself.</summary>
     void Finish(CancellationToken cancellationToken);
@@ -70,7 +79,10 @@ public sealed class BlobRetentionStorage : IRetentionStorage
 
     public string AccountName => connection.Info.AccountName;
 
-    public IHoldingStore Open(HoldingLocation location) => new BlobHoldingStore(connection.Client.GetBlobContainerClient(location.Container), location);
+    /// <summary>Whether the account lists blob versions: asked once per account (the first holding), not per holding.</summary>
+    private BlobStates? states;
+
+    public IHoldingStore Open(HoldingLocation location) => new BlobHoldingStore(this, connection.Client.GetBlobContainerClient(location.Container), location);
 
     public string ReadSoftDelete(out int? retentionDays, CancellationToken cancellationToken)
     {
@@ -95,12 +107,13 @@ public sealed class BlobRetentionStorage : IRetentionStorage
 
     private sealed class BlobHoldingStore : IHoldingStore
     {
+        private readonly BlobRetentionStorage account;
         private readonly BlobContainerClient container;
         private readonly HoldingLocation location;
-        private BlobStates? states;
 
-        public BlobHoldingStore(BlobContainerClient container, HoldingLocation location)
+        public BlobHoldingStore(BlobRetentionStorage account, BlobContainerClient container, HoldingLocation location)
         {
+            this.account = account;
             this.container = container;
             this.location = location;
         }
@@ -157,9 +170,9 @@ public sealed class BlobRetentionStorage : IRetentionStorage
         /// </summary>
         private BlobStates? States(CancellationToken cancellationToken)
         {
-            if (states is not null)
+            if (account.states is { } known)
             {
-                return states;
+                return known;
             }
 
             try
@@ -169,7 +182,7 @@ public sealed class BlobRetentionStorage : IRetentionStorage
                     break;
                 }
 
-                states = BlobStates.Snapshots | BlobStates.Version;
+                account.states = BlobStates.Snapshots | BlobStates.Version;
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
@@ -177,54 +190,52 @@ public sealed class BlobRetentionStorage : IRetentionStorage
             }
             catch (RequestFailedException ex) when (ex.Status is 400 or 501)
             {
-                states = BlobStates.Snapshots;
+                account.states = BlobStates.Snapshots;
             }
 
-            return states;
+            return account.states;
         }
 
-        public DeleteResult Delete(HeldObject item, out string? reason, CancellationToken cancellationToken)
+        public async Task<DeleteAnswer> DeleteAsync(HeldObject item, CancellationToken cancellationToken)
         {
-            reason = null;
             var blob = container.GetBlobClient(item.Name);
             try
             {
                 if (item.Snapshot is not null)
                 {
-                    blob.WithSnapshot(item.Snapshot).Delete(DeleteSnapshotsOption.None, cancellationToken: cancellationToken);
+                    await blob.WithSnapshot(item.Snapshot).DeleteAsync(DeleteSnapshotsOption.None, cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
                 else if (item.VersionId is not null && !item.IsCurrent)
                 {
-                    blob.WithVersion(item.VersionId).Delete(DeleteSnapshotsOption.None, cancellationToken: cancellationToken);
+                    await blob.WithVersion(item.VersionId).DeleteAsync(DeleteSnapshotsOption.None, cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    blob.Delete(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken);
+                    await blob.DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false);
                     if (item.VersionId is not null)
                     {
                         // With versioning on, deleting the blob keeps its current version as a previous one: delete that too.
-                        DeleteVersion(blob, item.VersionId, cancellationToken);
+                        await DeleteVersionAsync(blob, item.VersionId, cancellationToken).ConfigureAwait(false);
                     }
                 }
 
-                return DeleteResult.Deleted;
+                return DeleteAnswer.Deleted;
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
-                return DeleteResult.Gone;
+                return DeleteAnswer.Gone;
             }
             catch (RequestFailedException ex) when (ex.Status == 409 && ex.ErrorCode is "BlobImmutableDueToLegalHold" or "BlobImmutableDueToPolicy")
             {
-                reason = ex.ErrorCode;
-                return DeleteResult.Blocked;
+                return new DeleteAnswer(DeleteResult.Blocked, ex.ErrorCode);
             }
         }
 
-        private static void DeleteVersion(BlobClient blob, string versionId, CancellationToken cancellationToken)
+        private static async Task DeleteVersionAsync(BlobClient blob, string versionId, CancellationToken cancellationToken)
         {
             try
             {
-                blob.WithVersion(versionId).Delete(DeleteSnapshotsOption.None, cancellationToken: cancellationToken);
+                await blob.WithVersion(versionId).DeleteAsync(DeleteSnapshotsOption.None, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
@@ -301,17 +312,16 @@ public sealed class LocalFolderStore : IHoldingStore
         }
     }
 
-    public DeleteResult Delete(HeldObject item, out string? reason, CancellationToken cancellationToken)
+    public Task<DeleteAnswer> DeleteAsync(HeldObject item, CancellationToken cancellationToken)
     {
-        reason = null;
         if (!File.Exists(item.Name))
         {
-            return DeleteResult.Gone;
+            return Task.FromResult(DeleteAnswer.Gone);
         }
 
         File.SetAttributes(item.Name, FileAttributes.Normal);
         File.Delete(item.Name);
-        return DeleteResult.Deleted;
+        return Task.FromResult(DeleteAnswer.Deleted);
     }
 
     public void Finish(CancellationToken cancellationToken)
