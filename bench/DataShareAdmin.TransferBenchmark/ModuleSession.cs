@@ -47,7 +47,7 @@ internal sealed partial class ModuleSession : IDisposable
                 $"Approve-DataShareAgreement DS1 -Reference DSAP-1 -ApprovedOn {Day(-40)} | Out-Null",
                 $"Add-DataShareRecipient DS1 -Name 'Jo Bloggs' -Email jo@example.org | Set-DataShareRecipient -DeclarationSignedOn {Day(-20)} -TrainingCompletedOn {Day(-50)} | Out-Null",
                 $"Get-DataShareRecipient DS1 -Email jo@example.org | Add-DisclosureCertificate -Issuer DBS -Level Basic -Number 001234567890 -IssuedOn {Day(-60)} -HolderName 'Jo Bloggs' | Out-Null"));
-            Run("Connect-DataShareStorage", "Connect-DataShareStorage -ConnectionString $args[0] -AllowHttpLoopback | Out-Null", connectionString);
+            ConnectStorage(connectionString);
         }
         catch
         {
@@ -55,6 +55,10 @@ internal sealed partial class ModuleSession : IDisposable
             throw;
         }
     }
+
+    /// <summary>Connects the session to (another) Azurite: Connect-DataShareStorage, untimed.</summary>
+    public void ConnectStorage(string connectionString) =>
+        Run("Connect-DataShareStorage", "Connect-DataShareStorage -ConnectionString $args[0] -AllowHttpLoopback | Out-Null", connectionString);
 
     /// <summary>
     /// Prepares the New-DataShareTransfer call (outside any timer); invoking it is the timed part, then

@@ -22,13 +22,15 @@ internal sealed class Options
     public const string Usage = """
         Usage:
           DataShareAdmin.TransferBenchmark [--size-mib N] [--rounds R] [--concurrency C] [--block-mib B]
-                                           [--variants LIST]
+                                           [--variants LIST] [--fresh-azurite]
             --size-mib N       size of the test file in MiB (default 1024)
             --rounds R         timed rounds of each variant (default 3), after 1 discarded warm-up round of each
             --concurrency C    blocks in flight for the sdk variants (default: the module's default,
                                max(4, min(16, 2 x cores)))
             --block-mib B      block size in MiB for the sdk variants (default 8, the module's)
             --variants LIST    comma-separated subset of sdk, sdk+sha256, module (default all three)
+            --fresh-azurite    restart Azurite empty before every upload (untimed, ~2 s each) instead of one
+                               instance for the whole run: no upload pays for what earlier ones left behind
             --help             this text
 
           The module variant always runs New-DataShareTransfer with the module's own defaults (8 MiB blocks, the
@@ -47,6 +49,8 @@ internal sealed class Options
 
     public IReadOnlyList<string> Variants { get; private set; } = AllVariants;
 
+    public bool FreshAzurite { get; private set; }
+
     public bool Help { get; private set; }
 
     public long SizeBytes => (long)SizeMiB * MiB;
@@ -56,7 +60,8 @@ internal sealed class Options
     /// <summary>The effective settings as arguments, to reproduce the run exactly.</summary>
     public string ToArguments() =>
         string.Create(CultureInfo.InvariantCulture, $"--size-mib {SizeMiB} --rounds {Rounds} --concurrency {Concurrency} --block-mib {BlockMiB}")
-        + (Variants.Count == AllVariants.Length ? string.Empty : " --variants " + string.Join(',', Variants));
+        + (Variants.Count == AllVariants.Length ? string.Empty : " --variants " + string.Join(',', Variants))
+        + (FreshAzurite ? " --fresh-azurite" : string.Empty);
 
     public static Options Parse(string[] args)
     {
@@ -82,6 +87,9 @@ internal sealed class Options
                     break;
                 case "--variants":
                     options.Variants = ParseVariants(name, Value());
+                    break;
+                case "--fresh-azurite":
+                    options.FreshAzurite = true;
                     break;
                 case "--help" or "-h" or "-?":
                     options.Help = true;

@@ -1,0 +1,342 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Runtime.Loader;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+
+namespace DataShareAdmin.SweepBenchmark;
+
+/// <summary>One memory sample taken during the plan run.</summary>
+internal sealed class MemorySample
+{
+    public double Ms { get; set; }
+
+    public long Items { get; set; }
+
+    public long Managed { get; set; }
+
+    public long HeapAfterGc { get; set; }
+
+    public long WorkingSet { get; set; }
+}
+
+/// <summary>What the plan child measured.</summary>
+internal sealed class PlanResult
+{
+    public string Consumer { get; set; } = "host";
+
+    public double ImportMs { get; set; }
+
+    public double ConnectAndWarmUpMs { get; set; }
+
+    public long Items { get; set; }
+
+    public int Warnings { get; set; }
+
+    public double ElapsedMs { get; set; }
+
+    public long ManagedBeforeBytes { get; set; }
+
+    public long WorkingSetBeforeBytes { get; set; }
+
+    public long PeakManagedBytes { get; set; }
+
+    public long PeakHeapAfterGcBytes { get; set; }
+
+    public long PeakWorkingSetBytes { get; set; }
+
+    public long ProcessPeakWorkingSetBytes { get; set; }
+
+    public long ManagedAfterBytes { get; set; }
+
+    public long AllocatedBytes { get; set; }
+
+    public int Gen0 { get; set; }
+
+    public int Gen1 { get; set; }
+
+    public int Gen2 { get; set; }
+
+    public string SqliteAssembly { get; set; } = string.Empty;
+
+    public List<MemorySample> Samples { get; set; } = new();
+}
+
+/// <summary>
+/// Child side of part 3, each in a fresh process: making a register's schema and agreements through the module
+/// (init-register), and timing Get-DataShareRetentionPlan over a seeded register while a background thread samples the
+/// managed heap and the working set (plan). This class never touches Microsoft.Data.Sqlite itself.
+/// </summary>
+internal static class PlanChild
+{
+    /// <summary>Connect-DataShareRegister creates the file; then the agreements, 90% ended (their holdings due), 10% active.</summary>
+    public static int InitRegister(Options options)
+    {
+        var register = options.Register ?? throw new ArgumentException("--register FILE is required in this child mode.");
+        using var runspace = OpenRuntime(options, out _);
+        var today = DateTime.UtcNow.Date;
+        string Day(int offset) => today.AddDays(offset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var ended = options.Agreements * 9 / 10;
+        var script = new StringBuilder("$info = Connect-DataShareRegister -Path $args[0] -PassThru\n");
+        for (var a = 0; a < options.Agreements; a++)
+        {
+            var (endsOn, retention) = a < ended ? (Day(-30 - a), a % 4 * 7) : (Day(300 + a), 365);
+            script.Append(string.Create(CultureInfo.InvariantCulture,
+                $"New-DataShareAgreement -Id PLAN-{a + 1:000} -Organisation 'Organisation {a % 17}' -Title 'Linked outcomes study {a + 1}' -Purpose 'Research into educational outcomes' "
+                + $"-LegalGateway 'Digital Economy Act 2017 s64' -LawfulBasis 'Public task' "
+                + $"-AccessRoute DirectTransfer -StartsOn {Day(-1200)} -EndsOn {endsOn} -RetentionDays {retention} -DataItem 'KS2 attainment:B3' | Out-Null\n"));
+        }
+
+        script.Append("$info.SchemaVersion; @(Get-DataShareAgreement).Count");
+        using var shell = PowerShell.Create();
+        shell.Runspace = runspace;
+        shell.AddScript(script.ToString()).AddArgument(register);
+        var output = Invoke(shell, "register setup");
+        var schema = output.Count == 2 ? Convert.ToInt32(output[0].BaseObject, CultureInfo.InvariantCulture) : -1;
+        var agreements = Convert.ToInt32(output.Last().BaseObject, CultureInfo.InvariantCulture);
+        if (schema != 4)
+        {
+            throw new BenchmarkException($"Connect-DataShareRegister made a schema-{schema} register; the seeder writes schema-4 holdings.");
+        }
+
+        if (agreements != options.Agreements)
+        {
+            throw new BenchmarkException($"The register holds {agreements} agreements, not {options.Agreements}.");
+        }
+
+        Console.WriteLine(Machine.ResultPrefix + JsonSerializer.Serialize(new { SchemaVersion = schema, Agreements = agreements, Ended = ended }, Machine.Json));
+        return 0;
+    }
+
+    public static int Run(Options options)
+    {
+        var register = options.Register ?? throw new ArgumentException("--register FILE is required in this child mode.");
+        if (!File.Exists(register))
+        {
+            throw new BenchmarkException($"No seeded register at {register}.");
+        }
+
+        var result = new PlanResult { Consumer = options.Consumer };
+        using var runspace = OpenRuntime(options, out var importMs);
+        result.ImportMs = importMs;
+
+        var start = Stopwatch.GetTimestamp();
+        using (var connect = PowerShell.Create())
+        {
+            // Connect read-only, then one small call so loading the engine, SQLite and the native library is not in the timing.
+            connect.Runspace = runspace;
+            connect.AddScript("Connect-DataShareRegister -Path $args[0] -ReadOnly -ErrorAction Stop; Get-DataSharePolicy | Out-Null").AddArgument(register);
+            Invoke(connect, "Connect-DataShareRegister -ReadOnly / Get-DataSharePolicy");
+        }
+
+        result.ConnectAndWarmUpMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        CheckSqliteIsTheModules(options, result);
+
+        using var process = Process.GetCurrentProcess();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        result.ManagedBeforeBytes = GC.GetTotalMemory(forceFullCollection: true);
+        process.Refresh();
+        result.WorkingSetBeforeBytes = process.WorkingSet64;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var gen0 = GC.CollectionCount(0);
+        var gen1 = GC.CollectionCount(1);
+        var gen2 = GC.CollectionCount(2);
+
+        var items = new long[1];
+        using var stop = new ManualResetEventSlim();
+        var runStart = Stopwatch.GetTimestamp();
+        var sampler = new Thread(() =>
+        {
+            Sample(result, process, items, runStart);
+            while (!stop.Wait(options.SampleIntervalMs))
+            {
+                Sample(result, process, items, runStart);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "memory sampler",
+        };
+        sampler.Start();
+        try
+        {
+            result.Items = options.Consumer == "foreach" ? RunForEach(runspace, result) : RunDiscarding(runspace, items, result);
+            result.ElapsedMs = Stopwatch.GetElapsedTime(runStart).TotalMilliseconds;
+        }
+        finally
+        {
+            stop.Set();
+            sampler.Join();
+        }
+
+        Sample(result, process, items, runStart);
+        result.AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        result.Gen0 = GC.CollectionCount(0) - gen0;
+        result.Gen1 = GC.CollectionCount(1) - gen1;
+        result.Gen2 = GC.CollectionCount(2) - gen2;
+        result.PeakManagedBytes = result.Samples.Max(s => s.Managed);
+        result.PeakHeapAfterGcBytes = result.Samples.Max(s => s.HeapAfterGc);
+        result.PeakWorkingSetBytes = result.Samples.Max(s => s.WorkingSet);
+        process.Refresh();
+        result.ProcessPeakWorkingSetBytes = process.PeakWorkingSet64;
+        result.ManagedAfterBytes = GC.GetTotalMemory(forceFullCollection: true);
+
+        if (options.Expect >= 0 && result.Items != options.Expect)
+        {
+            throw new BenchmarkException($"Get-DataShareRetentionPlan returned {result.Items} items; the register holds {options.Expect} due holdings.");
+        }
+
+        Console.WriteLine(Machine.ResultPrefix + JsonSerializer.Serialize(result, Machine.Json));
+        return 0;
+    }
+
+    /// <summary>Counts each plan item as it arrives and drops it from the output collection straight away.</summary>
+    private static long RunDiscarding(Runspace runspace, long[] items, PlanResult result)
+    {
+        using var shell = PowerShell.Create();
+        shell.Runspace = runspace;
+        shell.AddCommand("Get-DataShareRetentionPlan");
+        using var output = new PSDataCollection<PSObject>();
+        string? wrongType = null;
+        output.DataAdded += (_, _) =>
+        {
+            foreach (var item in output.ReadAll())
+            {
+                if (wrongType is null && item.BaseObject.GetType().Name != "RetentionPlanItem")
+                {
+                    wrongType = item.BaseObject.GetType().FullName;
+                }
+
+                Interlocked.Increment(ref items[0]);
+            }
+        };
+
+        try
+        {
+            shell.Invoke<PSObject, PSObject>(null, output, null);
+        }
+        catch (RuntimeException ex)
+        {
+            throw new BenchmarkException($"Get-DataShareRetentionPlan failed: {ex.Message}", ex);
+        }
+
+        ThrowOnErrors(shell, "Get-DataShareRetentionPlan");
+        foreach (var _ in output.ReadAll())
+        {
+            Interlocked.Increment(ref items[0]);
+        }
+
+        if (wrongType is not null)
+        {
+            throw new BenchmarkException($"Get-DataShareRetentionPlan wrote a {wrongType}, not a RetentionPlanItem.");
+        }
+
+        result.Warnings = shell.Streams.Warning.Count;
+        return Interlocked.Read(ref items[0]);
+    }
+
+    /// <summary>What a user would type: the items go through a script block, which only counts them.</summary>
+    private static long RunForEach(Runspace runspace, PlanResult result)
+    {
+        using var shell = PowerShell.Create();
+        shell.Runspace = runspace;
+        shell.AddScript("$n = 0; Get-DataShareRetentionPlan | ForEach-Object { $n++ }; $n");
+        var output = Invoke(shell, "Get-DataShareRetentionPlan | ForEach-Object");
+        result.Warnings = shell.Streams.Warning.Count;
+        return Convert.ToInt64(output.Single().BaseObject, CultureInfo.InvariantCulture);
+    }
+
+    private static void Sample(PlanResult result, Process process, long[] items, long runStart)
+    {
+        process.Refresh();
+        var sample = new MemorySample
+        {
+            Ms = Stopwatch.GetElapsedTime(runStart).TotalMilliseconds,
+            Items = Interlocked.Read(ref items[0]),
+            Managed = GC.GetTotalMemory(forceFullCollection: false),
+            HeapAfterGc = GC.GetGCMemoryInfo().HeapSizeBytes,
+            WorkingSet = process.WorkingSet64,
+        };
+        lock (result.Samples)
+        {
+            result.Samples.Add(sample);
+        }
+    }
+
+    /// <summary>The module must use its own SQLite (Dependencies/, its load context), not the seeder's copy.</summary>
+    private static void CheckSqliteIsTheModules(Options options, PlanResult result)
+    {
+        var sqlite = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "Microsoft.Data.Sqlite").ToList();
+        if (sqlite.Count != 1)
+        {
+            throw new BenchmarkException($"Expected one Microsoft.Data.Sqlite loaded after the warm-up call, found {sqlite.Count}.");
+        }
+
+        result.SqliteAssembly = sqlite[0].Location + " (" + (AssemblyLoadContext.GetLoadContext(sqlite[0])?.Name ?? "?") + ")";
+        var moduleDirectory = Path.GetDirectoryName(options.Module)! + Path.DirectorySeparatorChar;
+        if (!sqlite[0].Location.StartsWith(moduleDirectory, StringComparison.Ordinal))
+        {
+            throw new BenchmarkException($"Microsoft.Data.Sqlite was loaded from {sqlite[0].Location}, not from the module folder {moduleDirectory}.");
+        }
+    }
+
+    private static Runspace OpenRuntime(Options options, out double importMs)
+    {
+        if (!File.Exists(options.Module))
+        {
+            throw new BenchmarkException($"No module manifest at {options.Module}: build it first (dotnet build DataShareAdmin.sln -c Release).");
+        }
+
+        // Keep the module away from the user's own register, even before Connect-DataShareRegister.
+        Environment.SetEnvironmentVariable("DATASHAREADMIN_REGISTER", options.Register);
+        var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        try
+        {
+            runspace.Open();
+            using var import = PowerShell.Create();
+            import.Runspace = runspace;
+            import.AddCommand("Import-Module").AddParameter("Name", options.Module).AddParameter("ErrorAction", "Stop");
+            var start = Stopwatch.GetTimestamp();
+            Invoke(import, "Import-Module");
+            importMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            return runspace;
+        }
+        catch
+        {
+            runspace.Dispose();
+            throw;
+        }
+    }
+
+    private static Collection<PSObject> Invoke(PowerShell shell, string what)
+    {
+        try
+        {
+            var output = shell.Invoke();
+            ThrowOnErrors(shell, what);
+            return output;
+        }
+        catch (RuntimeException ex)
+        {
+            throw new BenchmarkException($"{what} failed: {ex.Message}", ex);
+        }
+    }
+
+    private static void ThrowOnErrors(PowerShell shell, string what)
+    {
+        if (shell.HadErrors || shell.Streams.Error.Count > 0)
+        {
+            throw new BenchmarkException($"{what} reported {shell.Streams.Error.Count} error(s): " + string.Join(Environment.NewLine, shell.Streams.Error.Take(5)));
+        }
+    }
+}
