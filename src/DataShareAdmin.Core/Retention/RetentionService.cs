@@ -361,36 +361,66 @@ public sealed class RetentionService
 
         var softDelete = new Dictionary<string, (string State, int? Days)>(StringComparer.OrdinalIgnoreCase);
         var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < work.Count; i++)
+
+        // One pool of deletes across holdings: the next holding's deletes start while the last ones of the one before
+        // are still in flight, and each holding is verified and recorded, in order, once its own deletes are done.
+        var slots = new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit);
+        var pending = new Queue<HoldingRun>();
+        try
         {
-            var (item, holding, store, storage, objects, bytes, listedBefore) = work[i];
-            if (!host.ShouldProcess(holding.Location, $"Delete {objects} object(s), {TransferService.Bytes(bytes)}, of agreement {holding.AgreementId} (due {DateText.FormatDate(item.DueOn)}: {item.Reason})"))
+            for (var i = 0; i < work.Count; i++)
             {
-                continue;
+                var (item, holding, store, storage, objects, bytes, listedBefore) = work[i];
+                if (!host.ShouldProcess(holding.Location, $"Delete {objects} object(s), {TransferService.Bytes(bytes)}, of agreement {holding.AgreementId} (due {DateText.FormatDate(item.DueOn)}: {item.Reason})"))
+                {
+                    continue;
+                }
+
+                var soft = ("Off", (int?)null);
+                if (storage is not null && !softDelete.TryGetValue(storage.AccountName, out soft))
+                {
+                    soft = (storage.ReadSoftDelete(out var days, host.CancellationToken), days);
+                    softDelete[storage.AccountName] = soft;
+                }
+
+                var run = new HoldingRun(holding, store, listedBefore, soft, clock.UtcNow);
+                var status = $"{holding.Location} ({i + 1} of {work.Count})";
+                var percent = i * 100 / work.Count;
+                host.WriteProgress(Activity, status, percent, completed: false);
+                run.Error = Dispatch(run, listedBefore ?? store.List(host.CancellationToken), slots, host.CancellationToken,
+                    deleted => host.WriteProgress(Activity, $"{status}: {deleted} deleted", percent, completed: false));
+                pending.Enqueue(run);
+
+                while (pending.Count > 0 && pending.Peek().Tasks.All(t => t.IsCompleted))
+                {
+                    var record = Complete(pending.Dequeue(), day, slots, host, reportError);
+                    if (record is not null)
+                    {
+                        touched.Add(record.AgreementId);
+                        yield return record;
+                    }
+                }
             }
 
-            var soft = ("Off", (int?)null);
-            if (storage is not null && !softDelete.TryGetValue(storage.AccountName, out soft))
+            while (pending.Count > 0)
             {
-                soft = (storage.ReadSoftDelete(out var days, host.CancellationToken), days);
-                softDelete[storage.AccountName] = soft;
+                var record = Complete(pending.Dequeue(), day, slots, host, reportError);
+                if (record is not null)
+                {
+                    touched.Add(record.AgreementId);
+                    yield return record;
+                }
+            }
+        }
+        finally
+        {
+            // Stopped (Ctrl+C): let the deletes in flight end before the pool goes; unrecorded holdings stay due.
+            foreach (var run in pending)
+            {
+                WaitQuietly(run.Tasks);
             }
 
-            DestructionRecord? record = null;
-            try
-            {
-                record = SweepOne(item, holding, store, listedBefore, soft, day, options.ThrottleLimit, i, work.Count, host);
-            }
-            catch (DataShareException ex) when (!ex.IsTerminating)
-            {
-                reportError(ex);
-            }
-
-            if (record is not null)
-            {
-                touched.Add(holding.AgreementId);
-                yield return record;
-            }
+            slots.Dispose();
         }
 
         host.WriteProgress(Activity, "Done", 100, completed: true);
@@ -413,15 +443,125 @@ public sealed class RetentionService
         }
     }
 
-    private DestructionRecord SweepOne(RetentionPlanItem item, DataShareHolding holding, IHoldingStore store, IReadOnlyList<HeldObject>? listedBefore, (string State, int? Days) soft, DateTime day, int throttle, int index, int count, IOperationHost host)
+    /// <summary>One holding on its way through the sweep: its deletes in flight and what they came to.</summary>
+    private sealed class HoldingRun
     {
-        var started = clock.UtcNow;
-        var token = host.CancellationToken;
-        var status = $"{holding.Location} ({index + 1} of {count})";
-        host.WriteProgress(Activity, status, index * 100 / count, completed: false);
+        public HoldingRun(DataShareHolding holding, IHoldingStore store, IReadOnlyList<HeldObject>? listedBefore, (string State, int? Days) soft, DateTimeOffset started)
+        {
+            Holding = holding;
+            Store = store;
+            ListedBefore = listedBefore;
+            Soft = soft;
+            Started = started;
+        }
 
-        var tally = new Tally();
-        DeleteAll(listedBefore ?? store.List(token), store, tally, throttle, token, deleted => host.WriteProgress(Activity, $"{status}: {deleted} deleted", index * 100 / count, completed: false), holding);
+        public DataShareHolding Holding { get; }
+
+        public IHoldingStore Store { get; }
+
+        public IReadOnlyList<HeldObject>? ListedBefore { get; }
+
+        public (string State, int? Days) Soft { get; }
+
+        public DateTimeOffset Started { get; }
+
+        public Tally Tally { get; } = new();
+
+        public List<Task> Tasks { get; } = new();
+
+        /// <summary>A listing failure while dispatching; the deletes already started still finish.</summary>
+        public DataShareException? Error { get; set; }
+    }
+
+    /// <summary>Starts a delete for every listed object, at most the pool's size in flight across all holdings.</summary>
+    private static DataShareException? Dispatch(HoldingRun run, IEnumerable<HeldObject> objects, SemaphoreSlim slots, CancellationToken token, Action<long> progress)
+    {
+        IEnumerator<HeldObject> listing;
+        try
+        {
+            listing = objects.GetEnumerator();
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            return StoreFailed(run.Holding, "listing", ex);
+        }
+
+        using (listing)
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!listing.MoveNext())
+                    {
+                        return null;
+                    }
+                }
+                catch (Exception ex) when (IsStorageFailure(ex))
+                {
+                    return StoreFailed(run.Holding, "listing", ex);
+                }
+
+                while (!slots.Wait(250, token))
+                {
+                    progress(Interlocked.Read(ref run.Tally.Deleted));
+                }
+
+                run.Tasks.Add(DeleteOne(run.Store, listing.Current, slots, run.Tally, token));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for a holding's deletes, lists it again (a second round for anything written after the measuring
+    /// listing), removes the emptied container or folder, and writes the destruction record. Null when the holding
+    /// failed (reported) or was stopped.
+    /// </summary>
+    private DestructionRecord? Complete(HoldingRun run, DateTime day, SemaphoreSlim slots, IOperationHost host, Action<DataShareException> reportError)
+    {
+        var token = host.CancellationToken;
+        try
+        {
+            Task.WaitAll(run.Tasks.ToArray(), token);
+        }
+        catch (AggregateException ex) when (ex.InnerException is OperationCanceledException)
+        {
+            throw ex.InnerException;
+        }
+
+        if (run.Error is not null)
+        {
+            reportError(run.Error);
+            return null;
+        }
+
+        try
+        {
+            return Record(run, day, slots, host);
+        }
+        catch (DataShareException ex) when (!ex.IsTerminating)
+        {
+            reportError(ex);
+            return null;
+        }
+    }
+
+    private static void WaitQuietly(List<Task> tasks)
+    {
+        try
+        {
+            Task.WaitAll(tasks.ToArray());
+        }
+        catch (AggregateException)
+        {
+            // Cancelled deletes: the holding stays due and the next sweep finishes it.
+        }
+    }
+
+    private DestructionRecord Record(HoldingRun run, DateTime day, SemaphoreSlim slots, IOperationHost host)
+    {
+        var (holding, store, listedBefore, soft, started, tally) = (run.Holding, run.Store, run.ListedBefore, run.Soft, run.Started, run.Tally);
+        var token = host.CancellationToken;
 
         // Verify: list again. Only an empty listing makes the holding destroyed.
         long remaining;
@@ -431,7 +571,20 @@ public sealed class RetentionService
             if (remaining > 0 && listedBefore is not null && tally.Blocked == 0 && tally.Failed == 0)
             {
                 // Objects written after the measuring listing: a second round over a fresh listing, then verify again.
-                DeleteAll(store.List(token), store, tally, throttle, token, _ => { }, holding);
+                var again = new HoldingRun(holding, store, null, soft, started);
+                var error = Dispatch(again, store.List(token), slots, token, _ => { });
+                Task.WaitAll(again.Tasks.ToArray(), token);
+                if (error is not null)
+                {
+                    throw error;
+                }
+
+                Interlocked.Add(ref tally.Deleted, again.Tally.Deleted);
+                Interlocked.Add(ref tally.Bytes, again.Tally.Bytes);
+                Interlocked.Add(ref tally.Blocked, again.Tally.Blocked);
+                Interlocked.Add(ref tally.Failed, again.Tally.Failed);
+                Interlocked.CompareExchange(ref tally.BlockReason, again.Tally.BlockReason, null);
+                Interlocked.CompareExchange(ref tally.Failure, again.Tally.Failure, null);
                 remaining = store.List(token).LongCount();
             }
 
@@ -574,52 +727,6 @@ public sealed class RetentionService
         }
 
         return agreement;
-    }
-
-    /// <summary>Deletes every object of a listing with at most <paramref name="throttle"/> deletes in flight.</summary>
-    private static void DeleteAll(IEnumerable<HeldObject> objects, IHoldingStore store, Tally tally, int throttle, CancellationToken token, Action<long> progress, DataShareHolding holding)
-    {
-        var slots = new SemaphoreSlim(throttle, throttle);
-        var inFlight = new List<Task>();
-        try
-        {
-            foreach (var listed in objects)
-            {
-                while (!slots.Wait(250, token))
-                {
-                    progress(Interlocked.Read(ref tally.Deleted));
-                }
-
-                inFlight.Add(DeleteOne(store, listed, slots, tally, token));
-                if (inFlight.Count > throttle * 4)
-                {
-                    inFlight.RemoveAll(t => t.IsCompleted && !t.IsFaulted && !t.IsCanceled);
-                }
-            }
-
-            Task.WaitAll(inFlight.ToArray(), token);
-        }
-        catch (Exception ex) when (IsStorageFailure(ex))
-        {
-            throw StoreFailed(holding, "listing", ex);
-        }
-        catch (AggregateException ex) when (ex.InnerException is OperationCanceledException)
-        {
-            throw ex.InnerException;
-        }
-        finally
-        {
-            try
-            {
-                Task.WaitAll(inFlight.ToArray());
-            }
-            catch (AggregateException)
-            {
-                // Cancelled deletes: the holding stays due and the next sweep finishes it.
-            }
-
-            slots.Dispose();
-        }
     }
 
     /// <summary>What one holding's deletes came to; updated from many deletes at once.</summary>
