@@ -308,13 +308,11 @@ public sealed class RetentionService
         // The measuring listing is kept for deleting from, up to a bounded number of objects in all (memory stays flat
         // for any holding size: a larger holding is listed again when its turn comes). Whatever appears after it was
         // taken is caught by the verification listing and deleted in a second round.
-        var cacheBudget = ListingCacheObjects;
-        var work = new List<(RetentionPlanItem Item, DataShareHolding Holding, IHoldingStore Store, IRetentionStorage? Storage, long Objects, long Bytes, List<HeldObject>? Listed)>();
+        var candidates = new List<(RetentionPlanItem Item, DataShareHolding Holding, IHoldingStore Store, IRetentionStorage? Storage)>();
         foreach (var item in plan)
         {
             host.CancellationToken.ThrowIfCancellationRequested();
             var holding = register.FindHolding(item.HoldingId)!;
-            var location = HoldingLocation.Of(holding);
             IRetentionStorage? storage = null;
             if (holding.Kind != HoldingKind.LocalFolder)
             {
@@ -327,17 +325,24 @@ public sealed class RetentionService
                 }
             }
 
-            var store = storage?.Open(location) ?? new LocalFolderStore(holding.Location);
-            host.WriteProgress(Activity, $"Measuring {holding.Location}", -1, completed: false);
+            candidates.Add((item, holding, storage?.Open(HoldingLocation.Of(holding)) ?? new LocalFolderStore(holding.Location), storage));
+        }
+
+        // Measure the holdings side by side (listing only); results and errors are reported in plan order.
+        host.WriteProgress(Activity, $"Measuring {candidates.Count} holding(s)", -1, completed: false);
+        var cacheBudget = (long)ListingCacheObjects;
+        var measured = new (long Objects, long Bytes, List<HeldObject>? Listed, Exception? Error)[candidates.Count];
+        Parallel.For(0, candidates.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(options.ThrottleLimit, 8), CancellationToken = host.CancellationToken }, n =>
+        {
             long objects = 0, bytes = 0;
-            var cached = cacheBudget > 0 ? new List<HeldObject>() : null;
+            var cached = Interlocked.Read(ref cacheBudget) > 0 ? new List<HeldObject>() : null;
             try
             {
-                foreach (var listed in store.List(host.CancellationToken))
+                foreach (var listed in candidates[n].Store.List(host.CancellationToken))
                 {
                     objects++;
                     bytes += listed.Size;
-                    if (cached is not null && cached.Count < cacheBudget)
+                    if (cached is not null && Interlocked.Decrement(ref cacheBudget) >= 0)
                     {
                         cached.Add(listed);
                     }
@@ -346,15 +351,26 @@ public sealed class RetentionService
                         cached = null;
                     }
                 }
+
+                measured[n] = (objects, bytes, cached, null);
             }
             catch (Exception ex) when (IsStorageFailure(ex))
             {
-                reportError(StoreFailed(holding, "listing", ex));
+                measured[n] = (0, 0, null, ex);
+            }
+        });
+
+        var work = new List<(RetentionPlanItem Item, DataShareHolding Holding, IHoldingStore Store, IRetentionStorage? Storage, long Objects, long Bytes, List<HeldObject>? Listed)>();
+        for (var n = 0; n < candidates.Count; n++)
+        {
+            var (item, holding, store, storage) = candidates[n];
+            if (measured[n].Error is { } failure)
+            {
+                reportError(StoreFailed(holding, "listing", failure));
                 continue;
             }
 
-            cacheBudget -= cached?.Count ?? 0;
-            work.Add((item, holding, store, storage, objects, bytes, cached));
+            work.Add((item, holding, store, storage, measured[n].Objects, measured[n].Bytes, measured[n].Listed));
         }
 
         CheckLimits(work.Count, work.Sum(w => w.Bytes), options.Force);
