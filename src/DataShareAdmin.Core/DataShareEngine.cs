@@ -49,6 +49,7 @@ public sealed class DataShareEngine : IDisposable
         Certificates = new CertificateService(register, Calendar, clock, identity.User, () => safePeoplePolicy.Value, dbsClientFactory);
         Readiness = new ReadinessService(register, Calendar, () => safePeoplePolicy.Value);
         CertificateImport = new CertificateImporter(Certificates, register);
+        Reports = new Reports.ReportService(register, Calendar, clock, identity, Readiness, () => safePeoplePolicy.Value);
         Retention = new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy);
         Transfers = new TransferService(register, Calendar, clock, identity.User, Agreements, Recipients, Readiness, Policy.Transfers);
     }
@@ -74,6 +75,8 @@ public sealed class DataShareEngine : IDisposable
     public TransferService Transfers { get; }
 
     public Retention.RetentionService Retention { get; }
+
+    public Reports.ReportService Reports { get; }
 
     public static DataShareEngine Open(EngineOptions options)
     {

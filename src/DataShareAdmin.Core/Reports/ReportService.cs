@@ -1,0 +1,260 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DataShareAdmin.Core.Policy;
+using DataShareAdmin.Core.Register;
+using DataShareAdmin.Core.Retention;
+using DataShareAdmin.Core.SafePeople;
+using DataShareAdmin.Core.Time;
+
+namespace DataShareAdmin.Core.Reports;
+
+/// <summary>The kinds of compliance report.</summary>
+public enum ReportKind
+{
+    Register,
+    SafePeople,
+    Transfers,
+    Retention,
+    Audit,
+}
+
+/// <summary>
+/// Builds each report as a stream of rows from the register. Nothing but sort keys is held across rows: the
+/// safe-people report, sorted by the soonest to lapse, keeps one (date, id) pair per recipient and reads each
+/// recipient again while it is written.
+/// </summary>
+public sealed class ReportService
+{
+    private readonly IDataShareRegister register;
+    private readonly ShareCalendar calendar;
+    private readonly IClock clock;
+    private readonly AuditIdentity identity;
+    private readonly ReadinessService readiness;
+    private readonly Func<SafePeoplePolicy> policy;
+
+    public ReportService(IDataShareRegister register, ShareCalendar calendar, IClock clock, AuditIdentity identity, ReadinessService readiness, Func<SafePeoplePolicy> policy)
+    {
+        this.register = register;
+        this.calendar = calendar;
+        this.clock = clock;
+        this.identity = identity;
+        this.readiness = readiness;
+        this.policy = policy;
+    }
+
+    /// <summary>The report of <paramref name="kind"/> as of a day (today when null), limited to some agreements when given.</summary>
+    public ReportTable Build(ReportKind kind, DateTime? asOf, ICollection<string>? agreementIds)
+    {
+        var day = (asOf ?? calendar.Today).Date;
+        var only = agreementIds is null || agreementIds.Count == 0 ? null : new HashSet<string>(agreementIds, StringComparer.OrdinalIgnoreCase);
+        var context = new ReportContext
+        {
+            Title = Titles[kind],
+            GeneratedAt = clock.UtcNow,
+            GeneratedBy = identity.User,
+            Register = register.Info.ToString(),
+            AsOf = day,
+        };
+        return kind switch
+        {
+            ReportKind.Register => new ReportTable(context, RegisterColumns, RegisterRows(day, only)),
+            ReportKind.SafePeople => new ReportTable(context, SafePeopleColumns, SafePeopleRows(day, only)),
+            ReportKind.Transfers => new ReportTable(context, TransferColumns, TransferRows(only)),
+            ReportKind.Retention => new ReportTable(context, RetentionColumns, RetentionRows(day, only)),
+            _ => new ReportTable(context, AuditColumns, AuditRows(only)),
+        };
+    }
+
+    private static readonly IReadOnlyDictionary<ReportKind, string> Titles = new Dictionary<ReportKind, string>
+    {
+        [ReportKind.Register] = "Register of external data shares",
+        [ReportKind.SafePeople] = "Safe people: recipients and their clearance",
+        [ReportKind.Transfers] = "Transfers",
+        [ReportKind.Retention] = "Retention: holdings and their destruction",
+        [ReportKind.Audit] = "Audit log",
+    };
+
+    private static ReportColumn Text(string name, string heading) => new(name, heading);
+
+    private static ReportColumn Date(string name, string heading) => new(name, heading, ReportColumnKind.Date);
+
+    private static ReportColumn Instant(string name, string heading) => new(name, heading, ReportColumnKind.Instant);
+
+    private static ReportColumn Number(string name, string heading) => new(name, heading, ReportColumnKind.Number);
+
+    private static ReportColumn Flag(string name, string heading) => new(name, heading, ReportColumnKind.Boolean);
+
+    public static readonly IReadOnlyList<ReportColumn> RegisterColumns = new[]
+    {
+        Text("reference", "Reference"), Text("organisation", "Organisation"), Text("project", "Project"), Text("purpose", "Purpose"),
+        Text("legalGateway", "Legal gateway"), Text("lawfulBasis", "Lawful basis"), Text("dataItems", "Data items (sensitivity, identification risk)"),
+        Text("approvalReference", "Approval reference"), Date("approvedOn", "Approved on"), Text("accessRoute", "Access route"),
+        Date("startsOn", "Starts"), Date("endsOn", "Ends"), Text("status", "Status"), Text("heldAt", "Where the data is held"),
+        Text("destructionStatus", "Destruction"),
+    };
+
+    private IEnumerable<object?[]> RegisterRows(DateTime day, HashSet<string>? only)
+    {
+        foreach (var agreement in register.ListAgreements())
+        {
+            if (only is not null && !only.Contains(agreement.Id))
+            {
+                continue;
+            }
+
+            var holdings = register.ListHoldings(agreement.Id).ToList();
+            var held = holdings.Where(h => h.State == HoldingState.Held).Select(h => h.Location).ToList();
+            var destroyed = holdings.Count(h => h.State == HoldingState.Destroyed);
+            var status = Agreements.AgreementRules.StatusOn(agreement, day);
+            var destruction = status == AgreementStatus.Destroyed ? $"Destroyed {DateText.FormatDate(agreement.DestroyedOn)}"
+                : holdings.Count == 0 ? "No holdings registered"
+                : $"{destroyed} of {holdings.Count} holding(s) destroyed" + (register.FindConfirmation(agreement.Id) is { } confirmation ? $"; organisation confirmed {DateText.FormatDate(confirmation.ConfirmedOn)}" : string.Empty);
+            yield return new object?[]
+            {
+                agreement.Id, agreement.Organisation, agreement.Title, agreement.Purpose, agreement.LegalGateway, agreement.LawfulBasis,
+                string.Join("; ", agreement.DataItems.Select(i => $"{i.Name} ({i.Sensitivity}, {i.IdentificationRisk})")),
+                agreement.ApprovalReference, agreement.ApprovedOn, agreement.AccessRoute.ToString(), agreement.StartsOn, agreement.EndsOn,
+                status.ToString(), held.Count == 0 ? null : string.Join("; ", held), destruction,
+            };
+        }
+    }
+
+    public static readonly IReadOnlyList<ReportColumn> SafePeopleColumns = new[]
+    {
+        Text("agreement", "Agreement"), Text("recipientId", "Recipient"), Text("name", "Name"), Text("email", "Email"), Text("role", "Role"),
+        Text("certificateIssuer", "Certificate issuer"), Text("certificateLevel", "Level"), Date("certificateIssuedOn", "Issued"),
+        Date("certificateValidUntil", "Certificate valid until"), Date("declarationSignedOn", "Declaration signed"),
+        Date("trainingCompletedOn", "Training completed"), Flag("ready", "Ready"), Date("readyUntil", "Ready until"), Text("why", "Why not ready, or warning"),
+    };
+
+    private IEnumerable<object?[]> SafePeopleRows(DateTime day, HashSet<string>? only)
+    {
+        // Soonest to lapse first: sort (date, id) keys only, then read each recipient again as it is written.
+        var keys = new List<(DateTime Until, string Id)>();
+        foreach (var recipient in register.ListRecipients(null, includeRemoved: false))
+        {
+            if (only is null || only.Contains(recipient.AgreementId))
+            {
+                var result = readiness.Test(recipient, day, null);
+                keys.Add((result.IsReady ? result.ReadyUntil ?? DateTime.MaxValue : DateTime.MinValue, recipient.Id));
+            }
+        }
+
+        keys.Sort((a, b) => a.Until != b.Until ? a.Until.CompareTo(b.Until) : string.CompareOrdinal(a.Id, b.Id));
+        var rules = policy();
+        foreach (var (_, id) in keys)
+        {
+            var recipient = register.FindRecipient(id);
+            if (recipient is null)
+            {
+                continue;
+            }
+
+            var result = readiness.Test(recipient, day, null);
+            CertificateTestResult? best = null;
+            foreach (var certificate in register.ListCertificates(recipient.PersonId))
+            {
+                var verdict = CertificateRules.Evaluate(certificate, rules, day);
+                if (best is null || (verdict.IsValid && (!best.IsValid || verdict.ValidUntil > best.ValidUntil)) || (!best.IsValid && !verdict.IsValid && verdict.IssuedOn > best.IssuedOn))
+                {
+                    best = verdict;
+                }
+            }
+
+            var why = result.IsReady ? result.WarningReason : string.Join("; ", result.Checks.Where(c => !c.Passed).Select(c => c.Name + ": " + c.Reason));
+            yield return new object?[]
+            {
+                recipient.AgreementId, recipient.Id, recipient.Name, recipient.Email, recipient.Role, best?.Issuer.ToString(), best?.Level.ToString(),
+                best?.IssuedOn, best?.ValidUntil, recipient.DeclarationSignedOn, recipient.TrainingCompletedOn, result.IsReady, result.ReadyUntil, why,
+            };
+        }
+    }
+
+    public static readonly IReadOnlyList<ReportColumn> TransferColumns = new[]
+    {
+        Text("transferId", "Transfer"), Text("agreement", "Agreement"), Text("files", "Files"), Number("fileCount", "Files (count)"),
+        Number("totalBytes", "Bytes"), Text("sha256", "SHA-256 (per file)"), Text("recipients", "Recipients"), Text("issuedBy", "Issued by"),
+        Instant("issuedAt", "Issued"), Instant("expiresOn", "Expires"), Text("linkKind", "Link"), Flag("revoked", "Revoked"),
+        Instant("revokedAt", "Revoked at"), Text("revokedBy", "Revoked by"),
+    };
+
+    private IEnumerable<object?[]> TransferRows(HashSet<string>? only)
+    {
+        foreach (var transfer in register.ListTransfers(null))
+        {
+            if (only is not null && !only.Contains(transfer.AgreementId))
+            {
+                continue;
+            }
+
+            // Never the link: the register does not have it, and the report would not show it if it did.
+            yield return new object?[]
+            {
+                transfer.Id, transfer.AgreementId, string.Join("; ", transfer.Files.Select(f => f.Name)), transfer.Files.Count, transfer.TotalBytes,
+                string.Join("; ", transfer.Files.Select(f => f.Name + "=" + f.Sha256)), string.Join("; ", transfer.RecipientIds), transfer.IssuedBy,
+                transfer.IssuedAt, transfer.ExpiresOn, transfer.LinkKind.ToString(), transfer.RevokedAt is not null, transfer.RevokedAt, transfer.RevokedBy,
+            };
+        }
+    }
+
+    public static readonly IReadOnlyList<ReportColumn> RetentionColumns = new[]
+    {
+        Text("holdingId", "Holding"), Text("agreement", "Agreement"), Text("location", "Location"), Date("dueOn", "Due"), Text("state", "State"),
+        Text("outcome", "Last sweep"), Text("reason", "Why blocked or incomplete"), Number("objectsDeleted", "Objects deleted"),
+        Number("bytesDeleted", "Bytes deleted"), Flag("verified", "Verified"), Instant("destroyedAt", "Destroyed at"), Text("operator", "By"),
+        Text("softDelete", "Soft delete"), Instant("recoverableUntil", "Recoverable until"), Text("confirmation", "Organisation's confirmation"),
+    };
+
+    private IEnumerable<object?[]> RetentionRows(DateTime day, HashSet<string>? only)
+    {
+        var agreements = new Dictionary<string, DataShareAgreement>(StringComparer.OrdinalIgnoreCase);
+        foreach (var holding in register.ListHoldings(null))
+        {
+            if (only is not null && !only.Contains(holding.AgreementId))
+            {
+                continue;
+            }
+
+            if (!agreements.TryGetValue(holding.AgreementId, out var agreement))
+            {
+                agreement = register.FindAgreement(holding.AgreementId)!;
+                agreements[holding.AgreementId] = agreement;
+            }
+
+            var last = register.ListDestructions(holding.AgreementId).LastOrDefault(r => r.HoldingId == holding.Id);
+            var due = RetentionRules.DueOn(holding, agreement);
+            var state = holding.State == HoldingState.Destroyed ? "Destroyed" : due <= day ? "Due" : "Held";
+            var confirmation = register.FindConfirmation(holding.AgreementId);
+            yield return new object?[]
+            {
+                holding.Id, holding.AgreementId, holding.Location, due, state, last?.Outcome.ToString(), last?.Reason, last?.ObjectsDeleted, last?.BytesDeleted,
+                last?.Verified, holding.DestroyedAt, last?.Operator, last?.SoftDelete, last?.RecoverableUntil,
+                confirmation is null ? null : $"{confirmation.ConfirmedBy}, {DateText.FormatDate(confirmation.ConfirmedOn)}",
+            };
+        }
+    }
+
+    public static readonly IReadOnlyList<ReportColumn> AuditColumns = new[]
+    {
+        Number("sequence", "#"), Instant("timestamp", "When"), Text("actor", "Who"), Text("machine", "Machine"), Text("action", "Action"),
+        Text("targetType", "Target type"), Text("targetId", "Target"), Text("details", "Details"), Text("hash", "Hash"),
+    };
+
+    private IEnumerable<object?[]> AuditRows(HashSet<string>? only)
+    {
+        foreach (var entry in register.ReadAuditLog(1))
+        {
+            if (only is not null && !only.Contains(entry.TargetId) && !(entry.Details.TryGetValue("AgreementId", out var agreement) && only.Contains(agreement)))
+            {
+                continue;
+            }
+
+            yield return new object?[]
+            {
+                entry.Sequence, entry.Timestamp, entry.Actor, entry.Machine, entry.Action, entry.TargetType, entry.TargetId,
+                string.Join("; ", entry.Details.Select(d => d.Key + "=" + d.Value)), entry.Hash,
+            };
+        }
+    }
+}
