@@ -103,7 +103,7 @@ public sealed class ReportTests : IDisposable
     {
         var rows = ParseCsv(Write(ReportKind.Register, CsvReportWriter.Write));
 
-        Assert.Equal(ReportService.RegisterColumns.Select(c => c.Name), rows[0]);
+        Assert.Equal(ReportService.RegisterColumns.Select(c => c.Name).Concat(new[] { "reportGeneratedAt", "reportGeneratedBy", "reportRegister", "reportAsOf" }), rows[0]);
         Assert.Equal(3, rows.Count);
         var ds1 = rows[1];
         string Cell(string name) => ds1[Array.IndexOf(rows[0], name)];
@@ -116,6 +116,8 @@ public sealed class ReportTests : IDisposable
         Assert.Equal("KS2 attainment (B, 3); FSM eligibility (C, 4)", Cell("dataItems"));
         Assert.Equal(("Active", "No holdings registered"), (Cell("status"), Cell("destructionStatus")));
         Assert.Equal(("DS2", "Pending"), (rows[2][0], rows[2][Array.IndexOf(rows[0], "status")]));
+        Assert.Equal(("2026-06-15T09:00:00.000Z", "tester", "2026-06-15"), (Cell("reportGeneratedAt"), Cell("reportGeneratedBy"), Cell("reportAsOf")));
+        Assert.StartsWith("SQLite:", Cell("reportRegister"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -163,7 +165,10 @@ public sealed class ReportTests : IDisposable
         Assert.Equal(("2026-06-15T14:00:00.000Z", "false"), (Cell("expiresOn"), Cell("revoked")));
         Assert.DoesNotContain("sig=", csv, StringComparison.Ordinal);
 
-        var audit = ParseCsv(Write(ReportKind.Audit, CsvReportWriter.Write));
+        using var auditStream = new MemoryStream();
+        test.Engine.Reports.Export(ReportKind.Audit, ReportFormat.Csv, auditStream, null, null, test.Engine.Audit.Test(null, host));
+        var audit = ParseCsv(Encoding.UTF8.GetString(auditStream.ToArray()));
+        Assert.StartsWith("Audit log intact: ", audit[1][Array.IndexOf(audit[0], "reportIntegrity")], StringComparison.Ordinal);
         Assert.Equal(test.AuditCount(), audit.Count - 1);
         Assert.Equal(("1", "Agreement.Create"), (audit[1][0], audit[1][Array.IndexOf(audit[0], "action")]));
         Assert.Equal(test.Engine.Register.ReadAuditHead()!.Hash, audit[^1][Array.IndexOf(audit[0], "hash")]);
@@ -182,6 +187,25 @@ public sealed class ReportTests : IDisposable
         Assert.Equal(4, table.Count);
         Assert.All(table, line => Assert.Equal(ReportService.RegisterColumns.Count + 1, System.Text.RegularExpressions.Regex.Matches(line, @"(?<!\\)\|").Count));
         Assert.StartsWith("# Register of external data shares", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_html_report_is_one_self_contained_page_with_charts_and_escaped_text()
+    {
+        using var stream = new MemoryStream();
+        var rows = test.Engine.Reports.Export(ReportKind.Register, ReportFormat.Html, stream, null, null);
+        var html = Encoding.UTF8.GetString(stream.ToArray());
+
+        Assert.Equal(2, rows);
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co", html, StringComparison.Ordinal);
+        Assert.Contains("<td>&#39;=HYPERLINK(", html, StringComparison.Ordinal);
+        Assert.Equal(4, System.Text.RegularExpressions.Regex.Matches(html, "<svg ").Count);
+        Assert.DoesNotMatch(@"(src|href)\s*=\s*""(https?:)?//", html);
+        Assert.DoesNotContain("<link", html, StringComparison.Ordinal);
+        Assert.Contains("Active", html, StringComparison.Ordinal);
+        Assert.Contains("Jul 2026", html, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -203,7 +227,7 @@ public sealed class ReportTests : IDisposable
             new[] { new object?[] { -5, new DateTime(2026, 1, 2), "-5" } });
         using var stream = new MemoryStream();
         CsvReportWriter.Write(table, stream);
-        Assert.Equal("n,d,t\r\n-5,2026-01-02,'-5\r\n", Encoding.UTF8.GetString(stream.ToArray()));
+        Assert.Equal("n,d,t,reportGeneratedAt,reportGeneratedBy,reportRegister,reportAsOf\r\n-5,2026-01-02,'-5,2026-06-15T09:00:00.000Z,me,r,2026-06-15\r\n", Encoding.UTF8.GetString(stream.ToArray()));
 
         using var json = new MemoryStream();
         JsonReportWriter.Write(table, json);

@@ -5,7 +5,9 @@ namespace DataShareAdmin.Core.Reports;
 
 /// <summary>
 /// RFC 4180 CSV in UTF-8: one header line of the stable column names, then one line per row, written as rows arrive.
-/// Fields with a comma, quote or line break are quoted; text cells are neutralised against formula injection.
+/// Fields with a comma, quote or line break are quoted; text cells are neutralised against formula injection. Each
+/// row also says when, by whom, from which register and as of which day the report was made (and, for the audit
+/// log, the integrity check), in trailing columns, so the file stays one record per row.
 /// </summary>
 public static class CsvReportWriter
 {
@@ -16,6 +18,14 @@ public static class CsvReportWriter
         for (var i = 0; i < table.Columns.Count; i++)
         {
             Append(line, i, table.Columns[i].Name);
+        }
+
+        var context = table.Context;
+        var trailer = new StringBuilder();
+        foreach (var (name, value) in Trailer(context))
+        {
+            Append(line, 1, name);
+            Append(trailer, 1, ReportValues.NeutraliseFormula(value));
         }
 
         writer.WriteLine(line.ToString());
@@ -30,11 +40,23 @@ public static class CsvReportWriter
                 Append(line, i, kind == ReportColumnKind.Text ? ReportValues.NeutraliseFormula(text) : text);
             }
 
-            writer.WriteLine(line.ToString());
+            writer.WriteLine(line.Append(trailer).ToString());
             rows++;
         }
 
         return rows;
+    }
+
+    private static System.Collections.Generic.IEnumerable<(string Name, string Value)> Trailer(ReportContext context)
+    {
+        yield return ("reportGeneratedAt", ReportValues.Format(context.GeneratedAt, ReportColumnKind.Instant));
+        yield return ("reportGeneratedBy", context.GeneratedBy);
+        yield return ("reportRegister", context.Register);
+        yield return ("reportAsOf", ReportValues.Format(context.AsOf, ReportColumnKind.Date));
+        if (context.Integrity is not null)
+        {
+            yield return ("reportIntegrity", context.Integrity);
+        }
     }
 
     private static void Append(StringBuilder line, int index, string field)

@@ -21,6 +21,11 @@ public static class JsonReportWriter
         writer.WriteString("generatedBy", table.Context.GeneratedBy);
         writer.WriteString("register", table.Context.Register);
         writer.WriteString("asOf", ReportValues.Format(table.Context.AsOf, ReportColumnKind.Date));
+        if (table.Context.Integrity is not null)
+        {
+            writer.WriteString("integrity", table.Context.Integrity);
+        }
+
         writer.WriteStartArray("rows");
         long rows = 0;
         foreach (var row in table.Rows)

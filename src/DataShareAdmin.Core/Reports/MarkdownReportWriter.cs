@@ -18,6 +18,12 @@ public static class MarkdownReportWriter
         writer.WriteLine();
         writer.WriteLine($"Generated {ReportValues.Format(context.GeneratedAt, ReportColumnKind.Instant)} by {Escape(context.GeneratedBy)} from {Escape(context.Register)}, as of {ReportValues.Format(context.AsOf, ReportColumnKind.Date)}.");
         writer.WriteLine();
+        if (context.Integrity is not null)
+        {
+            writer.WriteLine("**" + Escape(context.Integrity) + "**");
+            writer.WriteLine();
+        }
+
         var line = new StringBuilder("|");
         var rule = new StringBuilder("|");
         foreach (var column in table.Columns)

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
 using System.Linq;
 using DataShareAdmin.Core.Policy;
 using DataShareAdmin.Core.Register;
@@ -8,16 +10,6 @@ using DataShareAdmin.Core.SafePeople;
 using DataShareAdmin.Core.Time;
 
 namespace DataShareAdmin.Core.Reports;
-
-/// <summary>The kinds of compliance report.</summary>
-public enum ReportKind
-{
-    Register,
-    SafePeople,
-    Transfers,
-    Retention,
-    Audit,
-}
 
 /// <summary>
 /// Builds each report as a stream of rows from the register. Nothing but sort keys is held across rows: the
@@ -41,6 +33,104 @@ public sealed class ReportService
         this.identity = identity;
         this.readiness = readiness;
         this.policy = policy;
+    }
+
+    /// <summary>Writes a report to <paramref name="output"/>; returns the number of rows written.</summary>
+    public long Export(ReportKind kind, ReportFormat format, Stream output, DateTime? asOf, ICollection<string>? agreementIds, AuditLogTestResult? integrity = null)
+    {
+        var table = Build(kind, asOf, agreementIds);
+        if (integrity is not null)
+        {
+            table.Context.Integrity = integrity.IsIntact
+                ? $"Audit log intact: {integrity.EntryCount} entries; head {integrity.Head} (record it elsewhere to detect a rewritten tail)."
+                : $"Audit log NOT intact: {integrity.Problem} (first bad entry {integrity.FirstBadSequence}).";
+        }
+
+        return format switch
+        {
+            ReportFormat.Csv => CsvReportWriter.Write(table, output),
+            ReportFormat.Json => JsonReportWriter.Write(table, output),
+            ReportFormat.Markdown => MarkdownReportWriter.Write(table, output),
+            _ => HtmlReportWriter.Write(table, Summarise(table.Context.AsOf, agreementIds), output),
+        };
+    }
+
+    /// <summary>The counts behind the HTML summary's charts, each from one streamed pass.</summary>
+    public ReportSummary Summarise(DateTime asOf, ICollection<string>? agreementIds)
+    {
+        var day = asOf.Date;
+        var only = agreementIds is null || agreementIds.Count == 0 ? null : new HashSet<string>(agreementIds, StringComparer.OrdinalIgnoreCase);
+        bool Included(string agreementId) => only is null || only.Contains(agreementId);
+
+        var statuses = new Dictionary<AgreementStatus, int>();
+        foreach (var agreement in register.ListAgreements())
+        {
+            if (Included(agreement.Id))
+            {
+                var status = Agreements.AgreementRules.StatusOn(agreement, day);
+                statuses[status] = statuses.TryGetValue(status, out var n) ? n + 1 : 1;
+            }
+        }
+
+        var firstMonth = new DateTime(day.Year, day.Month, 1);
+        var lapsing = new int[12];
+        var rules = policy();
+        var people = only is null ? null : new HashSet<string>(register.ListRecipients(null, includeRemoved: false).Where(r => only.Contains(r.AgreementId)).Select(r => r.PersonId), StringComparer.Ordinal);
+        foreach (var certificate in register.ListCertificates(null))
+        {
+            if (people is not null && !people.Contains(certificate.PersonId))
+            {
+                continue;
+            }
+
+            var until = CertificateRules.Evaluate(certificate, rules, day).ValidUntil.Date;
+            var month = ((until.Year - firstMonth.Year) * 12) + until.Month - firstMonth.Month;
+            if (until >= day && month is >= 0 and < 12)
+            {
+                lapsing[month]++;
+            }
+        }
+
+        var holdings = new Dictionary<string, int> { ["Held"] = 0, ["Due"] = 0, ["Blocked"] = 0, ["Destroyed"] = 0 };
+        var agreements = new Dictionary<string, DataShareAgreement>(StringComparer.OrdinalIgnoreCase);
+        var blocked = new HashSet<string>(register.ListDestructions(null).GroupBy(r => r.HoldingId).Where(g => g.Last().Outcome == DestructionOutcome.Blocked).Select(g => g.Key), StringComparer.Ordinal);
+        foreach (var holding in register.ListHoldings(null))
+        {
+            if (!Included(holding.AgreementId))
+            {
+                continue;
+            }
+
+            if (!agreements.TryGetValue(holding.AgreementId, out var agreement))
+            {
+                agreement = register.FindAgreement(holding.AgreementId)!;
+                agreements[holding.AgreementId] = agreement;
+            }
+
+            var state = holding.State == HoldingState.Destroyed ? "Destroyed" : blocked.Contains(holding.Id) ? "Blocked" : RetentionRules.DueOn(holding, agreement) <= day ? "Due" : "Held";
+            holdings[state]++;
+        }
+
+        var transfers = new int[12];
+        var lastMonth = firstMonth;
+        foreach (var transfer in register.ListTransfers(null))
+        {
+            var issued = calendar.DayOf(transfer.IssuedAt);
+            var back = ((lastMonth.Year - issued.Year) * 12) + lastMonth.Month - issued.Month;
+            if (Included(transfer.AgreementId) && back is >= 0 and < 12)
+            {
+                transfers[11 - back]++;
+            }
+        }
+
+        string MonthLabel(DateTime month) => month.ToString("MMM yyyy", CultureInfo.InvariantCulture);
+        return new ReportSummary
+        {
+            AgreementsByStatus = ((AgreementStatus[])Enum.GetValues(typeof(AgreementStatus))).Select(s => (s.ToString(), statuses.TryGetValue(s, out var n) ? n : 0)).ToList(),
+            CertificatesLapsingByMonth = Enumerable.Range(0, 12).Select(i => (MonthLabel(firstMonth.AddMonths(i)), lapsing[i])).ToList(),
+            HoldingsByState = holdings.Select(h => (h.Key, h.Value)).ToList(),
+            TransfersByMonth = Enumerable.Range(0, 12).Select(i => (MonthLabel(lastMonth.AddMonths(i - 11)), transfers[i])).ToList(),
+        };
     }
 
     /// <summary>The report of <paramref name="kind"/> as of a day (today when null), limited to some agreements when given.</summary>

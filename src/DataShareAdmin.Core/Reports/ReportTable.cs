@@ -47,6 +47,9 @@ public sealed class ReportContext
     public string Register { get; set; } = string.Empty;
 
     public DateTime AsOf { get; set; }
+
+    /// <summary>For the audit report: the result of the integrity check, shown at the top.</summary>
+    public string? Integrity { get; set; }
 }
 
 /// <summary>
