@@ -46,6 +46,7 @@
         'Get-DataShareRetentionPlan'
         'Invoke-DataShareRetentionSweep'
         'Confirm-DataShareDestruction'
+        'Export-DataShareReport'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

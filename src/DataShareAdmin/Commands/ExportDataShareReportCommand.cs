@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using DataShareAdmin.Core.Time;
+
+namespace DataShareAdmin.Commands;
+
+/// <summary>
+/// Writes a compliance report — the register of data shares, safe people, transfers, retention or the audit log — as
+/// one self-contained HTML page for people, or CSV, JSON or Markdown for scripts. Agreements piped in limit the report
+/// to them. The file is written whole or not at all.
+/// </summary>
+[Cmdlet(VerbsData.Export, "DataShareReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(FileInfo))]
+public sealed class ExportDataShareReportCommand : DataShareCmdlet
+{
+    private readonly List<string> agreements = new();
+
+    [Parameter(Mandatory = true, Position = 0)]
+    public ReportKind Kind { get; set; }
+
+    [Parameter(Mandatory = true, Position = 1)]
+    public ReportFormat Format { get; set; }
+
+    /// <summary>The file to write.</summary>
+    [Parameter(Mandatory = true, Position = 2)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>The day the report is as of; today by default.</summary>
+    [Parameter]
+    public DateTime? AsOf { get; set; }
+
+    /// <summary>Limit the report to these agreements (agreements and recipients piped in bind by AgreementId).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(AgreementIdCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? AgreementId { get; set; }
+
+    /// <summary>Replace the file if it exists.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Output the written file.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override int ProgressActivityId => 0x5A30;
+
+    protected override void ProcessRecord()
+    {
+        if (AgreementId is not null)
+        {
+            agreements.AddRange(AgreementId);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        Run(Path, () =>
+        {
+            var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out var provider, out _);
+            if (provider.Name != "FileSystem")
+            {
+                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument, $"'{Path}' is not a file-system path.", Path);
+            }
+
+            if (Directory.Exists(target))
+            {
+                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument, $"'{target}' is a folder: give the report file's name.", target);
+            }
+
+            var folder = System.IO.Path.GetDirectoryName(target);
+            if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
+            {
+                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.ObjectNotFound, $"The folder for '{target}' does not exist.", target);
+            }
+
+            if (File.Exists(target) && !Force)
+            {
+                throw new DataShareException("ReportFileExists", DataShareErrorCategory.ResourceExists, $"'{target}' already exists. Use -Force to replace it.", target);
+            }
+
+            foreach (var id in agreements)
+            {
+                Engine.Agreements.Get(id);
+            }
+
+            if (!ShouldProcess(target, $"Write the {Kind} report as {Format}"))
+            {
+                return;
+            }
+
+            WriteProgress($"Writing the {Kind} report", System.IO.Path.GetFileName(target), -1, completed: false);
+            var integrity = Kind == ReportKind.Audit ? Engine.Audit.Test(null, this) : null;
+
+            // Written beside the target and moved into place: a failure or Ctrl+C never leaves half a report.
+            var partial = target + ".partial-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+            long rows;
+            try
+            {
+                using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
+                {
+                    rows = Engine.Reports.Export(Kind, Format, stream, AsOf is null ? null : ShareCalendar.DateOf(AsOf.Value), agreements.Count == 0 ? null : agreements, integrity);
+                }
+
+                if (File.Exists(target))
+                {
+                    File.Delete(target);
+                }
+
+                File.Move(partial, target);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                TryDelete(partial);
+                throw new DataShareException("ReportWriteFailed", DataShareErrorCategory.WriteError, $"The report could not be written to '{target}': {ex.Message}", target, ex);
+            }
+            catch
+            {
+                TryDelete(partial);
+                throw;
+            }
+
+            WriteProgress($"Writing the {Kind} report", "Done", 100, completed: true);
+            WriteVerbose($"Wrote the {Kind} report ({rows} row(s)) as {Format} to {target}.");
+            if (PassThru)
+            {
+                WriteObject(new FileInfo(target));
+            }
+        });
+        base.EndProcessing();
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
