@@ -2,8 +2,8 @@
 .SYNOPSIS
     The main job on embedded defaults: builds a register of agreements and recipients, checks who is cleared, issues
     a time-limited transfer of an extract from a local Azurite (printing its link to the terminal only), ends an
-    agreement and runs a retention sweep that deletes its copies and prints the destruction records, checks the audit
-    log and prints a summary. Run it through the host executable (no pwsh needed):
+    agreement and runs a retention sweep that deletes its copies and prints the destruction records, writes the HTML
+    register report and prints its path, checks the audit log and prints a summary. Run it through the host executable (no pwsh needed):
 
         dotnet run --project src/DataShareAdmin.Host -c Release -- -File samples/main-job.ps1
 
@@ -211,6 +211,14 @@ finally {
         Stop-LocalAzurite -Azurite $azurite
     }
 }
+$host.UI.WriteLine('')
+
+# Compliance reports: one page for people, and a CSV for scripts.
+$reports = [System.IO.Path]::GetDirectoryName($RegisterPath)
+$html = Export-DataShareReport -Kind Register -Format Html -Path ([System.IO.Path]::Combine($reports, 'register-report.html')) -Force -PassThru
+$csv = Export-DataShareReport -Kind SafePeople -Format Csv -Path ([System.IO.Path]::Combine($reports, 'safe-people.csv')) -Force -PassThru
+$host.UI.WriteLine("Register of external data shares (open it in a browser): $($html.FullName)")
+$host.UI.WriteLine("Safe-people report for scripts: $($csv.FullName)")
 $host.UI.WriteLine('')
 
 $audit = Test-DataShareAuditLog
