@@ -175,6 +175,40 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void The_retention_report_shows_destroyed_blocked_and_due_holdings_and_overdue_confirmations()
+    {
+        foreach (var id in new[] { "DS3", "DS4" })
+        {
+            var ended = Samples.Agreement(id, "2025-06-01", "2026-03-31");
+            ended.RetentionDays = 0;
+            test.Engine.Agreements.Create(ended, host);
+        }
+
+        var storage = new MemoryRetentionStorage();
+        storage.Add("gone", "a.csv");
+        storage.Add("held", "b.csv");
+        storage.LegalHolds.Add("b.csv");
+        test.Engine.Retention.Register("DS3", "https://contosodata.blob.core.windows.net/gone/", host);
+        test.Engine.Retention.Register("DS3", "https://contosodata.blob.core.windows.net/held/", host);
+        test.Engine.Retention.Register("DS1", "https://contosodata.blob.core.windows.net/later/", host);
+        test.Engine.Retention.Sweep(new Retention.SweepOptions(), _ => storage, host, e => throw e).ToList();
+
+        var rows = ParseCsv(Write(ReportKind.Retention, CsvReportWriter.Write));
+        string Cell(string[] row, string name) => row[Array.IndexOf(rows[0], name)];
+        var byLocation = rows.Skip(1).ToDictionary(r => Cell(r, "location"));
+
+        var gone = byLocation["https://contosodata.blob.core.windows.net/gone"];
+        Assert.Equal(("Destroyed", "Destroyed", "1", "true", "2026-04-01"), (Cell(gone, "state"), Cell(gone, "outcome"), Cell(gone, "objectsDeleted"), Cell(gone, "verified"), Cell(gone, "dueOn")));
+        var held = byLocation["https://contosodata.blob.core.windows.net/held"];
+        Assert.Equal(("Blocked", "false"), (Cell(held, "state"), Cell(held, "verified")));
+        Assert.Contains("BlobImmutableDueToLegalHold", Cell(held, "reason"), StringComparison.Ordinal);
+        Assert.Equal(("Held", "false"), (Cell(byLocation["https://contosodata.blob.core.windows.net/later"], "state"), Cell(byLocation["https://contosodata.blob.core.windows.net/later"], "confirmationOverdue")));
+        var none = byLocation["(no holdings registered)"];
+        Assert.Equal(("DS4", "true", "2026-05-01"), (Cell(none, "agreement"), Cell(none, "confirmationOverdue"), Cell(none, "confirmationDueBy")));
+        Assert.Equal("true", Cell(gone, "confirmationOverdue"));
+    }
+
+    [Fact]
     public void Markdown_escapes_html_and_table_syntax_and_neutralises_formulas()
     {
         var markdown = Write(ReportKind.Register, MarkdownReportWriter.Write);

@@ -294,10 +294,13 @@ public sealed class ReportService
         Text("outcome", "Last sweep"), Text("reason", "Why blocked or incomplete"), Number("objectsDeleted", "Objects deleted"),
         Number("bytesDeleted", "Bytes deleted"), Flag("verified", "Verified"), Instant("destroyedAt", "Destroyed at"), Text("operator", "By"),
         Text("softDelete", "Soft delete"), Instant("recoverableUntil", "Recoverable until"), Text("confirmation", "Organisation's confirmation"),
+        Date("confirmationDueBy", "Confirmation due by"), Flag("confirmationOverdue", "Confirmation overdue"),
     };
 
     private IEnumerable<object?[]> RetentionRows(DateTime day, HashSet<string>? only)
     {
+        var confirmationDays = int.Parse(new PolicyService(register).EffectiveValues()[PolicyCatalogue.DestructionConfirmationDays], NumberStyles.Integer, CultureInfo.InvariantCulture);
+        var withHoldings = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var agreements = new Dictionary<string, DataShareAgreement>(StringComparer.OrdinalIgnoreCase);
         foreach (var holding in register.ListHoldings(null))
         {
@@ -312,17 +315,38 @@ public sealed class ReportService
                 agreements[holding.AgreementId] = agreement;
             }
 
+            withHoldings.Add(holding.AgreementId);
             var last = register.ListDestructions(holding.AgreementId).LastOrDefault(r => r.HoldingId == holding.Id);
             var due = RetentionRules.DueOn(holding, agreement);
-            var state = holding.State == HoldingState.Destroyed ? "Destroyed" : due <= day ? "Due" : "Held";
-            var confirmation = register.FindConfirmation(holding.AgreementId);
+            var state = holding.State == HoldingState.Destroyed ? "Destroyed" : last?.Outcome == DestructionOutcome.Blocked ? "Blocked" : due <= day ? "Due" : "Held";
+            var (confirmation, dueBy, overdue) = Confirmation(agreement, day, confirmationDays);
             yield return new object?[]
             {
                 holding.Id, holding.AgreementId, holding.Location, due, state, last?.Outcome.ToString(), last?.Reason, last?.ObjectsDeleted, last?.BytesDeleted,
-                last?.Verified, holding.DestroyedAt, last?.Operator, last?.SoftDelete, last?.RecoverableUntil,
-                confirmation is null ? null : $"{confirmation.ConfirmedBy}, {DateText.FormatDate(confirmation.ConfirmedOn)}",
+                last?.Verified, holding.DestroyedAt, last?.Operator, last?.SoftDelete, last?.RecoverableUntil, confirmation, dueBy, overdue,
             };
         }
+
+        // Ended agreements with no holdings still owe the organisation's confirmation: one row each.
+        foreach (var agreement in register.ListAgreements())
+        {
+            if ((only is null || only.Contains(agreement.Id)) && !withHoldings.Contains(agreement.Id) && agreement.EndsOn < day)
+            {
+                var (confirmation, dueBy, overdue) = Confirmation(agreement, day, confirmationDays);
+                yield return new object?[]
+                {
+                    null, agreement.Id, "(no holdings registered)", Transfers.TransferRules.AgreementDueOn(agreement), agreement.DestroyedOn is null ? "Ended" : "Destroyed",
+                    null, null, null, null, null, null, null, null, null, confirmation, dueBy, overdue,
+                };
+            }
+        }
+    }
+
+    private (string? Text, DateTime DueBy, bool Overdue) Confirmation(DataShareAgreement agreement, DateTime day, int days)
+    {
+        var confirmation = register.FindConfirmation(agreement.Id);
+        var dueBy = Transfers.TransferRules.AgreementDueOn(agreement).AddDays(days);
+        return (confirmation is null ? null : $"{confirmation.ConfirmedBy}, {DateText.FormatDate(confirmation.ConfirmedOn)}", dueBy, confirmation is null && dueBy < day);
     }
 
     public static readonly IReadOnlyList<ReportColumn> AuditColumns = new[]
