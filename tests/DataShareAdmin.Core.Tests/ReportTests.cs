@@ -8,6 +8,8 @@ using DataShareAdmin.Core.People;
 using DataShareAdmin.Core.Reports;
 using DataShareAdmin.Core.SafePeople;
 using DataShareAdmin.Core.Transfers;
+using FsCheck;
+using FsCheck.Fluent;
 
 namespace DataShareAdmin.Core.Tests;
 
@@ -291,4 +293,33 @@ public sealed class ReportTests : IDisposable
     }
 
     public void Dispose() => test.Dispose();
+}
+
+public sealed class IdPackingTests
+{
+    [FsCheck.Xunit.Property(MaxTest = 300)]
+    public Property Packed_ids_unpack_to_themselves_and_sort_like_their_text(int seedA, int seedB)
+    {
+        const string alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        string Id(int seed)
+        {
+            var random = new Random(seed);
+            return Ids.RecipientPrefix + new string(Enumerable.Range(0, 10).Select(_ => alphabet[random.Next(32)]).ToArray());
+        }
+
+        var a = Id(seedA);
+        var b = Id(seedB);
+        var packed = Ids.TryPack(Ids.RecipientPrefix, a, out var pa) & Ids.TryPack(Ids.RecipientPrefix, b, out var pb);
+        return (packed && Ids.Unpack(Ids.RecipientPrefix, pa) == a
+            && Math.Sign(pa.CompareTo(pb)) == Math.Sign(string.CompareOrdinal(a, b))).ToProperty();
+    }
+
+    [Fact]
+    public void Other_text_does_not_pack()
+    {
+        Assert.False(Ids.TryPack(Ids.RecipientPrefix, "RC-12345", out _));
+        Assert.False(Ids.TryPack(Ids.RecipientPrefix, "PE-0123456789", out _));
+        Assert.True(Ids.TryPack(Ids.RecipientPrefix, "rc-0123456789", out var lower));
+        Assert.Equal("RC-0123456789", Ids.Unpack(Ids.RecipientPrefix, lower));
+    }
 }

@@ -220,20 +220,36 @@ public sealed class ReportService
 
     private IEnumerable<object?[]> SafePeopleRows(DateTime day, HashSet<string>? only)
     {
-        // Soonest to lapse first: sort (date, id) keys only, then read each recipient again as it is written.
-        var keys = new List<(DateTime Until, string Id)>();
+        // Soonest to lapse first: sort 16-byte keys only (the day as a number, the id packed into 50 bits), then read
+        // each recipient again as it is written. Ids that cannot be packed (not written by this module) sort by text.
+        var keys = new List<(long Until, long Id)>();
+        var others = new List<(long Until, string Id)>();
         foreach (var recipient in register.ListRecipients(null, includeRemoved: false))
         {
             if (only is null || only.Contains(recipient.AgreementId))
             {
                 var result = readiness.Test(recipient, day, null);
-                keys.Add((result.IsReady ? result.ReadyUntil ?? DateTime.MaxValue : DateTime.MinValue, recipient.Id));
+                var until = (result.IsReady ? result.ReadyUntil ?? DateTime.MaxValue : DateTime.MinValue).Ticks;
+                if (Ids.TryPack(Ids.RecipientPrefix, recipient.Id, out var packed))
+                {
+                    keys.Add((until, packed));
+                }
+                else
+                {
+                    others.Add((until, recipient.Id));
+                }
             }
         }
 
-        keys.Sort((a, b) => a.Until != b.Until ? a.Until.CompareTo(b.Until) : string.CompareOrdinal(a.Id, b.Id));
+        keys.Sort();
+        var ordered = keys.Select(k => (k.Until, Ids.Unpack(Ids.RecipientPrefix, k.Id)));
+        if (others.Count > 0)
+        {
+            ordered = ordered.Concat(others).OrderBy(k => k.Item1).ThenBy(k => k.Item2, StringComparer.Ordinal);
+        }
+
         var rules = policy();
-        foreach (var (_, id) in keys)
+        foreach (var (_, id) in ordered)
         {
             var recipient = register.FindRecipient(id);
             if (recipient is null)
