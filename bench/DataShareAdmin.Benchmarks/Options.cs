@@ -41,6 +41,9 @@ internal sealed class Options
 
     public const string RecipientsScenario = "recipients";
 
+    /// <summary>Export-DataShareReport -Kind SafePeople over seeded registers: rows per second and peak memory, per format.</summary>
+    public const string ReportScenario = "report";
+
     /// <summary>Child mode only: create the register's schema through the module (Connect-DataShareRegister), nothing else.</summary>
     public const string InitRegisterScenario = "init-register";
 
@@ -60,6 +63,14 @@ internal sealed class Options
     public string? Register { get; private set; }
 
     public int Expect { get; private set; } = -1;
+
+    /// <summary>Report scenario: the -Format values to measure, each over every count (default Csv, Json, Html).</summary>
+    public IReadOnlyList<string> Formats { get; private set; } = new[] { "Csv", "Json", "Html" };
+
+    /// <summary>Child mode, report scenario: the one -Format to time, and the file to write.</summary>
+    public string Format { get; private set; } = "Csv";
+
+    public string? ReportPath { get; private set; }
 
     /// <summary>Recipients scenario: milliseconds between memory samples in the child.</summary>
     public int SampleIntervalMs { get; private set; } = 100;
@@ -126,8 +137,9 @@ internal sealed class Options
                     {
                         ImportScenario => ImportScenario,
                         RecipientsScenario => RecipientsScenario,
+                        ReportScenario => ReportScenario,
                         InitRegisterScenario => InitRegisterScenario,
-                        var other => throw new ArgumentException($"--scenario is '{ImportScenario}' or '{RecipientsScenario}', not '{other}'."),
+                        var other => throw new ArgumentException($"--scenario is '{ImportScenario}', '{RecipientsScenario}' or '{ReportScenario}', not '{other}'."),
                     };
                     break;
                 case "--counts":
@@ -156,6 +168,16 @@ internal sealed class Options
                 case "--expect":
                     options.Expect = Program.ParseCount(name, Value(), 0);
                     break;
+                case "--formats":
+                    options.Formats = ParseFormats(name, Value());
+                    break;
+                case "--format":
+                    var one = ParseFormats(name, Value());
+                    options.Format = one.Length == 1 ? one[0] : throw new ArgumentException($"{name} takes one format.");
+                    break;
+                case "--report-path":
+                    options.ReportPath = Path.GetFullPath(Value());
+                    break;
                 case "--sample-interval":
                     options.SampleIntervalMs = Program.ParseCount(name, Value(), 10);
                     break;
@@ -173,6 +195,18 @@ internal sealed class Options
             .Select(part => Program.ParseCount(name, part.Replace("_", string.Empty, StringComparison.Ordinal), 1))
             .ToArray();
         return counts.Length > 0 ? counts : throw new ArgumentException($"{name} needs at least one count, e.g. 10000,100000.");
+    }
+
+    /// <summary>Export-DataShareReport's -Format values (ReportFormat), case-insensitive, in their canonical spelling.</summary>
+    private static string[] ParseFormats(string name, string value)
+    {
+        var known = new[] { "Csv", "Json", "Html", "Markdown" };
+        var formats = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => known.FirstOrDefault(k => k.Equals(part, StringComparison.OrdinalIgnoreCase))
+                ?? throw new ArgumentException($"{name}: '{part}' is not one of {string.Join(", ", known)}."))
+            .Distinct()
+            .ToArray();
+        return formats.Length > 0 ? formats : throw new ArgumentException($"{name} needs at least one format, e.g. Csv,Json,Html.");
     }
 
     /// <summary>out/&lt;Configuration&gt;/&lt;folder&gt;/&lt;file&gt; under the repository this harness was built from.</summary>

@@ -7,7 +7,8 @@ namespace DataShareAdmin.Benchmarks;
 /// Import-time benchmark. Parent mode (the default) spawns one fresh process per sample and summarises; child mode
 /// (<c>--child</c>) is one sample: open a runspace, time Import-Module, optionally time cmdlet calls, print one line.
 /// <c>--scenario recipients</c> instead seeds registers of each size and times Test-DataShareRecipient over all of
-/// them, one fresh child process per size, sampling memory in the child.
+/// them, one fresh child process per size, sampling memory in the child. <c>--scenario report</c> seeds the same
+/// registers and times Export-DataShareReport -Kind SafePeople over them, one fresh child process per size and format.
 /// </summary>
 internal static class Program
 {
@@ -34,10 +35,19 @@ internal static class Program
                                foreach: Test-DataShareRecipient | ForEach-Object { $n++ }
             --sample-interval  milliseconds between memory samples in the child (default 100)
             --keep-registers   keep the seeded register files (their folder is printed)
+          DataShareAdmin.Benchmarks --scenario report [--counts N1,N2,...] [--formats F1,F2,...] [--as-of yyyy-MM-dd]
+                                    [--sample-interval MS] [--keep-registers] [--module PSD1]
+            --counts           register sizes (default 10000,100000), seeded as for recipients
+            --formats          Export-DataShareReport -Format values: Csv, Json, Html, Markdown (default Csv,Json,Html);
+                               Export-DataShareReport -Kind SafePeople runs once per count and format, each in a
+                               fresh process; rows are counted by reading the written file back
+            --keep-registers   keep the seeded registers and the written reports (their folder is printed)
           DataShareAdmin.Benchmarks --child --module PSD1 [--call CMDLET] [--calls K] [--trace]
             one sample; prints a single line "BENCH-RESULT {json}"
           DataShareAdmin.Benchmarks --child --scenario recipients|init-register --module PSD1 --register FILE ...
             one recipients run (or creating a register's schema through the module); prints "BENCH-RESULT {json}"
+          DataShareAdmin.Benchmarks --child --scenario report --module PSD1 --register FILE --format F --report-path FILE ...
+            one report run; prints "BENCH-RESULT {json}"
         """;
 
     public static int Main(string[] args)
@@ -55,8 +65,10 @@ internal static class Program
             {
                 (true, Options.RecipientsScenario) => RecipientsChild.Run(options),
                 (true, Options.InitRegisterScenario) => RecipientsChild.InitRegister(options),
+                (true, Options.ReportScenario) => ReportChild.Run(options),
                 (true, _) => ChildRun.Run(options),
                 (false, Options.RecipientsScenario) => RecipientsRun.Run(options),
+                (false, Options.ReportScenario) => ReportRun.Run(options),
                 (false, Options.InitRegisterScenario) => throw new ArgumentException("--scenario init-register is for child processes only."),
                 _ => ParentRun.Run(options),
             };

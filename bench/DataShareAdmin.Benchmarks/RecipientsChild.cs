@@ -187,22 +187,30 @@ internal static class RecipientsChild
     /// <summary>The module must use its own SQLite (Dependencies/, its load context), not a copy the harness carries for seeding.</summary>
     private static void CheckSqliteIsTheModules(Options options, RecipientsResult result)
     {
+        (result.SqliteAssembly, result.SqliteLoadContext) = CheckSqliteIsTheModules(options);
+    }
+
+    /// <summary>Where the one Microsoft.Data.Sqlite was loaded from and its load context; throws unless it is the module's.</summary>
+    internal static (string Location, string LoadContext) CheckSqliteIsTheModules(Options options)
+    {
         var sqlite = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "Microsoft.Data.Sqlite").ToList();
         if (sqlite.Count != 1)
         {
             throw new BenchmarkException($"Expected one Microsoft.Data.Sqlite loaded after the warm-up call, found {sqlite.Count}.");
         }
 
-        result.SqliteAssembly = sqlite[0].Location;
-        result.SqliteLoadContext = AssemblyLoadContext.GetLoadContext(sqlite[0])?.Name ?? "?";
+        var location = sqlite[0].Location;
+        var loadContext = AssemblyLoadContext.GetLoadContext(sqlite[0])?.Name ?? "?";
         var moduleDirectory = Path.GetDirectoryName(options.Module)! + Path.DirectorySeparatorChar;
-        if (!result.SqliteAssembly.StartsWith(moduleDirectory, StringComparison.Ordinal))
+        if (!location.StartsWith(moduleDirectory, StringComparison.Ordinal))
         {
-            throw new BenchmarkException($"Microsoft.Data.Sqlite was loaded from {result.SqliteAssembly}, not from the module folder {moduleDirectory}.");
+            throw new BenchmarkException($"Microsoft.Data.Sqlite was loaded from {location}, not from the module folder {moduleDirectory}.");
         }
+
+        return (location, loadContext);
     }
 
-    private static Runspace OpenRuntime(Options options, out double runspaceMs, out double importMs)
+    internal static Runspace OpenRuntime(Options options, out double runspaceMs, out double importMs)
     {
         if (!File.Exists(options.Module))
         {
@@ -230,10 +238,10 @@ internal static class RecipientsChild
         }
     }
 
-    private static string RequireRegister(Options options) =>
+    internal static string RequireRegister(Options options) =>
         options.Register ?? throw new ArgumentException("--register FILE is required in this child mode.");
 
-    private static System.Collections.ObjectModel.Collection<PSObject> Invoke(PowerShell shell, string what)
+    internal static System.Collections.ObjectModel.Collection<PSObject> Invoke(PowerShell shell, string what)
     {
         try
         {
@@ -247,7 +255,7 @@ internal static class RecipientsChild
         }
     }
 
-    private static void ThrowOnErrors(PowerShell shell, string what)
+    internal static void ThrowOnErrors(PowerShell shell, string what)
     {
         if (shell.HadErrors && shell.Streams.Error.Count > 0)
         {

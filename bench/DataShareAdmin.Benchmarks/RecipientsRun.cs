@@ -49,12 +49,7 @@ internal static class RecipientsRun
                 RunChild(options, Options.InitRegisterScenario, register, expect: null);
                 var initMs = Stopwatch.GetElapsedTime(init).TotalMilliseconds;
                 var seed = RegisterSeeder.Seed(register, count, options.AsOf);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{count,7:N0} recipients: schema by Connect-DataShareRegister ({initMs:0} ms, child process); seeded in {seed.Milliseconds / 1000:0.0} s, one transaction: "
-                    + $"{seed.Agreements} agreements, {seed.People:N0} people, {seed.Recipients:N0} recipients, {seed.Certificates:N0} certificates; "
-                    + $"{Percent(seed.PeopleWithValidCertificate, count)} with a current certificate ({Percent(seed.PeopleNearExpiry, count)} lapsing within 30 days), "
-                    + $"{Percent(seed.PeopleLapsedOnly, count)} lapsed only, {Percent(seed.PeopleWithoutCertificate, count)} none; "
-                    + $"{Percent(seed.WithoutDeclaration, count)} no declaration, {Percent(seed.WithoutTraining, count)} no training; file {seed.FileBytes / MiB:0.0} MiB"));
+                Console.WriteLine(DescribeSeed(count, initMs, seed));
 
                 var result = JsonSerializer.Deserialize<RecipientsResult>(RunChild(options, Options.RecipientsScenario, register, count), ChildRun.Json)
                     ?? throw new BenchmarkException("The child printed an empty result.");
@@ -149,10 +144,18 @@ internal static class RecipientsRun
         }
     }
 
+    /// <summary>One line on a seeded register: how its schema was made and what went into it.</summary>
+    internal static string DescribeSeed(int count, double initMs, SeedReport seed) => string.Create(CultureInfo.InvariantCulture,
+        $"{count,7:N0} recipients: schema by Connect-DataShareRegister ({initMs:0} ms, child process); seeded in {seed.Milliseconds / 1000:0.0} s, one transaction: "
+        + $"{seed.Agreements} agreements, {seed.People:N0} people, {seed.Recipients:N0} recipients, {seed.Certificates:N0} certificates; "
+        + $"{Percent(seed.PeopleWithValidCertificate, count)} with a current certificate ({Percent(seed.PeopleNearExpiry, count)} lapsing within 30 days), "
+        + $"{Percent(seed.PeopleLapsedOnly, count)} lapsed only, {Percent(seed.PeopleWithoutCertificate, count)} none; "
+        + $"{Percent(seed.WithoutDeclaration, count)} no declaration, {Percent(seed.WithoutTraining, count)} no training; file {seed.FileBytes / MiB:0.0} MiB");
+
     private static string Percent(int part, int whole) => string.Create(CultureInfo.InvariantCulture, $"{100.0 * part / whole:0.0}%");
 
     /// <summary>Starts the harness again in child mode and returns the JSON after "BENCH-RESULT ".</summary>
-    private static string RunChild(Options options, string scenario, string register, int? expect)
+    internal static string RunChild(Options options, string scenario, string register, int? expect, params string[] extra)
     {
         var start = new ProcessStartInfo(ParentRun.DotnetHost())
         {
@@ -177,6 +180,11 @@ internal static class RecipientsRun
             start.ArgumentList.Add(options.SampleIntervalMs.ToString(CultureInfo.InvariantCulture));
         }
 
+        foreach (var argument in extra)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         using var process = Process.Start(start) ?? throw new BenchmarkException("Could not start a child process.");
         var errorTask = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
@@ -192,7 +200,7 @@ internal static class RecipientsRun
     }
 
     /// <summary>Deletes one register (and its -wal/-shm files) or, with no name, the whole folder.</summary>
-    private static void TryDelete(string root, string? register)
+    internal static void TryDelete(string root, string? register)
     {
         try
         {
