@@ -179,6 +179,15 @@ public sealed class ReportCmdletTests : IClassFixture<ChromiumFixture>, IDisposa
         Assert.False(File.Exists(temp.File("whatif.html")));
         Assert.False(File.Exists(temp.File("x.html")));
 
+        var empty = session.Run("Get-DataShareAgreement -Status Suspended | Export-DataShareReport Register Csv $args[0]", temp.File("empty.csv")).AssertNoErrors();
+        Assert.Contains(empty.Warnings, w => w.Message.StartsWith("No agreements came down the pipeline", StringComparison.Ordinal));
+        Assert.False(File.Exists(temp.File("empty.csv")));
+        session.Run("Export-DataShareReport Register Html 'NoSuchDrive:/r.html'").SingleError()
+            .AssertError("ReportPathInvalid", ErrorCategory.ObjectNotFound, "ExportDataShareReportCommand");
+
+        session.Run("Export-DataShareReport Register Csv $args[0] -AgreementId ' ds00752 '", temp.File("spaced.csv")).AssertNoErrors();
+        Assert.Equal(2, File.ReadAllLines(temp.File("spaced.csv")).Length);
+
         session.Run("Export-DataShareReport Register Html $args[0] -Force", existing).AssertNoErrors();
         Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(existing), StringComparison.Ordinal);
     }

@@ -36,9 +36,11 @@ public sealed class ReportService
     }
 
     /// <summary>Writes a report to <paramref name="output"/>; returns the number of rows written.</summary>
-    public long Export(ReportKind kind, ReportFormat format, Stream output, DateTime? asOf, ICollection<string>? agreementIds, AuditLogTestResult? integrity = null)
+    public long Export(ReportKind kind, ReportFormat format, Stream output, DateTime? asOf, ICollection<string>? agreementIds, AuditLogTestResult? integrity = null,
+        System.Threading.CancellationToken cancellationToken = default)
     {
-        var table = Build(kind, asOf, agreementIds);
+        var built = Build(kind, asOf, agreementIds);
+        var table = new ReportTable(built.Context, built.Columns, Cancellable(built.Rows, cancellationToken));
         if (integrity is not null)
         {
             table.Context.Integrity = integrity.IsIntact
@@ -53,6 +55,15 @@ public sealed class ReportService
             ReportFormat.Markdown => MarkdownReportWriter.Write(table, output),
             _ => HtmlReportWriter.Write(table, Summarise(table.Context.AsOf, agreementIds), output),
         };
+    }
+
+    private static IEnumerable<object?[]> Cancellable(IEnumerable<object?[]> rows, System.Threading.CancellationToken token)
+    {
+        foreach (var row in rows)
+        {
+            token.ThrowIfCancellationRequested();
+            yield return row;
+        }
     }
 
     /// <summary>The counts behind the HTML summary's charts, each from one streamed pass.</summary>

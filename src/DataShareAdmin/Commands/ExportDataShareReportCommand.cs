@@ -60,7 +60,24 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
     {
         Run(Path, () =>
         {
-            var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out var provider, out _);
+            if (MyInvocation.ExpectingInput && agreements.Count == 0)
+            {
+                // Agreements were to come down the pipeline and none did: an empty selection is not "everything".
+                WriteWarning($"No agreements came down the pipeline, so no {Kind} report was written.");
+                return;
+            }
+
+            string target;
+            ProviderInfo provider;
+            try
+            {
+                target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out provider, out _);
+            }
+            catch (System.Management.Automation.DriveNotFoundException ex)
+            {
+                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.ObjectNotFound, $"'{Path}' is on a drive that does not exist.", Path, ex);
+            }
+
             if (provider.Name != "FileSystem")
             {
                 throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument, $"'{Path}' is not a file-system path.", Path);
@@ -82,9 +99,11 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
                 throw new DataShareException("ReportFileExists", DataShareErrorCategory.ResourceExists, $"'{target}' already exists. Use -Force to replace it.", target);
             }
 
+            // Each id checked and taken in its stored form (trimmed, upper case), so the filter matches the register.
+            var selected = new List<string>();
             foreach (var id in agreements)
             {
-                Engine.Agreements.Get(id);
+                selected.Add(Engine.Agreements.Get(id).Id);
             }
 
             if (!ShouldProcess(target, $"Write the {Kind} report as {Format}"))
@@ -102,15 +121,18 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
             {
                 using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
                 {
-                    rows = Engine.Reports.Export(Kind, Format, stream, AsOf is null ? null : ShareCalendar.DateOf(AsOf.Value), agreements.Count == 0 ? null : agreements, integrity);
+                    rows = Engine.Reports.Export(Kind, Format, stream, AsOf is null ? null : ShareCalendar.DateOf(AsOf.Value), selected.Count == 0 ? null : selected, integrity, CancellationToken);
                 }
 
                 if (File.Exists(target))
                 {
-                    File.Delete(target);
+                    // One step: the old report stays until the new one takes its place.
+                    File.Replace(partial, target, null);
                 }
-
-                File.Move(partial, target);
+                else
+                {
+                    File.Move(partial, target);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
