@@ -164,7 +164,7 @@ public sealed class ReportTests : IDisposable
         Assert.Equal(2, rows.Count);
         string Cell(string name) => rows[1][Array.IndexOf(rows[0], name)];
         Assert.Equal((transfer.Id, "1", "8", "extract.csv=" + transfer.Files[0].Sha256), (Cell("transferId"), Cell("fileCount"), Cell("totalBytes"), Cell("sha256")));
-        Assert.Equal(("2026-06-15T14:00:00.000Z", "false"), (Cell("expiresOn"), Cell("revoked")));
+        Assert.Equal(("2026-06-15T14:00:00.000Z", "false", "extract.csv (8 bytes)"), (Cell("expiresOn"), Cell("revoked"), Cell("files")));
         Assert.DoesNotContain("sig=", csv, StringComparison.Ordinal);
 
         using var auditStream = new MemoryStream();

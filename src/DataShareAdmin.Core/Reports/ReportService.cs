@@ -290,7 +290,7 @@ public sealed class ReportService
 
     public static readonly IReadOnlyList<ReportColumn> TransferColumns = new[]
     {
-        Text("transferId", "Transfer"), Text("agreement", "Agreement"), Text("files", "Files"), Number("fileCount", "Files (count)"),
+        Text("transferId", "Transfer"), Text("agreement", "Agreement"), Text("files", "Files (size)"), Number("fileCount", "Files (count)"),
         Number("totalBytes", "Bytes"), Text("sha256", "SHA-256 (per file)"), Text("recipients", "Recipients"), Text("issuedBy", "Issued by"),
         Instant("issuedAt", "Issued"), Instant("expiresOn", "Expires"), Text("linkKind", "Link"), Flag("revoked", "Revoked"),
         Instant("revokedAt", "Revoked at"), Text("revokedBy", "Revoked by"),
@@ -308,7 +308,7 @@ public sealed class ReportService
             // Never the link: the register does not have it, and the report would not show it if it did.
             yield return new object?[]
             {
-                transfer.Id, transfer.AgreementId, string.Join("; ", transfer.Files.Select(f => f.Name)), transfer.Files.Count, transfer.TotalBytes,
+                transfer.Id, transfer.AgreementId, string.Join("; ", transfer.Files.Select(f => f.Name + " (" + f.Size.ToString(CultureInfo.InvariantCulture) + " bytes)")), transfer.Files.Count, transfer.TotalBytes,
                 string.Join("; ", transfer.Files.Select(f => f.Name + "=" + f.Sha256)), string.Join("; ", transfer.RecipientIds), transfer.IssuedBy,
                 transfer.IssuedAt, transfer.ExpiresOn, transfer.LinkKind.ToString(), transfer.RevokedAt is not null, transfer.RevokedAt, transfer.RevokedBy,
             };
