@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using System.Text.Json;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.Benchmarks;
 
@@ -14,10 +14,6 @@ namespace DataShareAdmin.Benchmarks;
 /// </summary>
 internal static class ChildRun
 {
-    public const string ResultPrefix = "BENCH-RESULT ";
-
-    internal static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     private static readonly object LoadsGate = new();
     private static readonly List<string> Loads = new();
     private static string phase = "startup";
@@ -46,7 +42,7 @@ internal static class ChildRun
         try
         {
             var result = Sample(options);
-            Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(result, Json));
+            ChildProcess.WriteResult(result);
             return 0;
         }
         finally

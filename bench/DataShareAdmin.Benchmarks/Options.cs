@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Reflection;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.Benchmarks;
 
@@ -23,9 +23,9 @@ internal sealed class Options
 
     public int Calls { get; private set; } = 5;
 
-    public string Module { get; private set; } = DefaultManifest("DataShareAdmin", "DataShareAdmin.psd1");
+    public string Module { get; private set; } = ModuleManifest.DefaultPath(typeof(Options).Assembly);
 
-    public string Baseline { get; private set; } = DefaultManifest("Baseline", "Baseline.psd1");
+    public string Baseline { get; private set; } = ModuleManifest.DefaultPath(typeof(Options).Assembly, "Baseline", "Baseline.psd1");
 
     /// <summary>Child mode: the cmdlet to call after the import; parent mode: unused.</summary>
     public string? Call { get; private set; }
@@ -109,13 +109,13 @@ internal sealed class Options
                     options.Breakdown = true;
                     break;
                 case "--samples":
-                    options.Samples = Program.ParseCount(name, Value(), 1);
+                    options.Samples = CommandLine.ParseCount(name, Value(), 1);
                     break;
                 case "--warmup":
-                    options.Warmup = Program.ParseCount(name, Value(), 0);
+                    options.Warmup = CommandLine.ParseCount(name, Value(), 0);
                     break;
                 case "--calls":
-                    options.Calls = Program.ParseCount(name, Value(), 0);
+                    options.Calls = CommandLine.ParseCount(name, Value(), 0);
                     break;
                 case "--module":
                     options.Module = Path.GetFullPath(Value());
@@ -166,7 +166,7 @@ internal sealed class Options
                     options.Register = Path.GetFullPath(Value());
                     break;
                 case "--expect":
-                    options.Expect = Program.ParseCount(name, Value(), 0);
+                    options.Expect = CommandLine.ParseCount(name, Value(), 0);
                     break;
                 case "--formats":
                     options.Formats = ParseFormats(name, Value());
@@ -179,7 +179,7 @@ internal sealed class Options
                     options.ReportPath = Path.GetFullPath(Value());
                     break;
                 case "--sample-interval":
-                    options.SampleIntervalMs = Program.ParseCount(name, Value(), 10);
+                    options.SampleIntervalMs = CommandLine.ParseCount(name, Value(), 10);
                     break;
                 default:
                     throw new ArgumentException($"Unknown argument '{name}'.");
@@ -192,7 +192,7 @@ internal sealed class Options
     private static int[] ParseCounts(string name, string value)
     {
         var counts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(part => Program.ParseCount(name, part.Replace("_", string.Empty, StringComparison.Ordinal), 1))
+            .Select(part => CommandLine.ParseCount(name, part.Replace("_", string.Empty, StringComparison.Ordinal), 1))
             .ToArray();
         return counts.Length > 0 ? counts : throw new ArgumentException($"{name} needs at least one count, e.g. 10000,100000.");
     }
@@ -208,15 +208,4 @@ internal sealed class Options
             .ToArray();
         return formats.Length > 0 ? formats : throw new ArgumentException($"{name} needs at least one format, e.g. Csv,Json,Html.");
     }
-
-    /// <summary>out/&lt;Configuration&gt;/&lt;folder&gt;/&lt;file&gt; under the repository this harness was built from.</summary>
-    private static string DefaultManifest(string folder, string file)
-    {
-        var root = Metadata("ModuleOutputRoot") ?? Path.Combine(AppContext.BaseDirectory, "out");
-        var configuration = Metadata("ModuleConfiguration") ?? "Release";
-        return Path.GetFullPath(Path.Combine(root, configuration, folder, file));
-    }
-
-    private static string? Metadata(string key) =>
-        typeof(Options).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value;
 }

@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.Benchmarks;
 
@@ -31,7 +31,7 @@ internal static class ParentRun
         var module = new Subject("DataShareAdmin", options.Module, options.ModuleCall, options.Calls);
 
         Console.WriteLine($"Runtime {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.RuntimeIdentifier}, {Environment.ProcessorCount} logical processors");
-        Console.WriteLine($"Load average before: {LoadAverage()}");
+        Console.WriteLine($"Load average before: {HostLoad.LoadAverage()}");
         WarnIfBusy();
         Console.WriteLine($"Baseline:       {baseline.Manifest}");
         Console.WriteLine($"DataShareAdmin: {module.Manifest}");
@@ -75,7 +75,7 @@ internal static class ParentRun
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Load average after: {LoadAverage()}");
+        Console.WriteLine($"Load average after: {HostLoad.LoadAverage()}");
         WarnIfBusy();
 
         return pass ? 0 : 3;
@@ -236,84 +236,24 @@ internal static class ParentRun
 
     private static SampleResult RunChild(Subject subject, bool trace)
     {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(ParentRun).Assembly.Location);
-        start.ArgumentList.Add("--child");
-        start.ArgumentList.Add("--module");
-        start.ArgumentList.Add(subject.Manifest);
+        var arguments = new List<string> { typeof(ParentRun).Assembly.Location, "--child", "--module", subject.Manifest };
         if (subject.Call is not null && subject.Calls > 0)
         {
-            start.ArgumentList.Add("--call");
-            start.ArgumentList.Add(subject.Call);
-            start.ArgumentList.Add("--calls");
-            start.ArgumentList.Add(subject.Calls.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            arguments.AddRange(new[] { "--call", subject.Call, "--calls", subject.Calls.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         }
 
         if (trace)
         {
-            start.ArgumentList.Add("--trace");
+            arguments.Add("--trace");
         }
 
-        using var process = Process.Start(start) ?? throw new BenchmarkException("Could not start a child process.");
-        var errorTask = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        var error = errorTask.GetAwaiter().GetResult();
-        var line = output.Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(l => l.StartsWith(ChildRun.ResultPrefix, StringComparison.Ordinal));
-        if (process.ExitCode != 0 || line is null)
-        {
-            throw new BenchmarkException($"The child for {subject.Name} exited with {process.ExitCode}.{Environment.NewLine}{output}{error}");
-        }
-
-        return JsonSerializer.Deserialize<SampleResult>(line.Substring(ChildRun.ResultPrefix.Length), ChildRun.Json)
+        var json = ChildProcess.Run(ChildProcess.DotnetHost(), arguments, "child for " + subject.Name);
+        return JsonSerializer.Deserialize<SampleResult>(json, ChildProcess.Json)
             ?? throw new BenchmarkException("The child printed an empty result.");
     }
 
     /// <summary>Contention inflates DataShareAdmin's import more than the baseline's (more to load and JIT): say so.</summary>
-    internal static void WarnIfBusy()
-    {
-        var text = LoadAverage().Split(' ')[0];
-        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var load) && load > Environment.ProcessorCount)
-        {
-            Console.WriteLine($"WARNING: the machine is busy (1-minute load {load:0.0} on {Environment.ProcessorCount} processors): figures are inflated and the ratio is skewed.");
-        }
-    }
-
-    /// <summary>1/5/15-minute load average on Linux: other work on the machine shows up in the figures.</summary>
-    internal static string LoadAverage()
-    {
-        try
-        {
-            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
-    }
-
-    /// <summary>The dotnet host running this harness (or the one on PATH when started through the apphost).</summary>
-    internal static string DotnetHost()
-    {
-        var fromCli = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(fromCli) && File.Exists(fromCli))
-        {
-            return fromCli;
-        }
-
-        var current = Environment.ProcessPath;
-        if (current is not null && Path.GetFileNameWithoutExtension(current).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            return current;
-        }
-
-        return "dotnet";
-    }
+    internal static void WarnIfBusy() => HostLoad.WarnIfBusy("figures are inflated and the ratio is skewed.");
 
     private sealed class Subject
     {

@@ -1,5 +1,5 @@
 using System;
-using System.Globalization;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.Benchmarks;
 
@@ -50,49 +50,25 @@ internal static class Program
             one report run; prints "BENCH-RESULT {json}"
         """;
 
-    public static int Main(string[] args)
+    public static int Main(string[] args) => HarnessMain.Run(Usage, () =>
     {
-        try
+        var options = Options.Parse(args);
+        if (options.Help)
         {
-            var options = Options.Parse(args);
-            if (options.Help)
-            {
-                Console.WriteLine(Usage);
-                return 0;
-            }
-
-            return (options.Child, options.Scenario) switch
-            {
-                (true, Options.RecipientsScenario) => RecipientsChild.Run(options),
-                (true, Options.InitRegisterScenario) => RecipientsChild.InitRegister(options),
-                (true, Options.ReportScenario) => ReportChild.Run(options),
-                (true, _) => ChildRun.Run(options),
-                (false, Options.RecipientsScenario) => RecipientsRun.Run(options),
-                (false, Options.ReportScenario) => ReportRun.Run(options),
-                (false, Options.InitRegisterScenario) => throw new ArgumentException("--scenario init-register is for child processes only."),
-                _ => ParentRun.Run(options),
-            };
-        }
-        catch (ArgumentException ex)
-        {
-            Console.Error.WriteLine(ex.Message);
-            Console.Error.WriteLine(Usage);
-            return 2;
-        }
-        catch (BenchmarkException ex)
-        {
-            Console.Error.WriteLine("Benchmark failed: " + ex.Message);
-            return 1;
-        }
-    }
-
-    internal static int ParseCount(string name, string value, int minimum)
-    {
-        if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) || count < minimum)
-        {
-            throw new ArgumentException($"{name} needs a whole number of at least {minimum}, not '{value}'.");
+            Console.WriteLine(Usage);
+            return 0;
         }
 
-        return count;
-    }
+        return (options.Child, options.Scenario) switch
+        {
+            (true, Options.RecipientsScenario) => RecipientsChild.Run(options),
+            (true, Options.InitRegisterScenario) => RecipientsChild.InitRegister(options),
+            (true, Options.ReportScenario) => ReportChild.Run(options),
+            (true, _) => ChildRun.Run(options),
+            (false, Options.RecipientsScenario) => RecipientsRun.Run(options),
+            (false, Options.ReportScenario) => ReportRun.Run(options),
+            (false, Options.InitRegisterScenario) => throw new ArgumentException("--scenario init-register is for child processes only."),
+            _ => ParentRun.Run(options),
+        };
+    });
 }

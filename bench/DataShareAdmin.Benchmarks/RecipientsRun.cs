@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.Benchmarks;
 
@@ -29,7 +30,7 @@ internal static class RecipientsRun
         }
 
         Console.WriteLine($"Runtime {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.RuntimeIdentifier}, {Environment.ProcessorCount} logical processors");
-        Console.WriteLine($"Load average before: {ParentRun.LoadAverage()}");
+        Console.WriteLine($"Load average before: {HostLoad.LoadAverage()}");
         ParentRun.WarnIfBusy();
         Console.WriteLine($"DataShareAdmin: {options.Module}");
         Console.WriteLine($"Test-DataShareRecipient -AsOf {options.AsOf:yyyy-MM-dd} over every active recipient; consumer: "
@@ -51,7 +52,7 @@ internal static class RecipientsRun
                 var seed = RegisterSeeder.Seed(register, count, options.AsOf);
                 Console.WriteLine(DescribeSeed(count, initMs, seed));
 
-                var result = JsonSerializer.Deserialize<RecipientsResult>(RunChild(options, Options.RecipientsScenario, register, count), ChildRun.Json)
+                var result = JsonSerializer.Deserialize<RecipientsResult>(RunChild(options, Options.RecipientsScenario, register, count), ChildProcess.Json)
                     ?? throw new BenchmarkException("The child printed an empty result.");
                 rows.Add((count, seed, result));
                 var readiness = options.Consumer == "foreach"
@@ -98,7 +99,7 @@ internal static class RecipientsRun
             }
 
             Console.WriteLine();
-            Console.WriteLine($"Load average after: {ParentRun.LoadAverage()}");
+            Console.WriteLine($"Load average after: {HostLoad.LoadAverage()}");
             ParentRun.WarnIfBusy();
             return pass ? 0 : 3;
         }
@@ -157,46 +158,20 @@ internal static class RecipientsRun
     /// <summary>Starts the harness again in child mode and returns the JSON after "BENCH-RESULT ".</summary>
     internal static string RunChild(Options options, string scenario, string register, int? expect, params string[] extra)
     {
-        var start = new ProcessStartInfo(ParentRun.DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { typeof(RecipientsRun).Assembly.Location, "--child", "--scenario", scenario, "--module", options.Module, "--register", register })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var arguments = new List<string> { typeof(RecipientsRun).Assembly.Location, "--child", "--scenario", scenario, "--module", options.Module, "--register", register };
         if (expect is not null)
         {
-            start.ArgumentList.Add("--expect");
-            start.ArgumentList.Add(expect.Value.ToString(CultureInfo.InvariantCulture));
-            start.ArgumentList.Add("--as-of");
-            start.ArgumentList.Add(options.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            start.ArgumentList.Add("--consumer");
-            start.ArgumentList.Add(options.Consumer);
-            start.ArgumentList.Add("--sample-interval");
-            start.ArgumentList.Add(options.SampleIntervalMs.ToString(CultureInfo.InvariantCulture));
+            arguments.AddRange(new[]
+            {
+                "--expect", expect.Value.ToString(CultureInfo.InvariantCulture),
+                "--as-of", options.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                "--consumer", options.Consumer,
+                "--sample-interval", options.SampleIntervalMs.ToString(CultureInfo.InvariantCulture),
+            });
         }
 
-        foreach (var argument in extra)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new BenchmarkException("Could not start a child process.");
-        var errorTask = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        var error = errorTask.GetAwaiter().GetResult();
-        var line = output.Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(l => l.StartsWith(ChildRun.ResultPrefix, StringComparison.Ordinal));
-        if (process.ExitCode != 0 || line is null)
-        {
-            throw new BenchmarkException($"The {scenario} child for {register} exited with {process.ExitCode}.{Environment.NewLine}{output}{error}");
-        }
-
-        return line.Substring(ChildRun.ResultPrefix.Length);
+        arguments.AddRange(extra);
+        return ChildProcess.Run(ChildProcess.DotnetHost(), arguments, $"{scenario} child for {register}");
     }
 
     /// <summary>Deletes one register (and its -wal/-shm files) or, with no name, the whole folder.</summary>

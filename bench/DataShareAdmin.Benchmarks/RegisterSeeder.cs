@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.Benchmarks;
 

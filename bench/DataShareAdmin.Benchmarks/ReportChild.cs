@@ -8,7 +8,7 @@ using System.Management.Automation.Runspaces;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using System.Threading;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.Benchmarks;
 
@@ -57,39 +57,17 @@ internal static partial class ReportChild
         }
 
         result.ConnectAndWarmUpMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        (result.SqliteAssembly, result.SqliteLoadContext) = RecipientsChild.CheckSqliteIsTheModules(options);
+        (result.SqliteAssembly, result.SqliteLoadContext) = ModuleRuntime.CheckSqliteIsTheModules(options.Module);
 
         using var process = Process.GetCurrentProcess();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        result.ManagedBeforeBytes = GC.GetTotalMemory(forceFullCollection: true);
-        process.Refresh();
-        result.WorkingSetBeforeBytes = process.WorkingSet64;
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var gen0 = GC.CollectionCount(0);
-        var gen1 = GC.CollectionCount(1);
-        var gen2 = GC.CollectionCount(2);
+        var baseline = MemoryBaseline.Take(process);
+        result.ManagedBeforeBytes = baseline.ManagedBytes;
+        result.WorkingSetBeforeBytes = baseline.WorkingSetBytes;
 
         var folder = Path.GetDirectoryName(target)!;
         var partialPattern = Path.GetFileName(target) + ".partial-*";
-        using var stop = new ManualResetEventSlim();
         var runStart = Stopwatch.GetTimestamp();
-        var sampler = new Thread(() =>
-        {
-            Sample(result, process, runStart, folder, partialPattern);
-            while (!stop.Wait(options.SampleIntervalMs))
-            {
-                Sample(result, process, runStart, folder, partialPattern);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "memory sampler",
-        };
-        sampler.Start();
-
-        try
+        using (new MemorySampler(options.SampleIntervalMs, () => Sample(result, process, runStart, folder, partialPattern)))
         {
             using var shell = PowerShell.Create();
             shell.Runspace = runspace;
@@ -101,7 +79,7 @@ internal static partial class ReportChild
                 .AddParameter("Force")
                 .AddParameter("Verbose")
                 .AddParameter("ErrorAction", "Stop");
-            RecipientsChild.Invoke(shell, "Export-DataShareReport -Kind SafePeople -Format " + options.Format);
+            ModuleRuntime.Invoke(shell, "Export-DataShareReport -Kind SafePeople -Format " + options.Format);
             result.ElapsedMs = Stopwatch.GetElapsedTime(runStart).TotalMilliseconds;
             var said = shell.Streams.Verbose.Select(v => RowsSaid().Match(v.Message)).FirstOrDefault(m => m.Success);
             if (said is not null)
@@ -109,16 +87,11 @@ internal static partial class ReportChild
                 result.RowsReported = long.Parse(said.Groups[1].Value, CultureInfo.InvariantCulture);
             }
         }
-        finally
-        {
-            stop.Set();
-            sampler.Join();
-        }
 
-        result.AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        result.Gen0Collections = GC.CollectionCount(0) - gen0;
-        result.Gen1Collections = GC.CollectionCount(1) - gen1;
-        result.Gen2Collections = GC.CollectionCount(2) - gen2;
+        result.AllocatedBytes = baseline.AllocatedBytesSince();
+        result.Gen0Collections = baseline.CollectionsSince(0);
+        result.Gen1Collections = baseline.CollectionsSince(1);
+        result.Gen2Collections = baseline.CollectionsSince(2);
         result.PeakManagedBytes = result.Samples.Max(s => s.Managed);
         result.PeakHeapAfterGcBytes = result.Samples.Max(s => s.HeapAfterGc);
         result.PeakWorkingSetDuringBytes = result.Samples.Max(s => s.WorkingSet);
@@ -146,7 +119,7 @@ internal static partial class ReportChild
             throw new BenchmarkException($"Export-DataShareReport said it wrote {result.RowsReported} rows; the {options.Format} file has {result.Rows}.");
         }
 
-        Console.WriteLine(ChildRun.ResultPrefix + JsonSerializer.Serialize(result, ChildRun.Json));
+        ChildProcess.WriteResult(result);
         return 0;
     }
 
@@ -168,7 +141,7 @@ internal static partial class ReportChild
             .AddParameter("AsOf", options.AsOf)
             .AddParameter("Force")
             .AddParameter("ErrorAction", "Stop");
-        RecipientsChild.Invoke(shell, $"Connect-DataShareRegister{(readOnly ? " -ReadOnly" : string.Empty)} / Get-DataSharePolicy / Export-DataShareReport -Kind Register");
+        ModuleRuntime.Invoke(shell, $"Connect-DataShareRegister{(readOnly ? " -ReadOnly" : string.Empty)} / Get-DataSharePolicy / Export-DataShareReport -Kind Register");
         if (!File.Exists(warmFile))
         {
             throw new BenchmarkException($"The warm-up export wrote no file{(readOnly ? " through a read-only connection" : string.Empty)}.");
@@ -177,7 +150,7 @@ internal static partial class ReportChild
 
     private static void Sample(ReportResult result, Process process, long runStart, string folder, string partialPattern)
     {
-        process.Refresh();
+        var memory = MemoryReading.Take(process);
         long fileBytes = 0;
         try
         {
@@ -194,9 +167,9 @@ internal static partial class ReportChild
         var sample = new ReportSample
         {
             Ms = Stopwatch.GetElapsedTime(runStart).TotalMilliseconds,
-            Managed = GC.GetTotalMemory(forceFullCollection: false),
-            HeapAfterGc = GC.GetGCMemoryInfo().HeapSizeBytes,
-            WorkingSet = process.WorkingSet64,
+            Managed = memory.Managed,
+            HeapAfterGc = memory.HeapAfterGc,
+            WorkingSet = memory.WorkingSet,
             FileBytes = fileBytes,
         };
         lock (result.Samples)

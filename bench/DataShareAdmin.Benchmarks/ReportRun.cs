@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.Benchmarks;
 
@@ -33,7 +34,7 @@ internal static class ReportRun
         }
 
         Console.WriteLine($"Runtime {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.RuntimeIdentifier}, {Environment.ProcessorCount} logical processors");
-        Console.WriteLine($"Load average before: {ParentRun.LoadAverage()}");
+        Console.WriteLine($"Load average before: {HostLoad.LoadAverage()}");
         ParentRun.WarnIfBusy();
         Console.WriteLine($"DataShareAdmin: {options.Module}");
         Console.WriteLine($"Export-DataShareReport -Kind SafePeople -Format <{string.Join('|', options.Formats)}> -AsOf {options.AsOf:yyyy-MM-dd} -Force over every active recipient; "
@@ -59,7 +60,7 @@ internal static class ReportRun
                     var report = Path.Combine(root, string.Create(CultureInfo.InvariantCulture, $"safe-people-{count}.{Extension(format)}"));
                     var json = RecipientsRun.RunChild(options, Options.ReportScenario, register, count,
                         "--format", format, "--report-path", report);
-                    var result = JsonSerializer.Deserialize<ReportResult>(json, ChildRun.Json)
+                    var result = JsonSerializer.Deserialize<ReportResult>(json, ChildProcess.Json)
                         ?? throw new BenchmarkException("The child printed an empty result.");
                     rows.Add((count, result));
                     var connection = result.ReadOnly ? "read-only" : $"read-write (read-only failed: {result.ReadOnlyProblem})";
@@ -96,7 +97,7 @@ internal static class ReportRun
             }
 
             Console.WriteLine();
-            Console.WriteLine($"Load average after: {ParentRun.LoadAverage()}");
+            Console.WriteLine($"Load average after: {HostLoad.LoadAverage()}");
             ParentRun.WarnIfBusy();
             return pass ? 0 : 3;
         }

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using Microsoft.Data.Sqlite;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.SweepBenchmark;
 

@@ -1,9 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Reflection;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.SweepBenchmark;
 
@@ -18,7 +17,7 @@ internal sealed class Options
     /// <summary>Null in the parent; the child mode's name in a child process.</summary>
     public string? Child { get; private set; }
 
-    public string Module { get; private set; } = DefaultManifest();
+    public string Module { get; private set; } = ModuleManifest.DefaultPath(typeof(Options).Assembly);
 
     public int Blobs { get; private set; } = 2000;
 
@@ -168,15 +167,8 @@ internal sealed class Options
         return options;
     }
 
-    internal static int ParseCount(string name, string value, int minimum)
-    {
-        if (!int.TryParse(value.Replace("_", string.Empty, StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) || count < minimum)
-        {
-            throw new ArgumentException($"{name} needs a whole number of at least {minimum}, not '{value}'.");
-        }
-
-        return count;
-    }
+    /// <summary>A whole number of at least <paramref name="minimum"/>; underscores in it (100_000) are ignored.</summary>
+    private static int ParseCount(string name, string value, int minimum) => CommandLine.ParseCount(name, value, minimum, digitSeparators: true);
 
     private static int[] ParseList(string name, string value)
     {
@@ -184,14 +176,5 @@ internal sealed class Options
         return values.Length > 0 ? values : throw new ArgumentException($"{name} needs at least one number, e.g. 8,16.");
     }
 
-    /// <summary>out/&lt;Configuration&gt;/DataShareAdmin/DataShareAdmin.psd1 under the repository this harness was built from.</summary>
-    private static string DefaultManifest()
-    {
-        var root = Metadata("ModuleOutputRoot") ?? Path.Combine(AppContext.BaseDirectory, "out");
-        var configuration = Metadata("ModuleConfiguration") ?? "Release";
-        return Path.GetFullPath(Path.Combine(root, configuration, "DataShareAdmin", "DataShareAdmin.psd1"));
-    }
-
-    internal static string? Metadata(string key) =>
-        typeof(Options).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value;
+    internal static string? Metadata(string key) => ModuleManifest.Metadata(typeof(Options).Assembly, key);
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.SweepBenchmark;
 
@@ -27,7 +28,7 @@ internal static class ParentRun
         }
 
         Console.WriteLine($"Module: {options.Module}");
-        Console.WriteLine($"Load average before: {Machine.LoadAverage()}");
+        Console.WriteLine($"Load average before: {HostLoad.LoadAverage()}");
         Machine.WarnIfBusy();
         Console.WriteLine();
 
@@ -63,7 +64,7 @@ internal static class ParentRun
             Console.WriteLine(line);
         }
 
-        Console.WriteLine($"Load average after: {Machine.LoadAverage()}");
+        Console.WriteLine($"Load average after: {HostLoad.LoadAverage()}");
         Machine.WarnIfBusy();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Whole run: {wall.Elapsed.TotalMinutes:0.0} min"));
         Console.WriteLine("Reproduce:");

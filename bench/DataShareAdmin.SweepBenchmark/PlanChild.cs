@@ -1,16 +1,14 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using System.Runtime.Loader;
 using System.Text;
-using System.Text.Json;
 using System.Threading;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.SweepBenchmark;
 
@@ -99,7 +97,7 @@ internal static class PlanChild
         using var shell = PowerShell.Create();
         shell.Runspace = runspace;
         shell.AddScript(script.ToString()).AddArgument(register);
-        var output = Invoke(shell, "register setup");
+        var output = ModuleRuntime.Invoke(shell, "register setup");
         var schema = output.Count == 2 ? Convert.ToInt32(output[0].BaseObject, CultureInfo.InvariantCulture) : -1;
         var agreements = Convert.ToInt32(output.Last().BaseObject, CultureInfo.InvariantCulture);
         if (schema != 4)
@@ -112,7 +110,7 @@ internal static class PlanChild
             throw new BenchmarkException($"The register holds {agreements} agreements, not {options.Agreements}.");
         }
 
-        Console.WriteLine(Machine.ResultPrefix + JsonSerializer.Serialize(new { SchemaVersion = schema, Agreements = agreements, Ended = ended }, Machine.Json));
+        ChildProcess.WriteResult(new { SchemaVersion = schema, Agreements = agreements, Ended = ended });
         return 0;
     }
 
@@ -134,56 +132,31 @@ internal static class PlanChild
             // Connect read-only, then one small call so loading the engine, SQLite and the native library is not in the timing.
             connect.Runspace = runspace;
             connect.AddScript("Connect-DataShareRegister -Path $args[0] -ReadOnly -ErrorAction Stop; Get-DataSharePolicy | Out-Null").AddArgument(register);
-            Invoke(connect, "Connect-DataShareRegister -ReadOnly / Get-DataSharePolicy");
+            ModuleRuntime.Invoke(connect, "Connect-DataShareRegister -ReadOnly / Get-DataSharePolicy");
         }
 
         result.ConnectAndWarmUpMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        CheckSqliteIsTheModules(options, result);
+        var (location, loadContext) = ModuleRuntime.CheckSqliteIsTheModules(options.Module);
+        result.SqliteAssembly = location + " (" + loadContext + ")";
 
         using var process = Process.GetCurrentProcess();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        result.ManagedBeforeBytes = GC.GetTotalMemory(forceFullCollection: true);
-        process.Refresh();
-        result.WorkingSetBeforeBytes = process.WorkingSet64;
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var gen0 = GC.CollectionCount(0);
-        var gen1 = GC.CollectionCount(1);
-        var gen2 = GC.CollectionCount(2);
+        var baseline = MemoryBaseline.Take(process);
+        result.ManagedBeforeBytes = baseline.ManagedBytes;
+        result.WorkingSetBeforeBytes = baseline.WorkingSetBytes;
 
         var items = new long[1];
-        using var stop = new ManualResetEventSlim();
         var runStart = Stopwatch.GetTimestamp();
-        var sampler = new Thread(() =>
-        {
-            Sample(result, process, items, runStart);
-            while (!stop.Wait(options.SampleIntervalMs))
-            {
-                Sample(result, process, items, runStart);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "memory sampler",
-        };
-        sampler.Start();
-        try
+        using (new MemorySampler(options.SampleIntervalMs, () => Sample(result, process, items, runStart)))
         {
             result.Items = options.Consumer == "foreach" ? RunForEach(runspace, result) : RunDiscarding(runspace, items, result);
             result.ElapsedMs = Stopwatch.GetElapsedTime(runStart).TotalMilliseconds;
         }
-        finally
-        {
-            stop.Set();
-            sampler.Join();
-        }
 
         Sample(result, process, items, runStart);
-        result.AllocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        result.Gen0 = GC.CollectionCount(0) - gen0;
-        result.Gen1 = GC.CollectionCount(1) - gen1;
-        result.Gen2 = GC.CollectionCount(2) - gen2;
+        result.AllocatedBytes = baseline.AllocatedBytesSince();
+        result.Gen0 = baseline.CollectionsSince(0);
+        result.Gen1 = baseline.CollectionsSince(1);
+        result.Gen2 = baseline.CollectionsSince(2);
         result.PeakManagedBytes = result.Samples.Max(s => s.Managed);
         result.PeakHeapAfterGcBytes = result.Samples.Max(s => s.HeapAfterGc);
         result.PeakWorkingSetBytes = result.Samples.Max(s => s.WorkingSet);
@@ -196,7 +169,7 @@ internal static class PlanChild
             throw new BenchmarkException($"Get-DataShareRetentionPlan returned {result.Items} items; the register holds {options.Expect} due holdings.");
         }
 
-        Console.WriteLine(Machine.ResultPrefix + JsonSerializer.Serialize(result, Machine.Json));
+        ChildProcess.WriteResult(result);
         return 0;
     }
 
@@ -230,7 +203,7 @@ internal static class PlanChild
             throw new BenchmarkException($"Get-DataShareRetentionPlan failed: {ex.Message}", ex);
         }
 
-        ThrowOnErrors(shell, "Get-DataShareRetentionPlan");
+        ModuleRuntime.ThrowOnErrors(shell, "Get-DataShareRetentionPlan");
         foreach (var _ in output.ReadAll())
         {
             Interlocked.Increment(ref items[0]);
@@ -251,21 +224,21 @@ internal static class PlanChild
         using var shell = PowerShell.Create();
         shell.Runspace = runspace;
         shell.AddScript("$n = 0; Get-DataShareRetentionPlan | ForEach-Object { $n++ }; $n");
-        var output = Invoke(shell, "Get-DataShareRetentionPlan | ForEach-Object");
+        var output = ModuleRuntime.Invoke(shell, "Get-DataShareRetentionPlan | ForEach-Object");
         result.Warnings = shell.Streams.Warning.Count;
         return Convert.ToInt64(output.Single().BaseObject, CultureInfo.InvariantCulture);
     }
 
     private static void Sample(PlanResult result, Process process, long[] items, long runStart)
     {
-        process.Refresh();
+        var memory = MemoryReading.Take(process);
         var sample = new MemorySample
         {
             Ms = Stopwatch.GetElapsedTime(runStart).TotalMilliseconds,
             Items = Interlocked.Read(ref items[0]),
-            Managed = GC.GetTotalMemory(forceFullCollection: false),
-            HeapAfterGc = GC.GetGCMemoryInfo().HeapSizeBytes,
-            WorkingSet = process.WorkingSet64,
+            Managed = memory.Managed,
+            HeapAfterGc = memory.HeapAfterGc,
+            WorkingSet = memory.WorkingSet,
         };
         lock (result.Samples)
         {
@@ -273,70 +246,10 @@ internal static class PlanChild
         }
     }
 
-    /// <summary>The module must use its own SQLite (Dependencies/, its load context), not the seeder's copy.</summary>
-    private static void CheckSqliteIsTheModules(Options options, PlanResult result)
-    {
-        var sqlite = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "Microsoft.Data.Sqlite").ToList();
-        if (sqlite.Count != 1)
-        {
-            throw new BenchmarkException($"Expected one Microsoft.Data.Sqlite loaded after the warm-up call, found {sqlite.Count}.");
-        }
-
-        result.SqliteAssembly = sqlite[0].Location + " (" + (AssemblyLoadContext.GetLoadContext(sqlite[0])?.Name ?? "?") + ")";
-        var moduleDirectory = Path.GetDirectoryName(options.Module)! + Path.DirectorySeparatorChar;
-        if (!sqlite[0].Location.StartsWith(moduleDirectory, StringComparison.Ordinal))
-        {
-            throw new BenchmarkException($"Microsoft.Data.Sqlite was loaded from {sqlite[0].Location}, not from the module folder {moduleDirectory}.");
-        }
-    }
-
     private static Runspace OpenRuntime(Options options, out double importMs)
     {
-        if (!File.Exists(options.Module))
-        {
-            throw new BenchmarkException($"No module manifest at {options.Module}: build it first (dotnet build DataShareAdmin.sln -c Release).");
-        }
-
         // Keep the module away from the user's own register, even before Connect-DataShareRegister.
         Environment.SetEnvironmentVariable("DATASHAREADMIN_REGISTER", options.Register);
-        var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
-        try
-        {
-            runspace.Open();
-            using var import = PowerShell.Create();
-            import.Runspace = runspace;
-            import.AddCommand("Import-Module").AddParameter("Name", options.Module).AddParameter("ErrorAction", "Stop");
-            var start = Stopwatch.GetTimestamp();
-            Invoke(import, "Import-Module");
-            importMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            return runspace;
-        }
-        catch
-        {
-            runspace.Dispose();
-            throw;
-        }
-    }
-
-    private static Collection<PSObject> Invoke(PowerShell shell, string what)
-    {
-        try
-        {
-            var output = shell.Invoke();
-            ThrowOnErrors(shell, what);
-            return output;
-        }
-        catch (RuntimeException ex)
-        {
-            throw new BenchmarkException($"{what} failed: {ex.Message}", ex);
-        }
-    }
-
-    private static void ThrowOnErrors(PowerShell shell, string what)
-    {
-        if (shell.HadErrors || shell.Streams.Error.Count > 0)
-        {
-            throw new BenchmarkException($"{what} reported {shell.Streams.Error.Count} error(s): " + string.Join(Environment.NewLine, shell.Streams.Error.Take(5)));
-        }
+        return ModuleRuntime.Open(options.Module, "dotnet build DataShareAdmin.sln -c Release", out _, out importMs);
     }
 }

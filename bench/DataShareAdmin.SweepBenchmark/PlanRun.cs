@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.SweepBenchmark;
 
@@ -46,7 +47,7 @@ internal static class PlanRun
                     "--child", Options.PlanChild, "--module", options.Module, "--register", register, "--expect", seed.Due.ToString(CultureInfo.InvariantCulture),
                     "--consumer", options.Consumer, "--sample-interval", options.SampleIntervalMs.ToString(CultureInfo.InvariantCulture),
                 }, "plan");
-                var result = JsonSerializer.Deserialize<PlanResult>(json, Machine.Json) ?? throw new BenchmarkException("The plan child printed an empty result.");
+                var result = JsonSerializer.Deserialize<PlanResult>(json, ChildProcess.Json) ?? throw new BenchmarkException("The plan child printed an empty result.");
                 rows.Add(new PlanRow(count, initMs, seed, result));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {"",9}  plan: {result.Items:N0} items in {result.ElapsedMs / 1000:0.00} s, peak working set {result.PeakWorkingSetBytes / MiB:0} MiB, peak managed {result.PeakManagedBytes / MiB:0.0} MiB, "

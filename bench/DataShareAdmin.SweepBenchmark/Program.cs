@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Threading;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.SweepBenchmark;
 
@@ -41,7 +42,7 @@ internal static class Program
     public static int Main(string[] args)
     {
         Thread.CurrentThread.CurrentCulture = CultureInfo.InvariantCulture;
-        try
+        return HarnessMain.Run(Usage, () =>
         {
             var options = Options.Parse(args);
             if (options.Help)
@@ -56,31 +57,6 @@ internal static class Program
                 Options.PlanChild => PlanChild.Run(options),
                 _ => ParentRun.Run(options),
             };
-        }
-        catch (ArgumentException ex)
-        {
-            Console.Error.WriteLine(ex.Message);
-            Console.Error.WriteLine(Usage);
-            return 2;
-        }
-        catch (BenchmarkException ex)
-        {
-            Console.Error.WriteLine("Benchmark failed: " + ex.Message);
-            return 1;
-        }
-    }
-}
-
-/// <summary>A failed run: the message is printed and the exit code is 1.</summary>
-internal sealed class BenchmarkException : Exception
-{
-    public BenchmarkException(string message)
-        : base(message)
-    {
-    }
-
-    public BenchmarkException(string message, Exception inner)
-        : base(message, inner)
-    {
+        });
     }
 }

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Text.RegularExpressions;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.TransferBenchmark;
 
@@ -153,4 +154,3 @@ internal sealed partial class ModuleSession : IDisposable
 }
 
 /// <summary>A failed run: the message is printed and the exit code is 1.</summary>
-internal sealed class BenchmarkException(string message) : Exception(message);

@@ -3,11 +3,11 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Reflection;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using DataShareAdmin.TestSupport;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.TransferBenchmark;
 
@@ -54,7 +54,7 @@ internal static class Program
     private static void Run(Options options, string[] args)
     {
         var total = Stopwatch.StartNew();
-        var manifest = ModuleManifest();
+        var manifest = ModuleManifest.DefaultPath(typeof(Program).Assembly);
         var repository = RepositoryRoot();
         var wantsModule = options.Variants.Contains(Options.Module);
         if (wantsModule && !File.Exists(manifest))
@@ -108,24 +108,14 @@ internal static class Program
         Console.WriteLine($"Total time:      {total.Elapsed.TotalMinutes:0.0} min");
     }
 
-    private static string ModuleManifest()
-    {
-        var root = Metadata("ModuleOutputRoot") ?? Path.Combine(AppContext.BaseDirectory, "out");
-        var configuration = Metadata("ModuleConfiguration") ?? "Release";
-        return Path.GetFullPath(Path.Combine(root, configuration, "DataShareAdmin", "DataShareAdmin.psd1"));
-    }
-
     /// <summary>The repository this harness was built from: the folder holding out/.</summary>
     private static string RepositoryRoot()
     {
-        var root = Metadata("ModuleOutputRoot");
+        var root = ModuleManifest.Metadata(typeof(Program).Assembly, "ModuleOutputRoot");
         return root is null
             ? Directory.GetCurrentDirectory()
             : Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))) ?? Directory.GetCurrentDirectory();
     }
-
-    internal static string? Metadata(string key) =>
-        typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value;
 
     private static void TryDelete(string directory)
     {
@@ -312,13 +302,13 @@ internal sealed class VariantResult(string name)
 
     public IEnumerable<double> Seconds => Samples.Select(s => s.Seconds);
 
-    public double Median => MedianOf(Seconds);
+    public double Median => Stats.MedianOf(Seconds);
 
     public double Min => Seconds.Min();
 
-    public double MedianClientCpu => MedianOf(Samples.Select(s => s.ClientCpu));
+    public double MedianClientCpu => Stats.MedianOf(Samples.Select(s => s.ClientCpu));
 
-    public double MedianAzuriteCpu => MedianOf(Samples.Select(s => s.AzuriteCpu));
+    public double MedianAzuriteCpu => Stats.MedianOf(Samples.Select(s => s.AzuriteCpu));
 
     public long PeakWorkingSet => Samples.Max(s => s.PeakWorkingSet);
 
@@ -329,17 +319,5 @@ internal sealed class VariantResult(string name)
     /// two ran back to back, so drift in Azurite or load from other processes cancels better than in the overall medians.
     /// </summary>
     public double PairedThroughputRatio(VariantResult other) =>
-        MedianOf(Samples.Zip(other.Samples, (mine, theirs) => theirs.Seconds / mine.Seconds));
-
-    public static double MedianOf(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        if (sorted.Length == 0)
-        {
-            return double.NaN;
-        }
-
-        var middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
+        Stats.MedianOf(Samples.Zip(other.Samples, (mine, theirs) => theirs.Seconds / mine.Seconds));
 }

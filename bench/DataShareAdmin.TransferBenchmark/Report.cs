@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.TransferBenchmark;
 
@@ -30,20 +31,7 @@ internal static class MachineInfo
         }
     }
 
-    private static string CpuModel()
-    {
-        try
-        {
-            var line = File.Exists("/proc/cpuinfo")
-                ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))
-                : null;
-            return line is null ? string.Empty : " (" + line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim() + ")";
-        }
-        catch (IOException)
-        {
-            return string.Empty;
-        }
-    }
+    private static string CpuModel() => HostLoad.TryReadCpuModel(out var model) && model is not null ? " (" + model + ")" : string.Empty;
 
     private static string AzuriteVersion(string repository)
     {

@@ -1,9 +1,9 @@
 using System;
 
-namespace DataShareAdmin.Benchmarks;
+namespace DataShareAdmin.BenchSupport;
 
-/// <summary>A sample could not be taken (a child failed, an import reported errors): the figures would be meaningless.</summary>
-internal sealed class BenchmarkException : Exception
+/// <summary>A sample could not be taken (a child failed, an import reported errors): the message is printed and the exit code is 1.</summary>
+public sealed class BenchmarkException : Exception
 {
     public BenchmarkException()
     {
