@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 
 namespace DataShareAdmin.Core.Policy;
 
@@ -51,6 +52,9 @@ public sealed class PolicyService
     public SafePeoplePolicy SafePeople() => SafePeoplePolicy.From(EffectiveValues());
 
     public TransferPolicy Transfers() => TransferPolicy.From(EffectiveValues());
+
+    /// <summary>A whole-number setting's effective value (its catalogue normaliser guarantees the form).</summary>
+    public long Number(string name) => long.Parse(EffectiveValues()[name], NumberStyles.Integer, CultureInfo.InvariantCulture);
 
     /// <summary>Changes one setting (null or -Default: back to its default). Returns null when the host declined.</summary>
     public DataSharePolicySetting? Set(string name, string? value, IOperationHost host)

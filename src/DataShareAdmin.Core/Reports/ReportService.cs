@@ -24,9 +24,11 @@ public sealed class ReportService
     private readonly AuditIdentity identity;
     private readonly ReadinessService readiness;
     private readonly Func<SafePeoplePolicy> policy;
+    private readonly PolicyService settings;
 
-    public ReportService(IDataShareRegister register, ShareCalendar calendar, IClock clock, AuditIdentity identity, ReadinessService readiness, Func<SafePeoplePolicy> policy)
+    public ReportService(IDataShareRegister register, ShareCalendar calendar, IClock clock, AuditIdentity identity, ReadinessService readiness, Func<SafePeoplePolicy> policy, PolicyService settings)
     {
+        this.settings = settings;
         this.register = register;
         this.calendar = calendar;
         this.clock = clock;
@@ -259,7 +261,6 @@ public sealed class ReportService
             ordered = ordered.Concat(others).OrderBy(k => k.Item1).ThenBy(k => k.Item2, StringComparer.Ordinal);
         }
 
-        var rules = policy();
         foreach (var (_, id) in ordered)
         {
             var recipient = register.FindRecipient(id);
@@ -268,17 +269,8 @@ public sealed class ReportService
                 continue;
             }
 
-            var result = readiness.Test(recipient, day, null);
-            CertificateTestResult? best = null;
-            foreach (var certificate in register.ListCertificates(recipient.PersonId))
-            {
-                var verdict = CertificateRules.Evaluate(certificate, rules, day);
-                if (best is null || (verdict.IsValid && (!best.IsValid || verdict.ValidUntil > best.ValidUntil)) || (!best.IsValid && !verdict.IsValid && verdict.IssuedOn > best.IssuedOn))
-                {
-                    best = verdict;
-                }
-            }
-
+            // The certificate the readiness test judged by: its own listing, not a second one.
+            var result = readiness.Test(recipient, day, null, out var best);
             var why = result.IsReady ? result.WarningReason : string.Join("; ", result.Checks.Where(c => !c.Passed).Select(c => c.Name + ": " + c.Reason));
             yield return new object?[]
             {
@@ -326,7 +318,10 @@ public sealed class ReportService
 
     private IEnumerable<object?[]> RetentionRows(DateTime day, HashSet<string>? only)
     {
-        var confirmationDays = int.Parse(new PolicyService(register).EffectiveValues()[PolicyCatalogue.DestructionConfirmationDays], NumberStyles.Integer, CultureInfo.InvariantCulture);
+        var confirmationDays = settings.Number(PolicyCatalogue.DestructionConfirmationDays);
+
+        // Each agreement's destruction records read once (the last one per holding), not once per holding.
+        var lastRecords = new Dictionary<string, Dictionary<string, DestructionRecord>>(StringComparer.OrdinalIgnoreCase);
         var withHoldings = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var agreements = new Dictionary<string, DataShareAgreement>(StringComparer.OrdinalIgnoreCase);
         foreach (var holding in register.ListHoldings(null))
@@ -343,7 +338,18 @@ public sealed class ReportService
             }
 
             withHoldings.Add(holding.AgreementId);
-            var last = register.ListDestructions(holding.AgreementId).LastOrDefault(r => r.HoldingId == holding.Id);
+            if (!lastRecords.TryGetValue(holding.AgreementId, out var records))
+            {
+                records = new Dictionary<string, DestructionRecord>(StringComparer.Ordinal);
+                foreach (var record in register.ListDestructions(holding.AgreementId))
+                {
+                    records[record.HoldingId] = record;
+                }
+
+                lastRecords[holding.AgreementId] = records;
+            }
+
+            records.TryGetValue(holding.Id, out var last);
             var due = RetentionRules.DueOn(holding, agreement);
             var state = holding.State == HoldingState.Destroyed ? "Destroyed" : last?.Outcome == DestructionOutcome.Blocked ? "Blocked" : due <= day ? "Due" : "Held";
             var (confirmation, dueBy, overdue) = Confirmation(agreement, day, confirmationDays);
@@ -369,10 +375,10 @@ public sealed class ReportService
         }
     }
 
-    private (string? Text, DateTime DueBy, bool Overdue) Confirmation(DataShareAgreement agreement, DateTime day, int days)
+    private (string? Text, DateTime DueBy, bool Overdue) Confirmation(DataShareAgreement agreement, DateTime day, long days)
     {
         var confirmation = register.FindConfirmation(agreement.Id);
-        var dueBy = Transfers.TransferRules.AgreementDueOn(agreement).AddDays(days);
+        var dueBy = RetentionRules.ConfirmationDueBy(agreement, days);
         return (confirmation is null ? null : $"{confirmation.ConfirmedBy}, {DateText.FormatDate(confirmation.ConfirmedOn)}", dueBy, confirmation is null && dueBy < day);
     }
 

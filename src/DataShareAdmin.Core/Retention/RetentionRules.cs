@@ -18,6 +18,10 @@ public static class RetentionRules
         return holding.TransferId is null || holding.DueOn > agreementDue ? agreementDue : holding.DueOn.Date;
     }
 
+    /// <summary>The day by which the recipient organisation must confirm it destroyed its copies.</summary>
+    public static DateTime ConfirmationDueBy(DataShareAgreement agreement, long confirmationDays) =>
+        TransferRules.AgreementDueOn(agreement).AddDays(confirmationDays);
+
     public static string Reason(DataShareHolding holding, DataShareAgreement agreement, DateTime due)
     {
         var agreementDue = TransferRules.AgreementDueOn(agreement);

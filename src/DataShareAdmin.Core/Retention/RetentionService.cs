@@ -179,10 +179,10 @@ public sealed class RetentionService
     public IEnumerable<DataShareAgreement> OverdueConfirmations(DateTime? asOf)
     {
         var day = (asOf ?? calendar.Today).Date;
-        var days = int.Parse(policy.EffectiveValues()[PolicyCatalogue.DestructionConfirmationDays], NumberStyles.Integer, CultureInfo.InvariantCulture);
+        var days = policy.Number(PolicyCatalogue.DestructionConfirmationDays);
         foreach (var agreement in register.ListAgreements())
         {
-            if (agreement.DestroyedOn is null && TransferRules.AgreementDueOn(agreement).AddDays(days) < day && register.FindConfirmation(agreement.Id) is null)
+            if (agreement.DestroyedOn is null && RetentionRules.ConfirmationDueBy(agreement, days) < day && register.FindConfirmation(agreement.Id) is null)
             {
                 yield return agreement;
             }
@@ -448,9 +448,8 @@ public sealed class RetentionService
 
     private void CheckLimits(int holdings, long bytes, bool force)
     {
-        var values = policy.EffectiveValues();
-        var maxHoldings = int.Parse(values[PolicyCatalogue.SweepMaxHoldings], NumberStyles.Integer, CultureInfo.InvariantCulture);
-        var maxGiB = long.Parse(values[PolicyCatalogue.SweepMaxGiB], NumberStyles.Integer, CultureInfo.InvariantCulture);
+        var maxHoldings = policy.Number(PolicyCatalogue.SweepMaxHoldings);
+        var maxGiB = policy.Number(PolicyCatalogue.SweepMaxGiB);
         if (!force && (holdings > maxHoldings || bytes > maxGiB * (1L << 30)))
         {
             throw new DataShareException("SweepLimitExceeded", DataShareErrorCategory.LimitsExceeded,

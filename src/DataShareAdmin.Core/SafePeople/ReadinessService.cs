@@ -24,7 +24,10 @@ public sealed class ReadinessService
         this.policy = policy;
     }
 
-    public RecipientTestResult Test(DataShareRecipient recipient, DateTime? asOf, int? warnWithinDays)
+    public RecipientTestResult Test(DataShareRecipient recipient, DateTime? asOf, int? warnWithinDays) => Test(recipient, asOf, warnWithinDays, out _);
+
+    /// <summary>The test, and the certificate it judged by: the acceptable one lasting longest, else the latest issued.</summary>
+    public RecipientTestResult Test(DataShareRecipient recipient, DateTime? asOf, int? warnWithinDays, out CertificateTestResult? certificate)
     {
         var rules = policy();
         var day = (asOf ?? calendar.Today).Date;
@@ -35,7 +38,7 @@ public sealed class ReadinessService
             checks.Add(Fail("Recipient", $"Removed from agreement {recipient.AgreementId} on {recipient.RemovedAt:yyyy-MM-dd}."));
         }
 
-        checks.Add(CertificateCheck(recipient.PersonId, rules, day));
+        checks.Add(CertificateCheck(recipient.PersonId, rules, day, out certificate));
         if (rules.DeclarationRequired)
         {
             checks.Add(DateCheck("Declaration", recipient.DeclarationSignedOn, day, 0,
@@ -101,7 +104,7 @@ public sealed class ReadinessService
         return result;
     }
 
-    private SafePeopleCheck CertificateCheck(string personId, SafePeoplePolicy rules, DateTime day)
+    private SafePeopleCheck CertificateCheck(string personId, SafePeoplePolicy rules, DateTime day, out CertificateTestResult? chosen)
     {
         CertificateTestResult? best = null;
         CertificateTestResult? latest = null;
@@ -119,6 +122,7 @@ public sealed class ReadinessService
             }
         }
 
+        chosen = best ?? latest;
         if (best is not null)
         {
             return new SafePeopleCheck
