@@ -14,7 +14,11 @@ public sealed class DataShareAgreement
     /// </summary>
     public string AgreementId => Id;
 
+    /// <summary>The recipient organisation's name (as its register record names it).</summary>
     public string Organisation { get; set; } = string.Empty;
+
+    /// <summary>The recipient organisation's register id (see Get-DataShareOrganisation).</summary>
+    public string? OrganisationId { get; set; }
 
     public string Title { get; set; } = string.Empty;
 
@@ -25,6 +29,12 @@ public sealed class DataShareAgreement
     public string LawfulBasis { get; set; } = string.Empty;
 
     public AccessRoute AccessRoute { get; set; }
+
+    /// <summary>
+    /// Why data goes to this organisation directly rather than through the secure research service. An agreement
+    /// whose route is DirectTransfer is not approved, and gets no transfers, without one.
+    /// </summary>
+    public string? DirectTransferJustification { get; set; }
 
     /// <summary>The first day of the share (a calendar date).</summary>
     public DateTime StartsOn { get; set; }

@@ -25,6 +25,26 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
 
     void UpdateAgreement(DataShareAgreement agreement, AuditEvent audit);
 
+    DataShareOrganisation? FindOrganisation(string id);
+
+    /// <summary>The organisation with this name, compared without regard to case.</summary>
+    DataShareOrganisation? FindOrganisationByName(string name);
+
+    /// <summary>All organisations, ordered by name, streamed.</summary>
+    IEnumerable<DataShareOrganisation> ListOrganisations();
+
+    /// <summary>Adds an organisation; a name already taken is an OrganisationExists error.</summary>
+    void InsertOrganisation(DataShareOrganisation organisation, AuditEvent audit);
+
+    /// <summary>Writes the organisation's fields at the version read; a name already taken is an OrganisationExists error.</summary>
+    void UpdateOrganisation(DataShareOrganisation organisation, AuditEvent audit);
+
+    /// <summary>Security assessments of one organisation (or all when null), ordered by organisation, day assessed, then when recorded, streamed.</summary>
+    IEnumerable<SecurityAssessment> ListAssessments(string? organisationId);
+
+    /// <summary>Adds a security assessment; the same reference twice for one organisation is an AssessmentExists error.</summary>
+    void InsertAssessment(SecurityAssessment assessment, AuditEvent audit);
+
     DataSharePerson? FindPerson(string id);
 
     DataSharePerson? FindPersonByEmail(string normalisedEmail);

@@ -17,6 +17,9 @@ public enum ReportKind
 
     /// <summary>The audit log, with the result of the integrity check at the top.</summary>
     Audit,
+
+    /// <summary>Recipient organisations with their security assessments and agreements, soonest-lapsing first.</summary>
+    Organisations,
 }
 
 /// <summary>The file formats of a report.</summary>

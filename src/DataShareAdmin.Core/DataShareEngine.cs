@@ -43,7 +43,8 @@ public sealed class DataShareEngine : IDisposable
         // Calendar dates are judged in the zone the register's policy names, the same for every administrator.
         Calendar = new ShareCalendar(clock, ShareCalendar.FindTimeZone(Policy.EffectiveValues()[PolicyCatalogue.TimeZone]));
         safePeoplePolicy = new Lazy<SafePeoplePolicy>(Policy.SafePeople);
-        Agreements = new AgreementService(register, Calendar, clock, identity.User);
+        Organisations = new Organisations.OrganisationService(register, Calendar, clock, identity.User, Policy);
+        Agreements = new AgreementService(register, Calendar, clock, identity.User, Organisations);
         Recipients = new RecipientService(register, Calendar, clock, identity.User);
         Audit = new AuditService(register, clock);
         Certificates = new CertificateService(register, Calendar, clock, identity.User, () => safePeoplePolicy.Value, dbsClientFactory);
@@ -59,6 +60,8 @@ public sealed class DataShareEngine : IDisposable
     public ShareCalendar Calendar { get; }
 
     public PolicyService Policy { get; }
+
+    public Organisations.OrganisationService Organisations { get; }
 
     public AgreementService Agreements { get; }
 

@@ -16,6 +16,8 @@ public static class Ids
     public const string TransferPrefix = "TR-";
     public const string HoldingPrefix = "HD-";
     public const string DestructionPrefix = "DR-";
+    public const string OrganisationPrefix = "OR-";
+    public const string AssessmentPrefix = "SA-";
 
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -30,6 +32,10 @@ public static class Ids
     public static string NewHoldingId() => New(HoldingPrefix);
 
     public static string NewDestructionId() => New(DestructionPrefix);
+
+    public static string NewOrganisationId() => New(OrganisationPrefix);
+
+    public static string NewAssessmentId() => New(AssessmentPrefix);
 
     public static bool LooksLike(string prefix, string? id) =>
         id is not null && id.Length == prefix.Length + 10 && id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)

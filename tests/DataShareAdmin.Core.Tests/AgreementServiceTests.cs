@@ -20,7 +20,7 @@ public sealed class AgreementServiceTests : IDisposable
         Assert.Equal(AgreementStatus.Pending, created.Status);
         Assert.Equal(new DateTime(2026, 6, 15), created.StatusAsOf);
         Assert.Equal("tester", created.CreatedBy);
-        var entry = test.Engine.Audit.Read(1, null).Single();
+        var entry = test.Engine.Audit.Read(test.SetUpEntries + 1, null).Single();
         Assert.Equal(("Agreement.Create", "DS00752", "tester", "test-machine"), (entry.Action, entry.TargetId, entry.Actor, entry.Machine));
         Assert.Equal("KS2 attainment:B3; FSM eligibility:C4", entry.Details["DataItems"]);
         Assert.Single(host.Asked);
@@ -66,7 +66,7 @@ public sealed class AgreementServiceTests : IDisposable
         Assert.Equal(AgreementStatus.Active, approved.Status);
         Assert.Equal(("DSAP-2026-01", new DateTime(2026, 6, 1), "tester"), (approved.ApprovalReference, approved.ApprovedOn!.Value, approved.ApprovedBy));
         Assert.Equal(AgreementStatus.Ended, Agreements.Get("DS1", new DateTime(2027, 1, 1)).Status);
-        Assert.Equal("Agreement.Approve", test.Engine.Audit.Read(2, null).Single().Action);
+        Assert.Equal("Agreement.Approve", test.Engine.Audit.Read(test.SetUpEntries + 2, null).Single().Action);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class AgreementServiceTests : IDisposable
         var changed = Agreements.Update("DS1", new AgreementChanges { Title = "New title", EndsOn = new DateTime(2027, 3, 31) }, host)!;
 
         Assert.Equal(("New title", new DateTime(2027, 3, 31), "University of Example"), (changed.Title, changed.EndsOn, changed.Organisation));
-        var entry = test.Engine.Audit.Read(2, null).Single();
+        var entry = test.Engine.Audit.Read(test.SetUpEntries + 2, null).Single();
         Assert.Equal("Attainment gaps -> New title", entry.Details["Title"]);
         Assert.Equal("2026-12-31 -> 2027-03-31", entry.Details["EndsOn"]);
         Assert.False(entry.Details.ContainsKey("Purpose"));
@@ -119,7 +119,7 @@ public sealed class AgreementServiceTests : IDisposable
         Agreements.Approve("DS1", "R", new DateTime(2026, 1, 1), host);
         var suspended = Agreements.Update("DS1", new AgreementChanges { IsSuspended = true }, host)!;
         Assert.Equal(AgreementStatus.Suspended, suspended.Status);
-        Assert.Equal("Agreement.Suspension", test.Engine.Audit.Read(3, null).Single().Action);
+        Assert.Equal("Agreement.Suspension", test.Engine.Audit.Read(test.SetUpEntries + 3, null).Single().Action);
     }
 
     [Fact]

@@ -23,7 +23,8 @@ public sealed class AuditServiceTests : IDisposable
         var result = new AuditService(test.Engine.Register, test.Clock, progressEvery: 2).Test(null, host);
 
         Assert.True(result.IsIntact);
-        Assert.Equal(new[] { ("2 of 5 entries", 40, false), ("4 of 5 entries", 80, false), ("5 entries checked", 100, true) }, host.Progress);
+        // Six entries: the set-up's organisation, then five agreements.
+        Assert.Equal(new[] { ("2 of 6 entries", 33, false), ("4 of 6 entries", 66, false), ("6 of 6 entries", 99, false), ("6 entries checked", 100, true) }, host.Progress);
         Assert.Equal(test.Engine.Register.Info.ToString(), result.Register);
         Assert.Equal(test.Clock.UtcNow, result.CheckedAt);
     }
@@ -39,8 +40,9 @@ public sealed class AuditServiceTests : IDisposable
     [Fact]
     public void Reading_filters_and_starts_where_asked()
     {
-        var entries = test.Engine.Audit.Read(3, e => e.TargetId != "DS3").ToList();
-        Assert.Equal(new long[] { 3, 5 }, entries.Select(e => e.Sequence));
+        // Entry 1 is the set-up's organisation; DS0 to DS4 are entries 2 to 6.
+        var entries = test.Engine.Audit.Read(4, e => e.TargetId != "DS3").ToList();
+        Assert.Equal(new long[] { 4, 6 }, entries.Select(e => e.Sequence));
     }
 
     public void Dispose() => test.Dispose();

@@ -53,6 +53,7 @@ public sealed class SafePeopleServiceTests : IDisposable
             Identity = TestRegister.Identity,
             DbsClientFactory = _ => dbs,
         });
+        Samples.AddOrganisation(engine, assessedOn: "2026-02-01", validUntil: "2027-12-31");
         engine.Agreements.Create(Samples.Agreement("DS1", "2026-01-01", "2026-12-31"), host);
         engine.Agreements.Approve("DS1", "R", new DateTime(2026, 1, 1), host);
         jo = engine.Recipients.Add("DS1", "Jo Bloggs", "jo@example.org", null, host)!;
@@ -133,7 +134,9 @@ public sealed class SafePeopleServiceTests : IDisposable
         Assert.True(result.IsReady, string.Join("; ", result.Checks.Select(c => c.ToString())));
         Assert.Equal(new DateTime(2027, 3, 1), result.ReadyUntil);
         Assert.False(result.Warning);
-        Assert.Equal(new[] { "Certificate", "Declaration", "Training" }, result.Checks.Select(c => c.Name));
+        Assert.Equal(new[] { "Certificate", "Declaration", "Training", "Organisation" }, result.Checks.Select(c => c.Name));
+        Assert.Equal(new DateTime(2027, 12, 31), result.Checks[3].ValidUntil);
+        Assert.Contains("ISQ-2026-02-01", result.Checks[3].Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
@@ -97,7 +98,7 @@ public sealed class SqliteRegisterTests : IDisposable
         Assert.Equal("RegisterReadOnly", error.ErrorId);
         Assert.Equal(DataShareErrorCategory.PermissionDenied, error.Category);
         Assert.Single(readOnly.Agreements.Find(null, null));
-        Assert.Equal(1, readOnly.Register.ReadAuditHead()!.Sequence);
+        Assert.Equal(test.SetUpEntries + 1, readOnly.Register.ReadAuditHead()!.Sequence);
     }
 
     [Fact]
@@ -129,7 +130,7 @@ public sealed class SqliteRegisterTests : IDisposable
         Assert.Equal(writers * perWriter, check.Agreements.Find(null, null).Count());
         var result = check.Audit.Test(null, new FakeHost());
         Assert.True(result.IsIntact, result.Problem);
-        Assert.Equal(writers * perWriter, result.EntryCount);
+        Assert.Equal(writers * perWriter + test.SetUpEntries, result.EntryCount);
     }
 
     [Fact]
@@ -148,7 +149,8 @@ public sealed class SqliteRegisterTests : IDisposable
         Assert.Equal(3, engine.Recipients.Find(null, includeRemoved: true).Count());
         var audit = engine.Audit.Test(null, new FakeHost());
         Assert.True(audit.IsIntact, audit.Problem);
-        Assert.Equal(8, audit.EntryCount);
+        Assert.Equal(8 + 2, audit.EntryCount);
+        AssertOrganisationsMigrated(engine, ("DS00752", "University of Example"), ("DS00901", "Example Research Trust"));
 
         // Upgraded to schema 2: the safe-people tables exist and start empty, with the policy at its defaults.
         Assert.Empty(engine.Certificates.Find(null));
@@ -169,7 +171,8 @@ public sealed class SqliteRegisterTests : IDisposable
         Assert.Equal("30", engine.Policy.Get(n => n == "CertificateMaxAgeMonths").Single().Value);
         var audit = engine.Audit.Test(null, new FakeHost());
         Assert.True(audit.IsIntact, audit.Problem);
-        Assert.Equal(11, audit.EntryCount);
+        Assert.Equal(11 + 2, audit.EntryCount);
+        AssertOrganisationsMigrated(engine, ("DS00752", "University of Example"), ("DS00901", "Example Research Trust"));
 
         // Upgraded to schema 3: no transfers or holdings yet.
         Assert.Empty(engine.Register.ListTransfers(null));
@@ -202,7 +205,8 @@ public sealed class SqliteRegisterTests : IDisposable
         Assert.Empty(engine.Register.ListDestructions(null));
         var audit = engine.Audit.Test(null, new FakeHost());
         Assert.True(audit.IsIntact, audit.Problem);
-        Assert.Equal(14, audit.EntryCount);
+        Assert.Equal(14 + 2, audit.EntryCount);
+        AssertOrganisationsMigrated(engine, ("DS00752", "University of Example"), ("DS00901", "Example Research Trust"));
         Assert.DoesNotContain("sig=", File.ReadAllText(copy), StringComparison.Ordinal);
     }
 
@@ -222,6 +226,101 @@ public sealed class SqliteRegisterTests : IDisposable
         Assert.Single(engine.Register.ListHeldHoldings());
         var audit = engine.Audit.Test(null, new FakeHost());
         Assert.True(audit.IsIntact, audit.Problem);
+        Assert.Equal(19 + 3, audit.EntryCount);
+        AssertOrganisationsMigrated(engine, ("DS00752", "University of Example"), ("DS00901", "Example Research Trust"), ("DS00500", "Northshire County Council"));
+    }
+
+    [Fact]
+    public void Upgrading_the_previous_release_s_register_keeps_every_agreement_field_and_merges_names_that_differ_only_in_case_and_spaces()
+    {
+        var copy = Path.Combine(test.Directory, "v4-names.db");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "fixtures", "registers", "register-v4.db"), copy);
+
+        // Two more agreements written as schema 4 would have them, one naming an organisation with other case and spaces, written
+        // after the first (whose spelling names the record).
+        Sql(copy, """
+            INSERT INTO agreements SELECT 'DS00753', '  university of EXAMPLE ', title, purpose, legal_gateway, lawful_basis, access_route, starts_on, ends_on,
+                retention_days, data_items, NULL, NULL, NULL, 0, NULL, '2026-12-01T00:00:00.000Z', 'officer', modified_at, 1 FROM agreements WHERE id = 'DS00752';
+            INSERT INTO agreements SELECT 'DS00754', 'Universitas Exempli', title, purpose, legal_gateway, lawful_basis, access_route, starts_on, ends_on,
+                retention_days, data_items, NULL, NULL, NULL, 0, NULL, '2026-02-02T00:00:00.000Z', 'officer', modified_at, 1 FROM agreements WHERE id = 'DS00752';
+            """);
+        var before = Rows(copy, "SELECT * FROM agreements ORDER BY id");
+
+        using (var engine = Core.DataShareEngine.Open(new EngineOptions { RegisterPath = copy, Clock = test.Clock, Identity = TestRegister.Identity }))
+        {
+            AssertOrganisationsMigrated(engine, ("DS00752", "University of Example"), ("DS00753", "University of Example"), ("DS00754", "Universitas Exempli"),
+                ("DS00901", "Example Research Trust"), ("DS00500", "Northshire County Council"));
+            Assert.True(engine.Audit.Test(null, new FakeHost()).IsIntact);
+        }
+
+        // Every column the previous release wrote is as it was, but the name of an organisation now spelt by its record.
+        var after = Rows(copy, "SELECT * FROM agreements ORDER BY id");
+        Assert.Equal(before.Count, after.Count);
+        for (var i = 0; i < before.Count; i++)
+        {
+            foreach (var (column, value) in before[i])
+            {
+                var expected = column == "organisation" && ((string)before[i]["id"]!) == "DS00753" ? "University of Example" : value;
+                Assert.Equal(expected, after[i][column]);
+            }
+
+            Assert.NotNull(after[i]["organisation_id"]);
+            Assert.Null(after[i]["direct_transfer_justification"]);
+        }
+    }
+
+    private static void Sql(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static List<Dictionary<string, object?>> Rows(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False;Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<Dictionary<string, object?>>();
+        while (reader.Read())
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Schema 5: each organisation named by the agreements became a record, audited as created by the upgrade, and
+    /// each agreement points at its own; no assessment was invented.
+    /// </summary>
+    private static void AssertOrganisationsMigrated(Core.DataShareEngine engine, params (string Agreement, string Organisation)[] expected)
+    {
+        var organisations = engine.Organisations.Find(null).ToList();
+        Assert.Equal(expected.Select(e => e.Organisation).Distinct().OrderBy(n => n, StringComparer.Ordinal), organisations.Select(o => o.Name));
+        foreach (var (agreementId, name) in expected)
+        {
+            var agreement = engine.Agreements.Get(agreementId);
+            var organisation = organisations.Single(o => o.Name == name);
+            Assert.Equal((name, organisation.Id), (agreement.Organisation, agreement.OrganisationId));
+            Assert.Contains(agreementId, organisation.AgreementIds);
+            Assert.Equal(AssessmentState.None, organisation.AssessmentStatus);
+            Assert.Empty(organisation.Assessments);
+        }
+
+        var created = engine.Audit.Read(1, e => e.Action == "Organisation.Create").ToList();
+        Assert.Equal(organisations.Select(o => o.Id).OrderBy(i => i, StringComparer.Ordinal), created.Select(e => e.TargetId).OrderBy(i => i, StringComparer.Ordinal));
+        Assert.All(created, e => Assert.StartsWith("Register upgrade to schema 5", e.Details["Source"], StringComparison.Ordinal));
     }
 
     private static void SetUserVersion(string path, int version)

@@ -51,7 +51,14 @@ internal sealed class TestRegister : IDisposable
         Path = System.IO.Path.Combine(Directory, "register.db");
         Clock = new FixedClock(now ?? new DateTimeOffset(2026, 6, 15, 9, 30, 0, TimeSpan.Zero));
         Engine = OpenEngine();
+
+        // Agreements point at an organisation in the register; the samples' one is there from the start.
+        Samples.AddOrganisation(Engine);
+        SetUpEntries = Engine.Register.ReadAuditHead()?.Sequence ?? 0;
     }
+
+    /// <summary>Audit entries the set-up wrote (adding the samples' organisation), before the test's own.</summary>
+    public long SetUpEntries { get; }
 
     public string Directory { get; }
 
@@ -71,7 +78,8 @@ internal sealed class TestRegister : IDisposable
         Identity = Identity,
     });
 
-    public long AuditCount() => Engine.Register.ReadAuditHead()?.Sequence ?? 0;
+    /// <summary>Audit entries written since set-up.</summary>
+    public long AuditCount() => (Engine.Register.ReadAuditHead()?.Sequence ?? 0) - SetUpEntries;
 
     public void Dispose()
     {
@@ -88,6 +96,28 @@ internal sealed class TestRegister : IDisposable
 
 internal static class Samples
 {
+    public const string OrganisationName = "University of Example";
+
+    /// <summary>The samples' organisation, once per register; with a passed assessment when <paramref name="assessedOn"/> is given.</summary>
+    public static DataShareOrganisation AddOrganisation(DataShareEngine engine, string? assessedOn = null, string? validUntil = null)
+    {
+        var organisation = engine.Register.FindOrganisationByName(OrganisationName)
+            ?? engine.Organisations.Create(OrganisationName, "1 College Road, Exampleton", "Dee Pioh", "dpo@example.ac.uk", new FakeHost())!;
+        if (assessedOn is not null)
+        {
+            engine.Organisations.AddAssessment(new DataShareAdmin.Core.Organisations.AssessmentRequest
+            {
+                Organisation = organisation.Id,
+                AssessedOn = DateTime.Parse(assessedOn, System.Globalization.CultureInfo.InvariantCulture),
+                ValidUntil = validUntil is null ? null : DateTime.Parse(validUntil, System.Globalization.CultureInfo.InvariantCulture),
+                Outcome = AssessmentOutcome.Passed,
+                Reference = "ISQ-" + assessedOn,
+            }, new FakeHost());
+        }
+
+        return organisation;
+    }
+
     public static DataShareAgreement Agreement(string id = "DS00752", string starts = "2026-01-01", string ends = "2026-12-31") => new()
     {
         Id = id,
@@ -97,6 +127,7 @@ internal static class Samples
         LegalGateway = "Education (Individual Pupil Information) (Prescribed Persons) (England) Regulations 2009",
         LawfulBasis = "Article 6(1)(e)",
         AccessRoute = AccessRoute.DirectTransfer,
+        DirectTransferJustification = "The analysis needs software the secure research service does not offer.",
         StartsOn = DateTime.Parse(starts, System.Globalization.CultureInfo.InvariantCulture),
         EndsOn = DateTime.Parse(ends, System.Globalization.CultureInfo.InvariantCulture),
         RetentionDays = 30,

@@ -4,8 +4,10 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
+using DataShareAdmin.Core.Agreements;
 using DataShareAdmin.Core.People;
 using DataShareAdmin.Core.SafePeople;
+using DataShareAdmin.Core.Organisations;
 using DataShareAdmin.Core.Transfers;
 
 namespace DataShareAdmin.Core.Tests;
@@ -133,6 +135,7 @@ public sealed class TransferServiceTests : IDisposable
     public TransferServiceTests()
     {
         var engine = test.Engine;
+        Samples.AddOrganisation(engine, assessedOn: "2026-02-01");
         engine.Agreements.Create(Samples.Agreement("DS1", "2026-01-01", "2026-12-31"), host);
         engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), host);
         jo = engine.Recipients.Add("DS1", "Jo Bloggs", "jo@example.org", null, host)!;
@@ -211,6 +214,45 @@ public sealed class TransferServiceTests : IDisposable
         Assert.Equal("pupils.csv:17:" + file.Sha256, audit.Details["Files"]);
         Assert.DoesNotContain(Engine.Register.ReadAuditLog(0), e => e.Details.Values.Any(v => v.Contains("SECRET", StringComparison.Ordinal)));
         Assert.DoesNotContain(host.Verbose, v => v.Contains("SECRET", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Data_goes_only_to_an_organisation_whose_latest_assessment_passed_and_lasts_through_the_link_s_last_day()
+    {
+        var organisation = Engine.Organisations.Get(Samples.OrganisationName);
+
+        // A later failed assessment overrides the earlier pass.
+        Engine.Organisations.AddAssessment(new AssessmentRequest { Organisation = organisation.Id, AssessedOn = new DateTime(2026, 6, 1), Outcome = AssessmentOutcome.Failed, Reference = "ISQ-F" }, host);
+        var error = Refused(Request(), "TransferOrganisationNotAssessed");
+        Assert.Equal(DataShareErrorCategory.PermissionDenied, error.Category);
+        Assert.Contains("ISQ-F", error.Message, StringComparison.Ordinal);
+        Assert.Contains("failed", error.Message, StringComparison.Ordinal);
+
+        // A new pass current only through 17 June: a three-day link (last day 18 June) is refused naming both days.
+        Engine.Organisations.AddAssessment(new AssessmentRequest { Organisation = organisation.Id, AssessedOn = new DateTime(2026, 6, 10), ValidUntil = new DateTime(2026, 6, 17), Outcome = AssessmentOutcome.Passed, Reference = "ISQ-P" }, host);
+        error = Refused(Request(), "TransferOrganisationNotAssessed");
+        Assert.Contains("2026-06-17", error.Message, StringComparison.Ordinal);
+        Assert.Contains("2026-06-18", error.Message, StringComparison.Ordinal);
+
+        // A one-day link ends within it.
+        Assert.NotNull(Engine.Transfers.Issue(Request(TimeSpan.FromDays(1)), storage, host));
+    }
+
+    [Fact]
+    public void An_agreement_approved_before_justifications_were_recorded_keeps_its_status_but_gets_no_transfer_until_it_has_one()
+    {
+        // As the schema 5 upgrade leaves an agreement approved for direct transfer by the previous release.
+        var legacy = Engine.Register.FindAgreement("DS1")!;
+        legacy.DirectTransferJustification = null;
+        Engine.Register.UpdateAgreement(legacy, new AuditEvent("Test.Legacy", "Agreement", "DS1"));
+
+        var error = Refused(Request(), "TransferJustificationMissing");
+        Assert.Equal(DataShareErrorCategory.InvalidOperation, error.Category);
+        Assert.Contains("-DirectTransferJustification", error.Message, StringComparison.Ordinal);
+        Assert.Equal(AgreementStatus.Active, Engine.Agreements.Get("DS1").Status);
+
+        Engine.Agreements.Update("DS1", new AgreementChanges { DirectTransferJustification = "Linkage with the university's own cohort needs its own secure environment." }, host);
+        Assert.NotNull(Engine.Transfers.Issue(Request(), storage, host));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using DataShareAdmin.Core.Organisations;
 using DataShareAdmin.Core.Time;
 
 namespace DataShareAdmin.Core.Agreements;
@@ -8,7 +9,11 @@ namespace DataShareAdmin.Core.Agreements;
 /// <summary>The fields Set-DataShareAgreement may change; null means "leave as it is".</summary>
 public sealed class AgreementChanges
 {
+    /// <summary>The organisation's register id or name; it must already be in the register.</summary>
     public string? Organisation { get; set; }
+
+    /// <summary>Why data goes directly rather than through the secure research service; empty text clears it.</summary>
+    public string? DirectTransferJustification { get; set; }
 
     public string? Title { get; set; }
 
@@ -38,31 +43,44 @@ public sealed class AgreementService
     private readonly ShareCalendar calendar;
     private readonly IClock clock;
     private readonly string actor;
+    private readonly OrganisationService organisations;
 
-    public AgreementService(IDataShareRegister register, ShareCalendar calendar, IClock clock, string actor)
+    public AgreementService(IDataShareRegister register, ShareCalendar calendar, IClock clock, string actor, OrganisationService organisations)
     {
         this.register = register;
         this.calendar = calendar;
         this.clock = clock;
         this.actor = actor;
+        this.organisations = organisations;
     }
 
     /// <summary>
-    /// Creates an agreement from the user's draft (its id, text, route, dates, retention and data items; the rest is
-    /// set here). Returns null when the host declined (-WhatIf, or "no" at -Confirm).
+    /// Creates an agreement from the user's draft (its id, organisation (id or name, already in the register), text,
+    /// route, dates, retention and data items; the rest is set here). Returns null when the host declined (-WhatIf,
+    /// or "no" at -Confirm).
     /// </summary>
     public DataShareAgreement? Create(DataShareAgreement request, IOperationHost host)
     {
         var now = clock.UtcNow;
+        var id = AgreementRules.NormaliseId(request.Id);
+        if (string.IsNullOrWhiteSpace(request.OrganisationId) && string.IsNullOrWhiteSpace(request.Organisation))
+        {
+            throw new DataShareException("AgreementFieldMissing", DataShareErrorCategory.InvalidArgument,
+                $"Agreement '{id}' needs an organisation: the id or name of one in the register (New-DataShareOrganisation adds one).", "Organisation");
+        }
+
+        var organisation = organisations.Resolve(string.IsNullOrWhiteSpace(request.OrganisationId) ? request.Organisation : request.OrganisationId);
         var agreement = new DataShareAgreement
         {
-            Id = AgreementRules.NormaliseId(request.Id),
-            Organisation = Clean(request.Organisation),
+            Id = id,
+            Organisation = organisation.Name,
+            OrganisationId = organisation.Id,
             Title = Clean(request.Title),
             Purpose = Clean(request.Purpose),
             LegalGateway = Clean(request.LegalGateway),
             LawfulBasis = Clean(request.LawfulBasis),
             AccessRoute = request.AccessRoute,
+            DirectTransferJustification = Optional(request.DirectTransferJustification) is { Length: > 0 } reason ? reason : null,
             StartsOn = ShareCalendar.DateOf(request.StartsOn),
             EndsOn = ShareCalendar.DateOf(request.EndsOn),
             RetentionDays = request.RetentionDays,
@@ -126,6 +144,16 @@ public sealed class AgreementService
             var agreement = register.FindAgreement(normalised) ?? throw NotFound(normalised);
             var details = Apply(agreement, changes);
             AgreementRules.Validate(agreement);
+
+            // An approved agreement may not be moved to DirectTransfer, or lose its reason for it, without one. One
+            // approved before reasons were recorded keeps its status (it gets no transfers) and can still be changed.
+            if (agreement.ApprovedOn is not null && (details.ContainsKey("AccessRoute") || details.ContainsKey("DirectTransferJustification"))
+                && OrganisationRules.MissingJustification(agreement) is { } missing)
+            {
+                throw new DataShareException("AgreementJustificationMissing", DataShareErrorCategory.InvalidOperation,
+                    missing + " An approved agreement cannot be left sending data directly without one.", agreement.Id);
+            }
+
             if (details.Count == 0)
             {
                 host.WriteVerbose($"Agreement {agreement.Id} already has those values; nothing to change.");
@@ -170,6 +198,12 @@ public sealed class AgreementService
                     $"Agreement '{agreement.Id}' was already approved on {DateText.FormatDate(agreement.ApprovedOn.Value)} ({agreement.ApprovalReference}).", agreement.Id);
             }
 
+            if (OrganisationRules.MissingJustification(agreement) is { } missing)
+            {
+                throw new DataShareException("AgreementJustificationMissing", DataShareErrorCategory.InvalidOperation,
+                    missing + " It cannot be approved until it has one.", agreement.Id);
+            }
+
             if (first && !host.ShouldProcess(Describe(agreement), $"Approve with reference {reference.Trim()} on {DateText.FormatDate(day)}"))
             {
                 return null;
@@ -202,7 +236,7 @@ public sealed class AgreementService
 
     private static string Describe(DataShareAgreement agreement) => $"Agreement {agreement.Id} ({agreement.Organisation}: {agreement.Title})";
 
-    private static Dictionary<string, string?> Apply(DataShareAgreement agreement, AgreementChanges changes)
+    private Dictionary<string, string?> Apply(DataShareAgreement agreement, AgreementChanges changes)
     {
         var details = new Dictionary<string, string?>(StringComparer.Ordinal);
 
@@ -217,7 +251,28 @@ public sealed class AgreementService
             assign(value);
         }
 
-        Set(nameof(changes.Organisation), Optional(changes.Organisation), () => agreement.Organisation, v => agreement.Organisation = v, v => v);
+        if (changes.Organisation is not null)
+        {
+            var organisation = organisations.Resolve(changes.Organisation);
+            if (!string.Equals(organisation.Id, agreement.OrganisationId, StringComparison.Ordinal))
+            {
+                details["Organisation"] = agreement.Organisation + " -> " + organisation.Name + " (" + organisation.Id + ")";
+                agreement.Organisation = organisation.Name;
+                agreement.OrganisationId = organisation.Id;
+            }
+        }
+
+        if (changes.DirectTransferJustification is not null)
+        {
+            var reason = Clean(changes.DirectTransferJustification);
+            var stored = reason.Length == 0 ? null : reason;
+            if (!string.Equals(stored, agreement.DirectTransferJustification, StringComparison.Ordinal))
+            {
+                details["DirectTransferJustification"] = (agreement.DirectTransferJustification ?? "(none)") + " -> " + (stored ?? "(none)");
+                agreement.DirectTransferJustification = stored;
+            }
+        }
+
         Set(nameof(changes.Title), Optional(changes.Title), () => agreement.Title, v => agreement.Title = v, v => v);
         Set(nameof(changes.Purpose), Optional(changes.Purpose), () => agreement.Purpose, v => agreement.Purpose = v, v => v);
         Set(nameof(changes.LegalGateway), Optional(changes.LegalGateway), () => agreement.LegalGateway, v => agreement.LegalGateway = v, v => v);
@@ -288,11 +343,13 @@ public sealed class AgreementService
     private static Dictionary<string, string?> Snapshot(DataShareAgreement a) => new(StringComparer.Ordinal)
     {
         ["Organisation"] = a.Organisation,
+        ["OrganisationId"] = a.OrganisationId,
         ["Title"] = a.Title,
         ["Purpose"] = a.Purpose,
         ["LegalGateway"] = a.LegalGateway,
         ["LawfulBasis"] = a.LawfulBasis,
         ["AccessRoute"] = a.AccessRoute.ToString(),
+        ["DirectTransferJustification"] = a.DirectTransferJustification,
         ["StartsOn"] = DateText.FormatDate(a.StartsOn),
         ["EndsOn"] = DateText.FormatDate(a.EndsOn),
         ["RetentionDays"] = a.RetentionDays.ToString(CultureInfo.InvariantCulture),

@@ -76,6 +76,7 @@ public static class PolicyCatalogue
     public const string SweepMaxHoldings = "SweepMaxHoldings";
     public const string SweepMaxGiB = "SweepMaxGiB";
     public const string DestructionConfirmationDays = "DestructionConfirmationDays";
+    public const string SecurityAssessmentValidMonths = "SecurityAssessmentValidMonths";
 
     private const string SafePeople = "SafePeople";
     private const string Transfers = "Transfers";
@@ -146,6 +147,9 @@ public static class PolicyCatalogue
         new PolicyDefinition(DestructionConfirmationDays, "Retention", "30",
             "Days after an agreement's holdings fall due by which the recipient organisation must confirm it destroyed its own copies.",
             v => WholeNumber(v, 0, 3650)),
+        new PolicyDefinition(SecurityAssessmentValidMonths, "Organisations", "12",
+            "How long an organisation's security assessment stays current, in months, when Add-DataShareSecurityAssessment is given no -ValidUntil: assessed on 22 Nov 2025 with 12, it is current through 22 Nov 2026.",
+            v => WholeNumber(v, 1, 60)),
     };
 
     public static PolicyDefinition? Find(string name) =>

@@ -75,7 +75,7 @@ public sealed class SqliteRegister : IDataShareRegister
         try
         {
             connection.Open();
-            var version = Prepare(connection, location);
+            var version = Prepare(connection, location, clock, identity);
             var info = new RegisterInfo
             {
                 Backend = "SQLite",
@@ -98,7 +98,7 @@ public sealed class SqliteRegister : IDataShareRegister
         }
     }
 
-    private static int Prepare(SqliteConnection connection, RegisterLocation location)
+    private static int Prepare(SqliteConnection connection, RegisterLocation location, IClock clock, AuditIdentity identity)
     {
         var version = SqliteSchema.ReadVersion(connection);
         if (version > SqliteSchema.CurrentVersion)
@@ -127,7 +127,7 @@ public sealed class SqliteRegister : IDataShareRegister
 
             // WAL lets readers carry on while a writer works; it is persistent, so set once when the file is new.
             Execute(connection, "PRAGMA journal_mode = WAL;");
-            SqliteSchema.Migrate(connection);
+            SqliteSchema.Migrate(connection, (transaction, audit) => AppendAudit(connection, transaction, clock, identity, audit));
         }
 
         return SqliteSchema.CurrentVersion;
@@ -135,7 +135,7 @@ public sealed class SqliteRegister : IDataShareRegister
 
     public DataShareAgreement? FindAgreement(string id)
     {
-        foreach (var agreement in Query("SELECT * FROM agreements WHERE id = $id", ReadAgreement, ("$id", id)))
+        foreach (var agreement in Query(AgreementSelect + " WHERE a.id = $id", ReadAgreement, ("$id", id)))
         {
             return agreement;
         }
@@ -143,16 +143,20 @@ public sealed class SqliteRegister : IDataShareRegister
         return null;
     }
 
-    public IEnumerable<DataShareAgreement> ListAgreements() => Query("SELECT * FROM agreements ORDER BY id", ReadAgreement);
+    // The organisation's current name comes from its record; the agreement's own column keeps the name it was written with.
+    private const string AgreementSelect = "SELECT a.*, o.name AS organisation_name FROM agreements a LEFT JOIN organisations o ON o.id = a.organisation_id";
+
+    public IEnumerable<DataShareAgreement> ListAgreements() => Query(AgreementSelect + " ORDER BY a.id", ReadAgreement);
 
     public void InsertAgreement(DataShareAgreement agreement, AuditEvent audit) => Write(audit, transaction =>
     {
         agreement.Version = 1;
         var inserted = TryExecute(transaction, """
-            INSERT INTO agreements (id, organisation, title, purpose, legal_gateway, lawful_basis, access_route, starts_on, ends_on,
-                retention_days, data_items, approval_reference, approved_on, approved_by, is_suspended, destroyed_on, created_at, created_by, modified_at, version)
-            VALUES ($id, $organisation, $title, $purpose, $gateway, $basis, $route, $starts, $ends, $retention, $items, $reference, $approvedOn,
-                $approvedBy, $suspended, $destroyed, $created, $createdBy, $modified, $version)
+            INSERT INTO agreements (id, organisation, organisation_id, title, purpose, legal_gateway, lawful_basis, access_route,
+                direct_transfer_justification, starts_on, ends_on, retention_days, data_items, approval_reference, approved_on, approved_by,
+                is_suspended, destroyed_on, created_at, created_by, modified_at, version)
+            VALUES ($id, $organisation, $organisationId, $title, $purpose, $gateway, $basis, $route, $justification, $starts, $ends, $retention,
+                $items, $reference, $approvedOn, $approvedBy, $suspended, $destroyed, $created, $createdBy, $modified, $version)
             """, AgreementParameters(agreement));
         if (!inserted)
         {
@@ -167,8 +171,8 @@ public sealed class SqliteRegister : IDataShareRegister
         parameters.RemoveAll(p => p.Item1 == "$version");
         parameters.Add(("$version", agreement.Version + 1));
         var changed = Execute(transaction, """
-            UPDATE agreements SET organisation = $organisation, title = $title, purpose = $purpose, legal_gateway = $gateway,
-                lawful_basis = $basis, access_route = $route, starts_on = $starts, ends_on = $ends, retention_days = $retention,
+            UPDATE agreements SET organisation = $organisation, organisation_id = $organisationId, title = $title, purpose = $purpose,
+                legal_gateway = $gateway, lawful_basis = $basis, access_route = $route, direct_transfer_justification = $justification, starts_on = $starts, ends_on = $ends, retention_days = $retention,
                 data_items = $items, approval_reference = $reference, approved_on = $approvedOn, approved_by = $approvedBy,
                 is_suspended = $suspended, destroyed_on = $destroyed, modified_at = $modified, version = $version
             WHERE id = $id AND version = $expected
@@ -180,6 +184,80 @@ public sealed class SqliteRegister : IDataShareRegister
 
         agreement.Version++;
     });
+
+    public DataShareOrganisation? FindOrganisation(string id) =>
+        First(Query("SELECT * FROM organisations WHERE id = $id", ReadOrganisation, ("$id", id)));
+
+    public DataShareOrganisation? FindOrganisationByName(string name) =>
+        First(Query("SELECT * FROM organisations WHERE name = $name", ReadOrganisation, ("$name", name)));
+
+    public IEnumerable<DataShareOrganisation> ListOrganisations() => Query("SELECT * FROM organisations ORDER BY name, id", ReadOrganisation);
+
+    public void InsertOrganisation(DataShareOrganisation organisation, AuditEvent audit) => Write(audit, transaction =>
+    {
+        organisation.Version = 1;
+        if (!TryExecute(transaction, """
+            INSERT INTO organisations (id, name, address, dpo_name, dpo_email, created_at, created_by, modified_at, version)
+            VALUES ($id, $name, $address, $dpoName, $dpoEmail, $created, $createdBy, $modified, 1)
+            """, OrganisationParameters(organisation)))
+        {
+            throw OrganisationExists(organisation.Name);
+        }
+    });
+
+    public void UpdateOrganisation(DataShareOrganisation organisation, AuditEvent audit) => Write(audit, transaction =>
+    {
+        var parameters = new List<(string, object?)>(OrganisationParameters(organisation)) { ("$expected", organisation.Version) };
+        int changed;
+        try
+        {
+            changed = Execute(transaction, """
+                UPDATE organisations SET name = $name, address = $address, dpo_name = $dpoName, dpo_email = $dpoEmail,
+                    modified_at = $modified, version = version + 1
+                WHERE id = $id AND version = $expected
+                """, parameters.ToArray());
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint && ex.SqliteExtendedErrorCode != 787)
+        {
+            throw OrganisationExists(organisation.Name);
+        }
+
+        if (changed == 0)
+        {
+            throw new RegisterConflictException($"Organisation '{organisation.Name}' was changed by another writer.");
+        }
+
+        // Keep the name each agreement carries in step (reads take the name from the organisation record).
+        Execute(transaction, "UPDATE agreements SET organisation = $name WHERE organisation_id = $id", ("$name", organisation.Name), ("$id", organisation.Id));
+        organisation.Version++;
+    });
+
+    private const string AssessmentSelect = "SELECT s.*, o.name AS organisation_name FROM security_assessments s JOIN organisations o ON o.id = s.organisation_id";
+
+    // Two statements, as for certificates, so one organisation's lookup seeks its index.
+    public IEnumerable<SecurityAssessment> ListAssessments(string? organisationId) => organisationId is null
+        ? Query(AssessmentSelect + " ORDER BY s.organisation_id, s.assessed_on, s.recorded_at, s.id", ReadAssessment)
+        : Query(AssessmentSelect + " WHERE s.organisation_id = $org ORDER BY s.assessed_on, s.recorded_at, s.id", ReadAssessment, ("$org", organisationId));
+
+    public void InsertAssessment(SecurityAssessment assessment, AuditEvent audit) => Write(audit, transaction =>
+    {
+        if (!TryExecute(transaction, """
+            INSERT INTO security_assessments (id, organisation_id, assessed_on, valid_until, outcome, reference, recorded_at, recorded_by)
+            VALUES ($id, $org, $assessed, $until, $outcome, $reference, $recorded, $recordedBy)
+            """,
+            ("$id", assessment.Id), ("$org", assessment.OrganisationId), ("$assessed", DateText.FormatDate(assessment.AssessedOn)),
+            ("$until", DateText.FormatDate(assessment.ValidUntil)), ("$outcome", assessment.Outcome.ToString()), ("$reference", assessment.Reference),
+            ("$recorded", DateText.FormatInstant(assessment.RecordedAt)), ("$recordedBy", assessment.RecordedBy)))
+        {
+            throw new DataShareException("AssessmentExists", DataShareErrorCategory.ResourceExists,
+                $"{assessment.Organisation} already has a security assessment with reference '{assessment.Reference}'. Get-DataShareOrganisation shows its assessments.",
+                assessment.Reference);
+        }
+    });
+
+    private static DataShareException OrganisationExists(string name) =>
+        new("OrganisationExists", DataShareErrorCategory.ResourceExists,
+            $"There is already an organisation named '{name}' in the register. Get-DataShareOrganisation -Name '{name}' shows it.", name);
 
     public DataSharePerson? FindPerson(string id) => First(Query("SELECT * FROM people WHERE id = $id", ReadPerson, ("$id", id)));
 
@@ -619,7 +697,7 @@ public sealed class SqliteRegister : IDataShareRegister
         {
             using var transaction = connection.BeginTransaction();
             change(transaction);
-            AppendAudit(transaction, audit);
+            AppendAudit(connection, transaction, clock, identity, audit);
             transaction.Commit();
         }
         catch (SqliteException ex)
@@ -628,10 +706,10 @@ public sealed class SqliteRegister : IDataShareRegister
         }
     }
 
-    private void AppendAudit(SqliteTransaction transaction, AuditEvent audit)
+    private static void AppendAudit(SqliteConnection connection, SqliteTransaction transaction, IClock clock, AuditIdentity identity, AuditEvent audit)
     {
         AuditHead? head = null;
-        using (var command = Command(transaction, "SELECT sequence, hash FROM audit_head WHERE id = 1"))
+        using (var command = Command(connection, transaction, "SELECT sequence, hash FROM audit_head WHERE id = 1"))
         using (var reader = command.ExecuteReader())
         {
             if (reader.Read())
@@ -651,7 +729,7 @@ public sealed class SqliteRegister : IDataShareRegister
             Details = audit.Details,
         }, head);
 
-        Execute(transaction, """
+        using var insert = Command(connection, transaction, """
             INSERT INTO audit_log (sequence, timestamp, actor, machine, action, target_type, target_id, details, previous_hash, hash)
             VALUES ($sequence, $timestamp, $actor, $machine, $action, $type, $target, $details, $previous, $hash);
             INSERT INTO audit_head (id, sequence, hash) VALUES (1, $sequence, $hash)
@@ -660,6 +738,7 @@ public sealed class SqliteRegister : IDataShareRegister
             ("$sequence", entry.Sequence), ("$timestamp", DateText.FormatInstant(entry.Timestamp)), ("$actor", entry.Actor),
             ("$machine", entry.Machine), ("$action", entry.Action), ("$type", entry.TargetType), ("$target", entry.TargetId),
             ("$details", JsonSerializer.Serialize(entry.Details)), ("$previous", entry.PreviousHash), ("$hash", entry.Hash));
+        insert.ExecuteNonQuery();
     }
 
     private IEnumerable<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
@@ -712,7 +791,10 @@ public sealed class SqliteRegister : IDataShareRegister
         return null;
     }
 
-    private SqliteCommand Command(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    private SqliteCommand Command(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        Command(connection, transaction, sql, parameters);
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -754,8 +836,8 @@ public sealed class SqliteRegister : IDataShareRegister
 
     private static (string, object?)[] AgreementParameters(DataShareAgreement a) => new (string, object?)[]
     {
-        ("$id", a.Id), ("$organisation", a.Organisation), ("$title", a.Title), ("$purpose", a.Purpose), ("$gateway", a.LegalGateway),
-        ("$basis", a.LawfulBasis), ("$route", a.AccessRoute.ToString()), ("$starts", DateText.FormatDate(a.StartsOn)),
+        ("$id", a.Id), ("$organisation", a.Organisation), ("$organisationId", a.OrganisationId), ("$title", a.Title), ("$purpose", a.Purpose),
+        ("$gateway", a.LegalGateway), ("$basis", a.LawfulBasis), ("$route", a.AccessRoute.ToString()), ("$justification", a.DirectTransferJustification), ("$starts", DateText.FormatDate(a.StartsOn)),
         ("$ends", DateText.FormatDate(a.EndsOn)), ("$retention", a.RetentionDays), ("$items", DataItemJson.Write(a.DataItems)),
         ("$reference", a.ApprovalReference), ("$approvedOn", DateText.FormatDate(a.ApprovedOn)), ("$approvedBy", a.ApprovedBy),
         ("$suspended", a.IsSuspended ? 1 : 0), ("$destroyed", DateText.FormatDate(a.DestroyedOn)),
@@ -763,15 +845,49 @@ public sealed class SqliteRegister : IDataShareRegister
         ("$version", a.Version),
     };
 
+    private static (string, object?)[] OrganisationParameters(DataShareOrganisation o) => new (string, object?)[]
+    {
+        ("$id", o.Id), ("$name", o.Name), ("$address", o.Address), ("$dpoName", o.ProtectionOfficerName), ("$dpoEmail", o.ProtectionOfficerEmail),
+        ("$created", DateText.FormatInstant(o.CreatedAt)), ("$createdBy", o.CreatedBy), ("$modified", DateText.FormatInstant(o.ModifiedAt)),
+    };
+
+    private static DataShareOrganisation ReadOrganisation(SqliteDataReader r) => new()
+    {
+        Id = Text(r, "id")!,
+        Name = Text(r, "name")!,
+        Address = Text(r, "address"),
+        ProtectionOfficerName = Text(r, "dpo_name"),
+        ProtectionOfficerEmail = Text(r, "dpo_email"),
+        CreatedAt = DateText.ParseInstant(Text(r, "created_at")!),
+        CreatedBy = Text(r, "created_by")!,
+        ModifiedAt = DateText.ParseInstant(Text(r, "modified_at")!),
+        Version = r.GetInt64(r.GetOrdinal("version")),
+    };
+
+    private static SecurityAssessment ReadAssessment(SqliteDataReader r) => new()
+    {
+        Id = Text(r, "id")!,
+        OrganisationId = Text(r, "organisation_id")!,
+        Organisation = Text(r, "organisation_name")!,
+        AssessedOn = DateText.ParseDate(Text(r, "assessed_on")!),
+        ValidUntil = DateText.ParseDate(Text(r, "valid_until")!),
+        Outcome = (AssessmentOutcome)Enum.Parse(typeof(AssessmentOutcome), Text(r, "outcome")!),
+        Reference = Text(r, "reference")!,
+        RecordedAt = DateText.ParseInstant(Text(r, "recorded_at")!),
+        RecordedBy = Text(r, "recorded_by")!,
+    };
+
     private static DataShareAgreement ReadAgreement(SqliteDataReader r) => new()
     {
         Id = Text(r, "id")!,
-        Organisation = Text(r, "organisation")!,
+        Organisation = Text(r, "organisation_name") ?? Text(r, "organisation")!,
+        OrganisationId = Text(r, "organisation_id"),
         Title = Text(r, "title")!,
         Purpose = Text(r, "purpose")!,
         LegalGateway = Text(r, "legal_gateway")!,
         LawfulBasis = Text(r, "lawful_basis")!,
         AccessRoute = (AccessRoute)Enum.Parse(typeof(AccessRoute), Text(r, "access_route")!),
+        DirectTransferJustification = Text(r, "direct_transfer_justification"),
         StartsOn = DateText.ParseDate(Text(r, "starts_on")!),
         EndsOn = DateText.ParseDate(Text(r, "ends_on")!),
         RetentionDays = r.GetInt32(r.GetOrdinal("retention_days")),

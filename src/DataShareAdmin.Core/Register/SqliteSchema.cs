@@ -197,7 +197,49 @@ internal static class SqliteSchema
             recorded_by  TEXT NOT NULL
         );
         """,
+
+        // Version 5: recipient organisations as records of their own, their security assessments, and why an
+        // agreement sends data directly. Agreements point at an organisation; the old name column stays, written
+        // with the organisation's name, so nothing that read it is lost. See OrganisationsFromAgreements.
+        """
+        CREATE TABLE organisations (
+            id          TEXT NOT NULL PRIMARY KEY,
+            name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            address     TEXT NULL,
+            dpo_name    TEXT NULL,
+            dpo_email   TEXT NULL,
+            created_at  TEXT NOT NULL,
+            created_by  TEXT NOT NULL,
+            modified_at TEXT NOT NULL,
+            version     INTEGER NOT NULL
+        );
+        CREATE TABLE security_assessments (
+            id              TEXT NOT NULL PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations (id),
+            assessed_on     TEXT NOT NULL,
+            valid_until     TEXT NOT NULL,
+            outcome         TEXT NOT NULL,
+            reference       TEXT NOT NULL COLLATE NOCASE,
+            recorded_at     TEXT NOT NULL,
+            recorded_by     TEXT NOT NULL,
+            UNIQUE (organisation_id, reference)
+        );
+        CREATE INDEX ix_assessments_organisation ON security_assessments (organisation_id, assessed_on);
+        ALTER TABLE agreements ADD COLUMN organisation_id TEXT NULL REFERENCES organisations (id);
+        ALTER TABLE agreements ADD COLUMN direct_transfer_justification TEXT NULL;
+        CREATE INDEX ix_agreements_organisation ON agreements (organisation_id);
+        """,
     };
+
+    /// <summary>
+    /// Steps in code that run after a version's SQL, inside the same transaction: (version reached, step). Each is
+    /// given a way to append to the audit log, so what a migration creates is audited like any other change.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<int, Action<SqliteConnection, SqliteTransaction, Action<AuditEvent>>> DataSteps =
+        new Dictionary<int, Action<SqliteConnection, SqliteTransaction, Action<AuditEvent>>>
+        {
+            [5] = OrganisationsFromAgreements,
+        };
 
     public static int CurrentVersion => Migrations.Count;
 
@@ -210,8 +252,11 @@ internal static class SqliteSchema
     public static long CountUserTables(SqliteConnection connection) =>
         Convert.ToInt64(Scalar(connection, null, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"), System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Brings the file from <paramref name="fromVersion"/> to the current version in one transaction.</summary>
-    public static void Migrate(SqliteConnection connection)
+    /// <summary>
+    /// Brings the file to the current version in one transaction. <paramref name="audit"/> appends an audit entry in
+    /// that transaction (for records a migration creates).
+    /// </summary>
+    public static void Migrate(SqliteConnection connection, Action<SqliteTransaction, AuditEvent> audit)
     {
         using var transaction = connection.BeginTransaction();
 
@@ -220,6 +265,10 @@ internal static class SqliteSchema
         for (var next = version; next < Migrations.Count; next++)
         {
             Execute(connection, transaction, Migrations[next]);
+            if (DataSteps.TryGetValue(next + 1, out var step))
+            {
+                step(connection, transaction, e => audit(transaction, e));
+            }
         }
 
         if (version < Migrations.Count)
@@ -230,6 +279,54 @@ internal static class SqliteSchema
         transaction.Commit();
     }
 
+    /// <summary>
+    /// Version 5: each distinct organisation name on the agreements (ignoring case and surrounding spaces) becomes an
+    /// organisation record, named as the earliest agreement spelt it, and every agreement points at its record.
+    /// </summary>
+    private static void OrganisationsFromAgreements(SqliteConnection connection, SqliteTransaction transaction, Action<AuditEvent> audit)
+    {
+        var names = new List<(string Name, string CreatedAt, string CreatedBy, List<string> Agreements)>();
+        var byName = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT id, organisation, created_at, created_by FROM agreements ORDER BY created_at, id";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var name = reader.GetString(1).Trim();
+                if (!byName.TryGetValue(name, out var index))
+                {
+                    index = names.Count;
+                    byName[name] = index;
+                    names.Add((name, reader.GetString(2), reader.GetString(3), new List<string>()));
+                }
+
+                names[index].Agreements.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var (name, createdAt, createdBy, agreements) in names)
+        {
+            var id = Ids.NewOrganisationId();
+            Execute(connection, transaction, """
+                INSERT INTO organisations (id, name, address, dpo_name, dpo_email, created_at, created_by, modified_at, version)
+                VALUES ($id, $name, NULL, NULL, NULL, $created, $by, $created, 1)
+                """, ("$id", id), ("$name", name), ("$created", createdAt), ("$by", createdBy));
+            foreach (var agreement in agreements)
+            {
+                Execute(connection, transaction, "UPDATE agreements SET organisation_id = $org, organisation = $name WHERE id = $id",
+                    ("$org", id), ("$name", name), ("$id", agreement));
+            }
+
+            audit(new AuditEvent("Organisation.Create", "Organisation", id, new Dictionary<string, string?>
+            {
+                ["Name"] = name,
+                ["Source"] = "Register upgrade to schema 5: the organisation named by agreements " + string.Join(", ", agreements),
+            }));
+        }
+    }
+
     private static object? Scalar(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         using var command = connection.CreateCommand();
@@ -238,11 +335,16 @@ internal static class SqliteSchema
         return command.ExecuteScalar();
     }
 
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
         command.ExecuteNonQuery();
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using DataShareAdmin.Core.Organisations;
 using DataShareAdmin.Core.Policy;
 using DataShareAdmin.Core.Register;
 using DataShareAdmin.Core.Retention;
@@ -165,6 +166,7 @@ public sealed class ReportService
             ReportKind.SafePeople => new ReportTable(context, SafePeopleColumns, SafePeopleRows(day, only)),
             ReportKind.Transfers => new ReportTable(context, TransferColumns, TransferRows(only)),
             ReportKind.Retention => new ReportTable(context, RetentionColumns, RetentionRows(day, only)),
+            ReportKind.Organisations => new ReportTable(context, OrganisationColumns, OrganisationRows(day, only)),
             _ => new ReportTable(context, AuditColumns, AuditRows(only)),
         };
     }
@@ -176,6 +178,7 @@ public sealed class ReportService
         [ReportKind.Transfers] = "Transfers",
         [ReportKind.Retention] = "Retention: holdings and their destruction",
         [ReportKind.Audit] = "Audit log",
+        [ReportKind.Organisations] = "Recipient organisations and their security assessments",
     };
 
     private static ReportColumn Text(string name, string heading) => new(name, heading);
@@ -193,12 +196,60 @@ public sealed class ReportService
         Text("reference", "Reference"), Text("organisation", "Organisation"), Text("project", "Project"), Text("purpose", "Purpose"),
         Text("legalGateway", "Legal gateway"), Text("lawfulBasis", "Lawful basis"), Text("dataItems", "Data items (sensitivity, identification risk)"),
         Text("approvalReference", "Approval reference"), Date("approvedOn", "Approved on"), Text("accessRoute", "Access route"),
+        Text("directTransferJustification", "Why not the secure research service"), Text("securityAssessment", "Organisation's security assessment"),
+        Date("assessmentValidUntil", "Assessment current until"),
         Date("startsOn", "Starts"), Date("endsOn", "Ends"), Text("status", "Status"), Text("heldAt", "Where the data is held"),
-        Text("destructionStatus", "Destruction"),
+        Text("destructionStatus", "Destruction"), Text("flags", "Needs attention"),
     };
+
+    /// <summary>The organisation's standing as a phrase for a report cell, e.g. "Current (ISQ-2026-014, passed 2026-03-01)".</summary>
+    private static string AssessmentPhrase(AssessmentVerdict verdict) => verdict.Deciding is not { } deciding
+        ? "None recorded"
+        : $"{verdict.State} ({deciding.Reference}, {deciding.Outcome.ToString().ToLowerInvariant()} {DateText.FormatDate(deciding.AssessedOn)})";
+
+    private AssessmentVerdict OrganisationVerdict(string? organisationId, DateTime day, Dictionary<string, AssessmentVerdict> cache)
+    {
+        if (organisationId is null)
+        {
+            return new AssessmentVerdict(AssessmentState.None, null, "The agreement names no organisation record.");
+        }
+
+        if (!cache.TryGetValue(organisationId, out var verdict))
+        {
+            verdict = OrganisationRules.Evaluate(register.ListAssessments(organisationId), day);
+            cache[organisationId] = verdict;
+        }
+
+        return verdict;
+    }
+
+    /// <summary>What an officer must act on for this agreement, as the register stands on <paramref name="day"/>.</summary>
+    private static string? Flags(DataShareAgreement agreement, AgreementStatus status, AssessmentVerdict verdict)
+    {
+        if (agreement.AccessRoute != AccessRoute.DirectTransfer || status is AgreementStatus.Ended or AgreementStatus.Destroyed)
+        {
+            return null;
+        }
+
+        var flags = new List<string>(2);
+        if (OrganisationRules.MissingJustification(agreement) is not null)
+        {
+            flags.Add(agreement.ApprovedOn is null
+                ? "Direct transfer without a justification: cannot be approved"
+                : "Direct transfer without a justification: approved, but no transfers until one is recorded");
+        }
+
+        if (verdict.State != AssessmentState.Current)
+        {
+            flags.Add($"Organisation's security assessment {verdict.State.ToString().ToLowerInvariant()}: no transfers");
+        }
+
+        return flags.Count == 0 ? null : string.Join("; ", flags);
+    }
 
     private IEnumerable<object?[]> RegisterRows(DateTime day, HashSet<string>? only)
     {
+        var verdicts = new Dictionary<string, AssessmentVerdict>(StringComparer.Ordinal);
         foreach (var agreement in register.ListAgreements())
         {
             if (only is not null && !only.Contains(agreement.Id))
@@ -213,14 +264,57 @@ public sealed class ReportService
             var destruction = status == AgreementStatus.Destroyed ? $"Destroyed {DateText.FormatDate(agreement.DestroyedOn)}"
                 : holdings.Count == 0 ? "No holdings registered"
                 : $"{destroyed} of {holdings.Count} holding(s) destroyed" + (register.FindConfirmation(agreement.Id) is { } confirmation ? $"; organisation confirmed {DateText.FormatDate(confirmation.ConfirmedOn)}" : string.Empty);
+            var verdict = OrganisationVerdict(agreement.OrganisationId, day, verdicts);
             yield return new object?[]
             {
                 agreement.Id, agreement.Organisation, agreement.Title, agreement.Purpose, agreement.LegalGateway, agreement.LawfulBasis,
                 string.Join("; ", agreement.DataItems.Select(i => $"{i.Name} ({i.Sensitivity}, {i.IdentificationRisk})")),
-                agreement.ApprovalReference, agreement.ApprovedOn, agreement.AccessRoute.ToString(), agreement.StartsOn, agreement.EndsOn,
-                status.ToString(), held.Count == 0 ? null : string.Join("; ", held), destruction,
+                agreement.ApprovalReference, agreement.ApprovedOn, agreement.AccessRoute.ToString(), agreement.DirectTransferJustification,
+                AssessmentPhrase(verdict), verdict.ValidUntil,
+                agreement.StartsOn, agreement.EndsOn, status.ToString(), held.Count == 0 ? null : string.Join("; ", held), destruction,
+                Flags(agreement, status, verdict),
             };
         }
+    }
+
+    public static readonly IReadOnlyList<ReportColumn> OrganisationColumns = new[]
+    {
+        Text("organisation", "Organisation"), Text("organisationId", "Id"), Text("address", "Address"),
+        Text("protectionOfficer", "Data protection officer"), Text("protectionOfficerEmail", "Officer's email"),
+        Text("assessmentStatus", "Security assessment"), Date("assessmentValidUntil", "Current until"), Text("latestReference", "Latest assessment"),
+        Date("latestAssessedOn", "Assessed on"), Text("latestOutcome", "Outcome"), Text("assessments", "All assessments"),
+        Text("agreements", "Agreements"), Number("activeAgreements", "Active agreements"), Text("why", "Standing"),
+    };
+
+    private IEnumerable<object?[]> OrganisationRows(DateTime day, HashSet<string>? only)
+    {
+        // Organisations are few: read them with their assessments and agreements, then sort by when they lapse
+        // (those with no current assessment first, as they have lapsed already), then by name.
+        var assessments = register.ListAssessments(null).ToLookup(a => a.OrganisationId, StringComparer.Ordinal);
+        var agreements = register.ListAgreements().Where(a => a.OrganisationId is not null).ToLookup(a => a.OrganisationId!, StringComparer.Ordinal);
+        var rows = new List<(DateTime Until, string Name, object?[] Row)>();
+        foreach (var organisation in register.ListOrganisations())
+        {
+            var held = agreements[organisation.Id].ToList();
+            if (only is not null && !held.Any(a => only.Contains(a.Id)))
+            {
+                continue;
+            }
+
+            var history = assessments[organisation.Id].ToList();
+            var verdict = OrganisationRules.Evaluate(history, day);
+            var latest = verdict.Deciding;
+            rows.Add((verdict.ValidUntil ?? DateTime.MinValue, organisation.Name, new object?[]
+            {
+                organisation.Name, organisation.Id, organisation.Address, organisation.ProtectionOfficerName, organisation.ProtectionOfficerEmail,
+                verdict.State.ToString(), verdict.ValidUntil, latest?.Reference, latest?.AssessedOn, latest?.Outcome.ToString(),
+                history.Count == 0 ? null : string.Join("; ", history.Select(a => $"{a.Reference} {a.Outcome} {DateText.FormatDate(a.AssessedOn)} to {DateText.FormatDate(a.ValidUntil)}")),
+                held.Count == 0 ? null : string.Join("; ", held.Select(a => $"{a.Id} ({Agreements.AgreementRules.StatusOn(a, day)}, {a.AccessRoute})")),
+                held.Count(a => Agreements.AgreementRules.StatusOn(a, day) == AgreementStatus.Active), verdict.Reason,
+            }));
+        }
+
+        return rows.OrderBy(r => r.Until).ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase).Select(r => r.Row);
     }
 
     public static readonly IReadOnlyList<ReportColumn> SafePeopleColumns = new[]

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using DataShareAdmin.Core.Organisations;
 using DataShareAdmin.Core.Policy;
 using DataShareAdmin.Core.Time;
 
@@ -7,15 +8,16 @@ namespace DataShareAdmin.Core.SafePeople;
 
 /// <summary>
 /// Applies every safe-people check to a recipient on a day: an acceptable disclosure certificate, a signed
-/// declaration for the agreement, completed training. One result per recipient, nothing held across recipients but
-/// a small cache of agreement end dates, so any number of recipients can stream through.
+/// declaration for the agreement, completed training, and (for an agreement that sends data directly) the recipient
+/// organisation's current security assessment. One result per recipient, nothing held across recipients but a small
+/// cache of agreements, so any number of recipients can stream through.
 /// </summary>
 public sealed class ReadinessService
 {
     private readonly IDataShareRegister register;
     private readonly ShareCalendar calendar;
     private readonly Func<SafePeoplePolicy> policy;
-    private readonly Dictionary<string, DateTime> agreementEnds = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (DateTime EndsOn, AccessRoute Route, string? OrganisationId)> agreementFacts = new(StringComparer.OrdinalIgnoreCase);
 
     public ReadinessService(IDataShareRegister register, ShareCalendar calendar, Func<SafePeoplePolicy> policy)
     {
@@ -31,7 +33,8 @@ public sealed class ReadinessService
     {
         var rules = policy();
         var day = (asOf ?? calendar.Today).Date;
-        var checks = new List<SafePeopleCheck>(4);
+        var checks = new List<SafePeopleCheck>(5);
+        var agreement = Agreement(recipient.AgreementId);
 
         if (!recipient.IsActive)
         {
@@ -51,6 +54,8 @@ public sealed class ReadinessService
                 "No completed data-protection and information-security training is recorded.", "Completed"));
         }
 
+        checks.Add(OrganisationCheck(agreement.Route, agreement.OrganisationId, day));
+
         var result = new RecipientTestResult
         {
             RecipientId = recipient.Id,
@@ -60,7 +65,7 @@ public sealed class ReadinessService
             Email = recipient.Email,
             AsOf = day,
             Checks = checks.ToArray(),
-            AgreementEndsOn = AgreementEnd(recipient.AgreementId),
+            AgreementEndsOn = agreement.EndsOn,
         };
 
         var failed = new List<string>();
@@ -162,15 +167,37 @@ public sealed class ReadinessService
             : new SafePeopleCheck { Name = name, Passed = true, ValidUntil = until, Reason = $"{verb} on {DateText.FormatDate(date.Value)}, current through {DateText.FormatDate(until)}." };
     }
 
-    private DateTime AgreementEnd(string agreementId)
+    /// <summary>
+    /// The security assessment, which matters when data goes to the organisation directly; for the secure research
+    /// service route the check passes and says what the standing is.
+    /// </summary>
+    private SafePeopleCheck OrganisationCheck(AccessRoute route, string? organisationId, DateTime day)
     {
-        if (!agreementEnds.TryGetValue(agreementId, out var end))
+        var verdict = organisationId is null
+            ? new AssessmentVerdict(AssessmentState.None, null, "The agreement names no organisation record.")
+            : OrganisationRules.Evaluate(register.ListAssessments(organisationId), day);
+        if (route != AccessRoute.DirectTransfer)
         {
-            end = register.FindAgreement(agreementId)?.EndsOn ?? DateTime.MaxValue.Date;
-            agreementEnds[agreementId] = end;
+            return new SafePeopleCheck { Name = "Organisation", Passed = true, Reason = "Not required: the data stays in the secure research service. " + verdict.Reason };
         }
 
-        return end;
+        return verdict.State == AssessmentState.Current
+            ? new SafePeopleCheck { Name = "Organisation", Passed = true, ValidUntil = verdict.ValidUntil, Reason = verdict.Reason }
+            : Fail("Organisation", verdict.Reason + " Data goes directly only to an organisation whose security assessment passed and is current.");
+    }
+
+    private (DateTime EndsOn, AccessRoute Route, string? OrganisationId) Agreement(string agreementId)
+    {
+        if (!agreementFacts.TryGetValue(agreementId, out var facts))
+        {
+            var agreement = register.FindAgreement(agreementId);
+            facts = agreement is null
+                ? (DateTime.MaxValue.Date, AccessRoute.SecureResearchService, null)
+                : (agreement.EndsOn, agreement.AccessRoute, agreement.OrganisationId);
+            agreementFacts[agreementId] = facts;
+        }
+
+        return facts;
     }
 
     private static SafePeopleCheck Fail(string name, string reason) => new() { Name = name, Passed = false, Reason = reason };

@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using DataShareAdmin.Core.Agreements;
+using DataShareAdmin.Core.Organisations;
 using DataShareAdmin.Core.People;
 using DataShareAdmin.Core.Policy;
 using DataShareAdmin.Core.SafePeople;
@@ -153,6 +154,14 @@ public sealed class TransferService
                 $"Agreement {agreement.Id}'s access route is {agreement.AccessRoute}: data leaves by transfer only when the route is DirectTransfer.", agreement.Id);
         }
 
+        if (OrganisationRules.MissingJustification(agreement) is { } missing)
+        {
+            throw new DataShareException("TransferJustificationMissing", DataShareErrorCategory.InvalidOperation,
+                missing + " No transfer is issued until it has one.", agreement.Id);
+        }
+
+        CheckOrganisation(agreement, lastDay);
+
         if (lastDay > agreement.EndsOn.Date)
         {
             throw new DataShareException("TransferOutlastsAgreement", DataShareErrorCategory.InvalidArgument,
@@ -166,6 +175,25 @@ public sealed class TransferService
                 $"Agreement {agreement.Id} carries data items whose ratings policy excludes from direct transfer: {string.Join(", ", refused.Select(i => i.Name + " (" + i.Sensitivity + i.IdentificationRisk.ToString(CultureInfo.InvariantCulture) + ")"))}. Allowed: sensitivity {string.Join(",", rules.AllowedSensitivity.ToCharArray())}; identification risk {string.Join(",", rules.AllowedIdentificationRisk.OrderBy(r => r))} (TransferAllowedSensitivity, TransferAllowedIdentificationRisk).",
                 agreement.Id);
         }
+    }
+
+    /// <summary>The organisation's latest security assessment must have passed and stay current through the link's last day.</summary>
+    private void CheckOrganisation(DataShareAgreement agreement, DateTime lastDay)
+    {
+        var verdict = agreement.OrganisationId is null
+            ? new AssessmentVerdict(AssessmentState.None, null, "The agreement names no organisation record.")
+            : OrganisationRules.Evaluate(register.ListAssessments(agreement.OrganisationId), calendar.Today);
+        if (verdict.CoversThrough(lastDay))
+        {
+            return;
+        }
+
+        var why = verdict.State == AssessmentState.Current
+            ? $"Its security assessment {verdict.Deciding!.Reference} is current only through {DateText.FormatDate(verdict.Deciding.ValidUntil)}, before the link's last day {DateText.FormatDate(lastDay)}: give a shorter -ValidFor, or record the new assessment first."
+            : verdict.Reason + " Record a passed assessment with Add-DataShareSecurityAssessment first.";
+        throw new DataShareException("TransferOrganisationNotAssessed", DataShareErrorCategory.PermissionDenied,
+            $"Data goes directly only to an organisation whose security assessment passed and is current through the link's last day; {agreement.Organisation} ({agreement.Id}) does not qualify. {why}",
+            agreement.Id);
     }
 
     /// <summary>Every named recipient (default: all current ones) must be on the agreement and ready today and on the link's last day.</summary>

@@ -11,7 +11,9 @@ public sealed class NewDataShareAgreementCommand : DataShareCmdlet
     [ValidateNotNullOrEmpty]
     public string Id { get; set; } = string.Empty;
 
+    /// <summary>The recipient organisation's name or id; it must be in the register (New-DataShareOrganisation).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(OrganisationCompleter))]
     [ValidateNotNullOrEmpty]
     public string Organisation { get; set; } = string.Empty;
 
@@ -33,6 +35,10 @@ public sealed class NewDataShareAgreementCommand : DataShareCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public AccessRoute AccessRoute { get; set; } = AccessRoute.SecureResearchService;
+
+    /// <summary>Why data goes directly rather than through the secure research service; needed before a DirectTransfer agreement is approved.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? DirectTransferJustification { get; set; }
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     public DateTime StartsOn { get; set; }
@@ -59,6 +65,7 @@ public sealed class NewDataShareAgreementCommand : DataShareCmdlet
             LegalGateway = LegalGateway,
             LawfulBasis = LawfulBasis,
             AccessRoute = AccessRoute,
+            DirectTransferJustification = DirectTransferJustification,
             StartsOn = StartsOn,
             EndsOn = EndsOn,
             RetentionDays = RetentionDays,

@@ -19,7 +19,9 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObjectSet)]
     public DataShareAgreement? InputObject { get; set; }
 
+    /// <summary>Another organisation in the register, by name or id.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(OrganisationCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Organisation { get; set; }
 
@@ -41,6 +43,10 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
 
     [Parameter]
     public AccessRoute? AccessRoute { get; set; }
+
+    /// <summary>Why data goes directly rather than through the secure research service; an empty string clears it.</summary>
+    [Parameter]
+    public string? DirectTransferJustification { get; set; }
 
     [Parameter]
     public DateTime? StartsOn { get; set; }
@@ -76,6 +82,7 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
                 LegalGateway = LegalGateway,
                 LawfulBasis = LawfulBasis,
                 AccessRoute = AccessRoute,
+                DirectTransferJustification = DirectTransferJustification,
                 StartsOn = StartsOn,
                 EndsOn = EndsOn,
                 RetentionDays = RetentionDays,

@@ -30,7 +30,7 @@ public abstract class RegisterIdCompleter : IArgumentCompleter
             {
                 if (pattern.IsMatch(id))
                 {
-                    var result = new CompletionResult(id, id, CompletionResultType.ParameterValue, id + " — " + description);
+                    var result = new CompletionResult(CompletionText(id), id, CompletionResultType.ParameterValue, id + " — " + description);
                     if (NewestFirst)
                     {
                         results.Insert(0, result);
@@ -54,6 +54,9 @@ public abstract class RegisterIdCompleter : IArgumentCompleter
 
         return results.Count > MaxResults ? results.GetRange(0, MaxResults) : results;
     }
+
+    /// <summary>What is put on the command line for a candidate (names with spaces need quoting; ids do not).</summary>
+    protected virtual string CompletionText(string id) => id;
 
     /// <summary>True when candidates come oldest first and should be offered newest first.</summary>
     protected virtual bool NewestFirst => false;
@@ -96,6 +99,21 @@ public sealed class HoldingIdCompleter : RegisterIdCompleter
         foreach (var holding in engine.Retention.Find(agreementId, includeDestroyed: false))
         {
             yield return (holding.Id, $"{holding.AgreementId}, due {holding.DueOn:yyyy-MM-dd}: {holding.Location}");
+        }
+    }
+}
+
+/// <summary>Tab completion of organisation names (an id typed in full is accepted too).</summary>
+public sealed class OrganisationCompleter : RegisterIdCompleter
+{
+    protected override string CompletionText(string id) =>
+        id.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', '(', ')', ';', ',', '&', '@', '{', '}', '#' }) < 0 ? id : "'" + id.Replace("'", "''") + "'";
+
+    internal override IEnumerable<(string Id, string Description)> Candidates(DataShareEngine engine, string? agreementId)
+    {
+        foreach (var organisation in engine.Organisations.Find(null))
+        {
+            yield return (organisation.Name, $"{organisation.Id}, security assessment {organisation.AssessmentStatus}");
         }
     }
 }
