@@ -46,18 +46,19 @@ public sealed class AuditAndRegisterCmdletTests : IDisposable
         WriteSixChanges();
         using var session = new PowerShellSession(RegisterPath);
 
+        // The session's set-up added two organisations and an assessment (entries 1 to 3) before the six changes.
         var entries = session.Run("Get-DataShareAuditLog").AssertNoErrors().All<AuditEntry>().ToList();
-        Assert.Equal(new[] { "Agreement.Create", "Agreement.Create", "Agreement.Approve", "Recipient.Add", "Agreement.Update", "Recipient.Add" }, entries.Select(e => e.Action));
+        Assert.Equal(new[] { "Organisation.Create", "Organisation.Assessment", "Organisation.Create", "Agreement.Create", "Agreement.Create", "Agreement.Approve", "Recipient.Add", "Agreement.Update", "Recipient.Add" }, entries.Select(e => e.Action));
         Assert.All(entries, e => Assert.Equal((Environment.UserName, Environment.MachineName), (e.Actor, e.Machine)));
 
-        Assert.Equal(new long[] { 1, 3, 4 }, session.Run("Get-DataShareAgreement DS1 | Get-DataShareAuditLog").All<AuditEntry>().Select(e => e.Sequence));
-        Assert.Equal(new long[] { 3 }, session.Run("Get-DataShareAuditLog -Action '*.Approve'").All<AuditEntry>().Select(e => e.Sequence));
-        Assert.Equal(new long[] { 5, 6 }, session.Run("Get-DataShareAuditLog -FromSequence 5").All<AuditEntry>().Select(e => e.Sequence));
+        Assert.Equal(new long[] { 4, 6, 7 }, session.Run("Get-DataShareAgreement DS1 | Get-DataShareAuditLog").All<AuditEntry>().Select(e => e.Sequence));
+        Assert.Equal(new long[] { 6 }, session.Run("Get-DataShareAuditLog -Action '*.Approve'").All<AuditEntry>().Select(e => e.Sequence));
+        Assert.Equal(new long[] { 8, 9 }, session.Run("Get-DataShareAuditLog -FromSequence 8").All<AuditEntry>().Select(e => e.Sequence));
 
         var result = session.Run("Test-DataShareAuditLog").AssertNoErrors().Single<AuditLogTestResult>();
         Assert.True(result.IsIntact, result.Problem);
-        Assert.Equal(6, result.EntryCount);
-        Assert.Equal("6:" + entries[^1].Hash, result.Head);
+        Assert.Equal(9, result.EntryCount);
+        Assert.Equal("9:" + entries[^1].Hash, result.Head);
 
         var checkedAgainst = session.Run("Test-DataShareAuditLog -ExpectedHead $args[0]", result.Head).AssertNoErrors().Single<AuditLogTestResult>();
         Assert.True(checkedAgainst.IsIntact);
@@ -115,14 +116,14 @@ public sealed class AuditAndRegisterCmdletTests : IDisposable
         WriteSixChanges();
         var recorded = TestLog().Head;
         Tamper("""
-            DELETE FROM audit_log WHERE sequence = 6;
-            UPDATE audit_head SET sequence = 5, hash = (SELECT hash FROM audit_log WHERE sequence = 5);
+            DELETE FROM audit_log WHERE sequence = 9;
+            UPDATE audit_head SET sequence = 8, hash = (SELECT hash FROM audit_log WHERE sequence = 8);
             """);
 
         Assert.True(TestLog().IsIntact);
         var result = TestLog("-ExpectedHead '" + recorded + "'");
         Assert.False(result.IsIntact);
-        Assert.Equal(6, result.FirstBadSequence);
+        Assert.Equal(9, result.FirstBadSequence);
     }
 
     [Fact]
@@ -170,8 +171,8 @@ public sealed class AuditAndRegisterCmdletTests : IDisposable
         var info = first.Run("Connect-DataShareRegister -Path $args[0] -PassThru", temp.File("a.db")).AssertNoErrors().Single<RegisterInfo>();
         second.Run("Connect-DataShareRegister -Path $args[0]", temp.File("b.db")).AssertNoErrors();
 
-        Assert.Equal(("SQLite", temp.File("a.db"), "Parameter", 4, false), (info.Backend, info.Location, info.Source, info.SchemaVersion, info.IsReadOnly));
-        first.Run(Scripts.NewAgreement("DS1")).AssertNoErrors();
+        Assert.Equal(("SQLite", temp.File("a.db"), "Parameter", 5, false), (info.Backend, info.Location, info.Source, info.SchemaVersion, info.IsReadOnly));
+        first.Run(Scripts.Organisations + Environment.NewLine + Scripts.NewAgreement("DS1")).AssertNoErrors();
         Assert.Empty(second.Run("Get-DataShareAgreement").AssertNoErrors().Output);
     }
 
@@ -186,7 +187,7 @@ public sealed class AuditAndRegisterCmdletTests : IDisposable
         Assert.Equal(new[] { temp.File("a.db"), temp.File("b.db") }, result.All<RegisterInfo>().Select(i => i.Location));
 
         session.RunTerminating("Connect-DataShareRegister -Path $args[0]", temp.File("bad.db")).AssertError("RegisterNotSqlite", ErrorCategory.InvalidData, "ConnectDataShareRegisterCommand");
-        session.Run(Scripts.NewAgreement("DS1")).AssertNoErrors();
+        session.Run(Scripts.Organisations + Environment.NewLine + Scripts.NewAgreement("DS1")).AssertNoErrors();
         Assert.Single(session.Run("Get-DataShareAgreement").Output);
         Assert.True(new FileInfo(temp.File("b.db")).Length > 0);
         using var check = new PowerShellSession(temp.File("b.db"));
@@ -197,7 +198,7 @@ public sealed class AuditAndRegisterCmdletTests : IDisposable
     public void Without_connect_the_environment_variable_chooses_the_register()
     {
         using var session = new PowerShellSession(registerPath: null);
-        session.Run(Scripts.NewAgreement("ENV1")).AssertNoErrors();
+        session.Run(Scripts.Organisations + Environment.NewLine + Scripts.NewAgreement("ENV1")).AssertNoErrors();
         Assert.True(File.Exists(Environment.GetEnvironmentVariable("DATASHAREADMIN_REGISTER")));
         Assert.Contains("ENV1", session.Run("Get-DataShareAgreement ENV1").Single<DataShareAgreement>().Id, StringComparison.Ordinal);
     }

@@ -47,8 +47,19 @@ internal sealed class PowerShellSession : IDisposable
         if (registerPath is not null)
         {
             Run(readOnly ? "Connect-DataShareRegister -Path $args[0] -ReadOnly" : "Connect-DataShareRegister -Path $args[0]", registerPath).AssertNoErrors();
+            if (!readOnly)
+            {
+                // Agreements name organisations in the register: the ones the scripts use are there from the start,
+                // the samples' one with a passed security assessment.
+                Run(Scripts.Organisations).AssertNoErrors();
+            }
+
+            SetUpEntries = readOnly ? 0 : Run("Test-DataShareAuditLog").AssertNoErrors().Single<AuditLogTestResult>().EntryCount;
         }
     }
+
+    /// <summary>Audit entries in the register once the session was set up (the organisations it added, and any before).</summary>
+    public long SetUpEntries { get; }
 
     public Runspace Runspace => runspace;
 
@@ -88,7 +99,8 @@ internal sealed class PowerShellSession : IDisposable
     }
 
     /// <summary>The number of audit entries: the register's write counter, for "nothing was written" checks.</summary>
-    public long AuditCount() => Run("Test-DataShareAuditLog").AssertNoErrors().Single<AuditLogTestResult>().EntryCount;
+    /// <summary>Audit entries written since the session was set up.</summary>
+    public long AuditCount() => Run("Test-DataShareAuditLog").AssertNoErrors().Single<AuditLogTestResult>().EntryCount - SetUpEntries;
 
     public void Dispose() => runspace.Dispose();
 }

@@ -215,6 +215,23 @@ public sealed class TransferCmdletTests : IClassFixture<AzuriteFixture>, IDispos
         Refused("New-DataShareTransfer -FromTransfer TR-0000000000 -ValidFor 01:00:00", "TransferNotFound", ErrorCategory.ObjectNotFound);
         session.Run("Set-DataSharePolicy TransferAllowedSensitivity A -Confirm:$false").AssertNoErrors();
         Refused("New-DataShareTransfer DS1 -Path $args[0] -ValidFor 01:00:00", "TransferDataItemNotAllowed", ErrorCategory.InvalidOperation, extract);
+
+        // An organisation with no security assessment receives nothing directly.
+        session.Run(string.Join(Environment.NewLine,
+            Scripts.NewAgreement("DS3", Day(-30), Day(365), "DirectTransfer").Replace("'University of Example'", "O", StringComparison.Ordinal),
+            $"Approve-DataShareAgreement DS3 -Reference DSAP-4 -ApprovedOn {Day(-40)}")).AssertNoErrors();
+        Refused("New-DataShareTransfer DS3 -Path $args[0] -ValidFor 01:00:00", "TransferOrganisationNotAssessed", ErrorCategory.PermissionDenied, extract);
+
+        // An agreement approved before justifications were recorded (as the schema 5 upgrade leaves one) gets none.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={temp.File("register.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE agreements SET direct_transfer_justification = NULL WHERE id = 'DS1'";
+            command.ExecuteNonQuery();
+        }
+
+        Refused("New-DataShareTransfer DS1 -Path $args[0] -ValidFor 01:00:00", "TransferJustificationMissing", ErrorCategory.InvalidOperation, extract);
     }
 
     [Fact]
