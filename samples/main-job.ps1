@@ -35,11 +35,36 @@ if ($PSBoundParameters.ContainsKey('RegisterPath') -eq $false) {
 $register = Connect-DataShareRegister -Path $RegisterPath -PassThru
 $host.UI.WriteLine("Register: $($register.Location) (schema $($register.SchemaVersion))")
 
+# Recipient organisations, with their data protection officers and information security assessments. Data goes to an
+# organisation directly only while its latest assessment has passed and is current.
+$today = [DateTime]::UtcNow.Date
+$organisations = @(
+    @{ Name = 'University of Example'; Address = '1 College Road, Exampleton EX1 2AB'; ProtectionOfficerName = 'Dee Pioh'; ProtectionOfficerEmail = 'dpo@example.ac.uk' }
+    @{ Name = 'Example Research Trust'; Address = '14 Harbour Street, Northport NP3 4CD'; ProtectionOfficerName = 'Ray Count'; ProtectionOfficerEmail = 'privacy@example-trust.org' }
+    @{ Name = 'Northshire County Council'; Address = 'County Hall, Northshire NS1 1AA'; ProtectionOfficerEmail = 'dpo@northshire.gov.uk' }
+)
+foreach ($organisation in $organisations) {
+    if (-not (Get-DataShareOrganisation -Name $organisation.Name -ErrorAction SilentlyContinue)) {
+        New-DataShareOrganisation @organisation | Out-Null
+    }
+}
+$assessments = @(
+    @{ Organisation = 'University of Example'; AssessedOn = '2025-12-01'; ValidUntil = $today.AddDays(365); Outcome = 'Passed'; Reference = 'ISQ-UOE-1' }
+    @{ Organisation = 'Example Research Trust'; AssessedOn = '2026-02-01'; ValidUntil = $today.AddDays(200); Outcome = 'Passed'; Reference = 'ISQ-ERT-1' }
+)
+foreach ($assessment in $assessments) {
+    $recorded = (Get-DataShareOrganisation -Name $assessment.Organisation).Assessments | Where-Object { $_.Reference -eq $assessment.Reference }
+    if (-not $recorded) {
+        Add-DataShareSecurityAssessment @assessment | Out-Null
+    }
+}
+
 $gateway = 'Education (Individual Pupil Information) (Prescribed Persons) (England) Regulations 2009'
 $agreements = @(
     @{ Id = 'DS00752'; Organisation = 'University of Example'; Title = 'Attainment gaps in primary schools'
        Purpose = 'Research into attainment gaps between pupil groups'; LegalGateway = $gateway; LawfulBasis = 'Article 6(1)(e)'
        AccessRoute = 'DirectTransfer'; StartsOn = '2026-01-01'; EndsOn = '2026-12-31'; RetentionDays = 30
+       DirectTransferJustification = 'Linkage with the university''s own cohort study, which the secure research service cannot host.'
        DataItem = 'KS2 attainment:B3', 'FSM eligibility:C4' }
     @{ Id = 'DS00901'; Organisation = 'Example Research Trust'; Title = 'Children in need outcomes'
        Purpose = 'Evaluation of outcomes for children in need'; LegalGateway = 's.83 Children Act 1989'
@@ -86,6 +111,9 @@ foreach ($certificate in $certificates) {
 }
 
 $host.UI.WriteLine('')
+$host.UI.WriteLine('Recipient organisations and their security assessments:')
+Get-DataShareOrganisation | Out-Default
+
 $host.UI.WriteLine('Agreements as of 2026-06-01:')
 Get-DataShareAgreement -AsOf 2026-06-01 | Out-Default
 
@@ -103,11 +131,11 @@ $host.UI.WriteLine('')
 
 # A transfer: an extract for an agreement active today, to a recipient cleared today and on the link's last day.
 # Dates are relative to today, so this part works whenever the job runs.
-$today = [DateTime]::UtcNow.Date
 if (-not (Get-DataShareAgreement -Id DS01100 -ErrorAction SilentlyContinue)) {
     New-DataShareAgreement -Id DS01100 -Organisation 'University of Example' -Title 'Reading recovery follow-up' `
         -Purpose 'Follow-up of pupils in a reading recovery programme' -LegalGateway $gateway -LawfulBasis 'Article 6(1)(e)' `
         -AccessRoute DirectTransfer -StartsOn $today.AddDays(-30) -EndsOn $today.AddDays(335) -RetentionDays 30 `
+        -DirectTransferJustification 'The analysis needs the university''s licensed reading-assessment software.' `
         -DataItem 'KS2 reading score:B3', 'School URN:A1' | Out-Null
     Approve-DataShareAgreement -Id DS01100 -Reference 'DSAP-2026-131' -ApprovedOn $today.AddDays(-35) | Out-Null
     Add-DataShareRecipient -AgreementId DS01100 -Name 'Jo Bloggs' -Email 'jo.bloggs@example.ac.uk' -Role 'Principal investigator' |
@@ -169,6 +197,7 @@ try {
         New-DataShareAgreement -Id DS00990 -Organisation 'Example Research Trust' -Title 'Exclusions follow-up' `
             -Purpose 'Follow-up of pupils excluded from school' -LegalGateway $gateway -LawfulBasis 'Article 6(1)(e)' `
             -AccessRoute DirectTransfer -StartsOn $today.AddDays(-60) -EndsOn $today.AddDays(120) -RetentionDays 0 `
+            -DirectTransferJustification 'Matched to the trust''s own case files, which cannot leave its premises.' `
             -DataItem 'Exclusion episodes:C4' | Out-Null
         Approve-DataShareAgreement -Id DS00990 -Reference 'DSAP-2026-088' -ApprovedOn $today.AddDays(-65) | Out-Null
         Add-DataShareRecipient -AgreementId DS00990 -Name 'Jo Bloggs' -Email 'jo.bloggs@example.ac.uk' -Role 'Analyst' |
@@ -217,7 +246,9 @@ $host.UI.WriteLine('')
 $reports = [System.IO.Path]::GetDirectoryName($RegisterPath)
 $html = Export-DataShareReport -Kind Register -Format Html -Path ([System.IO.Path]::Combine($reports, 'register-report.html')) -Force -PassThru
 $csv = Export-DataShareReport -Kind SafePeople -Format Csv -Path ([System.IO.Path]::Combine($reports, 'safe-people.csv')) -Force -PassThru
+$organisationReport = Export-DataShareReport -Kind Organisations -Format Html -Path ([System.IO.Path]::Combine($reports, 'organisations.html')) -Force -PassThru
 $host.UI.WriteLine("Register of external data shares (open it in a browser): $($html.FullName)")
+$host.UI.WriteLine("Organisations and their security assessments: $($organisationReport.FullName)")
 $host.UI.WriteLine("Safe-people report for scripts: $($csv.FullName)")
 $host.UI.WriteLine('')
 

@@ -93,6 +93,7 @@ internal sealed class ModuleSweepSession : IDisposable
         var script = new StringBuilder();
         script.AppendLine("Connect-DataShareRegister -Path $args[0]");
         var agreementOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        script.AppendLine("New-DataShareOrganisation 'University of Example' | Out-Null");
         for (var c = 0; c < layout.Containers.Count; c++)
         {
             var id = string.Create(CultureInfo.InvariantCulture, $"SWEEP{c + 1:00}");

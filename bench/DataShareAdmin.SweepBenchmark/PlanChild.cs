@@ -84,6 +84,7 @@ internal static class PlanChild
         string Day(int offset) => today.AddDays(offset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var ended = options.Agreements * 9 / 10;
         var script = new StringBuilder("$info = Connect-DataShareRegister -Path $args[0] -PassThru\n");
+        script.Append("0..16 | ForEach-Object { New-DataShareOrganisation \"Organisation $_\" } | Out-Null\n");
         for (var a = 0; a < options.Agreements; a++)
         {
             var (endsOn, retention) = a < ended ? (Day(-30 - a), a % 4 * 7) : (Day(300 + a), 365);

@@ -231,6 +231,27 @@ public sealed class SqliteRegisterTests : IDisposable
     }
 
     [Fact]
+    public void The_committed_version_5_register_opens_with_its_organisations_and_assessments()
+    {
+        var copy = Path.Combine(test.Directory, "v5.db");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "fixtures", "registers", "register-v5.db"), copy);
+
+        using var engine = Core.DataShareEngine.Open(new EngineOptions { RegisterPath = copy, Clock = test.Clock, Identity = TestRegister.Identity });
+
+        var organisations = engine.Organisations.Find(null, new DateTime(2026, 6, 15)).ToList();
+        Assert.Equal(new[] { "Example Research Trust", "Northshire County Council", "University of Example" }, organisations.Select(o => o.Name));
+        Assert.Equal(new[] { AssessmentState.Failed, AssessmentState.None, AssessmentState.Current }, organisations.Select(o => o.AssessmentStatus));
+        Assert.Equal((new DateTime(2027, 10, 31), "ISQ-2025-031"), (organisations[2].AssessmentValidUntil!.Value, organisations[2].Assessments.Single().Reference));
+        var agreement = engine.Agreements.Get("DS00752");
+        Assert.Equal((organisations[2].Id, "Linkage with the university's own cohort study."), (agreement.OrganisationId, agreement.DirectTransferJustification));
+        Assert.Equal(2, engine.Register.ListTransfers("DS00752").Count());
+        var audit = engine.Audit.Test(null, new FakeHost());
+        Assert.True(audit.IsIntact, audit.Problem);
+        Assert.Equal(24, audit.EntryCount);
+        Assert.DoesNotContain("sig=", File.ReadAllText(copy), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Upgrading_the_previous_release_s_register_keeps_every_agreement_field_and_merges_names_that_differ_only_in_case_and_spaces()
     {
         var copy = Path.Combine(test.Directory, "v4-names.db");

@@ -9,7 +9,7 @@ namespace DataShareAdmin.Host.Tests;
 public sealed class ModuleTests : IDisposable
 {
     private const string NewAgreement =
-        "New-DataShareAgreement -Id DS00001 -Organisation O -Title T -Purpose P -LegalGateway G -LawfulBasis B -StartsOn 2026-01-01 -EndsOn 2026-12-31";
+        "New-DataShareOrganisation O | Out-Null; New-DataShareAgreement -Id DS00001 -Organisation O -Title T -Purpose P -LegalGateway G -LawfulBasis B -StartsOn 2026-01-01 -EndsOn 2026-12-31";
 
     private readonly HostRunner host = new();
 

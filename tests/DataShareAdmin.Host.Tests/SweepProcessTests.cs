@@ -42,6 +42,7 @@ public sealed class SweepProcessTests : IDisposable
         }
 
         var setUp = host.Run(environment, "-Command",
+            "New-DataShareOrganisation O | Out-Null; " +
             $"New-DataShareAgreement -Id ENDED1 -Organisation O -Title T -Purpose P -LegalGateway G -LawfulBasis B -StartsOn {Day(-100)} -EndsOn {Day(-10)} -RetentionDays 0 | Out-Null; " +
             $"Register-DataShareHolding ENDED1 '{azurite.BlobEndpoint.ToString().TrimEnd('/')}/bulk' | Out-Null");
         Assert.True(setUp.ExitCode == 0, setUp.ToString());
@@ -95,6 +96,7 @@ public sealed class SweepProcessTests : IDisposable
         }
 
         var setUp = host.Run(environment, "-Command",
+            "New-DataShareOrganisation O | Out-Null; " +
             $"New-DataShareAgreement -Id ENDED1 -Organisation O -Title T -Purpose P -LegalGateway G -LawfulBasis B -StartsOn {Day(-100)} -EndsOn {Day(-10)} -RetentionDays 0 | Out-Null; " +
             $"Register-DataShareHolding ENDED1 '{azurite.BlobEndpoint.ToString().TrimEnd('/')}/nightly/ds1/' | Out-Null; " +
             $"Register-DataShareHolding ENDED1 '{azurite.BlobEndpoint.ToString().TrimEnd('/')}/nightly/ds1-extra/' | Out-Null; " +
