@@ -47,6 +47,14 @@ public sealed class DataShareAgreement
 
     public DataItem[] DataItems { get; set; } = Array.Empty<DataItem>();
 
+    /// <summary>Directory security groups (object ids) through which recipients reach the shared material.</summary>
+    public string[] AccessGroupIds { get; set; } = Array.Empty<string>();
+
+    /// <summary>The officer responsible for the agreement, who is copied on its notices.</summary>
+    public string? OfficerName { get; set; }
+
+    public string? OfficerEmail { get; set; }
+
     public string? ApprovalReference { get; set; }
 
     public DateTime? ApprovedOn { get; set; }

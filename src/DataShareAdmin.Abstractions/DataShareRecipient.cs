@@ -26,6 +26,9 @@ public sealed class DataShareRecipient
     /// <summary>The day the person last completed data-protection and information-security training.</summary>
     public DateTime? TrainingCompletedOn { get; set; }
 
+    /// <summary>The person's directory account (object id), once Resolve-DataShareRecipient has found it.</summary>
+    public string? DirectoryObjectId { get; set; }
+
     public DateTimeOffset AddedAt { get; set; }
 
     public string AddedBy { get; set; } = string.Empty;
@@ -54,6 +57,9 @@ public sealed class DataSharePerson
     public string NormalisedEmail { get; set; } = string.Empty;
 
     public DateTime? TrainingCompletedOn { get; set; }
+
+    /// <summary>The person's directory account (object id), once Resolve-DataShareRecipient has found it.</summary>
+    public string? DirectoryObjectId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -49,6 +49,9 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
 
     DataSharePerson? FindPersonByEmail(string normalisedEmail);
 
+    /// <summary>Records (or, with null, forgets) the person's directory account.</summary>
+    void SetPersonDirectoryId(string personId, string? objectId, AuditEvent audit);
+
     DataShareRecipient? FindRecipient(string id);
 
     /// <summary>Recipients of one agreement (or all when null), ordered by agreement then when they were added.</summary>
@@ -59,6 +62,9 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
 
     /// <summary>Writes the recipient's own fields and, when given, the person's (name, training).</summary>
     void UpdateRecipient(DataShareRecipient recipient, DataSharePerson? person, AuditEvent audit);
+
+    /// <summary>Records an event that changes nothing in the register itself (a change made elsewhere, such as in the directory).</summary>
+    void AppendAudit(AuditEvent audit);
 
     /// <summary>Entries from <paramref name="fromSequence"/> on, in sequence order, streamed.</summary>
     IEnumerable<AuditEntry> ReadAuditLog(long fromSequence);

@@ -91,6 +91,9 @@ public sealed class DestructionRecord
     /// <summary>The day the sweep planned for.</summary>
     public DateTime AsOf { get; set; }
 
+    /// <summary>The directory access the sweep took away for the ended agreement (group memberships, blocked sign-ins), when connected.</summary>
+    public string? AccessRemoved { get; set; }
+
     public override string ToString() => Id;
 }
 

@@ -26,6 +26,9 @@ public sealed class EngineOptions
     /// <summary>A seam for tests and later backends: opens the register for a location.</summary>
     public Func<RegisterLocation, IClock, AuditIdentity, IDataShareRegister>? OpenRegister { get; set; }
 
+    /// <summary>The session's directory connection (Connect-DataShareDirectory), when there is one.</summary>
+    public DirectoryAccess.IDirectoryClientFactory? Directory { get; set; }
+
     /// <summary>A seam for tests: makes the DBS Update Service client for a base address.</summary>
     public Func<Uri, IDbsStatusClient>? DbsClientFactory { get; set; }
 }
@@ -35,7 +38,7 @@ public sealed class DataShareEngine : IDisposable
 {
     private readonly Lazy<SafePeoplePolicy> safePeoplePolicy;
 
-    private DataShareEngine(IDataShareRegister register, IClock clock, AuditIdentity identity, Func<Uri, IDbsStatusClient> dbsClientFactory)
+    private DataShareEngine(IDataShareRegister register, IClock clock, AuditIdentity identity, Func<Uri, IDbsStatusClient> dbsClientFactory, DirectoryAccess.IDirectoryClientFactory? directory)
     {
         Register = register;
         Policy = new PolicyService(register);
@@ -53,6 +56,11 @@ public sealed class DataShareEngine : IDisposable
         Reports = new Reports.ReportService(register, Calendar, clock, identity, Readiness, () => safePeoplePolicy.Value, Policy);
         Retention = new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy);
         Transfers = new TransferService(register, Calendar, clock, identity.User, Agreements, Recipients, Readiness, Policy.Transfers);
+        Directory = new DirectoryAccess.DirectoryService(register, Calendar, clock, Policy, Readiness, () => directory);
+        if (directory is not null)
+        {
+            Retention.AccessRevoker = Directory.RevokeForSweep;
+        }
     }
 
     public IDataShareRegister Register { get; }
@@ -81,6 +89,26 @@ public sealed class DataShareEngine : IDisposable
 
     public Reports.ReportService Reports { get; }
 
+    public DirectoryAccess.DirectoryService Directory { get; }
+
+    /// <summary>
+    /// Turns on the safe-people test's directory checks for this piece of work, when the session is connected and
+    /// policy asks for any (Test-DataShareRecipient, New-DataShareTransfer, reports).
+    /// </summary>
+    public void UseDirectoryChecks(System.Threading.CancellationToken cancellationToken)
+    {
+        if (!Directory.IsConnected)
+        {
+            return;
+        }
+
+        var values = Policy.EffectiveValues();
+        var check = new DirectoryAccess.DirectoryCheck(Directory.Require().Create(DirectoryAccess.DirectoryPermissions.Readiness),
+            string.Equals(values[PolicyCatalogue.DirectoryAccountRequired], "true", StringComparison.Ordinal),
+            values[PolicyCatalogue.DirectoryRequiredGroupId], cancellationToken);
+        Readiness.Directory = check.Applies ? check : null;
+    }
+
     public static DataShareEngine Open(EngineOptions options)
     {
         var identity = options.Identity ?? AuditIdentity.Current();
@@ -90,7 +118,7 @@ public sealed class DataShareEngine : IDisposable
             : options.OpenRegister(location, options.Clock, identity);
         try
         {
-            return new DataShareEngine(register, options.Clock, identity, options.DbsClientFactory ?? (uri => new DbsUpdateServiceClient(uri)));
+            return new DataShareEngine(register, options.Clock, identity, options.DbsClientFactory ?? (uri => new DbsUpdateServiceClient(uri)), options.Directory);
         }
         catch
         {

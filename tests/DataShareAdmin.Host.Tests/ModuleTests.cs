@@ -39,6 +39,28 @@ public sealed class ModuleTests : IDisposable
     }
 
     [Fact]
+    public void Microsoft_Graph_and_Kiota_load_only_when_a_directory_cmdlet_makes_a_client()
+    {
+        const string loaded = "[AppDomain]::CurrentDomain.GetAssemblies() | ForEach-Object { $_.GetName().Name } | Where-Object { $_ -like 'Microsoft.Graph*' -or $_ -like 'Microsoft.Kiota*' } | ForEach-Object { 'LOADED ' + $_ }";
+        const string token = "$token = [System.Security.SecureString]::new(); 'not-a-real-token'.ToCharArray() | ForEach-Object { $token.AppendChar($_) }; ";
+        const string everydayWork = NewAgreement + " | Out-Null; Get-DataShareAgreement | Out-Null; Test-DataShareRecipient | Out-Null; " +
+            "Get-DataShareRetentionPlan | Out-Null; Export-DataShareReport -Kind Register -Format Csv -Path ([System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), [Guid]::NewGuid().ToString() + '.csv')) | Out-Null; ";
+
+        var afterEverydayWork = host.Run("-Command", everydayWork + loaded);
+        var afterConnect = host.Run("-Command", token + "Connect-DataShareDirectory -AccessToken $token -GraphEndpoint http://127.0.0.1:9/v1.0 -AllowHttpLoopback; " + loaded);
+        var afterDirectoryCmdlet = host.Run("-Command", token + "Connect-DataShareDirectory -AccessToken $token -GraphEndpoint http://127.0.0.1:9/v1.0 -AllowHttpLoopback; " +
+            "Revoke-DataShareAccess DS00001 -Confirm:$false | Out-Null; " + loaded);
+
+        Assert.True(afterEverydayWork.ExitCode == 0, afterEverydayWork.ToString());
+        Assert.DoesNotContain("LOADED", afterEverydayWork.Output, StringComparison.Ordinal);
+        Assert.True(afterConnect.ExitCode == 0, afterConnect.ToString());
+        Assert.DoesNotContain("LOADED", afterConnect.Output, StringComparison.Ordinal);
+        Assert.True(afterDirectoryCmdlet.ExitCode == 0, afterDirectoryCmdlet.ToString());
+        Assert.Contains("LOADED Microsoft.Graph", afterDirectoryCmdlet.Output, StringComparison.Ordinal);
+        Assert.Contains("LOADED Microsoft.Kiota.Abstractions", afterDirectoryCmdlet.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WhatIf_messages_reach_standard_output()
     {
         var result = host.Run("-Command", NewAgreement + " -WhatIf");

@@ -114,6 +114,45 @@ public static class AgreementRules
         }
     }
 
+    /// <summary>Access groups as object ids (GUIDs, lower case, each once), or an AgreementAccessGroupInvalid error.</summary>
+    public static string[] NormaliseGroups(IReadOnlyList<string>? groups, string agreementId)
+    {
+        var result = new List<string>();
+        foreach (var group in groups ?? Array.Empty<string>())
+        {
+            if (!Guid.TryParse((group ?? string.Empty).Trim(), out var id))
+            {
+                throw new DataShareException("AgreementAccessGroupInvalid", DataShareErrorCategory.InvalidArgument,
+                    $"'{group}' is not a directory group's object id. Give the group's Object ID from Microsoft Entra ID, e.g. 8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90.", group);
+            }
+
+            var text = id.ToString("D");
+            if (!result.Contains(text))
+            {
+                result.Add(text);
+            }
+        }
+
+        return result.ToArray();
+    }
+
+    /// <summary>The officer's email trimmed (null when blank), or an AgreementOfficerEmailInvalid error.</summary>
+    public static string? NormaliseOfficerEmail(string? email, string agreementId)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return null;
+        }
+
+        if (!People.EmailAddress.IsValid(email))
+        {
+            throw new DataShareException("AgreementOfficerEmailInvalid", DataShareErrorCategory.InvalidArgument,
+                $"'{email}' is not a valid email address for agreement {agreementId}'s responsible officer.", email);
+        }
+
+        return email!.Trim();
+    }
+
     private static void RequireText(string? value, string field, string agreementId)
     {
         if (string.IsNullOrWhiteSpace(value))

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using DataShareAdmin.Core.Organisations;
 using DataShareAdmin.Core.Time;
 
@@ -14,6 +15,15 @@ public sealed class AgreementChanges
 
     /// <summary>Why data goes directly rather than through the secure research service; empty text clears it.</summary>
     public string? DirectTransferJustification { get; set; }
+
+    /// <summary>The directory groups (object ids) that give access; an empty list clears them.</summary>
+    public IReadOnlyList<string>? AccessGroupIds { get; set; }
+
+    /// <summary>The responsible officer's name; empty text clears it.</summary>
+    public string? OfficerName { get; set; }
+
+    /// <summary>The responsible officer's email; empty text clears it.</summary>
+    public string? OfficerEmail { get; set; }
 
     public string? Title { get; set; }
 
@@ -81,6 +91,9 @@ public sealed class AgreementService
             LawfulBasis = Clean(request.LawfulBasis),
             AccessRoute = request.AccessRoute,
             DirectTransferJustification = Optional(request.DirectTransferJustification) is { Length: > 0 } reason ? reason : null,
+            AccessGroupIds = AgreementRules.NormaliseGroups(request.AccessGroupIds, id),
+            OfficerName = Optional(request.OfficerName) is { Length: > 0 } officer ? officer : null,
+            OfficerEmail = AgreementRules.NormaliseOfficerEmail(request.OfficerEmail, id),
             StartsOn = ShareCalendar.DateOf(request.StartsOn),
             EndsOn = ShareCalendar.DateOf(request.EndsOn),
             RetentionDays = request.RetentionDays,
@@ -314,6 +327,28 @@ public sealed class AgreementService
             }
         }
 
+        if (changes.AccessGroupIds is not null)
+        {
+            var groups = AgreementRules.NormaliseGroups(changes.AccessGroupIds, agreement.Id);
+            if (!groups.SequenceEqual(agreement.AccessGroupIds, StringComparer.OrdinalIgnoreCase))
+            {
+                details["AccessGroupIds"] = Listed(agreement.AccessGroupIds) + " -> " + Listed(groups);
+                agreement.AccessGroupIds = groups;
+            }
+        }
+
+        if (changes.OfficerName is not null && (Clean(changes.OfficerName) is var officer) && officer != (agreement.OfficerName ?? string.Empty))
+        {
+            details["OfficerName"] = (agreement.OfficerName ?? "(none)") + " -> " + (officer.Length == 0 ? "(none)" : officer);
+            agreement.OfficerName = officer.Length == 0 ? null : officer;
+        }
+
+        if (changes.OfficerEmail is not null && AgreementRules.NormaliseOfficerEmail(changes.OfficerEmail, agreement.Id) is var email && email != agreement.OfficerEmail)
+        {
+            details["OfficerEmail"] = (agreement.OfficerEmail ?? "(none)") + " -> " + (email ?? "(none)");
+            agreement.OfficerEmail = email;
+        }
+
         if (changes.IsSuspended is { } suspended && suspended != agreement.IsSuspended)
         {
             details["IsSuspended"] = agreement.IsSuspended + " -> " + suspended;
@@ -324,6 +359,8 @@ public sealed class AgreementService
     }
 
     private static string? Optional(string? value) => value is null ? null : Clean(value);
+
+    private static string Listed(IReadOnlyList<string> groups) => groups.Count == 0 ? "(none)" : string.Join(", ", groups);
 
     private static string Clean(string? value) => (value ?? string.Empty).Trim();
 
@@ -350,6 +387,9 @@ public sealed class AgreementService
         ["LawfulBasis"] = a.LawfulBasis,
         ["AccessRoute"] = a.AccessRoute.ToString(),
         ["DirectTransferJustification"] = a.DirectTransferJustification,
+        ["AccessGroupIds"] = a.AccessGroupIds.Length == 0 ? null : string.Join(", ", a.AccessGroupIds),
+        ["OfficerName"] = a.OfficerName,
+        ["OfficerEmail"] = a.OfficerEmail,
         ["StartsOn"] = DateText.FormatDate(a.StartsOn),
         ["EndsOn"] = DateText.FormatDate(a.EndsOn),
         ["RetentionDays"] = a.RetentionDays.ToString(CultureInfo.InvariantCulture),

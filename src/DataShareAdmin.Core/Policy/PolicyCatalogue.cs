@@ -77,6 +77,10 @@ public static class PolicyCatalogue
     public const string SweepMaxGiB = "SweepMaxGiB";
     public const string DestructionConfirmationDays = "DestructionConfirmationDays";
     public const string SecurityAssessmentValidMonths = "SecurityAssessmentValidMonths";
+    public const string DirectoryAccountRequired = "DirectoryAccountRequired";
+    public const string DirectoryRequiredGroupId = "DirectoryRequiredGroupId";
+    public const string DirectoryBlockGuestSignIn = "DirectoryBlockGuestSignIn";
+    public const string NoticeSender = "NoticeSender";
 
     private const string SafePeople = "SafePeople";
     private const string Transfers = "Transfers";
@@ -150,6 +154,18 @@ public static class PolicyCatalogue
         new PolicyDefinition(SecurityAssessmentValidMonths, "Organisations", "12",
             "How long an organisation's security assessment stays current, in months, when Add-DataShareSecurityAssessment is given no -ValidUntil: assessed on 22 Nov 2025 with 12, it is current through 22 Nov 2026.",
             v => WholeNumber(v, 1, 60)),
+        new PolicyDefinition(DirectoryAccountRequired, "Directory", "true",
+            "When the session is connected to the directory (Connect-DataShareDirectory), whether the safe-people test requires each person's directory account to exist and be enabled.",
+            Boolean),
+        new PolicyDefinition(DirectoryRequiredGroupId, "Directory", string.Empty,
+            "The object id of a group every recipient must belong to when connected (such as the approved-researchers group); empty for none.",
+            v => v.Trim().Length == 0 ? string.Empty : Guid.TryParse(v.Trim(), out var group) ? group.ToString("D") : throw new PolicyValueException("a group's object id (a GUID), or empty")),
+        new PolicyDefinition(DirectoryBlockGuestSignIn, "Directory", "false",
+            "Whether Revoke-DataShareAccess (and the nightly sweep) blocks sign-in for guest accounts that no longer have any current agreement.",
+            Boolean),
+        new PolicyDefinition(NoticeSender, "Directory", string.Empty,
+            "The mailbox Send-DataShareNotice sends from when signed in with application permissions (Connect-DataShareDirectory -Sender overrides it).",
+            v => v.Trim().Length == 0 ? string.Empty : People.EmailAddress.IsValid(v) ? v.Trim() : throw new PolicyValueException("an email address, or empty")),
     };
 
     public static PolicyDefinition? Find(string name) =>

@@ -154,9 +154,10 @@ public sealed class SqliteRegister : IDataShareRegister
         var inserted = TryExecute(transaction, """
             INSERT INTO agreements (id, organisation, organisation_id, title, purpose, legal_gateway, lawful_basis, access_route,
                 direct_transfer_justification, starts_on, ends_on, retention_days, data_items, approval_reference, approved_on, approved_by,
-                is_suspended, destroyed_on, created_at, created_by, modified_at, version)
+                is_suspended, destroyed_on, created_at, created_by, modified_at, version, access_group_ids, officer_name, officer_email)
             VALUES ($id, $organisation, $organisationId, $title, $purpose, $gateway, $basis, $route, $justification, $starts, $ends, $retention,
-                $items, $reference, $approvedOn, $approvedBy, $suspended, $destroyed, $created, $createdBy, $modified, $version)
+                $items, $reference, $approvedOn, $approvedBy, $suspended, $destroyed, $created, $createdBy, $modified, $version, $groups,
+                $officerName, $officerEmail)
             """, AgreementParameters(agreement));
         if (!inserted)
         {
@@ -174,7 +175,8 @@ public sealed class SqliteRegister : IDataShareRegister
             UPDATE agreements SET organisation = $organisation, organisation_id = $organisationId, title = $title, purpose = $purpose,
                 legal_gateway = $gateway, lawful_basis = $basis, access_route = $route, direct_transfer_justification = $justification, starts_on = $starts, ends_on = $ends, retention_days = $retention,
                 data_items = $items, approval_reference = $reference, approved_on = $approvedOn, approved_by = $approvedBy,
-                is_suspended = $suspended, destroyed_on = $destroyed, modified_at = $modified, version = $version
+                is_suspended = $suspended, destroyed_on = $destroyed, modified_at = $modified, version = $version,
+                access_group_ids = $groups, officer_name = $officerName, officer_email = $officerEmail
             WHERE id = $id AND version = $expected
             """, parameters.ToArray());
         if (changed == 0)
@@ -265,9 +267,18 @@ public sealed class SqliteRegister : IDataShareRegister
         First(Query("SELECT * FROM people WHERE normalised_email = $email", ReadPerson, ("$email", normalisedEmail)));
 
     private const string RecipientSelect = """
-        SELECT r.*, p.name AS person_name, p.email AS person_email, p.training_completed_on AS person_training
+        SELECT r.*, p.name AS person_name, p.email AS person_email, p.training_completed_on AS person_training,
+            p.directory_object_id AS person_directory_id
         FROM recipients r JOIN people p ON p.id = r.person_id
         """;
+
+    public void SetPersonDirectoryId(string personId, string? objectId, AuditEvent audit) => Write(audit, transaction =>
+    {
+        if (Execute(transaction, "UPDATE people SET directory_object_id = $object, version = version + 1 WHERE id = $id", ("$id", personId), ("$object", objectId)) == 0)
+        {
+            throw new DataShareException("PersonNotFound", DataShareErrorCategory.ObjectNotFound, $"There is no person '{personId}' in the register.", personId);
+        }
+    });
 
     public DataShareRecipient? FindRecipient(string id) => First(Query(RecipientSelect + " WHERE r.id = $id", ReadRecipient, ("$id", id)));
 
@@ -344,6 +355,8 @@ public sealed class SqliteRegister : IDataShareRegister
             person.Version++;
         }
     });
+
+    public void AppendAudit(AuditEvent audit) => Write(audit, _ => { });
 
     public IEnumerable<AuditEntry> ReadAuditLog(long fromSequence) =>
         Query("SELECT * FROM audit_log WHERE sequence >= $from ORDER BY sequence", ReadAuditEntry, ("$from", fromSequence));
@@ -612,16 +625,16 @@ public sealed class SqliteRegister : IDataShareRegister
         WriteHolding(transaction, holding);
         Execute(transaction, """
             INSERT INTO destructions (id, holding_id, agreement_id, location, outcome, reason, objects_deleted, bytes_deleted, objects_remaining,
-                verified, soft_delete, recoverable_until, started_at, finished_at, operator, machine, as_of)
+                verified, soft_delete, recoverable_until, started_at, finished_at, operator, machine, as_of, access_removed)
             VALUES ($id, $holding, $agreement, $location, $outcome, $reason, $deleted, $bytes, $remaining, $verified, $soft, $recoverable,
-                $started, $finished, $operator, $machine, $asOf)
+                $started, $finished, $operator, $machine, $asOf, $access)
             """,
             ("$id", record.Id), ("$holding", record.HoldingId), ("$agreement", record.AgreementId), ("$location", record.Location),
             ("$outcome", record.Outcome.ToString()), ("$reason", record.Reason), ("$deleted", record.ObjectsDeleted), ("$bytes", record.BytesDeleted),
             ("$remaining", record.ObjectsRemaining), ("$verified", record.Verified ? 1 : 0), ("$soft", record.SoftDelete),
             ("$recoverable", record.RecoverableUntil is null ? null : DateText.FormatInstant(record.RecoverableUntil.Value)),
             ("$started", DateText.FormatInstant(record.StartedAt)), ("$finished", DateText.FormatInstant(record.FinishedAt)),
-            ("$operator", record.Operator), ("$machine", record.Machine), ("$asOf", DateText.FormatDate(record.AsOf)));
+            ("$operator", record.Operator), ("$machine", record.Machine), ("$asOf", DateText.FormatDate(record.AsOf)), ("$access", record.AccessRemoved));
     });
 
     public IEnumerable<DestructionRecord> ListDestructions(string? agreementId) => agreementId is null
@@ -647,6 +660,7 @@ public sealed class SqliteRegister : IDataShareRegister
         Operator = Text(r, "operator")!,
         Machine = Text(r, "machine")!,
         AsOf = DateText.ParseDate(Text(r, "as_of")!),
+        AccessRemoved = Text(r, "access_removed"),
     };
 
     public DestructionConfirmation? FindConfirmation(string agreementId) => First(Query("SELECT * FROM confirmations WHERE agreement_id = $id", r => new DestructionConfirmation
@@ -842,7 +856,8 @@ public sealed class SqliteRegister : IDataShareRegister
         ("$reference", a.ApprovalReference), ("$approvedOn", DateText.FormatDate(a.ApprovedOn)), ("$approvedBy", a.ApprovedBy),
         ("$suspended", a.IsSuspended ? 1 : 0), ("$destroyed", DateText.FormatDate(a.DestroyedOn)),
         ("$created", DateText.FormatInstant(a.CreatedAt)), ("$createdBy", a.CreatedBy), ("$modified", DateText.FormatInstant(a.ModifiedAt)),
-        ("$version", a.Version),
+        ("$version", a.Version), ("$groups", a.AccessGroupIds.Length == 0 ? null : string.Join(";", a.AccessGroupIds)),
+        ("$officerName", a.OfficerName), ("$officerEmail", a.OfficerEmail),
     };
 
     private static (string, object?)[] OrganisationParameters(DataShareOrganisation o) => new (string, object?)[]
@@ -888,6 +903,9 @@ public sealed class SqliteRegister : IDataShareRegister
         LawfulBasis = Text(r, "lawful_basis")!,
         AccessRoute = (AccessRoute)Enum.Parse(typeof(AccessRoute), Text(r, "access_route")!),
         DirectTransferJustification = Text(r, "direct_transfer_justification"),
+        AccessGroupIds = Text(r, "access_group_ids") is { Length: > 0 } groups ? groups.Split(';') : Array.Empty<string>(),
+        OfficerName = Text(r, "officer_name"),
+        OfficerEmail = Text(r, "officer_email"),
         StartsOn = DateText.ParseDate(Text(r, "starts_on")!),
         EndsOn = DateText.ParseDate(Text(r, "ends_on")!),
         RetentionDays = r.GetInt32(r.GetOrdinal("retention_days")),
@@ -910,6 +928,7 @@ public sealed class SqliteRegister : IDataShareRegister
         Email = Text(r, "email")!,
         NormalisedEmail = Text(r, "normalised_email")!,
         TrainingCompletedOn = DateText.ParseOptionalDate(Text(r, "training_completed_on")),
+        DirectoryObjectId = Text(r, "directory_object_id"),
         CreatedAt = DateText.ParseInstant(Text(r, "created_at")!),
         Version = r.GetInt64(r.GetOrdinal("version")),
     };
@@ -924,6 +943,7 @@ public sealed class SqliteRegister : IDataShareRegister
         Role = Text(r, "role"),
         DeclarationSignedOn = DateText.ParseOptionalDate(Text(r, "declaration_signed_on")),
         TrainingCompletedOn = DateText.ParseOptionalDate(Text(r, "person_training")),
+        DirectoryObjectId = Text(r, "person_directory_id"),
         AddedAt = DateText.ParseInstant(Text(r, "added_at")!),
         AddedBy = Text(r, "added_by")!,
         RemovedAt = DateText.ParseOptionalInstant(Text(r, "removed_at")),

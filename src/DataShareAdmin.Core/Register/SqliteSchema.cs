@@ -229,6 +229,16 @@ internal static class SqliteSchema
         ALTER TABLE agreements ADD COLUMN direct_transfer_justification TEXT NULL;
         CREATE INDEX ix_agreements_organisation ON agreements (organisation_id);
         """,
+
+        // Version 6: the directory. A person's account (object id), an agreement's access groups and responsible
+        // officer, and the access a sweep removed.
+        """
+        ALTER TABLE people ADD COLUMN directory_object_id TEXT NULL;
+        ALTER TABLE agreements ADD COLUMN access_group_ids TEXT NULL;
+        ALTER TABLE agreements ADD COLUMN officer_name TEXT NULL;
+        ALTER TABLE agreements ADD COLUMN officer_email TEXT NULL;
+        ALTER TABLE destructions ADD COLUMN access_removed TEXT NULL;
+        """,
     };
 
     /// <summary>

@@ -63,6 +63,12 @@ public sealed class RetentionService
         this.policy = policy;
     }
 
+    /// <summary>
+    /// Takes an ended agreement's directory access away during a sweep (set when the session is connected to the
+    /// directory); returns what it removed, for the destruction records.
+    /// </summary>
+    public Func<string, IOperationHost, string?>? AccessRevoker { get; set; }
+
     /// <summary>Registers a place that holds an agreement's data; null when the host declined.</summary>
     public DataShareHolding? Register(string agreementId, string location, IOperationHost host)
     {
@@ -377,6 +383,7 @@ public sealed class RetentionService
 
         var softDelete = new Dictionary<string, (string State, int? Days)>(StringComparer.OrdinalIgnoreCase);
         var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var accessRemoved = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
 
         // One pool of deletes across holdings: the next holding's deletes start while the last ones of the one before
         // are still in flight, and each holding is verified and recorded, in order, once its own deletes are done.
@@ -399,7 +406,19 @@ public sealed class RetentionService
                     softDelete[storage.AccountName] = soft;
                 }
 
-                var run = new HoldingRun(holding, store, listedBefore, soft, clock.UtcNow);
+                // Access goes the same night as the data, and before it: once per ended agreement, when connected.
+                if (AccessRevoker is not null && !accessRemoved.TryGetValue(holding.AgreementId, out _))
+                {
+                    var agreement = register.FindAgreement(holding.AgreementId);
+                    accessRemoved[holding.AgreementId] = agreement is not null && AgreementRules.StatusOn(agreement, day) is AgreementStatus.Ended or AgreementStatus.Destroyed
+                        ? AccessRevoker(holding.AgreementId, host)
+                        : null;
+                }
+
+                var run = new HoldingRun(holding, store, listedBefore, soft, clock.UtcNow)
+                {
+                    AccessRemoved = accessRemoved.TryGetValue(holding.AgreementId, out var access) ? access : null,
+                };
                 var status = $"{holding.Location} ({i + 1} of {work.Count})";
                 var percent = i * 100 / work.Count;
                 host.WriteProgress(Activity, status, percent, completed: false);
@@ -479,6 +498,9 @@ public sealed class RetentionService
         public (string State, int? Days) Soft { get; }
 
         public DateTimeOffset Started { get; }
+
+        /// <summary>What directory access was taken away for the holding's ended agreement before its data went.</summary>
+        public string? AccessRemoved { get; set; }
 
         public Tally Tally { get; } = new();
 
@@ -641,6 +663,7 @@ public sealed class RetentionService
             Operator = identity.User,
             Machine = identity.Machine,
             AsOf = day,
+            AccessRemoved = run.AccessRemoved,
         };
 
         Conflicts.Retry(_ =>
@@ -665,6 +688,7 @@ public sealed class RetentionService
                 ["SoftDelete"] = record.SoftDelete,
                 ["RecoverableUntil"] = record.RecoverableUntil is null ? null : DateText.FormatInstant(record.RecoverableUntil.Value),
                 ["DestructionId"] = record.Id,
+                ["AccessRemoved"] = record.AccessRemoved,
             }));
             return true;
         });

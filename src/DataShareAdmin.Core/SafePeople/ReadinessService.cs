@@ -26,6 +26,9 @@ public sealed class ReadinessService
         this.policy = policy;
     }
 
+    /// <summary>The directory check, when the session is connected to the directory (it judges the account as it is now).</summary>
+    public DirectoryAccess.DirectoryCheck? Directory { get; set; }
+
     public RecipientTestResult Test(DataShareRecipient recipient, DateTime? asOf, int? warnWithinDays) => Test(recipient, asOf, warnWithinDays, out _);
 
     /// <summary>The test, and the certificate it judged by: the acceptable one lasting longest, else the latest issued.</summary>
@@ -55,6 +58,10 @@ public sealed class ReadinessService
         }
 
         checks.Add(OrganisationCheck(agreement.Route, agreement.OrganisationId, day));
+        if (Directory is { Applies: true } directory)
+        {
+            checks.Add(directory.Check(recipient.Email, recipient.DirectoryObjectId));
+        }
 
         var result = new RecipientTestResult
         {

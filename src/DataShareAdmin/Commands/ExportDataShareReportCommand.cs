@@ -15,6 +15,8 @@ namespace DataShareAdmin.Commands;
 [OutputType(typeof(FileInfo))]
 public sealed class ExportDataShareReportCommand : DataShareCmdlet
 {
+    protected override bool UsesDirectoryChecks => Kind == ReportKind.SafePeople;
+
     private readonly List<string> agreements = new();
 
     [Parameter(Mandatory = true, Position = 0)]

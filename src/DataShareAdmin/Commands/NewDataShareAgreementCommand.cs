@@ -40,6 +40,19 @@ public sealed class NewDataShareAgreementCommand : DataShareCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? DirectTransferJustification { get; set; }
 
+    /// <summary>Directory security groups (object ids) through which recipients reach the shared material.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyCollection]
+    public string[]? AccessGroupId { get; set; }
+
+    /// <summary>The officer responsible for the agreement, copied on its notices.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? OfficerName { get; set; }
+
+    /// <summary>The responsible officer's email address.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? OfficerEmail { get; set; }
+
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     public DateTime StartsOn { get; set; }
 
@@ -66,6 +79,9 @@ public sealed class NewDataShareAgreementCommand : DataShareCmdlet
             LawfulBasis = LawfulBasis,
             AccessRoute = AccessRoute,
             DirectTransferJustification = DirectTransferJustification,
+            AccessGroupIds = AccessGroupId ?? Array.Empty<string>(),
+            OfficerName = OfficerName,
+            OfficerEmail = OfficerEmail,
             StartsOn = StartsOn,
             EndsOn = EndsOn,
             RetentionDays = RetentionDays,

@@ -59,6 +59,8 @@ public sealed class NewDataShareTransferCommand : DataShareCmdlet
 
     protected override int ProgressActivityId => 0x5A10;
 
+    protected override bool UsesDirectoryChecks => true;
+
     protected override void ProcessRecord() => Run(AgreementId ?? FromTransfer, () =>
     {
         var storage = SessionSettings.Current().Storage is StorageConnection connection ? new BlobTransferStorage(connection) : null;

@@ -48,6 +48,19 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
     [Parameter]
     public string? DirectTransferJustification { get; set; }
 
+    /// <summary>Directory security groups (object ids) through which recipients reach the shared material; an empty array clears them.</summary>
+    [Parameter]
+    [AllowEmptyCollection]
+    public string[]? AccessGroupId { get; set; }
+
+    /// <summary>The officer responsible for the agreement, copied on its notices; an empty string clears it.</summary>
+    [Parameter]
+    public string? OfficerName { get; set; }
+
+    /// <summary>The responsible officer's email address; an empty string clears it.</summary>
+    [Parameter]
+    public string? OfficerEmail { get; set; }
+
     [Parameter]
     public DateTime? StartsOn { get; set; }
 
@@ -83,6 +96,9 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
                 LawfulBasis = LawfulBasis,
                 AccessRoute = AccessRoute,
                 DirectTransferJustification = DirectTransferJustification,
+                AccessGroupIds = AccessGroupId,
+                OfficerName = OfficerName,
+                OfficerEmail = OfficerEmail,
                 StartsOn = StartsOn,
                 EndsOn = EndsOn,
                 RetentionDays = RetentionDays,

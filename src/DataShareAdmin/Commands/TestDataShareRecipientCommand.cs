@@ -39,6 +39,8 @@ public sealed class TestDataShareRecipientCommand : DataShareCmdlet
 
     protected override int ProgressActivityId => 0x5A20;
 
+    protected override bool UsesDirectoryChecks => true;
+
     protected override void ProcessRecord()
     {
         if (InputObject is not null)

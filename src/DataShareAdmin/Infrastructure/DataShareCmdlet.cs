@@ -24,6 +24,9 @@ public abstract class DataShareCmdlet : PSCmdlet, IOperationHost, IDisposable
 
     internal DataShareEngine Engine => (DataShareEngine)(engine ??= OpenEngine());
 
+    /// <summary>True for cmdlets that apply the safe-people test, which gains directory checks when the session is connected.</summary>
+    protected virtual bool UsesDirectoryChecks => false;
+
     bool IOperationHost.ShouldProcess(string target, string action) => ShouldProcess(target, action);
 
     void IOperationHost.WriteVerbose(string message) => WriteVerbose(message);
@@ -89,7 +92,13 @@ public abstract class DataShareCmdlet : PSCmdlet, IOperationHost, IDisposable
     {
         try
         {
-            return DataShareEngine.Open(SessionSettings.Current().ToEngineOptions());
+            var opened = DataShareEngine.Open(SessionSettings.Current().ToEngineOptions());
+            if (UsesDirectoryChecks)
+            {
+                opened.UseDirectoryChecks(CancellationToken);
+            }
+
+            return opened;
         }
         catch (DataShareException ex)
         {

@@ -21,6 +21,9 @@ internal sealed class SessionSettings
     /// cmdlets never loads the engine). Holds the key or credential in memory only.</summary>
     public object? Storage { get; set; }
 
+    /// <summary>The session's directory connection (an engine DirectoryConnection, untyped for the same reason).</summary>
+    public object? Directory { get; set; }
+
     public static SessionSettings Current()
     {
         var runspace = Runspace.DefaultRunspace;
@@ -31,5 +34,6 @@ internal sealed class SessionSettings
     {
         RegisterPath = RegisterPath,
         ReadOnly = RegisterReadOnly,
+        Directory = Directory as Core.DirectoryAccess.IDirectoryClientFactory,
     };
 }
