@@ -50,6 +50,15 @@ With -AccountUri: the client id of a user-assigned managed identity.
 .PARAMETER AllowHttpLoopback
 Allow plain http to a local emulator (Azurite) on 127.0.0.1, for trying the job out.
 
+.PARAMETER DirectoryTenantId
+Connect to the directory (Microsoft Graph) with the machine's managed identity, so the sweep takes an ended
+agreement's access away (its access groups; guests' sign-in where policy DirectoryBlockGuestSignIn says so) before
+deleting its data, and each destruction record says what was removed. The identity needs the application permissions
+User.Read.All, GroupMember.ReadWrite.All and (for blocking sign-in) User.EnableDisableAccount.All.
+
+.PARAMETER DirectoryClientId
+With -DirectoryTenantId: a user-assigned managed identity's client id.
+
 .NOTES
 Without -StorageConnectionString or -AccountUri no storage is connected: local-folder holdings are swept, and each due
 blob holding is reported with SweepStorageNotConnected (exit code 1).
@@ -71,7 +80,11 @@ param(
     [Parameter(ParameterSetName = 'AccountUri')]
     [string] $ManagedIdentityClientId,
 
-    [switch] $AllowHttpLoopback
+    [switch] $AllowHttpLoopback,
+
+    [string] $DirectoryTenantId,
+
+    [string] $DirectoryClientId
 )
 
 # Stop on anything unexpected in this script itself; the sweep's own per-holding errors are collected below.
@@ -137,6 +150,16 @@ try {
     else {
         Write-Line 'No storage connected: only local-folder holdings can be swept.'
     }
+
+    if ($DirectoryTenantId) {
+        $directory = @{ ManagedIdentity = $true; TenantId = $DirectoryTenantId }
+        if ($DirectoryClientId) {
+            $directory.ClientId = $DirectoryClientId
+        }
+
+        Connect-DataShareDirectory @directory
+        Write-Line "Connected to the directory of tenant $DirectoryTenantId: ended agreements lose their access first."
+    }
 }
 catch {
     Write-Problem "Could not connect to storage: $($_.Exception.Message) ($($_.FullyQualifiedErrorId))"
@@ -188,6 +211,10 @@ foreach ($record in $records) {
     $line += " at $($record.Location)"
     if ($record.Reason) {
         $line += ". $($record.Reason)"
+    }
+
+    if ($record.AccessRemoved) {
+        $line += ". Access removed: $($record.AccessRemoved)"
     }
 
     Write-Line $line

@@ -146,6 +146,43 @@ public sealed class AgreementServiceTests : IDisposable
     }
 
     [Fact]
+    public void Access_groups_and_the_responsible_officer_are_normalised_changed_and_audited()
+    {
+        var request = Samples.Agreement("DS1");
+        request.AccessGroupIds = new[] { "8C1F3A52-0B7E-4D2A-9A64-2F0E5C1D7B90", "{8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90}" };
+        request.OfficerName = " Ada Officer ";
+        request.OfficerEmail = " ada.officer@example.gov.uk ";
+        var created = Agreements.Create(request, host)!;
+
+        Assert.Equal(new[] { "8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90" }, created.AccessGroupIds);
+        Assert.Equal(("Ada Officer", "ada.officer@example.gov.uk"), (created.OfficerName, created.OfficerEmail));
+
+        Agreements.Update("DS1", new AgreementChanges { AccessGroupIds = new[] { "0b9e1d55-6a0a-4f58-9d0e-7c4f0f2b1a11" }, OfficerEmail = string.Empty }, host);
+        var changed = test.Engine.Register.FindAgreement("DS1")!;
+        Assert.Equal(new[] { "0b9e1d55-6a0a-4f58-9d0e-7c4f0f2b1a11" }, changed.AccessGroupIds);
+        Assert.Null(changed.OfficerEmail);
+        var entry = test.Engine.Audit.Read(test.SetUpEntries + 2, null).Single();
+        Assert.Equal("8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90 -> 0b9e1d55-6a0a-4f58-9d0e-7c4f0f2b1a11", entry.Details["AccessGroupIds"]);
+        Assert.Equal("ada.officer@example.gov.uk -> (none)", entry.Details["OfficerEmail"]);
+    }
+
+    [Theory]
+    [InlineData("not-a-group", null, "AgreementAccessGroupInvalid")]
+    [InlineData(null, "officer at example", "AgreementOfficerEmailInvalid")]
+    public void Bad_access_groups_and_officer_emails_are_refused_and_write_nothing(string? group, string? email, string errorId)
+    {
+        var request = Samples.Agreement("DS1");
+        request.AccessGroupIds = group is null ? Array.Empty<string>() : new[] { group };
+        request.OfficerEmail = email;
+
+        var error = Assert.Throws<DataShareException>(() => Agreements.Create(request, host));
+
+        Assert.Equal((errorId, DataShareErrorCategory.InvalidArgument), (error.ErrorId, error.Category));
+        Assert.Equal(0, test.AuditCount());
+        Assert.Null(test.Engine.Register.FindAgreement("DS1"));
+    }
+
+    [Fact]
     public void Today_is_judged_in_london_not_in_utc()
     {
         // 23:30 UTC on 31 May is 00:30 on 1 June in London (BST).

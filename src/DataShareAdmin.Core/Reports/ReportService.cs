@@ -408,6 +408,7 @@ public sealed class ReportService
         Number("bytesDeleted", "Bytes deleted"), Flag("verified", "Verified"), Instant("destroyedAt", "Destroyed at"), Text("operator", "By"),
         Text("softDelete", "Soft delete"), Instant("recoverableUntil", "Recoverable until"), Text("confirmation", "Organisation's confirmation"),
         Date("confirmationDueBy", "Confirmation due by"), Flag("confirmationOverdue", "Confirmation overdue"),
+        Text("accessRemoved", "Access removed"),
     };
 
     private IEnumerable<object?[]> RetentionRows(DateTime day, HashSet<string>? only)
@@ -451,6 +452,7 @@ public sealed class ReportService
             {
                 holding.Id, holding.AgreementId, holding.Location, due, state, last?.Outcome.ToString(), last?.Reason, last?.ObjectsDeleted, last?.BytesDeleted,
                 last?.Verified, holding.DestroyedAt, last?.Operator, last?.SoftDelete, last?.RecoverableUntil, confirmation, dueBy, overdue,
+                last?.AccessRemoved,
             };
         }
 
@@ -463,7 +465,7 @@ public sealed class ReportService
                 yield return new object?[]
                 {
                     null, agreement.Id, "(no holdings registered)", Transfers.TransferRules.AgreementDueOn(agreement), agreement.DestroyedOn is null ? "Ended" : "Destroyed",
-                    null, null, null, null, null, null, null, null, null, confirmation, dueBy, overdue,
+                    null, null, null, null, null, null, null, null, null, confirmation, dueBy, overdue, null,
                 };
             }
         }
