@@ -158,7 +158,7 @@ try {
         }
 
         Connect-DataShareDirectory @directory
-        Write-Line "Connected to the directory of tenant $DirectoryTenantId: ended agreements lose their access first."
+        Write-Line "Connected to the directory of tenant $($DirectoryTenantId): ended agreements lose their access first."
     }
 }
 catch {

@@ -1,8 +1,13 @@
 #Requires -Version 7.4
-# New-, Get-, Set- and Approve-DataShareAgreement against a fresh register in $TestDrive.
+# New-, Get-, Set- and Approve-DataShareAgreement against a fresh register in $TestDrive. Agreements name
+# organisations already in the register, so the ones named here are added first with New-DataShareOrganisation.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
+
+    # The organisation Get-DataShareTestAgreementParameter names, for the tests that splat it themselves.
+    $DefaultOrganisation = Initialize-DataShareTestOrganisation
+    $Northbridge = New-DataShareOrganisation -Name 'Northbridge University' -ErrorAction Stop
 }
 
 AfterAll {
@@ -11,16 +16,21 @@ AfterAll {
 
 Describe 'New-DataShareAgreement' {
     It 'creates a Pending agreement and returns it' {
+        # Dates relative to today, so the new agreement is Pending (not yet approved) whenever the test runs.
+        $starts = [datetime]::Today.AddDays(30)
+        $ends = [datetime]::Today.AddDays(400)
         $created = New-TestAgreement -Id 'DS00752' -Organisation 'University of Exampleton' -RetentionDays 90 `
-            -StartsOn '2025-03-01' -EndsOn '2026-02-28' -DataItem 'KS2 attainment:B3', 'Free school meals:D4'
+            -StartsOn $starts -EndsOn $ends -DataItem 'KS2 attainment:B3', 'Free school meals:D4'
 
         $created | Should -BeOfType ([DataShareAdmin.DataShareAgreement])
         $created.Id | Should -Be 'DS00752'
         $created.Status | Should -Be ([DataShareAdmin.AgreementStatus]::Pending)
         $created.Organisation | Should -Be 'University of Exampleton'
+        $created.OrganisationId | Should -Be $DefaultOrganisation.Id
         $created.AccessRoute | Should -Be ([DataShareAdmin.AccessRoute]::SecureResearchService)
-        $created.StartsOn | Should -Be ([datetime]'2025-03-01')
-        $created.EndsOn | Should -Be ([datetime]'2026-02-28')
+        $created.DirectTransferJustification | Should -BeNullOrEmpty
+        $created.StartsOn | Should -Be $starts
+        $created.EndsOn | Should -Be $ends
         $created.RetentionDays | Should -Be 90
         $created.ApprovedOn | Should -BeNullOrEmpty
         $created.DataItems.Count | Should -Be 2
@@ -53,6 +63,7 @@ Describe 'New-DataShareAgreement' {
     }
 
     It 'takes a DataItems column holding several ;-separated items from Import-Csv' {
+        # Northbridge University was added in BeforeAll: every row's organisation must be in the register.
         $csv = Join-Path $TestDrive 'agreements-with-items.csv'
         Set-Content -LiteralPath $csv -Encoding utf8 -Value @(
             'Id,Organisation,Title,Purpose,LegalGateway,LawfulBasis,StartsOn,EndsOn,DataItems'
@@ -69,9 +80,37 @@ Describe 'New-DataShareAgreement' {
         @($stored.DataItems).Count | Should -Be 2
     }
 
-    It 'takes the access route' {
-        $created = New-TestAgreement -AccessRoute DirectTransfer
+    It 'takes the access route and the reason for a direct transfer' {
+        $created = New-TestAgreement -AccessRoute DirectTransfer -DirectTransferJustification '  Linked to the council''s own case files.  '
         $created.AccessRoute | Should -Be ([DataShareAdmin.AccessRoute]::DirectTransfer)
+        $created.DirectTransferJustification | Should -BeExactly 'Linked to the council''s own case files.'
+        (Get-DataShareAgreement -Id $created.Id -ErrorAction Stop).DirectTransferJustification | Should -BeExactly 'Linked to the council''s own case files.'
+    }
+
+    It 'creates a DirectTransfer agreement without a reason (it is Pending until one is recorded)' {
+        $created = New-TestAgreement -AccessRoute DirectTransfer -DirectTransferJustification ''
+        $created.Status | Should -Be ([DataShareAdmin.AgreementStatus]::Pending)
+        $created.DirectTransferJustification | Should -BeNullOrEmpty
+    }
+
+    It 'takes the organisation by name in any case, or by id, and shows the name as the organisation spells it' {
+        $byName = New-TestAgreement -Organisation '  northbridge UNIVERSITY '
+        $byName.Organisation | Should -BeExactly 'Northbridge University'
+        $byName.OrganisationId | Should -Be $Northbridge.Id
+
+        $byId = New-TestAgreement -Organisation $Northbridge.Id.ToLowerInvariant()
+        $byId.Organisation | Should -BeExactly 'Northbridge University'
+        $byId.OrganisationId | Should -Be $Northbridge.Id
+
+        (Get-DataShareOrganisation -OrganisationId $Northbridge.Id -ErrorAction Stop).AgreementIds | Should -Contain $byName.Id
+    }
+
+    It 'records the organisation''s id and the justification in the Agreement.Create audit entry' {
+        $created = New-TestAgreement -AccessRoute DirectTransfer
+        $entry = @(Get-DataShareAuditLog -TargetId $created.Id -Action 'Agreement.Create' -ErrorAction Stop)
+        $entry.Count | Should -Be 1
+        $entry[0].Details['OrganisationId'] | Should -Be $DefaultOrganisation.Id
+        $entry[0].Details['DirectTransferJustification'] | Should -BeExactly $DataShareTestJustification
     }
 
     It 'accepts an agreement that starts and ends on the same day' {
@@ -102,6 +141,9 @@ Describe 'New-DataShareAgreement' {
             @{ Case = 'negative retention'; ErrorId = 'AgreementRetentionInvalid'; Override = @{ Id = 'BAD006'; RetentionDays = -1 } }
             @{ Case = 'retention over ten years'; ErrorId = 'AgreementRetentionInvalid'; Override = @{ Id = 'BAD007'; RetentionDays = 3651 } }
             @{ Case = 'a blank purpose'; ErrorId = 'AgreementFieldMissing'; Override = @{ Id = 'BAD008'; Purpose = '   ' } }
+            @{ Case = 'a blank organisation'; ErrorId = 'AgreementFieldMissing'; Override = @{ Id = 'BAD010'; Organisation = '   ' } }
+            @{ Case = 'an organisation not in the register'; ErrorId = 'OrganisationNotFound'; Override = @{ Id = 'BAD011'; Organisation = 'University of Nowhere' } }
+            @{ Case = 'an organisation id not in the register'; ErrorId = 'OrganisationNotFound'; Override = @{ Id = 'BAD012'; Organisation = 'OR-0000000000' } }
         ) {
             $before = Get-DataShareTestState
             $parameters = Get-DataShareTestAgreementParameter @Override
@@ -111,8 +153,22 @@ Describe 'New-DataShareAgreement' {
 
             $after = Get-DataShareTestState
             $after.Agreements | Should -Be $before.Agreements -Because 'a rejected agreement is not stored'
+            $after.Organisations | Should -Be $before.Organisations -Because 'an unknown organisation is never created on the way'
             $after.AuditCount | Should -Be $before.AuditCount -Because 'nothing was changed, so nothing is audited'
             $after.AuditHead | Should -Be $before.AuditHead
+        }
+
+        It 'names the organisation it did not find, with the agreement id as the target' {
+            $parameters = Get-DataShareTestAgreementParameter -Id 'BAD013' -Organisation 'Univ. of Exampleton'
+
+            $created = @(New-DataShareAgreement @parameters -ErrorAction SilentlyContinue -ErrorVariable problems)
+
+            $created.Count | Should -Be 0
+            $problems.Count | Should -Be 1
+            $problems[0].FullyQualifiedErrorId | Should -Be 'OrganisationNotFound,DataShareAdmin.Commands.NewDataShareAgreementCommand'
+            $problems[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
+            $problems[0].TargetObject | Should -Be 'BAD013'
+            $problems[0].Exception.Message | Should -BeLike "*'Univ. of Exampleton'*New-DataShareOrganisation*"
         }
 
         It 'rejects a duplicate id (in any case) with AgreementExists and writes nothing' {
@@ -389,6 +445,44 @@ Describe 'Set-DataShareAgreement' {
         (Get-DataShareTestState).AuditCount | Should -Be $before.AuditCount
     }
 
+    It 'moves the agreement to another organisation in the register, by name or id' {
+        $moved = Set-DataShareAgreement -Id 'SET001' -Organisation 'NORTHBRIDGE university' -PassThru -ErrorAction Stop
+        $moved.Organisation | Should -BeExactly 'Northbridge University'
+        $moved.OrganisationId | Should -Be $Northbridge.Id
+        $entry = Get-DataShareAuditLog -TargetId 'SET001' -ErrorAction Stop | Select-Object -Last 1
+        $entry.Action | Should -Be 'Agreement.Update'
+        $entry.Details['Organisation'] | Should -Be "University of Exampleton -> Northbridge University ($($Northbridge.Id))"
+
+        $back = Set-DataShareAgreement -Id 'SET001' -Organisation $DefaultOrganisation.Id -PassThru -ErrorAction Stop
+        $back.Organisation | Should -BeExactly 'University of Exampleton'
+        $back.OrganisationId | Should -Be $DefaultOrganisation.Id
+    }
+
+    It 'refuses an organisation that is not in the register with OrganisationNotFound and changes nothing' {
+        $was = Get-DataShareAgreement -Id 'SET001' -ErrorAction Stop
+        $before = Get-DataShareTestState
+
+        { Set-DataShareAgreement -Id 'SET001' -Organisation 'University of Nowhere' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'OrganisationNotFound,DataShareAdmin.Commands.SetDataShareAgreementCommand'
+
+        $now = Get-DataShareAgreement -Id 'SET001' -ErrorAction Stop
+        $now.OrganisationId | Should -Be $was.OrganisationId
+        $now.Version | Should -Be $was.Version
+        $after = Get-DataShareTestState
+        $after.Organisations | Should -Be $before.Organisations
+        $after.AuditCount | Should -Be $before.AuditCount
+    }
+
+    It 'records, replaces and clears the justification of an agreement that is not approved' {
+        Set-DataShareAgreement -Id 'SET001' -DirectTransferJustification ' First reason. ' -ErrorAction Stop
+        (Get-DataShareAgreement -Id 'SET001' -ErrorAction Stop).DirectTransferJustification | Should -BeExactly 'First reason.'
+        $entry = Get-DataShareAuditLog -TargetId 'SET001' -ErrorAction Stop | Select-Object -Last 1
+        $entry.Details['DirectTransferJustification'] | Should -Be '(none) -> First reason.'
+
+        Set-DataShareAgreement -Id 'SET001' -DirectTransferJustification '' -ErrorAction Stop
+        (Get-DataShareAgreement -Id 'SET001' -ErrorAction Stop).DirectTransferJustification | Should -BeNullOrEmpty
+    }
+
     It '-WhatIf changes nothing' {
         $was = Get-DataShareAgreement -Id 'SET001' -ErrorAction Stop
         $before = Get-DataShareTestState
@@ -475,6 +569,71 @@ Describe 'Approve-DataShareAgreement' {
         { Approve-DataShareAgreement -Id $Id -Reference 'DSAP-X' -ApprovedOn '2025-01-01' -ErrorAction Stop } |
             Should -Throw -ErrorId "$ErrorId,DataShareAdmin.Commands.ApproveDataShareAgreementCommand"
         (Get-DataShareTestState).AuditCount | Should -Be $before.AuditCount
+    }
+
+    It 'refuses a DirectTransfer agreement without a justification with AgreementJustificationMissing and writes nothing, even with -WhatIf' {
+        $agreement = New-TestAgreement -AccessRoute DirectTransfer -DirectTransferJustification ''
+        $before = Get-DataShareTestState
+
+        { Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-NOREASON' -ApprovedOn '2025-01-02' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AgreementJustificationMissing,DataShareAdmin.Commands.ApproveDataShareAgreementCommand' -ExpectedMessage '*DirectTransferJustification*'
+        { Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-NOREASON' -ApprovedOn '2025-01-02' -WhatIf -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AgreementJustificationMissing,DataShareAdmin.Commands.ApproveDataShareAgreementCommand'
+
+        $stored = Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop
+        $stored.ApprovedOn | Should -BeNullOrEmpty
+        $stored.Status | Should -Be ([DataShareAdmin.AgreementStatus]::Pending)
+        $after = Get-DataShareTestState
+        $after.AuditCount | Should -Be $before.AuditCount
+        $after.AuditHead | Should -Be $before.AuditHead
+    }
+
+    It 'approves the DirectTransfer agreement once its justification is recorded' {
+        $agreement = New-TestAgreement -AccessRoute DirectTransfer -DirectTransferJustification ''
+        Set-DataShareAgreement -Id $agreement.Id -DirectTransferJustification 'The panel accepted the council''s need to link its case files.' -ErrorAction Stop
+
+        $approved = Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-REASON' -ApprovedOn '2025-01-02' -PassThru -ErrorAction Stop
+
+        $approved.ApprovalReference | Should -Be 'DSAP-REASON'
+        $approved.DirectTransferJustification | Should -BeExactly 'The panel accepted the council''s need to link its case files.'
+    }
+
+    It 'approves a SecureResearchService agreement without a justification' {
+        $agreement = New-TestAgreement -AccessRoute SecureResearchService
+        $approved = Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-SRS' -ApprovedOn '2025-01-02' -PassThru -ErrorAction Stop
+        $approved.ApprovedOn | Should -Be ([datetime]'2025-01-02')
+    }
+
+    It 'refuses to clear the justification of an approved DirectTransfer agreement, and changes nothing' {
+        $agreement = New-TestAgreement -AccessRoute DirectTransfer -ApprovalReference 'DSAP-KEEP'
+        $before = Get-DataShareTestState
+
+        { Set-DataShareAgreement -Id $agreement.Id -DirectTransferJustification '' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AgreementJustificationMissing,DataShareAdmin.Commands.SetDataShareAgreementCommand'
+
+        $stored = Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop
+        $stored.DirectTransferJustification | Should -BeExactly $DataShareTestJustification
+        $stored.Version | Should -Be $agreement.Version
+        (Get-DataShareTestState).AuditCount | Should -Be $before.AuditCount
+    }
+
+    It 'refuses to move an approved agreement to DirectTransfer without a justification, and allows it with one' {
+        $agreement = New-TestAgreement -AccessRoute SecureResearchService -ApprovalReference 'DSAP-MOVE'
+        $before = Get-DataShareTestState
+
+        { Set-DataShareAgreement -Id $agreement.Id -AccessRoute DirectTransfer -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AgreementJustificationMissing,DataShareAdmin.Commands.SetDataShareAgreementCommand'
+        $stored = Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop
+        $stored.AccessRoute | Should -Be ([DataShareAdmin.AccessRoute]::SecureResearchService)
+        (Get-DataShareTestState).AuditCount | Should -Be $before.AuditCount
+
+        $moved = Set-DataShareAgreement -Id $agreement.Id -AccessRoute DirectTransfer -DirectTransferJustification 'Approved by the panel for its own cohort study.' -PassThru -ErrorAction Stop
+        $moved.AccessRoute | Should -Be ([DataShareAdmin.AccessRoute]::DirectTransfer)
+        $moved.DirectTransferJustification | Should -BeExactly 'Approved by the panel for its own cohort study.'
+        $entry = Get-DataShareAuditLog -TargetId $agreement.Id -ErrorAction Stop | Select-Object -Last 1
+        $entry.Action | Should -Be 'Agreement.Update'
+        $entry.Details.ContainsKey('AccessRoute') | Should -BeTrue
+        $entry.Details.ContainsKey('DirectTransferJustification') | Should -BeTrue
     }
 
     It '-WhatIf leaves the agreement Pending' {

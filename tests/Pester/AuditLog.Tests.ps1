@@ -47,7 +47,25 @@ Describe 'A new register' {
 }
 
 Describe 'Every change appends an entry' {
+    It 'New-DataShareOrganisation appends Organisation.Create' {
+        $count = Get-AuditCount
+        $organisation = New-DataShareOrganisation -Name 'Audit University' -Address '1 Audit Road' `
+            -ProtectionOfficerName 'Dee Peo' -ProtectionOfficerEmail 'dpo@audit.example.ac.uk' -ErrorAction Stop
+
+        Get-AuditCount | Should -Be ($count + 1)
+        $entry = Get-LastAuditEntry
+        $entry.Action | Should -Be 'Organisation.Create'
+        $entry.TargetType | Should -Be 'Organisation'
+        $entry.TargetId | Should -Be $organisation.Id
+        $entry.Details['Name'] | Should -Be 'Audit University'
+        $entry.Details['Address'] | Should -Be '1 Audit Road'
+        $entry.Details['ProtectionOfficerName'] | Should -Be 'Dee Peo'
+        $entry.Details['ProtectionOfficerEmail'] | Should -Be 'dpo@audit.example.ac.uk'
+    }
+
     It 'New-DataShareAgreement appends Agreement.Create' {
+        # The organisation is in the register already (the test before), so only the agreement is added.
+        $organisation = Initialize-DataShareTestOrganisation -Name 'Audit University'
         $count = Get-AuditCount
         $agreement = New-TestAgreement -Organisation 'Audit University'
 
@@ -58,6 +76,7 @@ Describe 'Every change appends an entry' {
         $entry.TargetType | Should -Be 'Agreement'
         $entry.TargetId | Should -Be $agreement.Id
         $entry.Details['Organisation'] | Should -Be 'Audit University'
+        $entry.Details['OrganisationId'] | Should -Be $organisation.Id
         $entry.Details['DataItems'] | Should -Be 'KS2 attainment:B3; Attendance:C2'
         $entry.Actor | Should -Not -BeNullOrEmpty
         $entry.Machine | Should -Not -BeNullOrEmpty
@@ -127,6 +146,43 @@ Describe 'Every change appends an entry' {
         $entry.Details.ContainsKey('Title') | Should -BeTrue
     }
 
+    It 'Set-DataShareOrganisation appends Organisation.Update with what changed, and nothing for the agreements that follow a rename' {
+        $organisation = New-DataShareOrganisation -Name 'Rename Me College' -ErrorAction Stop
+        $agreement = New-TestAgreement -Organisation 'Rename Me College'
+        $count = Get-AuditCount
+
+        Set-DataShareOrganisation -Organisation $organisation.Id -NewName 'Renamed College' -ProtectionOfficerEmail 'dpo@renamed.example.ac.uk' -ErrorAction Stop
+
+        Get-AuditCount | Should -Be ($count + 1) -Because 'the agreements follow the rename without entries of their own'
+        $entry = Get-LastAuditEntry
+        $entry.Action | Should -Be 'Organisation.Update'
+        $entry.TargetType | Should -Be 'Organisation'
+        $entry.TargetId | Should -Be $organisation.Id
+        $entry.Details['Name'] | Should -Be 'Rename Me College -> Renamed College'
+        $entry.Details['ProtectionOfficerEmail'] | Should -Be '(none) -> dpo@renamed.example.ac.uk'
+        $entry.Details.ContainsKey('Address') | Should -BeFalse
+        (Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop).Organisation | Should -Be 'Renamed College'
+    }
+
+    It 'Add-DataShareSecurityAssessment appends Organisation.Assessment' {
+        $organisation = Initialize-DataShareTestOrganisation -Name 'Audit University'
+        $count = Get-AuditCount
+
+        $assessment = Add-DataShareSecurityAssessment -Organisation 'Audit University' -AssessedOn '2025-03-02' -Outcome Passed `
+            -Reference 'ISQ-AUDIT-1' -ErrorAction Stop
+
+        Get-AuditCount | Should -Be ($count + 1)
+        $entry = Get-LastAuditEntry
+        $entry.Action | Should -Be 'Organisation.Assessment'
+        $entry.TargetType | Should -Be 'Organisation'
+        $entry.TargetId | Should -Be $organisation.Id
+        $entry.Details['AssessmentId'] | Should -Be $assessment.Id
+        $entry.Details['Reference'] | Should -Be 'ISQ-AUDIT-1'
+        $entry.Details['AssessedOn'] | Should -Be '2025-03-02'
+        $entry.Details['ValidUntil'] | Should -Be '2026-03-02'
+        $entry.Details['Outcome'] | Should -Be 'Passed'
+    }
+
     It 'Add-, Set- and Remove-DataShareRecipient append Recipient.Add, Recipient.Update and Recipient.Remove' {
         $agreement = New-TestAgreement -ApprovalReference 'DSAP-AUDIT-3'
         $count = Get-AuditCount
@@ -169,6 +225,23 @@ Describe 'Every change appends an entry' {
         Set-DataShareAgreement -Id $agreement.Id -Title $agreement.Title -ErrorAction Stop
         Set-DataShareRecipient -Id $recipient.Id -Name 'Ned Nash' -ErrorAction Stop
         Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-AGAIN' -ErrorAction SilentlyContinue
+
+        Get-AuditCount | Should -Be $count
+    }
+
+    It 'appends nothing for the organisation cmdlets'' -WhatIf, changes that change nothing, or rejected changes' {
+        $organisation = Initialize-DataShareTestOrganisation -Name 'Audit University'
+        $null = Add-DataShareSecurityAssessment -Organisation $organisation.Id -AssessedOn '2025-01-05' -Outcome Passed -Reference 'ISQ-AUDIT-DUP' -ErrorAction Stop
+        $count = Get-AuditCount
+
+        New-DataShareOrganisation -Name 'Never Recorded Ltd' -WhatIf
+        New-DataShareOrganisation -Name 'audit university' -ErrorAction SilentlyContinue
+        Set-DataShareOrganisation -Organisation $organisation.Id -NewName 'Not Applied' -WhatIf
+        Set-DataShareOrganisation -Organisation $organisation.Id -NewName $organisation.Name -ErrorAction Stop
+        Add-DataShareSecurityAssessment -Organisation $organisation.Id -AssessedOn '2025-01-10' -Outcome Passed -Reference 'ISQ-NEVER' -WhatIf
+        Add-DataShareSecurityAssessment -Organisation $organisation.Id -AssessedOn '2025-01-10' -Outcome Passed -Reference 'isq-audit-dup' -ErrorAction SilentlyContinue
+        $agreement = Get-DataShareTestAgreementParameter -Organisation 'Not In The Register Ltd'
+        New-DataShareAgreement @agreement -ErrorAction SilentlyContinue
 
         Get-AuditCount | Should -Be $count
     }

@@ -47,22 +47,33 @@ function Get-DataShareTestModuleManifest {
     return $null
 }
 
+# The organisation the test agreements name unless told otherwise. New-DataShareAgreement takes only organisations
+# already in the register: New-TestAgreement adds it on first use (Initialize-DataShareTestOrganisation); a test that
+# splats Get-DataShareTestAgreementParameter into New-DataShareAgreement itself must make sure it is there first.
+$DataShareTestOrganisation = 'University of Exampleton'
+
+# The reason a DirectTransfer agreement made by these helpers gives for not using the secure research service.
+$DataShareTestJustification = 'The recipient must link the records to its own case files, which cannot be brought into the secure research service.'
+
 function Get-DataShareTestAgreementParameter {
     <#
     .SYNOPSIS
     A splattable hashtable for New-DataShareAgreement with sensible defaults; any parameter given overrides its
     default. By default the agreement started 30 days ago and ends in a year, so it is open for recipients today.
+    A DirectTransfer agreement gets a DirectTransferJustification unless one is given (give '' for none).
+    The organisation is not created here: see Initialize-DataShareTestOrganisation.
     #>
     [CmdletBinding()]
     [OutputType([hashtable])]
     param(
         [string] $Id,
-        [string] $Organisation = 'University of Exampleton',
+        [string] $Organisation = $DataShareTestOrganisation,
         [string] $Title = 'Attainment and attendance of pupils in the North West',
         [string] $Purpose = 'Research into the link between attendance and attainment at key stage 2.',
         [string] $LegalGateway = 'Education Act 1996 s537A; Education (Individual Pupil Information) (Prescribed Persons) Regulations 2009',
         [string] $LawfulBasis = 'UK GDPR Article 6(1)(e) public task',
         [string] $AccessRoute = 'SecureResearchService',
+        [string] $DirectTransferJustification,
         [datetime] $StartsOn = (Get-Date).Date.AddDays(-30),
         [datetime] $EndsOn = (Get-Date).Date.AddDays(365),
         [int] $RetentionDays = 30,
@@ -73,7 +84,7 @@ function Get-DataShareTestAgreementParameter {
         $Id = New-DataShareTestId
     }
 
-    @{
+    $parameters = @{
         Id            = $Id
         Organisation  = $Organisation
         Title         = $Title
@@ -86,6 +97,51 @@ function Get-DataShareTestAgreementParameter {
         RetentionDays = $RetentionDays
         DataItem      = $DataItem
     }
+
+    if ($PSBoundParameters.ContainsKey('DirectTransferJustification')) {
+        $parameters.DirectTransferJustification = $DirectTransferJustification
+    }
+    elseif ($AccessRoute -eq 'DirectTransfer') {
+        # Approve-DataShareAgreement refuses a DirectTransfer agreement without one.
+        $parameters.DirectTransferJustification = $DataShareTestJustification
+    }
+
+    $parameters
+}
+
+function Initialize-DataShareTestOrganisation {
+    <#
+    .SYNOPSIS
+    The organisation of this name in the connected register, added with New-DataShareOrganisation when it is not
+    there yet. With -PassedAssessment it also gets a passed security assessment made yesterday (current for the
+    policy's 12 months) unless its standing is already Current, so data may go to it directly.
+    #>
+    [CmdletBinding()]
+    [OutputType('DataShareAdmin.DataShareOrganisation')]
+    param(
+        [string] $Name = $DataShareTestOrganisation,
+        [switch] $PassedAssessment
+    )
+
+    $trimmed = $Name.Trim()
+
+    # Listed rather than looked up by -Name, so a name with wildcard characters is never taken for a pattern.
+    # An id (OR-...) names the organisation too, as it does for New-DataShareAgreement -Organisation.
+    $organisation = @(Get-DataShareOrganisation -ErrorAction Stop) | Where-Object { $_.Name -eq $trimmed -or $_.Id -eq $trimmed } |
+        Select-Object -First 1
+    if ($null -eq $organisation) {
+        $organisation = New-DataShareOrganisation -Name $trimmed -ErrorAction Stop
+    }
+
+    if ($PassedAssessment -and $organisation.AssessmentStatus -ne [DataShareAdmin.AssessmentState]::Current) {
+        # Yesterday here is never in the future in the register's zone (Europe/London), wherever the machine is.
+        $reference = 'ISQ-TEST-' + [guid]::NewGuid().ToString('N').Substring(0, 8).ToUpperInvariant()
+        $null = Add-DataShareSecurityAssessment -Organisation $organisation.Id -AssessedOn (Get-Date).Date.AddDays(-1) `
+            -Outcome Passed -Reference $reference -ErrorAction Stop
+        $organisation = Get-DataShareOrganisation -OrganisationId $organisation.Id -ErrorAction Stop
+    }
+
+    $organisation
 }
 
 function New-DataShareTestId {
@@ -105,9 +161,12 @@ function New-DataShareTestId {
 function New-TestAgreement {
     <#
     .SYNOPSIS
-    Creates an agreement with sensible defaults (see Get-DataShareTestAgreementParameter) and returns it.
+    Creates an agreement with sensible defaults (see Get-DataShareTestAgreementParameter) and returns it, adding its
+    organisation to the register first if it is not there (an Organisation.Create audit entry the first time).
     With -ApprovalReference it is approved too (yesterday unless -ApprovedOn says otherwise), so with the default
-    dates it is Active today.
+    dates it is Active today. A DirectTransfer agreement gets a justification unless -DirectTransferJustification
+    says otherwise; its organisation gets no security assessment here (Initialize-DataShareTestOrganisation
+    -PassedAssessment, or Add-DataShareSecurityAssessment, before a transfer).
     #>
     [CmdletBinding()]
     [OutputType('DataShareAdmin.DataShareAgreement')]
@@ -119,6 +178,7 @@ function New-TestAgreement {
         [string] $LegalGateway,
         [string] $LawfulBasis,
         [string] $AccessRoute,
+        [string] $DirectTransferJustification,
         [datetime] $StartsOn,
         [datetime] $EndsOn,
         [int] $RetentionDays,
@@ -128,14 +188,17 @@ function New-TestAgreement {
     )
 
     $overrides = @{}
-    foreach ($name in 'Id', 'Organisation', 'Title', 'Purpose', 'LegalGateway', 'LawfulBasis', 'AccessRoute', 'StartsOn',
-        'EndsOn', 'RetentionDays', 'DataItem') {
+    foreach ($name in 'Id', 'Organisation', 'Title', 'Purpose', 'LegalGateway', 'LawfulBasis', 'AccessRoute',
+        'DirectTransferJustification', 'StartsOn', 'EndsOn', 'RetentionDays', 'DataItem') {
         if ($PSBoundParameters.ContainsKey($name)) {
             $overrides[$name] = $PSBoundParameters[$name]
         }
     }
 
     $parameters = Get-DataShareTestAgreementParameter @overrides
+
+    # The organisation must be in the register before an agreement can name it.
+    $null = Initialize-DataShareTestOrganisation -Name $parameters.Organisation
     $agreement = New-DataShareAgreement @parameters -ErrorAction Stop
     if (-not $PSBoundParameters.ContainsKey('ApprovalReference')) {
         return $agreement
@@ -157,11 +220,14 @@ function Get-DataShareTestState {
     [CmdletBinding()]
     param()
 
+    $organisations = @(Get-DataShareOrganisation -ErrorAction Stop)
     [pscustomobject]@{
-        Agreements = @(Get-DataShareAgreement -ErrorAction Stop).Count
-        Recipients = @(Get-DataShareRecipient -IncludeRemoved -ErrorAction Stop).Count
-        AuditCount = @(Get-DataShareAuditLog -ErrorAction Stop).Count
-        AuditHead  = (Test-DataShareAuditLog -ErrorAction Stop).Head
+        Agreements    = @(Get-DataShareAgreement -ErrorAction Stop).Count
+        Recipients    = @(Get-DataShareRecipient -IncludeRemoved -ErrorAction Stop).Count
+        Organisations = $organisations.Count
+        Assessments   = @($organisations | ForEach-Object { $_.Assessments }).Count
+        AuditCount    = @(Get-DataShareAuditLog -ErrorAction Stop).Count
+        AuditHead     = (Test-DataShareAuditLog -ErrorAction Stop).Head
     }
 }
 

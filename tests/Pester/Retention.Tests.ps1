@@ -638,6 +638,8 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
         # An active DirectTransfer agreement with one ready recipient, and a transfer of a folder with look-alike
         # sub-folders: its container is registered as a holding by the transfer itself.
         $null = New-TestAgreement -Id 'RTX0001' -AccessRoute DirectTransfer -ApprovalReference 'DSAP-RTX1'
+        # Data goes directly only to an organisation whose security assessment passed and is current.
+        $null = Initialize-DataShareTestOrganisation -PassedAssessment
         $recipient = Add-DataShareRecipient -AgreementId 'RTX0001' -Name 'Rae Ready' -Email 'rae.ready@example.ac.uk' -ErrorAction Stop
         $null = Add-DisclosureCertificate -RecipientId $recipient.Id -Issuer DBS -Level Basic -Number '000000400001' `
             -IssuedOn $Yesterday.AddDays(-30) -ErrorAction Stop

@@ -335,10 +335,16 @@ Describe 'Test-DataShareRecipient' {
         $result.FailedChecks | Should -Be @('Certificate', 'Declaration', 'Training')
         $result.ReadyUntil | Should -BeNullOrEmpty
         $result.Warning | Should -BeFalse
-        foreach ($check in $result.Checks) {
+        foreach ($check in $result.Checks | Where-Object Name -NE 'Organisation') {
             $check.Passed | Should -BeFalse
             $check.Reason | Should -Not -BeNullOrEmpty
         }
+
+        # The agreement keeps its data in the secure research service, so the organisation's assessment is not needed.
+        $organisation = @($result.Checks | Where-Object Name -EQ 'Organisation')
+        $organisation.Count | Should -Be 1
+        $organisation[0].Passed | Should -BeTrue
+        $organisation[0].Reason | Should -BeLike 'Not required: *'
     }
 
     It 'is not ready after the certificate''s last day (-AsOf)' {

@@ -141,6 +141,7 @@ public sealed class OrganisationService
         return Conflicts.Retry(first =>
         {
             var organisation = register.FindOrganisation(target) ?? throw NotFound(nameOrId ?? string.Empty);
+            var before = $"Organisation '{organisation.Name}' ({organisation.Id})";
             var details = new Dictionary<string, string?>(StringComparer.Ordinal);
             void Set(string field, string? value, string? current, Action<string?> assign)
             {
@@ -173,7 +174,7 @@ public sealed class OrganisationService
                 return Get(organisation.Id);
             }
 
-            if (first && !host.ShouldProcess($"Organisation '{organisation.Name}' ({organisation.Id})", "Change " + string.Join(", ", details.Keys)))
+            if (first && !host.ShouldProcess(before, "Change " + string.Join(", ", details.Keys)))
             {
                 return null;
             }
