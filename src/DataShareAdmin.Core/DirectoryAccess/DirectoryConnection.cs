@@ -74,7 +74,7 @@ public sealed class DirectoryConnection : IDirectoryClientFactory
 
     /// <summary>For tests: a connection over any credential.</summary>
     internal static DirectoryConnection ForCredential(TokenCredential credential, Uri endpoint, bool applicationPermissions, string? sender = null) =>
-        new(credential, applicationPermissions, new DirectoryConnectionInfo { GraphEndpoint = endpoint, Method = "Test", Sender = sender });
+        new(credential, applicationPermissions, new DirectoryConnectionInfo { GraphEndpoint = new Uri(endpoint.ToString().TrimEnd('/')), Method = "Test", Sender = sender });
 
     /// <summary>Checks what was given and builds the credential; no network call yet.</summary>
     public static DirectoryConnection Create(DirectoryConnectionOptions options)

@@ -119,6 +119,7 @@ public sealed class DirectoryService
 
         var blockGuests = string.Equals(policy.EffectiveValues()[PolicyCatalogue.DirectoryBlockGuestSignIn], "true", StringComparison.Ordinal);
         var blocked = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        ILookup<string, (string Id, string AgreementId)>? places = null;
         foreach (var recipient in recipients)
         {
             host.CancellationToken.ThrowIfCancellationRequested();
@@ -134,10 +135,12 @@ public sealed class DirectoryService
                 continue;
             }
 
-            // The person's other places on agreements that are current: their groups stay.
-            var current = register.ListRecipients(null, includeRemoved: false)
-                .Where(r => r.PersonId == recipient.PersonId && !(r.Id == recipient.Id) && Agreement(r.AgreementId) is { } other && IsCurrent(other, day))
-                .Select(r => Agreement(r.AgreementId)!)
+            // The person's other places on agreements that are current: their groups stay. (Active places are read
+            // once per run, grouped by person, not once per recipient.)
+            places ??= register.ListRecipients(null, includeRemoved: false).ToLookup(r => r.PersonId, r => (r.Id, r.AgreementId), StringComparer.Ordinal);
+            var current = places[recipient.PersonId]
+                .Where(p => p.Id != recipient.Id && Agreement(p.AgreementId) is { } other && IsCurrent(other, day))
+                .Select(p => Agreement(p.AgreementId)!)
                 .ToList();
 
             if (agreement.AccessGroupIds.Length == 0)

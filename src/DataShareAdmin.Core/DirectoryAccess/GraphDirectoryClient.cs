@@ -91,7 +91,7 @@ internal sealed class GraphDirectoryClient : IDirectoryClient
 
     public async IAsyncEnumerable<string> ListGroupMemberIdsAsync(string groupId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var page = await Call(() => client.Groups[groupId].Members.GetAsync(request =>
+        var page = await Call(() => client.Groups[groupId].TransitiveMembers.GetAsync(request =>
         {
             request.QueryParameters.Select = new[] { "id" };
             request.QueryParameters.Top = 999;
@@ -113,7 +113,7 @@ internal sealed class GraphDirectoryClient : IDirectoryClient
             }
 
             var next = page.OdataNextLink!;
-            page = await Call(() => client.Groups[groupId].Members.WithUrl(next).GetAsync(request => request.Options.Add(Retries()), cancellationToken)).ConfigureAwait(false);
+            page = await Call(() => client.Groups[groupId].TransitiveMembers.WithUrl(next).GetAsync(request => request.Options.Add(Retries()), cancellationToken)).ConfigureAwait(false);
         }
     }
 

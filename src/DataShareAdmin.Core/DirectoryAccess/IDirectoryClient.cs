@@ -31,7 +31,10 @@ public interface IDirectoryClient
     /// <summary>The account, or null when there is none with that id (404).</summary>
     Task<DirectoryAccount?> GetUserAsync(string objectId, CancellationToken cancellationToken);
 
-    /// <summary>The object ids of a group's members, page by page as Graph returns them (followed through @odata.nextLink).</summary>
+    /// <summary>
+    /// The object ids of a group's members, those of nested groups included (transitiveMembers), page by page as
+    /// Graph returns them (followed through @odata.nextLink).
+    /// </summary>
     IAsyncEnumerable<string> ListGroupMemberIdsAsync(string groupId, CancellationToken cancellationToken);
 
     /// <summary>Removes a member; false when they were not a member (404).</summary>
