@@ -265,7 +265,8 @@ public sealed class DirectoryService
     }
 
     /// <summary>The notices of a kind due within <paramref name="withinDays"/>, sent with the host's permission (or shown with -WhatIf).</summary>
-    public IEnumerable<DataShareNotice> SendDue(NoticeKind kind, int withinDays, ICollection<string>? agreementIds, IDirectoryClient? client, IOperationHost host)
+    /// <remarks><paramref name="client"/> is asked for only when a notice is actually sent (so -WhatIf needs no connection).</remarks>
+    public IEnumerable<DataShareNotice> SendDue(NoticeKind kind, int withinDays, ICollection<string>? agreementIds, Func<IDirectoryClient?> client, IOperationHost host)
     {
         if (withinDays < 0 || withinDays > 3650)
         {
@@ -297,7 +298,7 @@ public sealed class DirectoryService
     }
 
     /// <summary>Mails a just-issued transfer's link to its recipients, keeping no copy in Sent Items.</summary>
-    public DataShareNotice? SendTransferIssued(DataShareTransfer transfer, IDirectoryClient? client, IOperationHost host)
+    public DataShareNotice? SendTransferIssued(DataShareTransfer transfer, Func<IDirectoryClient?> client, IOperationHost host)
     {
         if (transfer.Uri is null)
         {
@@ -335,7 +336,7 @@ public sealed class DirectoryService
         return Send(notice, new DirectoryMail { To = to, Cc = cc, Subject = notice.Title, Body = body.ToString(), SaveToSentItems = false }, client, host);
     }
 
-    private DataShareNotice? Send(DataShareNotice notice, DirectoryMail mail, IDirectoryClient? client, IOperationHost host)
+    private DataShareNotice? Send(DataShareNotice notice, DirectoryMail mail, Func<IDirectoryClient?> clientFor, IOperationHost host)
     {
         if (notice.To.Length == 0)
         {
@@ -349,6 +350,7 @@ public sealed class DirectoryService
             return null;
         }
 
+        var client = clientFor();
         if (client is null)
         {
             throw new DataShareException("DirectoryNotConnected", DataShareErrorCategory.InvalidOperation,

@@ -52,7 +52,7 @@ public sealed class SendDataShareNoticeCommand : DataShareCmdlet
                         $"A piped transfer is mailed with -Kind TransferIssued, not {Kind}.", Kind.ToString());
                 }
 
-                var sent = Engine.Directory.SendTransferIssued(Transfer, Client(), this);
+                var sent = Engine.Directory.SendTransferIssued(Transfer, Client, this);
                 if (sent is not null)
                 {
                     WriteObject(sent);
@@ -73,7 +73,7 @@ public sealed class SendDataShareNoticeCommand : DataShareCmdlet
         {
             Run(Kind.ToString(), () =>
             {
-                foreach (var notice in Engine.Directory.SendDue(Kind, WithinDays, agreements.Count == 0 ? null : agreements, Client(), this))
+                foreach (var notice in Engine.Directory.SendDue(Kind, WithinDays, agreements.Count == 0 ? null : agreements, Client, this))
                 {
                     WriteObject(notice);
                 }
@@ -83,21 +83,6 @@ public sealed class SendDataShareNoticeCommand : DataShareCmdlet
         base.EndProcessing();
     }
 
-    /// <summary>The mail client, or none under -WhatIf without a connection (nothing is sent then).</summary>
-    private IDirectoryClient? Client()
-    {
-        if (client is not null)
-        {
-            return client;
-        }
-
-        if (!Engine.Directory.IsConnected)
-        {
-            var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && value is SwitchParameter { IsPresent: true };
-            return whatIf ? null : Engine.Directory.Require().Create();
-        }
-
-        client = Engine.Directory.Require().Create(DirectoryPermissions.Notice);
-        return client;
-    }
+    /// <summary>The mail client, made when the first notice is actually sent (so -WhatIf needs no connection).</summary>
+    private IDirectoryClient? Client() => client ??= Engine.Directory.Require().Create(DirectoryPermissions.Notice);
 }

@@ -336,7 +336,7 @@ public sealed class DirectoryServiceTests : IDisposable
         Recipient("DS2", "ann@example.org");
         var head = Head();
 
-        var notice = Assert.Single(engine.Directory.SendDue(NoticeKind.AgreementEnding, 30, null, Client(DirectoryPermissions.Notice), host));
+        var notice = Assert.Single(engine.Directory.SendDue(NoticeKind.AgreementEnding, 30, null, () => Client(DirectoryPermissions.Notice), host));
 
         Assert.Equal((NoticeKind.AgreementEnding, "DS1", true), (notice.Kind, notice.AgreementId, notice.Sent));
         var mail = Assert.Single(server.Mails);
@@ -373,12 +373,12 @@ public sealed class DirectoryServiceTests : IDisposable
         var client = Client(DirectoryPermissions.Notice);
         var head = Head();
 
-        var error = Assert.Throws<DataShareException>(() => engine.Directory.SendTransferIssued(transfer, client, host));
+        var error = Assert.Throws<DataShareException>(() => engine.Directory.SendTransferIssued(transfer, () => client, host));
         Assert.Equal(("TransferLinkUnavailable", DataShareErrorCategory.InvalidOperation), (error.ErrorId, error.Category));
         Assert.Empty(server.Mails);
 
         transfer.Uri = new Uri("https://contosodata.blob.core.windows.net/tr-20260615-abcd?sv=2025-01-05&si=TR&sr=c&sig=SECRETSIGNATURE");
-        var notice = engine.Directory.SendTransferIssued(transfer, client, host)!;
+        var notice = engine.Directory.SendTransferIssued(transfer, () => client, host)!;
 
         Assert.Equal((NoticeKind.TransferIssued, true, false), (notice.Kind, notice.Sent, notice.SavedToSentItems));
         var mail = Assert.Single(server.Mails);
@@ -404,9 +404,9 @@ public sealed class DirectoryServiceTests : IDisposable
         var client = Client(DirectoryPermissions.Notice);
         var head = Head();
 
-        Assert.Empty(engine.Directory.SendDue(NoticeKind.AgreementEnding, 30, null, client, declining));
+        Assert.Empty(engine.Directory.SendDue(NoticeKind.AgreementEnding, 30, null, () => client, declining));
         var transfer = new DataShareTransfer { Id = "TR-1", AgreementId = "DS1", RecipientIds = new[] { jo.Id }, ExpiresOn = Now.AddDays(1), Uri = new Uri("https://contosodata.blob.core.windows.net/tr-1?sig=SECRET") };
-        Assert.Null(engine.Directory.SendTransferIssued(transfer, client, declining));
+        Assert.Null(engine.Directory.SendTransferIssued(transfer, () => client, declining));
 
         Assert.Equal(2, declining.Asked.Count);
         Assert.Contains("(copy to " + Officer + ")", declining.Asked[0], StringComparison.Ordinal);
