@@ -543,6 +543,129 @@ public abstract class RegisterContract : IDisposable
         Assert.NotNull(next);
     }
 
+    [Fact]
+    public void Organisations_are_unique_by_name_in_any_case_follow_renames_and_list_by_name()
+    {
+        var register = New();
+        var zeta = Organisation("OR-ZZZZZZZZZZ", "Zeta Trust");
+        var alpha = Organisation("OR-AAAAAAAAAA", "alpha Institute");
+        register.InsertOrganisation(zeta, Event("Organisation.Create", zeta.Id));
+        register.InsertOrganisation(alpha, Event("Organisation.Create", alpha.Id));
+        Assert.Equal(1, zeta.Version);
+
+        var duplicate = Assert.Throws<DataShareException>(() => register.InsertOrganisation(Organisation("OR-BBBBBBBBBB", "ZETA TRUST"), Event("Organisation.Create", "x")));
+        Assert.Equal("OrganisationExists", duplicate.ErrorId);
+        Assert.Equal(new[] { "alpha Institute", "Zeta Trust" }, register.ListOrganisations().Select(o => o.Name));
+        Assert.Equal(zeta.Id, register.FindOrganisationByName("zeta trust")!.Id);
+
+        var agreement = Agreement("DS1");
+        agreement.OrganisationId = zeta.Id;
+        agreement.Organisation = zeta.Name;
+        register.InsertAgreement(agreement, Event("Agreement.Create", "DS1"));
+        zeta.Name = "Zeta Research Trust";
+        register.UpdateOrganisation(zeta, Event("Organisation.Update", zeta.Id));
+        Assert.Equal(2, zeta.Version);
+        Assert.Equal("Zeta Research Trust", register.FindAgreement("DS1")!.Organisation);
+        Assert.Null(register.FindOrganisationByName("Zeta Trust"));
+        Assert.Equal(zeta.Id, register.FindOrganisationByName("ZETA research trust")!.Id);
+
+        zeta.Name = "Alpha institute";
+        Assert.Equal("OrganisationExists", Assert.Throws<DataShareException>(() => register.UpdateOrganisation(zeta, Event("Organisation.Update", zeta.Id))).ErrorId);
+        var stale = register.FindOrganisation(alpha.Id)!;
+        stale.Version = 7;
+        Assert.Throws<RegisterConflictException>(() => register.UpdateOrganisation(stale, Event("Organisation.Update", alpha.Id)));
+        Assert.Equal(4, register.ReadAuditHead()!.Sequence);
+    }
+
+    [Fact]
+    public void Assessments_list_by_organisation_and_day_and_a_reference_is_used_once_per_organisation()
+    {
+        var register = New();
+        var one = Organisation("OR-AAAAAAAAAA", "One");
+        var two = Organisation("OR-BBBBBBBBBB", "Two");
+        register.InsertOrganisation(one, Event("Organisation.Create", one.Id));
+        register.InsertOrganisation(two, Event("Organisation.Create", two.Id));
+        register.InsertAssessment(Assessment("SA-0000000002", two, "2026-02-01", "R1"), Event("Organisation.Assessment", two.Id));
+        register.InsertAssessment(Assessment("SA-0000000001", one, "2026-03-01", "R2"), Event("Organisation.Assessment", one.Id));
+        register.InsertAssessment(Assessment("SA-0000000003", one, "2025-03-01", "R1"), Event("Organisation.Assessment", one.Id));
+
+        var error = Assert.Throws<DataShareException>(() => register.InsertAssessment(Assessment("SA-0000000004", one, "2026-04-01", "r2"), Event("Organisation.Assessment", one.Id)));
+        Assert.Equal("AssessmentExists", error.ErrorId);
+
+        Assert.Equal(new[] { "SA-0000000003", "SA-0000000001" }, register.ListAssessments(one.Id).Select(a => a.Id));
+        Assert.Equal(new[] { "SA-0000000003", "SA-0000000001", "SA-0000000002" }, register.ListAssessments(null).Select(a => a.Id));
+        var read = register.ListAssessments(two.Id).Single();
+        Assert.Equal(("Two", new DateTime(2026, 2, 1), new DateTime(2027, 2, 1), AssessmentOutcome.Passed, "R1"), (read.Organisation, read.AssessedOn, read.ValidUntil, read.Outcome, read.Reference));
+        Assert.Equal(5, register.ReadAuditHead()!.Sequence);
+    }
+
+    [Fact]
+    public void A_person_s_directory_account_shows_on_every_place_and_an_event_alone_is_audited()
+    {
+        var register = New();
+        register.InsertAgreement(Agreement("DS1"), Event("Agreement.Create", "DS1"));
+        register.InsertAgreement(Agreement("DS2"), Event("Agreement.Create", "DS2"));
+        var person = new DataSharePerson { Id = "PE-AAAAAAAAAA", Name = "Jo", Email = "jo@example.org", NormalisedEmail = "jo@example.org", CreatedAt = Clock.UtcNow };
+        register.InsertRecipient(Recipient("RC-AAAAAAAAAA", "DS1", person.Id), person, Event("Recipient.Add", "RC-AAAAAAAAAA"));
+        register.InsertRecipient(Recipient("RC-BBBBBBBBBB", "DS2", person.Id), null, Event("Recipient.Add", "RC-BBBBBBBBBB"));
+
+        register.SetPersonDirectoryId(person.Id, "6f2d1c3a-1b2c-4d5e-8f90-a1b2c3d4e5f6", Event("Person.Resolve", person.Id));
+        register.AppendAudit(Event("Access.Revoke", "RC-AAAAAAAAAA"));
+
+        Assert.Equal("6f2d1c3a-1b2c-4d5e-8f90-a1b2c3d4e5f6", register.FindPerson(person.Id)!.DirectoryObjectId);
+        Assert.All(register.ListRecipients(null, includeRemoved: true), r => Assert.Equal("6f2d1c3a-1b2c-4d5e-8f90-a1b2c3d4e5f6", r.DirectoryObjectId));
+        Assert.Equal("6f2d1c3a-1b2c-4d5e-8f90-a1b2c3d4e5f6", register.FindRecipient("RC-BBBBBBBBBB")!.DirectoryObjectId);
+        Assert.Equal("PersonNotFound", Assert.Throws<DataShareException>(() => register.SetPersonDirectoryId("PE-ZZZZZZZZZZ", null, Event("Person.Resolve", "x"))).ErrorId);
+        var entries = register.ReadAuditLog(1).ToList();
+        Assert.Equal(new[] { "Agreement.Create", "Agreement.Create", "Recipient.Add", "Recipient.Add", "Person.Resolve", "Access.Revoke" }, entries.Select(e => e.Action));
+        Assert.True(AuditVerifier.Verify(entries, register.ReadAuditHead()).IsIntact);
+    }
+
+    [Fact]
+    public void Two_writers_at_once_lose_nothing_and_keep_one_chain()
+    {
+        var first = New("shared");
+        var second = New("shared");
+        const int each = 15;
+
+        System.Threading.Tasks.Parallel.For(0, 2, w =>
+        {
+            var register = w == 0 ? first : second;
+            for (var i = 0; i < each; i++)
+            {
+                register.InsertAgreement(Agreement($"W{w}N{i}"), Event("Agreement.Create", $"W{w}N{i}"));
+            }
+        });
+
+        Assert.Equal(2 * each, first.ListAgreements().Count());
+        var entries = second.ReadAuditLog(1).ToList();
+        Assert.Equal(Enumerable.Range(1, 2 * each).Select(i => (long)i), entries.Select(e => e.Sequence));
+        Assert.True(AuditVerifier.Verify(entries, first.ReadAuditHead()).IsIntact);
+    }
+
+    private static DataShareOrganisation Organisation(string id, string name) => new()
+    {
+        Id = id,
+        Name = name,
+        Address = "1 Road",
+        CreatedAt = new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero),
+        CreatedBy = "alice",
+        ModifiedAt = new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero),
+    };
+
+    private SecurityAssessment Assessment(string id, DataShareOrganisation organisation, string assessedOn, string reference) => new()
+    {
+        Id = id,
+        OrganisationId = organisation.Id,
+        Organisation = organisation.Name,
+        AssessedOn = DateTime.Parse(assessedOn, System.Globalization.CultureInfo.InvariantCulture),
+        ValidUntil = DateTime.Parse(assessedOn, System.Globalization.CultureInfo.InvariantCulture).AddYears(1),
+        Outcome = AssessmentOutcome.Passed,
+        Reference = reference,
+        RecordedAt = Clock.UtcNow,
+        RecordedBy = "alice",
+    };
+
     private DataShareRecipient Recipient(string id, string agreementId, string personId) => new()
     {
         Id = id,
