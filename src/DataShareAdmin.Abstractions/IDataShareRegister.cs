@@ -107,6 +107,13 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
     void InsertConfirmation(DestructionConfirmation confirmation, AuditEvent audit);
 
     /// <summary>
+    /// Writes another register's records into this one, which must be empty, exactly as they are (versions, state and
+    /// all), with that register's audit log and head: the copy's history is the original's (Copy-DataShareRegister).
+    /// <paramref name="progress"/> hears each kind and how many were written.
+    /// </summary>
+    void Restore(RegisterSnapshot snapshot, Action<string, long>? progress);
+
+    /// <summary>
     /// Takes the register's sweep lock for as long as the returned object is not disposed; null when another sweep
     /// (in any process) holds it. A process that dies releases it.
     /// </summary>

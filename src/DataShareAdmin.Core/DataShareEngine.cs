@@ -19,6 +19,9 @@ public sealed class EngineOptions
 
     public bool ReadOnly { get; set; }
 
+    /// <summary>The shared register on Azure Table Storage; when set, it is used instead of a SQLite file.</summary>
+    public TableRegisterOptions? Table { get; set; }
+
     public IClock Clock { get; set; } = SystemClock.Instance;
 
     public AuditIdentity? Identity { get; set; }
@@ -112,6 +115,21 @@ public sealed class DataShareEngine : IDisposable
     public static DataShareEngine Open(EngineOptions options)
     {
         var identity = options.Identity ?? AuditIdentity.Current();
+        if (options.Table is not null)
+        {
+            options.Table.ReadOnly = options.ReadOnly || options.Table.ReadOnly;
+            var shared = TableRegister.Open(options.Table, options.Clock, identity);
+            try
+            {
+                return new DataShareEngine(shared, options.Clock, identity, options.DbsClientFactory ?? (uri => new DbsUpdateServiceClient(uri)), options.Directory);
+            }
+            catch
+            {
+                shared.Dispose();
+                throw;
+            }
+        }
+
         var location = RegisterLocation.Resolve(options.RegisterPath, options.ReadOnly);
         var register = options.OpenRegister is null
             ? SqliteRegister.Open(location, options.Clock, identity)

@@ -702,6 +702,127 @@ public sealed class SqliteRegister : IDataShareRegister
         }
     }
 
+    public void Restore(RegisterSnapshot snapshot, Action<string, long>? progress)
+    {
+        if (ReadAuditHead() is not null || First(Query("SELECT id FROM agreements LIMIT 1", r => r.GetString(0))) is not null)
+        {
+            throw new DataShareException("RegisterCopyDestinationNotEmpty", DataShareErrorCategory.ResourceExists,
+                $"The register {Info.Location} already holds records; a copy goes only into an empty register. Nothing was written.", Info.Location);
+        }
+
+        // One transaction: a copy is all there or not there at all.
+        try
+        {
+            using var transaction = connection.BeginTransaction();
+            void Each<T>(string kind, IEnumerable<T> items, Action<T> insert)
+            {
+                long count = 0;
+                foreach (var item in items)
+                {
+                    insert(item);
+                    count++;
+                }
+
+                progress?.Invoke(kind, count);
+            }
+
+            Each("Organisations", snapshot.Organisations, o => Execute(transaction, """
+                INSERT INTO organisations (id, name, address, dpo_name, dpo_email, created_at, created_by, modified_at, version)
+                VALUES ($id, $name, $address, $dpoName, $dpoEmail, $created, $createdBy, $modified, $version)
+                """, Concat(OrganisationParameters(o), ("$version", o.Version))));
+            Each("Assessments", snapshot.Assessments, a => Execute(transaction, """
+                INSERT INTO security_assessments (id, organisation_id, assessed_on, valid_until, outcome, reference, recorded_at, recorded_by)
+                VALUES ($id, $org, $assessed, $until, $outcome, $reference, $recorded, $recordedBy)
+                """,
+                ("$id", a.Id), ("$org", a.OrganisationId), ("$assessed", DateText.FormatDate(a.AssessedOn)), ("$until", DateText.FormatDate(a.ValidUntil)),
+                ("$outcome", a.Outcome.ToString()), ("$reference", a.Reference), ("$recorded", DateText.FormatInstant(a.RecordedAt)), ("$recordedBy", a.RecordedBy)));
+            Each("Agreements", snapshot.Agreements, a => Execute(transaction, """
+                INSERT INTO agreements (id, organisation, organisation_id, title, purpose, legal_gateway, lawful_basis, access_route,
+                    direct_transfer_justification, starts_on, ends_on, retention_days, data_items, approval_reference, approved_on, approved_by,
+                    is_suspended, destroyed_on, created_at, created_by, modified_at, version, access_group_ids, officer_name, officer_email)
+                VALUES ($id, $organisation, $organisationId, $title, $purpose, $gateway, $basis, $route, $justification, $starts, $ends, $retention,
+                    $items, $reference, $approvedOn, $approvedBy, $suspended, $destroyed, $created, $createdBy, $modified, $version, $groups,
+                    $officerName, $officerEmail)
+                """, AgreementParameters(a)));
+            Each("People", snapshot.People, p => Execute(transaction, """
+                INSERT INTO people (id, name, email, normalised_email, training_completed_on, created_at, version, directory_object_id)
+                VALUES ($id, $name, $email, $normalised, $training, $created, $version, $object)
+                """,
+                ("$id", p.Id), ("$name", p.Name), ("$email", p.Email), ("$normalised", p.NormalisedEmail), ("$training", DateText.FormatDate(p.TrainingCompletedOn)),
+                ("$created", DateText.FormatInstant(p.CreatedAt)), ("$version", p.Version), ("$object", p.DirectoryObjectId)));
+            Each("Recipients", snapshot.Recipients, r => Execute(transaction, """
+                INSERT INTO recipients (id, agreement_id, person_id, role, declaration_signed_on, added_at, added_by, removed_at, removed_reason, version)
+                VALUES ($id, $agreement, $person, $role, $declaration, $added, $addedBy, $removed, $reason, $version)
+                """,
+                ("$id", r.Id), ("$agreement", r.AgreementId), ("$person", r.PersonId), ("$role", r.Role), ("$declaration", DateText.FormatDate(r.DeclarationSignedOn)),
+                ("$added", DateText.FormatInstant(r.AddedAt)), ("$addedBy", r.AddedBy), ("$removed", r.RemovedAt is null ? null : DateText.FormatInstant(r.RemovedAt.Value)),
+                ("$reason", r.RemovedReason), ("$version", r.Version)));
+            Each("Policy", snapshot.Policy, v => Execute(transaction, "INSERT INTO policy (name, value, modified_at, modified_by) VALUES ($name, $value, $at, $by)",
+                ("$name", v.Name), ("$value", v.Value), ("$at", DateText.FormatInstant(v.ModifiedAt)), ("$by", v.ModifiedBy)));
+            Each("Certificates", snapshot.Certificates, c => Execute(transaction, """
+                INSERT INTO certificates (id, person_id, issuer, level, number, issued_on, holder_name, date_of_birth, seen_original_by,
+                    seen_original_on, added_at, added_by, online_status, online_checked_at, version)
+                VALUES ($id, $person, $issuer, $level, $number, $issued, $holder, $dob, $seenBy, $seenOn, $added, $addedBy, $online, $onlineAt, $version)
+                """, Concat(CertificateParameters(c), ("$version", c.Version))));
+            Each("Holdings", snapshot.Holdings, h => Execute(transaction, """
+                INSERT INTO holdings (id, agreement_id, kind, location, account, container, prefix, transfer_id, due_on, registered_at, registered_by,
+                    state, destroyed_at, identity, version)
+                VALUES ($id, $agreement, $kind, $location, $account, $container, $prefix, $transfer, $due, $at, $by, $state, $destroyed, $identity, $version)
+                """,
+                ("$id", h.Id), ("$agreement", h.AgreementId), ("$kind", h.Kind.ToString()), ("$location", h.Location), ("$account", h.StorageAccount),
+                ("$container", h.Container), ("$prefix", h.Prefix), ("$transfer", h.TransferId), ("$due", DateText.FormatDate(h.DueOn)),
+                ("$at", DateText.FormatInstant(h.RegisteredAt)), ("$by", h.RegisteredBy), ("$state", h.State.ToString()),
+                ("$destroyed", h.DestroyedAt is null ? null : DateText.FormatInstant(h.DestroyedAt.Value)), ("$identity", HoldingIdentity.Of(h)), ("$version", h.Version)));
+            Each("Transfers", snapshot.Transfers, t => Execute(transaction, """
+                INSERT INTO transfers (id, agreement_id, holding_id, account, blob_endpoint, container, files, total_bytes, recipients, link_kind,
+                    access_policy_id, allowed_ip_range, starts_on, expires_on, issued_at, issued_by, from_transfer_id, revoked_at, revoked_by, version)
+                VALUES ($id, $agreement, $holding, $account, $endpoint, $container, $files, $bytes, $recipients, $kind, $policy, $ip, $starts,
+                    $expires, $issued, $issuedBy, $from, $revoked, $revokedBy, $version)
+                """, Concat(TransferParameters(t), ("$version", t.Version))));
+            Each("Destructions", snapshot.Destructions, d => Execute(transaction, """
+                INSERT INTO destructions (id, holding_id, agreement_id, location, outcome, reason, objects_deleted, bytes_deleted, objects_remaining,
+                    verified, soft_delete, recoverable_until, started_at, finished_at, operator, machine, as_of, access_removed)
+                VALUES ($id, $holding, $agreement, $location, $outcome, $reason, $deleted, $bytes, $remaining, $verified, $soft, $recoverable,
+                    $started, $finished, $operator, $machine, $asOf, $access)
+                """,
+                ("$id", d.Id), ("$holding", d.HoldingId), ("$agreement", d.AgreementId), ("$location", d.Location), ("$outcome", d.Outcome.ToString()),
+                ("$reason", d.Reason), ("$deleted", d.ObjectsDeleted), ("$bytes", d.BytesDeleted), ("$remaining", d.ObjectsRemaining), ("$verified", d.Verified ? 1 : 0),
+                ("$soft", d.SoftDelete), ("$recoverable", d.RecoverableUntil is null ? null : DateText.FormatInstant(d.RecoverableUntil.Value)),
+                ("$started", DateText.FormatInstant(d.StartedAt)), ("$finished", DateText.FormatInstant(d.FinishedAt)), ("$operator", d.Operator),
+                ("$machine", d.Machine), ("$asOf", DateText.FormatDate(d.AsOf)), ("$access", d.AccessRemoved)));
+            Each("Confirmations", snapshot.Confirmations, c => Execute(transaction, """
+                INSERT INTO confirmations (agreement_id, confirmed_by, confirmed_on, evidence, recorded_at, recorded_by)
+                VALUES ($agreement, $by, $on, $evidence, $at, $recordedBy)
+                """,
+                ("$agreement", c.AgreementId), ("$by", c.ConfirmedBy), ("$on", DateText.FormatDate(c.ConfirmedOn)), ("$evidence", c.Evidence),
+                ("$at", DateText.FormatInstant(c.RecordedAt)), ("$recordedBy", c.RecordedBy)));
+            Each("Audit entries", snapshot.AuditLog, e => Execute(transaction, """
+                INSERT INTO audit_log (sequence, timestamp, actor, machine, action, target_type, target_id, details, previous_hash, hash)
+                VALUES ($sequence, $timestamp, $actor, $machine, $action, $type, $target, $details, $previous, $hash)
+                """,
+                ("$sequence", e.Sequence), ("$timestamp", DateText.FormatInstant(e.Timestamp)), ("$actor", e.Actor), ("$machine", e.Machine), ("$action", e.Action),
+                ("$type", e.TargetType), ("$target", e.TargetId), ("$details", JsonSerializer.Serialize(e.Details)), ("$previous", e.PreviousHash), ("$hash", e.Hash)));
+            if (snapshot.AuditHead is { } head)
+            {
+                Execute(transaction, "INSERT INTO audit_head (id, sequence, hash) VALUES (1, $sequence, $hash)", ("$sequence", head.Sequence), ("$hash", head.Hash));
+            }
+
+            transaction.Commit();
+        }
+        catch (SqliteException ex)
+        {
+            throw Translate(ex, Info.Location);
+        }
+    }
+
+    private static (string, object?)[] Concat((string, object?)[] parameters, (string, object?) more)
+    {
+        var all = new (string, object?)[parameters.Length + 1];
+        parameters.CopyTo(all, 0);
+        all[parameters.Length] = more;
+        return all;
+    }
+
     public void Dispose() => connection.Dispose();
 
     /// <summary>One write transaction: the change, then its audit entry chained onto the current head.</summary>

@@ -79,6 +79,12 @@ public sealed class TableRegister : IDataShareRegister
         var location = $"{service.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/')}/{options.TableName}#{options.RegisterName}";
         try
         {
+            if (options.Verified)
+            {
+                // Checked when the session connected: no need to create or read the marker again for each cmdlet.
+                return new TableRegister(table, options.RegisterName, clock, identity, Describe(location, source, options.ReadOnly));
+            }
+
             if (!options.ReadOnly)
             {
                 table.CreateIfNotExists();
@@ -122,21 +128,40 @@ public sealed class TableRegister : IDataShareRegister
                 $"The register at {location} could not be reached: {ex.Message}", location, ex) { IsTerminating = true };
         }
 
-        return new TableRegister(table, options.RegisterName, clock, identity, new RegisterInfo
-        {
-            Backend = "AzureTables",
-            Location = location,
-            Source = source,
-            SchemaVersion = SchemaVersion,
-            IsReadOnly = options.ReadOnly,
-        });
+        options.Verified = true;
+        return new TableRegister(table, options.RegisterName, clock, identity, Describe(location, source, options.ReadOnly));
     }
+
+    private static RegisterInfo Describe(string location, string source, bool readOnly) => new()
+    {
+        Backend = "AzureTables",
+        Location = location,
+        Source = source,
+        SchemaVersion = SchemaVersion,
+        IsReadOnly = readOnly,
+    };
 
     // ---------------------------------------------------------------- agreements
 
     public DataShareAgreement? FindAgreement(string id) => Agreement(Get(Key("ag", Upper(id))));
 
-    public IEnumerable<DataShareAgreement> ListAgreements() => Range(Prefix("ag")).Select(e => Agreement(e)!);
+    public IEnumerable<DataShareAgreement> ListAgreements()
+    {
+        // Organisations are few: their current names are read once, not once per agreement.
+        var names = Range(Prefix("org")).Select(e => Read<DataShareOrganisation>(e)!).ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);
+        foreach (var entity in Range(Prefix("ag")))
+        {
+            var agreement = Read<DataShareAgreement>(entity)!;
+            if (agreement.OrganisationId is { } organisationId && names.TryGetValue(organisationId, out var name))
+            {
+                agreement.Organisation = name;
+            }
+
+            agreement.Status = default;
+            agreement.StatusAsOf = default;
+            yield return agreement;
+        }
+    }
 
     public void InsertAgreement(DataShareAgreement agreement, AuditEvent audit) => Write(audit, _ =>
     {
@@ -666,6 +691,109 @@ public sealed class TableRegister : IDataShareRegister
         }
 
         return keys;
+    }
+
+    // ---------------------------------------------------------------- copying a register in
+
+    public void Restore(RegisterSnapshot snapshot, Action<string, long>? progress)
+    {
+        if (Info.IsReadOnly)
+        {
+            throw new DataShareException("RegisterReadOnly", DataShareErrorCategory.PermissionDenied, $"The register {Info.Location} is open read-only; nothing was written.", Info.Location) { IsTerminating = true };
+        }
+
+        if (Get("auhead") is not null || Range(Prefix("ag")).Any() || Range(Prefix("org")).Any())
+        {
+            throw new DataShareException("RegisterCopyDestinationNotEmpty", DataShareErrorCategory.ResourceExists,
+                $"The register {Info.Location} already holds records; a copy goes only into an empty register. Nothing was written.", Info.Location);
+        }
+
+        // Rows go in transactions of up to 100; the audit head goes last, so a copy cut short has no head and is
+        // never taken for a whole register (Test-DataShareAuditLog says so).
+        var batch = new List<TableTransactionAction>(MaxActions);
+        void Flush()
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                table.SubmitTransaction(batch);
+            }
+            catch (RequestFailedException ex)
+            {
+                throw Translate(ex, Info.Location);
+            }
+
+            batch.Clear();
+        }
+
+        void Put(IEnumerable<TableEntity> rows)
+        {
+            var list = rows.ToList();
+            if (batch.Count + list.Count > MaxActions)
+            {
+                Flush();
+            }
+
+            batch.AddRange(list.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)));
+        }
+
+        void Each<T>(string kind, IEnumerable<T> items, Func<T, IEnumerable<TableEntity>> rows)
+        {
+            long count = 0;
+            foreach (var item in items)
+            {
+                Put(rows(item));
+                count++;
+            }
+
+            Flush();
+            progress?.Invoke(kind, count);
+        }
+
+        Each("Organisations", snapshot.Organisations, o => new[] { Row(Key("org", o.Id), "Organisation", Plain(o)), Pointer(Key("orgname", o.Name.ToLowerInvariant()), o.Id) });
+        Each("Assessments", snapshot.Assessments, a => new[]
+        {
+            Row(Key("sa", a.OrganisationId, Date(a.AssessedOn), Instant(a.RecordedAt), a.Id), "Assessment", a),
+            Pointer(Key("saref", a.OrganisationId, a.Reference.ToLowerInvariant()), a.Id),
+        });
+        Each("Agreements", snapshot.Agreements, a => new[] { Row(Key("ag", Upper(a.Id)), "Agreement", Copy(a)) });
+        Each("People", snapshot.People, p => new[] { Row(Key("pe", p.Id), "Person", p), Pointer(Key("pemail", p.NormalisedEmail), p.Id) });
+        Each("Recipients", snapshot.Recipients, r =>
+        {
+            var rows = new List<TableEntity> { Row(Key("rc", r.Id), "Recipient", r), Row(PlaceKey(r), "Recipient", r), Pointer(Key("rcpe", r.PersonId, r.Id), PlaceKey(r)) };
+            if (r.RemovedAt is null)
+            {
+                rows.Add(Pointer(Key("rcact", Upper(r.AgreementId), r.PersonId), r.Id));
+            }
+
+            return rows;
+        });
+        Each("Policy", snapshot.Policy, v => new[] { Row(Key("pol", v.Name.ToLowerInvariant()), "Policy", v) });
+        Each("Certificates", snapshot.Certificates, c => new[]
+        {
+            Row(Key("dc", c.Id), "Certificate", c), Row(PersonCertificateKey(c), "Certificate", c), Pointer(Key("dcnum", c.Issuer.ToString(), c.Number), c.Id),
+        });
+        Each("Holdings", snapshot.Holdings, h => HoldingKeys(h).Select(key => Row(key, "Holding", h)));
+        Each("Transfers", snapshot.Transfers, t =>
+        {
+            var stored = WithoutLink(t);
+            return TransferKeys(stored).Select(key => Row(key, "Transfer", stored));
+        });
+        Each("Destructions", snapshot.Destructions, d => new[]
+        {
+            Row(Key("dr", Upper(d.AgreementId), Instant(d.FinishedAt), d.Id), "Destruction", d), Row(Key("drtime", Instant(d.FinishedAt), d.Id), "Destruction", d),
+        });
+        Each("Confirmations", snapshot.Confirmations, c => new[] { Row(Key("cf", Upper(c.AgreementId)), "Confirmation", c) });
+        Each("Audit entries", snapshot.AuditLog, e => new[] { EntryRow(e) });
+        if (snapshot.AuditHead is { } head)
+        {
+            Put(new[] { new TableEntity(partition, "auhead") { ["Sequence"] = head.Sequence, ["Hash"] = head.Hash } });
+            Flush();
+        }
     }
 
     // ---------------------------------------------------------------- sweep lock

@@ -51,6 +51,9 @@ public sealed class TableRegisterOptions
     /// <summary>Allow plain http to a loopback address (Azurite).</summary>
     public bool AllowHttpLoopback { get; set; }
 
+    /// <summary>Set once the table and the register's marker have been checked (at connect), so later opens skip it.</summary>
+    internal bool Verified { get; set; }
+
     /// <summary>For tests: a credential to use with <see cref="TableEndpoint"/>.</summary>
     internal TokenCredential? Credential { get; set; }
 

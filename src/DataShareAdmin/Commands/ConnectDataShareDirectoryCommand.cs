@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Runtime.InteropServices;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
 using DataShareAdmin.Core.DirectoryAccess;
@@ -98,7 +97,7 @@ public sealed class ConnectDataShareDirectoryCommand : DataShareCmdlet
             TenantId = TenantId,
             ClientId = ClientId,
             Certificate = ParameterSetName == ThumbprintSet ? FindCertificate(CertificateThumbprint!) : Certificate,
-            AccessToken = AccessToken is null ? null : Plain(AccessToken),
+            AccessToken = AccessToken is null ? null : Secrets.Plain(AccessToken),
             GraphEndpoint = GraphEndpoint,
             AllowHttpLoopback = AllowHttpLoopback,
             Sender = Sender,
@@ -135,18 +134,5 @@ public sealed class ConnectDataShareDirectoryCommand : DataShareCmdlet
 
         throw new DataShareException("DirectoryCertificateNotFound", DataShareErrorCategory.ObjectNotFound,
             $"No certificate with thumbprint {wanted} is in the current user's or the machine's personal store. Give -Certificate instead, or install it.", wanted);
-    }
-
-    private static string Plain(SecureString secure)
-    {
-        var pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
-        try
-        {
-            return Marshal.PtrToStringUni(pointer) ?? string.Empty;
-        }
-        finally
-        {
-            Marshal.ZeroFreeGlobalAllocUnicode(pointer);
-        }
     }
 }

@@ -1,19 +1,61 @@
+using System;
 using System.Management.Automation;
+using DataShareAdmin.Core.Register;
 
 namespace DataShareAdmin.Commands;
 
 /// <summary>
-/// <para type="synopsis">Chooses the register the rest of the session uses.</para>
+/// <para type="synopsis">Chooses the register the rest of the session uses: a SQLite file (one administrator), or the
+/// shared register in Azure Table Storage (a team on several machines).</para>
 /// </summary>
-[Cmdlet(VerbsCommunications.Connect, "DataShareRegister")]
+[Cmdlet(VerbsCommunications.Connect, "DataShareRegister", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(RegisterInfo))]
 public sealed class ConnectDataShareRegisterCommand : DataShareCmdlet
 {
+    private const string PathSet = "Path";
+    private const string ConnectionStringSet = "TableConnectionString";
+    private const string EndpointSet = "TableEndpoint";
+
     /// <summary>The SQLite register file; created on first use. Without it the usual search applies.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
+
+    /// <summary>The storage account's connection string (Azurite's works), a SecureString holding one, or the name of an environment variable that holds one.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ConnectionStringSet)]
+    [ValidateNotNull]
+    public object ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>The account's table endpoint, e.g. https://contosodata.table.core.windows.net, for Microsoft Entra sign-in.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = EndpointSet)]
+    [ValidateNotNull]
+    public Uri? TableEndpoint { get; set; }
+
+    /// <summary>How to sign in with -TableEndpoint: ManagedIdentity (scheduled jobs), Interactive, Environment or Default.</summary>
+    [Parameter(ParameterSetName = EndpointSet)]
+    public TableRegisterAuthentication Authentication { get; set; } = TableRegisterAuthentication.Default;
+
+    /// <summary>A user-assigned managed identity's client id (the system-assigned identity when omitted).</summary>
+    [Parameter(ParameterSetName = EndpointSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ManagedIdentityClientId { get; set; }
+
+    /// <summary>The table holding the register (created on first use); DataShareRegister by default.</summary>
+    [Parameter(ParameterSetName = ConnectionStringSet)]
+    [Parameter(ParameterSetName = EndpointSet)]
+    [ValidateNotNullOrEmpty]
+    public string TableName { get; set; } = TableRegisterOptions.DefaultTableName;
+
+    /// <summary>The register's name within the table, so one table can hold several (say test and live); main by default.</summary>
+    [Parameter(ParameterSetName = ConnectionStringSet)]
+    [Parameter(ParameterSetName = EndpointSet)]
+    [ValidateNotNullOrEmpty]
+    public string RegisterName { get; set; } = TableRegisterOptions.DefaultRegisterName;
+
+    /// <summary>Allow plain http to a loopback address: a local emulator such as Azurite.</summary>
+    [Parameter(ParameterSetName = EndpointSet)]
+    public SwitchParameter AllowHttpLoopback { get; set; }
 
     /// <summary>Open without writing: every change is refused with RegisterReadOnly.</summary>
     [Parameter]
@@ -25,14 +67,42 @@ public sealed class ConnectDataShareRegisterCommand : DataShareCmdlet
     protected override void ProcessRecord()
     {
         var settings = SessionSettings.Current();
-        var path = Path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        var previousPath = settings.RegisterPath;
-        var previousReadOnly = settings.RegisterReadOnly;
-        settings.RegisterPath = path;
-        settings.RegisterReadOnly = ReadOnly.IsPresent;
+        var previous = (settings.RegisterPath, settings.RegisterReadOnly, settings.Table);
         try
         {
-            // Open now, so a wrong path or a file that is not a register fails here and not at the next cmdlet.
+            if (ParameterSetName == PathSet)
+            {
+                settings.RegisterPath = Path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+                settings.Table = null;
+            }
+            else
+            {
+                TableRegisterOptions? options = null;
+                Run(TableEndpoint?.ToString() ?? TableName, () =>
+                {
+                    options = new TableRegisterOptions
+                    {
+                        ConnectionString = ParameterSetName == ConnectionStringSet ? Secrets.ConnectionString(ConnectionString, "RegisterConnectionStringInvalid") : null,
+                        TableEndpoint = TableEndpoint,
+                        Authentication = Authentication,
+                        ManagedIdentityClientId = ManagedIdentityClientId,
+                        TableName = TableName,
+                        RegisterName = RegisterName,
+                        AllowHttpLoopback = AllowHttpLoopback,
+                    };
+                    options.Validate();
+                });
+                if (options is null)
+                {
+                    return;
+                }
+
+                settings.Table = options;
+            }
+
+            settings.RegisterReadOnly = ReadOnly.IsPresent;
+
+            // Open now, so a wrong path, a file that is not a register or an unreachable table fails here and not at the next cmdlet.
             var info = Engine.Register.Info;
             WriteVerbose($"Using the {info.Backend} register at {info.Location} (from {info.Source}, schema {info.SchemaVersion}{(info.IsReadOnly ? ", read-only" : string.Empty)}).");
             if (PassThru)
@@ -45,8 +115,7 @@ public sealed class ConnectDataShareRegisterCommand : DataShareCmdlet
         }
         catch
         {
-            settings.RegisterPath = previousPath;
-            settings.RegisterReadOnly = previousReadOnly;
+            (settings.RegisterPath, settings.RegisterReadOnly, settings.Table) = previous;
             throw;
         }
     }

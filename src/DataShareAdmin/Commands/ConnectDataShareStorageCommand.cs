@@ -1,7 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Runtime.InteropServices;
-using System.Security;
 using DataShareAdmin.Core.Storage;
 using DataShareAdmin.Core.Time;
 
@@ -49,7 +47,7 @@ public sealed class ConnectDataShareStorageCommand : DataShareCmdlet
     {
         var connection = StorageConnection.Create(new StorageConnectionOptions
         {
-            ConnectionString = ParameterSetName == ConnectionStringSet ? ResolveConnectionString(ConnectionString) : null,
+            ConnectionString = ParameterSetName == ConnectionStringSet ? Secrets.ConnectionString(ConnectionString, "StorageConnectionStringInvalid") : null,
             AccountUri = AccountUri,
             Authentication = Authentication,
             ManagedIdentityClientId = ManagedIdentityClientId,
@@ -63,43 +61,4 @@ public sealed class ConnectDataShareStorageCommand : DataShareCmdlet
             WriteObject(info);
         }
     });
-
-    /// <summary>Text, a SecureString, or the name of an environment variable; never echoed in any message.</summary>
-    private static string ResolveConnectionString(object value)
-    {
-        var raw = value is PSObject wrapped ? wrapped.BaseObject : value;
-        if (raw is SecureString secure)
-        {
-            var pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
-            try
-            {
-                return Marshal.PtrToStringUni(pointer) ?? string.Empty;
-            }
-            finally
-            {
-                Marshal.ZeroFreeGlobalAllocUnicode(pointer);
-            }
-        }
-
-        if (raw is not string text || text.Trim().Length == 0)
-        {
-            throw new DataShareException("StorageConnectionStringInvalid", DataShareErrorCategory.InvalidArgument,
-                "-ConnectionString takes a connection string, a SecureString holding one, or the name of an environment variable that holds one.", null);
-        }
-
-        // A bare name (no '=') is an environment variable: the way to keep the key out of scripts and history.
-        if (text.IndexOf('=') < 0)
-        {
-            var fromEnvironment = Environment.GetEnvironmentVariable(text.Trim());
-            if (string.IsNullOrEmpty(fromEnvironment))
-            {
-                throw new DataShareException("StorageConnectionStringInvalid", DataShareErrorCategory.InvalidArgument,
-                    $"'{text.Trim()}' is not a connection string, and no environment variable of that name is set.", text.Trim());
-            }
-
-            return fromEnvironment!;
-        }
-
-        return text;
-    }
 }

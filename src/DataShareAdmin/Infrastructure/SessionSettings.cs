@@ -17,6 +17,9 @@ internal sealed class SessionSettings
 
     public bool RegisterReadOnly { get; set; }
 
+    /// <summary>The shared Azure Table register (an engine TableRegisterOptions, untyped like the others); null for SQLite.</summary>
+    public object? Table { get; set; }
+
     /// <summary>The session's storage connection (an engine StorageConnection, kept untyped so reflecting over the
     /// cmdlets never loads the engine). Holds the key or credential in memory only.</summary>
     public object? Storage { get; set; }
@@ -34,6 +37,7 @@ internal sealed class SessionSettings
     {
         RegisterPath = RegisterPath,
         ReadOnly = RegisterReadOnly,
+        Table = Table as Core.Register.TableRegisterOptions,
         Directory = Directory as Core.DirectoryAccess.IDirectoryClientFactory,
     };
 }

@@ -1,0 +1,37 @@
+using System;
+using System.Collections.Generic;
+
+namespace DataShareAdmin;
+
+/// <summary>
+/// Everything a register holds, read one kind at a time (streamed), for Copy-DataShareRegister: the records as they
+/// are (versions and all) and the audit log with its head.
+/// </summary>
+public sealed class RegisterSnapshot
+{
+    public IEnumerable<DataShareOrganisation> Organisations { get; set; } = Array.Empty<DataShareOrganisation>();
+
+    public IEnumerable<SecurityAssessment> Assessments { get; set; } = Array.Empty<SecurityAssessment>();
+
+    public IEnumerable<DataShareAgreement> Agreements { get; set; } = Array.Empty<DataShareAgreement>();
+
+    public IEnumerable<DataSharePerson> People { get; set; } = Array.Empty<DataSharePerson>();
+
+    public IEnumerable<DataShareRecipient> Recipients { get; set; } = Array.Empty<DataShareRecipient>();
+
+    public IEnumerable<PolicyValue> Policy { get; set; } = Array.Empty<PolicyValue>();
+
+    public IEnumerable<DisclosureCertificate> Certificates { get; set; } = Array.Empty<DisclosureCertificate>();
+
+    public IEnumerable<DataShareHolding> Holdings { get; set; } = Array.Empty<DataShareHolding>();
+
+    public IEnumerable<DataShareTransfer> Transfers { get; set; } = Array.Empty<DataShareTransfer>();
+
+    public IEnumerable<DestructionRecord> Destructions { get; set; } = Array.Empty<DestructionRecord>();
+
+    public IEnumerable<DestructionConfirmation> Confirmations { get; set; } = Array.Empty<DestructionConfirmation>();
+
+    public IEnumerable<AuditEntry> AuditLog { get; set; } = Array.Empty<AuditEntry>();
+
+    public AuditHead? AuditHead { get; set; }
+}

@@ -1,0 +1,142 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using DataShareAdmin.Core.Register;
+using DataShareAdmin.TestSupport;
+
+namespace DataShareAdmin.Core.Tests;
+
+/// <summary>Copy-DataShareRegister's engine: SQLite to Azure Tables and back, every record and the audit chain kept.</summary>
+public sealed class RegisterCopyTests : IClassFixture<AzuriteTablesFixture>, IDisposable
+{
+    private readonly AzuriteServer azurite;
+    private readonly TestRegister test = new();
+    private readonly string name = "c" + Guid.NewGuid().ToString("N").Substring(0, 12);
+
+    public RegisterCopyTests(AzuriteTablesFixture fixture) => azurite = fixture.Server;
+
+    private TableRegister Tables(string suffix, bool readOnly = false) => TableRegister.Open(new TableRegisterOptions
+    {
+        ConnectionString = azurite.ConnectionString,
+        RegisterName = name + suffix,
+        ReadOnly = readOnly,
+    }, test.Clock, TestRegister.Identity);
+
+    private SqliteRegister Sqlite(string file) => SqliteRegister.Open(new RegisterLocation(Path.Combine(test.Directory, file), "Parameter"), test.Clock, TestRegister.Identity);
+
+    /// <summary>Every record of every kind, as JSON, in the register's own order.</summary>
+    private static string Contents(IDataShareRegister register)
+    {
+        var snapshot = RegisterCopier.Read(register);
+        return JsonSerializer.Serialize(new object[]
+        {
+            snapshot.Organisations.ToList(), snapshot.Assessments.ToList(), snapshot.Agreements.ToList(), snapshot.People.ToList(),
+            snapshot.Recipients.ToList(), snapshot.Policy.ToList(), snapshot.Certificates.ToList(), snapshot.Holdings.ToList(), snapshot.Transfers.ToList(),
+            snapshot.Destructions.ToList(), snapshot.Confirmations.ToList(), snapshot.AuditLog.ToList(), snapshot.AuditHead!,
+        });
+    }
+
+    [Fact]
+    public void A_register_goes_to_tables_and_back_with_every_record_and_its_audit_chain()
+    {
+        var fixture = Path.Combine(test.Directory, "v5.db");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "fixtures", "registers", "register-v5.db"), fixture);
+        using var source = SqliteRegister.Open(new RegisterLocation(fixture, "Parameter"), test.Clock, TestRegister.Identity);
+        using var shared = Tables("a");
+        using var back = Sqlite("back.db");
+
+        var there = RegisterCopier.Copy(source, shared, test.Clock, new FakeHost());
+        var home = RegisterCopier.Copy(shared, back, test.Clock, new FakeHost());
+
+        Assert.True(there.Verified, there.Problem);
+        Assert.True(home.Verified, home.Problem);
+        Assert.Equal((3L, 2L, 3L, 2L, 24L), (there.Organisations, there.Transfers, there.Agreements, there.Assessments, there.AuditEntries));
+        Assert.Equal(there.SourceHead, home.DestinationHead);
+        Assert.Equal(Contents(source), Contents(shared));
+        Assert.Equal(Contents(source), Contents(back));
+        Assert.DoesNotContain("sig=", Contents(shared), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_engine_works_on_the_copy_and_its_next_write_extends_the_copied_chain()
+    {
+        test.Engine.Agreements.Create(Samples.Agreement("DS1"), new FakeHost());
+        using var shared = Tables("b");
+        RegisterCopier.Copy(test.Engine.Register, shared, test.Clock, new FakeHost());
+
+        using var engine = DataShareEngine.Open(new EngineOptions
+        {
+            Table = new TableRegisterOptions { ConnectionString = azurite.ConnectionString, RegisterName = name + "b" },
+            Clock = test.Clock,
+            Identity = TestRegister.Identity,
+        });
+        engine.Agreements.Update("DS1", new Agreements.AgreementChanges { Title = "Changed on the shared register" }, new FakeHost());
+
+        Assert.Equal("AzureTables", engine.Register.Info.Backend);
+        Assert.Equal("Changed on the shared register", engine.Agreements.Get("DS1").Title);
+        var audit = engine.Audit.Test(null, new FakeHost());
+        Assert.True(audit.IsIntact, audit.Problem);
+        Assert.Equal(test.SetUpEntries + 2, audit.EntryCount);
+    }
+
+    [Fact]
+    public void A_copy_goes_only_into_an_empty_register_and_writes_nothing_otherwise()
+    {
+        test.Engine.Agreements.Create(Samples.Agreement("DS1"), new FakeHost());
+        using var shared = Tables("c");
+        RegisterCopier.Copy(test.Engine.Register, shared, test.Clock, new FakeHost());
+        var before = Contents(shared);
+
+        var error = Assert.Throws<DataShareException>(() => RegisterCopier.Copy(test.Engine.Register, shared, test.Clock, new FakeHost()));
+        var intoSqlite = Assert.Throws<DataShareException>(() => RegisterCopier.Copy(shared, test.Engine.Register, test.Clock, new FakeHost()));
+
+        Assert.Equal(("RegisterCopyDestinationNotEmpty", DataShareErrorCategory.ResourceExists), (error.ErrorId, error.Category));
+        Assert.Equal("RegisterCopyDestinationNotEmpty", intoSqlite.ErrorId);
+        Assert.Equal(before, Contents(shared));
+    }
+
+    [Fact]
+    public void A_read_only_table_register_refuses_writes_and_a_missing_one_cannot_be_opened_read_only()
+    {
+        using (var shared = Tables("d"))
+        {
+            shared.AppendAudit(new AuditEvent("Test.Event", "Test", "x"));
+        }
+
+        using var readOnly = Tables("d", readOnly: true);
+        var refused = Assert.Throws<DataShareException>(() => readOnly.AppendAudit(new AuditEvent("Test.Event", "Test", "y")));
+        var missing = Assert.Throws<DataShareException>(() => Tables("missing", readOnly: true));
+
+        Assert.Equal(("RegisterReadOnly", DataShareErrorCategory.PermissionDenied), (refused.ErrorId, refused.Category));
+        Assert.Equal(1, readOnly.ReadAuditHead()!.Sequence);
+        Assert.Equal(("RegisterNotFound", DataShareErrorCategory.ObjectNotFound), (missing.ErrorId, missing.Category));
+    }
+
+    [Theory]
+    [InlineData(null, "x", "RegisterTableNameInvalid")]
+    [InlineData("DataShareRegister", "bad name", "RegisterNameInvalid")]
+    [InlineData("9tables", "main", "RegisterTableNameInvalid")]
+    public void Bad_table_and_register_names_are_refused_before_anything_is_created(string? table, string register, string errorId)
+    {
+        var error = Assert.Throws<DataShareException>(() => TableRegister.Open(new TableRegisterOptions
+        {
+            ConnectionString = azurite.ConnectionString,
+            TableName = table ?? "ab",
+            RegisterName = register,
+        }, test.Clock, TestRegister.Identity));
+
+        Assert.Equal((errorId, DataShareErrorCategory.InvalidArgument), (error.ErrorId, error.Category));
+    }
+
+    [Fact]
+    public void An_endpoint_sign_in_needs_https_except_to_a_local_emulator()
+    {
+        var error = Assert.Throws<DataShareException>(() => new TableRegisterOptions { TableEndpoint = new Uri("http://contosodata.table.core.windows.net") }.Validate());
+        Assert.Equal("RegisterEndpointInsecure", error.ErrorId);
+        new TableRegisterOptions { TableEndpoint = new Uri("http://127.0.0.1:10002/devstoreaccount1"), AllowHttpLoopback = true }.Validate();
+        Assert.Equal("RegisterTableConnectionInvalid", Assert.Throws<DataShareException>(() => new TableRegisterOptions().Validate()).ErrorId);
+    }
+
+    public void Dispose() => test.Dispose();
+}
