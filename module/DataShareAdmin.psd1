@@ -18,6 +18,7 @@
 
     CmdletsToExport      = @(
         'Connect-DataShareRegister'
+        'Copy-DataShareRegister'
         'New-DataShareAgreement'
         'Get-DataShareAgreement'
         'Set-DataShareAgreement'

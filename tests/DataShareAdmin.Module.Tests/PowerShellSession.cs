@@ -98,7 +98,6 @@ internal sealed class PowerShellSession : IDisposable
         return Assert.IsType<ErrorRecord>(Assert.Single(result.Output).BaseObject);
     }
 
-    /// <summary>The number of audit entries: the register's write counter, for "nothing was written" checks.</summary>
     /// <summary>Audit entries written since the session was set up.</summary>
     public long AuditCount() => Run("Test-DataShareAuditLog").AssertNoErrors().Single<AuditLogTestResult>().EntryCount - SetUpEntries;
 
