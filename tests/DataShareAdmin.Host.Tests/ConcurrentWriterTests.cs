@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Threading.Tasks;
+using DataShareAdmin.TestSupport;
 using Xunit;
 
 namespace DataShareAdmin.Host.Tests;
@@ -48,6 +50,49 @@ public sealed class ConcurrentWriterTests : IDisposable
         Assert.True(check.ExitCode == 0, check.ToString());
         var expectedEntries = 2 + 2 * Iterations * 2;
         Assert.Contains($"count={1 + 2 * Iterations} title=A-{Iterations} purpose=B-{Iterations} intact=True entries={expectedEntries}", check.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The same on the shared Azure Table register (Azurite): two processes create agreements and keep changing their
+    /// own field of a shared one; nothing is lost and the audit log stays one chain with no fork and no gap, because
+    /// each write and its audit entry are one transaction that fails whole if the other writer extended the log first.
+    /// </summary>
+    [Fact]
+    public async Task Two_processes_writing_at_once_to_the_table_register_lose_nothing_and_keep_one_chain()
+    {
+        using var azurite = AzuriteServer.Start();
+        var environment = new Dictionary<string, string?> { ["DSA_TEST_TABLES"] = azurite.ConnectionString };
+        const string connect = "Connect-DataShareRegister -ConnectionString DSA_TEST_TABLES -RegisterName shared; ";
+        var setUp = host.Run(environment, "-Command", connect + "New-DataShareOrganisation O | Out-Null; New-DataShareAgreement -Id SHARED1 -Organisation O -Title T0 -Purpose P0 -LegalGateway G -LawfulBasis B -StartsOn 2026-01-01 -EndsOn 2026-12-31 | Out-Null");
+        Assert.True(setUp.ExitCode == 0, setUp.ToString());
+
+        static string Writer(string name, string field) => connect + $$"""
+            foreach ($i in 1..{{Iterations}}) {
+                New-DataShareAgreement -Id "{{name}}$i" -Organisation O -Title T -Purpose P -LegalGateway G -LawfulBasis B -StartsOn 2026-01-01 -EndsOn 2026-12-31 | Out-Null
+                Set-DataShareAgreement -Id SHARED1 -{{field}} "{{name}}-$i"
+            }
+            """;
+
+        var results = await Task.WhenAll(
+            Task.Run(() => host.Run(environment, "-Command", Writer("A", "Title"))),
+            Task.Run(() => host.Run(environment, "-Command", Writer("B", "Purpose"))));
+        foreach (var result in results)
+        {
+            Assert.True(result.ExitCode == 0, result.ToString());
+        }
+
+        var check = host.Run(environment, "-Command", connect + """
+            $count = 0; Get-DataShareAgreement | ForEach-Object { $count++ }
+            $shared = Get-DataShareAgreement SHARED1
+            $audit = Test-DataShareAuditLog
+            $sequences = @(Get-DataShareAuditLog | ForEach-Object { $_.Sequence })
+            $gapless = ($sequences.Count -eq $audit.EntryCount) -and ($sequences[-1] -eq $audit.EntryCount)
+            "count=$count title=$($shared.Title) purpose=$($shared.Purpose) intact=$($audit.IsIntact) entries=$($audit.EntryCount) gapless=$gapless"
+            """);
+
+        Assert.True(check.ExitCode == 0, check.ToString());
+        var expectedEntries = 2 + 2 * Iterations * 2;
+        Assert.Contains($"count={1 + 2 * Iterations} title=A-{Iterations} purpose=B-{Iterations} intact=True entries={expectedEntries} gapless=True", check.Output, StringComparison.Ordinal);
     }
 
     public void Dispose() => host.Dispose();
