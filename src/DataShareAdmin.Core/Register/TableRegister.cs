@@ -58,6 +58,12 @@ public sealed class TableRegister : IDataShareRegister
     public static TableRegister Open(TableRegisterOptions options, IClock clock, AuditIdentity identity, string source = "Parameter")
     {
         options.Validate();
+        if (options.Verified && options.Client is { } cached)
+        {
+            // Checked when the session connected; the client (and its pooled connections) is reused for each cmdlet.
+            return new TableRegister(cached, options.RegisterName, clock, identity, Describe(options.Location!, source, options.ReadOnly));
+        }
+
         TableServiceClient service;
         try
         {
@@ -79,12 +85,6 @@ public sealed class TableRegister : IDataShareRegister
         var location = $"{service.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/')}/{options.TableName}#{options.RegisterName}";
         try
         {
-            if (options.Verified)
-            {
-                // Checked when the session connected: no need to create or read the marker again for each cmdlet.
-                return new TableRegister(table, options.RegisterName, clock, identity, Describe(location, source, options.ReadOnly));
-            }
-
             if (!options.ReadOnly)
             {
                 table.CreateIfNotExists();
@@ -129,6 +129,8 @@ public sealed class TableRegister : IDataShareRegister
         }
 
         options.Verified = true;
+        options.Client = table;
+        options.Location = location;
         return new TableRegister(table, options.RegisterName, clock, identity, Describe(location, source, options.ReadOnly));
     }
 

@@ -54,6 +54,11 @@ public sealed class TableRegisterOptions
     /// <summary>Set once the table and the register's marker have been checked (at connect), so later opens skip it.</summary>
     internal bool Verified { get; set; }
 
+    /// <summary>The table client made at connect, reused by every cmdlet of the session.</summary>
+    internal Azure.Data.Tables.TableClient? Client { get; set; }
+
+    internal string? Location { get; set; }
+
     /// <summary>For tests: a credential to use with <see cref="TableEndpoint"/>.</summary>
     internal TokenCredential? Credential { get; set; }
 
