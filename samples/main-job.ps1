@@ -234,6 +234,20 @@ try {
 
     Confirm-DataShareDestruction -AgreementId DS00990 -ConfirmedBy 'Data protection officer, Example Research Trust' -ConfirmedOn $today -Evidence 'Email of today' | Out-Null
     $host.UI.WriteLine("DS00990 is now $((Get-DataShareAgreement -Id DS00990).Status).")
+
+    # A shared register for a team on several machines: copy this register into Azure Table Storage (here the local
+    # Azurite's table service), then work on the copy as a colleague on another machine would.
+    if ($azurite) {
+        $host.UI.WriteLine('')
+        $host.UI.WriteLine('Shared register: copying this register into Azure Table Storage (the local Azurite).')
+        $copy = Copy-DataShareRegister -DestinationConnectionString $azurite.ConnectionString -RegisterName mainjob -Confirm:$false
+        $host.UI.WriteLine("Copied $($copy.Agreements) agreement(s), $($copy.Recipients) recipient(s), $($copy.Holdings) holding(s) and $($copy.AuditEntries) audit entries; verified against the original's head: $($copy.Verified).")
+        $shared = Connect-DataShareRegister -ConnectionString $azurite.ConnectionString -RegisterName mainjob -PassThru
+        Set-DataShareAgreement -Id DS00901 -OfficerName 'Ada Officer' -OfficerEmail 'ada.officer@example.gov.uk'
+        $sharedAudit = Test-DataShareAuditLog
+        $host.UI.WriteLine("On the shared register ($($shared.Location)): $(@(Get-DataShareAgreement).Count) agreements; DS00901's officer is now $((Get-DataShareAgreement -Id DS00901).OfficerName); audit log $($sharedAudit.EntryCount) entries, intact: $($sharedAudit.IsIntact).")
+        Connect-DataShareRegister -Path $RegisterPath
+    }
 }
 finally {
     if ($azurite) {
