@@ -55,6 +55,7 @@ public sealed class DataShareEngine : IDisposable
         Audit = new AuditService(register, clock);
         Certificates = new CertificateService(register, Calendar, clock, identity.User, () => safePeoplePolicy.Value, dbsClientFactory);
         Readiness = new ReadinessService(register, Calendar, () => safePeoplePolicy.Value);
+        Organisations.AssessmentRecorded = Readiness.ForgetOrganisations;
         CertificateImport = new CertificateImporter(Certificates, register);
         Reports = new Reports.ReportService(register, Calendar, clock, identity, Readiness, () => safePeoplePolicy.Value, Policy);
         Retention = new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy);

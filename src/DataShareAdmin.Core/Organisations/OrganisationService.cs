@@ -51,6 +51,9 @@ public sealed class OrganisationService
         this.policy = policy;
     }
 
+    /// <summary>Called after an assessment is recorded, so caches of assessments are read again.</summary>
+    internal Action? AssessmentRecorded { get; set; }
+
     /// <summary>Adds an organisation; null when the host declined (-WhatIf, or "no" at -Confirm).</summary>
     public DataShareOrganisation? Create(string name, string? address, string? officerName, string? officerEmail, IOperationHost host)
     {
@@ -253,6 +256,7 @@ public sealed class OrganisationService
             ["ValidUntil"] = DateText.FormatDate(assessment.ValidUntil),
             ["Outcome"] = assessment.Outcome.ToString(),
         }));
+        AssessmentRecorded?.Invoke();
         host.WriteVerbose($"Recorded security assessment {reference} for {organisation.Name}: {assessment.Outcome}, current through {DateText.FormatDate(validUntil)}.");
         return assessment;
     }

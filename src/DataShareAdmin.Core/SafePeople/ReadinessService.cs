@@ -18,6 +18,7 @@ public sealed class ReadinessService
     private readonly ShareCalendar calendar;
     private readonly Func<SafePeoplePolicy> policy;
     private readonly Dictionary<string, (DateTime EndsOn, AccessRoute Route, string? OrganisationId)> agreementFacts = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, List<SecurityAssessment>> assessments = new(StringComparer.Ordinal);
 
     public ReadinessService(IDataShareRegister register, ShareCalendar calendar, Func<SafePeoplePolicy> policy)
     {
@@ -182,7 +183,7 @@ public sealed class ReadinessService
     {
         var verdict = organisationId is null
             ? new AssessmentVerdict(AssessmentState.None, null, "The agreement names no organisation record.")
-            : OrganisationRules.Evaluate(register.ListAssessments(organisationId), day);
+            : OrganisationRules.Evaluate(Assessments(organisationId), day);
         if (route != AccessRoute.DirectTransfer)
         {
             return new SafePeopleCheck { Name = "Organisation", Passed = true, Reason = "Not required: the data stays in the secure research service. " + verdict.Reason };
@@ -191,6 +192,21 @@ public sealed class ReadinessService
         return verdict.State == AssessmentState.Current
             ? new SafePeopleCheck { Name = "Organisation", Passed = true, ValidUntil = verdict.ValidUntil, Reason = verdict.Reason }
             : Fail("Organisation", verdict.Reason + " Data goes directly only to an organisation whose security assessment passed and is current.");
+    }
+
+    /// <summary>Forgets what was read about organisations (the engine calls it when an assessment is recorded).</summary>
+    public void ForgetOrganisations() => assessments.Clear();
+
+    /// <summary>An organisation's assessments, read once per piece of work (a shared register answers each read over the network).</summary>
+    private List<SecurityAssessment> Assessments(string organisationId)
+    {
+        if (!assessments.TryGetValue(organisationId, out var list))
+        {
+            list = new List<SecurityAssessment>(register.ListAssessments(organisationId));
+            assessments[organisationId] = list;
+        }
+
+        return list;
     }
 
     private (DateTime EndsOn, AccessRoute Route, string? OrganisationId) Agreement(string agreementId)
