@@ -1,0 +1,816 @@
+#Requires -Version 7.4
+# Connect-DataShareDirectory, Resolve-DataShareRecipient, Revoke-DataShareAccess and Send-DataShareNotice, and the
+# agreements' access groups and officer, against a fresh register in $TestDrive, with no live Microsoft Graph: the
+# parameter sets, what Connect refuses, what every directory cmdlet says before connecting, notices shown with -WhatIf
+# and never sent, the link a transfer notice needs, and (against a tiny loopback stand-in for Graph that answers
+# GET /v1.0/users) a guest resolved by mail with its object id recorded.
+#
+# A directory connection lasts for the runspace it was made in, and would change the safe-people test of every test
+# file run after this one in the same session. So every command that connects, or that must run unconnected, runs in
+# a runspace of its own (Invoke-InFreshRunspace); this file's own runspace never connects.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+
+    $Today = (Get-Date).Date
+    $Yesterday = $Today.AddDays(-1)
+    $ConnectCommand = 'DataShareAdmin.Commands.ConnectDataShareDirectoryCommand'
+    $ResolveCommand = 'DataShareAdmin.Commands.ResolveDataShareRecipientCommand'
+    $RevokeCommand = 'DataShareAdmin.Commands.RevokeDataShareAccessCommand'
+    $NoticeCommand = 'DataShareAdmin.Commands.SendDataShareNoticeCommand'
+    $NewAgreementCommand = 'DataShareAdmin.Commands.NewDataShareAgreementCommand'
+    $SetAgreementCommand = 'DataShareAdmin.Commands.SetDataShareAgreementCommand'
+
+    function Invoke-InFreshRunspace {
+        <#
+        Runs a script block in a new runspace that imports the module under test and connects this file's register,
+        and returns what it wrote: Output, Errors (FullyQualifiedErrorId, Category, Message, TargetObject) and Warnings.
+        Nothing it connects (the directory above all) outlives it.
+        #>
+        param(
+            [Parameter(Mandatory)] [scriptblock] $ScriptBlock,
+            [object[]] $ArgumentList = @()
+        )
+
+        # CreateDefault2: the core commands, and the rest loaded on first use, as in a new pwsh session.
+        $shell = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
+        try {
+            $null = $shell.AddScript({
+                    param($Manifest, $Register)
+                    Import-Module $Manifest -ErrorAction Stop
+                    Connect-DataShareRegister -Path $Register -ErrorAction Stop
+                }).AddArgument($DataShareModuleManifest).AddArgument($RegisterPath)
+            $null = $shell.AddStatement().AddScript($ScriptBlock.ToString())
+            foreach ($argument in $ArgumentList) {
+                $null = $shell.AddArgument($argument)
+            }
+
+            $output = @($shell.Invoke())
+            [pscustomobject]@{
+                Output   = $output
+                Errors   = @(foreach ($problem in $shell.Streams.Error) {
+                        [pscustomobject]@{
+                            Id           = $problem.FullyQualifiedErrorId
+                            Category     = $problem.CategoryInfo.Category.ToString()
+                            Message      = $problem.Exception.Message
+                            TargetObject = $problem.TargetObject
+                        }
+                    })
+                Warnings = @($shell.Streams.Warning | ForEach-Object { $_.Message })
+            }
+        }
+        finally {
+            $shell.Dispose()
+        }
+    }
+
+    function Get-AuditActions {
+        <# The actions in the audit log, in order. #>
+        @(Get-DataShareAuditLog -ErrorAction Stop | ForEach-Object { $_.Action })
+    }
+
+    function Get-ParameterInSet {
+        <# A cmdlet parameter as it is declared in one of its parameter sets. #>
+        param(
+            [Parameter(Mandatory)] [System.Management.Automation.CommandInfo] $Command,
+            [Parameter(Mandatory)] [string] $Set,
+            [Parameter(Mandatory)] [string] $Name
+        )
+
+        $parameterSet = $Command.ParameterSets | Where-Object Name -EQ $Set
+        $parameterSet | Should -Not -BeNullOrEmpty -Because "$($Command.Name) has a parameter set '$Set'"
+        $parameterSet.Parameters | Where-Object Name -EQ $Name
+    }
+
+    function New-AgreementEndingIn {
+        <# An active agreement (approved yesterday) that ends in so many days, with an officer and two recipients. #>
+        param(
+            [Parameter(Mandatory)] [int] $Days,
+            [Parameter(Mandatory)] [string] $Prefix
+        )
+
+        $agreement = New-TestAgreement -Id (New-DataShareTestId -Prefix $Prefix) -StartsOn $Today.AddDays(-30) -EndsOn $Today.AddDays($Days) `
+            -ApprovalReference "DSAP-$Prefix"
+        Set-DataShareAgreement -Id $agreement.Id -OfficerName 'Asha Khan' -OfficerEmail "officer.$($Prefix.ToLowerInvariant())@contoso.example" -ErrorAction Stop
+        foreach ($who in 'first', 'second') {
+            $null = Add-DataShareRecipient -AgreementId $agreement.Id -Name "Researcher $who" `
+                -Email "$who.$($agreement.Id.ToLowerInvariant())@northbridge.example" -ErrorAction Stop
+        }
+
+        Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop
+    }
+
+    function Get-PowerShellExecutable {
+        <# The pwsh running these tests, to start a child process of it; $null when this is not pwsh. #>
+        $path = [System.Environment]::ProcessPath
+        if ($path -and [System.IO.Path]::GetFileNameWithoutExtension($path) -eq 'pwsh') {
+            return $path
+        }
+
+        $found = Get-Command -Name pwsh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        if ($found) {
+            return $found.Source
+        }
+
+        return $null
+    }
+
+    function Start-FakeGraph {
+        <#
+        A stand-in for Microsoft Graph on a free loopback port, served from a background runspace: GET /v1.0/users
+        answers a Graph-format user collection with the users (from -Users, keyed by mail) whose mail the $filter
+        names, case ignored; anything else is 404. Every request is recorded (method, path, decoded query, the
+        Authorization and ConsistencyLevel headers).
+        #>
+        param(
+            [Parameter(Mandatory)] [hashtable] $Users
+        )
+
+        $listener = $null
+        for ($attempt = 0; $attempt -lt 5 -and $null -eq $listener; $attempt++) {
+            $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $probe.Start()
+            $port = ([System.Net.IPEndPoint]$probe.LocalEndpoint).Port
+            $probe.Stop()
+
+            # 127.0.0.1 first; localhost where the platform lets an unelevated user listen only there (http.sys).
+            foreach ($hostName in '127.0.0.1', 'localhost') {
+                $candidate = [System.Net.HttpListener]::new()
+                $candidate.Prefixes.Add("http://${hostName}:$port/")
+                try {
+                    $candidate.Start()
+                    $listener = $candidate
+                    break
+                }
+                catch {
+                    # The port was taken between the probe and the start, or this host name may not be used: try on.
+                    $candidate.Close()
+                }
+            }
+        }
+
+        if ($null -eq $listener) {
+            throw 'Could not start a loopback HttpListener for the stand-in Graph.'
+        }
+
+        # The users as Graph's JSON, built here so the server only picks them.
+        $json = @{}
+        foreach ($mail in $Users.Keys) {
+            $user = $Users[$mail]
+            $fields = @(foreach ($name in 'id', 'displayName', 'mail', 'userPrincipalName', 'userType') {
+                    '"{0}":"{1}"' -f $name, ("$($user[$name])" -replace '\\', '\\' -replace '"', '\"')
+                })
+            $fields += '"accountEnabled":' + ([bool]$user['accountEnabled']).ToString().ToLowerInvariant()
+            $json[$mail] = '{' + ($fields -join ',') + '}'
+        }
+
+        $requests = [System.Collections.Concurrent.ConcurrentQueue[object]]::new()
+        $server = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
+        $null = $server.AddScript({
+                param($Listener, $Users, $Requests)
+                while ($Listener.IsListening) {
+                    try {
+                        $context = $Listener.GetContext()
+                    }
+                    catch {
+                        # Stop-FakeGraph stopped the listener.
+                        break
+                    }
+
+                    $request = $context.Request
+                    $query = [System.Uri]::UnescapeDataString($request.Url.Query)
+                    $Requests.Enqueue([pscustomobject]@{
+                            Method           = $request.HttpMethod
+                            Path             = $request.Url.AbsolutePath
+                            Query            = $query
+                            Authorization    = $request.Headers['Authorization']
+                            ConsistencyLevel = $request.Headers['ConsistencyLevel']
+                        })
+
+                    $status = 404
+                    $body = '{"error":{"code":"Request_ResourceNotFound","message":"The stand-in Graph has no such resource."}}'
+                    if ($request.HttpMethod -eq 'GET' -and $request.Url.AbsolutePath -eq '/v1.0/users') {
+                        $found = foreach ($mail in $Users.Keys) {
+                            if ($query -match [regex]::Escape("mail eq '$mail'")) {
+                                $Users[$mail]
+                            }
+                        }
+
+                        $status = 200
+                        $body = '{"value":[' + (@($found) -join ',') + ']}'
+                    }
+
+                    $bytes = [System.Text.Encoding]::UTF8.GetBytes($body)
+                    $context.Response.StatusCode = $status
+                    $context.Response.ContentType = 'application/json'
+                    $context.Response.ContentLength64 = $bytes.Length
+                    $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
+                    $context.Response.Close()
+                }
+            }).AddArgument($listener).AddArgument($json).AddArgument($requests)
+
+        [pscustomobject]@{
+            Endpoint = "http://${hostName}:$port/v1.0"
+            Listener = $listener
+            Server   = $server
+            Handle   = $server.BeginInvoke()
+            Requests = $requests
+        }
+    }
+
+    function Stop-FakeGraph {
+        param($Graph)
+
+        if ($null -eq $Graph) {
+            return
+        }
+
+        try {
+            $Graph.Listener.Stop()
+            $Graph.Listener.Close()
+            $null = $Graph.Handle.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(10))
+        }
+        finally {
+            $Graph.Server.Dispose()
+        }
+    }
+}
+
+AfterAll {
+    Restore-DataShareTestEnvironment
+}
+
+Describe 'The directory cmdlets'' parameter sets' {
+    It 'Connect-DataShareDirectory has one set per way to sign in, Interactive by default, and no -WhatIf' {
+        $command = Get-Command Connect-DataShareDirectory -ErrorAction Stop
+
+        @($command.ParameterSets.Name | Sort-Object) |
+            Should -Be @('AccessToken', 'CertificateThumbprint', 'ClientCertificate', 'DeviceCode', 'Interactive', 'ManagedIdentity')
+        $command.DefaultParameterSet | Should -Be 'Interactive'
+        $command.Parameters.ContainsKey('WhatIf') | Should -BeFalse -Because 'connecting changes nothing in the register'
+        $command.Parameters['AccessToken'].ParameterType | Should -Be ([System.Security.SecureString])
+        $command.Parameters['GraphEndpoint'].ParameterType | Should -Be ([uri])
+    }
+
+    It 'Connect-DataShareDirectory needs <Mandatory> in the <Set> set' -ForEach @(
+        @{ Set = 'ManagedIdentity'; Mandatory = @('ManagedIdentity') }
+        @{ Set = 'DeviceCode'; Mandatory = @('DeviceCode') }
+        @{ Set = 'ClientCertificate'; Mandatory = @('Certificate', 'ClientId', 'TenantId') }
+        @{ Set = 'CertificateThumbprint'; Mandatory = @('CertificateThumbprint', 'ClientId', 'TenantId') }
+        @{ Set = 'AccessToken'; Mandatory = @('AccessToken') }
+        @{ Set = 'Interactive'; Mandatory = @() }
+    ) {
+        $command = Get-Command Connect-DataShareDirectory -ErrorAction Stop
+        $parameterSet = $command.ParameterSets | Where-Object Name -EQ $Set
+
+        @($parameterSet.Parameters | Where-Object IsMandatory | ForEach-Object Name | Sort-Object) | Should -Be $Mandatory
+        foreach ($everywhere in 'GraphEndpoint', 'Sender', 'AllowHttpLoopback', 'PassThru') {
+            $parameterSet.Parameters.Name | Should -Contain $everywhere
+        }
+    }
+
+    It 'Connect-DataShareDirectory takes -TenantId everywhere but with a managed identity''s -ClientId, and no -ClientId with a token' {
+        $command = Get-Command Connect-DataShareDirectory -ErrorAction Stop
+
+        (Get-ParameterInSet $command 'ManagedIdentity' 'ClientId').IsMandatory | Should -BeFalse
+        (Get-ParameterInSet $command 'AccessToken' 'TenantId').IsMandatory | Should -BeFalse
+        Get-ParameterInSet $command 'AccessToken' 'ClientId' | Should -BeNullOrEmpty
+    }
+
+    It 'Resolve-DataShareRecipient takes agreements (by default, positional), recipient ids or recipients' {
+        $command = Get-Command Resolve-DataShareRecipient -ErrorAction Stop
+
+        @($command.ParameterSets.Name | Sort-Object) | Should -Be @('ByAgreement', 'ById', 'ByInputObject')
+        $command.DefaultParameterSet | Should -Be 'ByAgreement'
+
+        $agreementId = Get-ParameterInSet $command 'ByAgreement' 'AgreementId'
+        $agreementId.IsMandatory | Should -BeFalse -Because 'without it every current recipient is resolved'
+        $agreementId.Position | Should -Be 0
+        $agreementId.ValueFromPipelineByPropertyName | Should -BeTrue
+
+        $recipientId = Get-ParameterInSet $command 'ById' 'RecipientId'
+        $recipientId.IsMandatory | Should -BeTrue
+        $recipientId.ValueFromPipelineByPropertyName | Should -BeTrue
+
+        $inputObject = Get-ParameterInSet $command 'ByInputObject' 'InputObject'
+        $inputObject.IsMandatory | Should -BeTrue
+        $inputObject.ValueFromPipeline | Should -BeTrue
+        $command.Parameters['InputObject'].ParameterType | Should -Be ([DataShareAdmin.DataShareRecipient])
+
+        $command.Parameters.Keys | Should -Contain 'WhatIf'
+        $command.Parameters.Keys | Should -Contain 'Confirm'
+    }
+
+    It 'Revoke-DataShareAccess takes agreements (by default, required, positional) or recipients' {
+        $command = Get-Command Revoke-DataShareAccess -ErrorAction Stop
+
+        @($command.ParameterSets.Name | Sort-Object) | Should -Be @('ByAgreement', 'ByInputObject')
+        $command.DefaultParameterSet | Should -Be 'ByAgreement'
+
+        $agreementId = Get-ParameterInSet $command 'ByAgreement' 'AgreementId'
+        $agreementId.IsMandatory | Should -BeTrue
+        $agreementId.Position | Should -Be 0
+        $agreementId.ValueFromPipelineByPropertyName | Should -BeTrue
+
+        $inputObject = Get-ParameterInSet $command 'ByInputObject' 'InputObject'
+        $inputObject.IsMandatory | Should -BeTrue
+        $inputObject.ValueFromPipeline | Should -BeTrue
+
+        $command.Parameters.Keys | Should -Contain 'WhatIf'
+        $command.Parameters.Keys | Should -Contain 'Confirm'
+    }
+
+    It 'Send-DataShareNotice has a set for notices due (by default) and one for a piped transfer, -Kind first in both' {
+        $command = Get-Command Send-DataShareNotice -ErrorAction Stop
+
+        @($command.ParameterSets.Name | Sort-Object) | Should -Be @('Due', 'Transfer')
+        $command.DefaultParameterSet | Should -Be 'Due'
+        foreach ($set in 'Due', 'Transfer') {
+            $kind = Get-ParameterInSet $command $set 'Kind'
+            $kind.IsMandatory | Should -BeTrue
+            $kind.Position | Should -Be 0
+        }
+
+        [enum]::GetNames([DataShareAdmin.NoticeKind]) |
+            Should -Be @('CertificateLapsing', 'AgreementEnding', 'AssessmentLapsing', 'TransferIssued')
+
+        (Get-ParameterInSet $command 'Due' 'WithinDays').IsMandatory | Should -BeFalse
+        (Get-ParameterInSet $command 'Due' 'AgreementId').ValueFromPipelineByPropertyName | Should -BeTrue
+        Get-ParameterInSet $command 'Transfer' 'WithinDays' | Should -BeNullOrEmpty
+        Get-ParameterInSet $command 'Transfer' 'AgreementId' | Should -BeNullOrEmpty
+
+        $transfer = Get-ParameterInSet $command 'Transfer' 'Transfer'
+        $transfer.IsMandatory | Should -BeTrue
+        $transfer.ValueFromPipeline | Should -BeTrue
+        $command.Parameters['Transfer'].ParameterType | Should -Be ([DataShareAdmin.DataShareTransfer])
+
+        $range = $command.Parameters['WithinDays'].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateRangeAttribute] }
+        $range.MinRange | Should -Be 0
+        $range.MaxRange | Should -Be 3650
+        $command.Parameters.Keys | Should -Contain 'WhatIf'
+    }
+
+    It 'refuses -WithinDays outside 0 to 3650 when it binds' {
+        { Send-DataShareNotice -Kind AgreementEnding -WithinDays 3651 -WhatIf -ErrorAction Stop } |
+            Should -Throw -ErrorId "ParameterArgumentValidationError,$NoticeCommand"
+    }
+}
+
+Describe 'Connect-DataShareDirectory checks what it is given' {
+    It 'refuses <Case> with <ErrorId>' -ForEach @(
+        @{ Case = 'plain http to a host that is not loopback'; Endpoint = 'http://graph.example.org/v1.0'; Loopback = $false; ErrorId = 'DirectoryEndpointInsecure' }
+        @{ Case = 'plain http to a host that is not loopback, even with -AllowHttpLoopback'; Endpoint = 'http://graph.example.org/v1.0'; Loopback = $true; ErrorId = 'DirectoryEndpointInsecure' }
+        @{ Case = 'plain http to loopback without -AllowHttpLoopback'; Endpoint = 'http://127.0.0.1:9/v1.0'; Loopback = $false; ErrorId = 'DirectoryEndpointInsecure' }
+        @{ Case = 'a relative endpoint'; Endpoint = 'v1.0'; Loopback = $false; ErrorId = 'DirectoryEndpointInvalid' }
+        @{ Case = 'an endpoint with a query string'; Endpoint = 'https://graph.microsoft.com/v1.0?$top=1'; Loopback = $false; ErrorId = 'DirectoryEndpointInvalid' }
+        @{ Case = 'an endpoint with a user name'; Endpoint = 'https://someone@graph.microsoft.com/v1.0'; Loopback = $false; ErrorId = 'DirectoryEndpointInvalid' }
+    ) {
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            param($Endpoint, $Loopback)
+            $token = ConvertTo-SecureString 'pester-token' -AsPlainText -Force
+            Connect-DataShareDirectory -AccessToken $token -GraphEndpoint $Endpoint -AllowHttpLoopback:$Loopback -PassThru
+        } -ArgumentList $Endpoint, $Loopback
+
+        $result.Output.Count | Should -Be 0
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].Id | Should -Be "$ErrorId,$ConnectCommand"
+        $result.Errors[0].Category | Should -Be 'InvalidArgument'
+        $result.Errors[0].Message | Should -Not -BeLike '*pester-token*'
+    }
+
+    It 'says -AllowHttpLoopback is what a loopback test server needs' {
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            Connect-DataShareDirectory -AccessToken (ConvertTo-SecureString 'pester-token' -AsPlainText -Force) -GraphEndpoint 'http://127.0.0.1:9/v1.0'
+        }
+
+        $result.Errors[0].Message | Should -BeLike '*-AllowHttpLoopback*'
+    }
+
+    It 'refuses a blank token with DirectorySignInIncomplete' {
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            Connect-DataShareDirectory -AccessToken (ConvertTo-SecureString '   ' -AsPlainText -Force)
+        }
+
+        @($result.Errors.Id) | Should -Be @("DirectorySignInIncomplete,$ConnectCommand")
+    }
+
+    It 'refuses a certificate without its private key with DirectoryCertificateInvalid' {
+        $key = [System.Security.Cryptography.RSA]::Create(2048)
+        try {
+            $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=DataShareAdmin Pester', $key,
+                [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+            $withKey = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(1))
+            $publicOnly = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($withKey.Export([System.Security.Cryptography.X509Certificates.X509ContentType]::Cert))
+        }
+        finally {
+            $key.Dispose()
+        }
+
+        $publicOnly.HasPrivateKey | Should -BeFalse
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            param($Certificate)
+            Connect-DataShareDirectory -TenantId contoso.onmicrosoft.com -ClientId 9d2c41f7-3b6e-4c1a-8f0e-5a7b2c9d1e34 -Certificate $Certificate
+        } -ArgumentList $publicOnly
+
+        @($result.Errors.Id) | Should -Be @("DirectoryCertificateInvalid,$ConnectCommand")
+    }
+
+    It 'refuses a thumbprint in neither personal store with DirectoryCertificateNotFound' {
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            Connect-DataShareDirectory -TenantId contoso.onmicrosoft.com -ClientId 9d2c41f7-3b6e-4c1a-8f0e-5a7b2c9d1e34 `
+                -CertificateThumbprint '00 11 22 33 44 55 66 77 88 99 AA BB CC DD EE FF 00 11 22 33'
+        }
+
+        @($result.Errors.Id) | Should -Be @("DirectoryCertificateNotFound,$ConnectCommand")
+        $result.Errors[0].Category | Should -Be 'ObjectNotFound'
+        $result.Errors[0].Message | Should -BeLike '*00112233445566778899AABBCCDDEEFF00112233*'
+    }
+
+    It 'connects to a loopback test server with -AllowHttpLoopback, makes no request, and returns no secret with -PassThru' {
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            $token = ConvertTo-SecureString 'pester-secret-token' -AsPlainText -Force
+            $info = Connect-DataShareDirectory -AccessToken $token -GraphEndpoint 'http://127.0.0.1:9/v1.0/' -AllowHttpLoopback `
+                -TenantId contoso.onmicrosoft.com -Sender datashare@contoso.example -PassThru
+            [pscustomobject]@{ Info = $info; Text = ($info | Format-List * | Out-String) }
+        }
+
+        $result.Errors.Count | Should -Be 0 -Because 'nothing listens on port 9, and connecting makes no request'
+        $info = $result.Output[0].Info
+        $info | Should -BeOfType ([DataShareAdmin.DirectoryConnectionInfo])
+        $info.Method | Should -Be 'AccessToken'
+        $info.GraphEndpoint.ToString() | Should -Be 'http://127.0.0.1:9/v1.0' -Because 'a trailing / is removed'
+        $info.TenantId | Should -Be 'contoso.onmicrosoft.com'
+        $info.Sender | Should -Be 'datashare@contoso.example'
+        $result.Output[0].Text | Should -Not -BeLike '*pester-secret-token*'
+    }
+
+    It 'leaves the session unconnected when connecting fails' {
+        $recipient = Add-DataShareRecipient -AgreementId (New-TestAgreement).Id -Name 'Una Connected' -Email 'una.connected@example.org' -ErrorAction Stop
+
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            param($RecipientId)
+            # Both errors are non-terminating: the script goes on to Resolve after the refused Connect.
+            Connect-DataShareDirectory -AccessToken (ConvertTo-SecureString 'pester-token' -AsPlainText -Force) -GraphEndpoint 'http://graph.example.org/v1.0'
+            Resolve-DataShareRecipient -RecipientId $RecipientId
+        } -ArgumentList $recipient.Id
+
+        @($result.Errors.Id) | Should -Be @("DirectoryEndpointInsecure,$ConnectCommand", "DirectoryNotConnected,$ResolveCommand")
+    }
+}
+
+Describe 'Before connecting to the directory' {
+    BeforeAll {
+        $Agreement = New-TestAgreement -ApprovalReference 'DSAP-DIR-UNCONNECTED'
+        $Recipient = Add-DataShareRecipient -AgreementId $Agreement.Id -Name 'Noor Unconnected' -Email 'noor.unconnected@example.org' -ErrorAction Stop
+    }
+
+    It 'Resolve-DataShareRecipient <How> stops with DirectoryNotConnected and records nothing' -ForEach @(
+        @{ How = 'by agreement'; Script = { param($AgreementId, $RecipientId) Resolve-DataShareRecipient -AgreementId $AgreementId } }
+        @{ How = 'by recipient id'; Script = { param($AgreementId, $RecipientId) Resolve-DataShareRecipient -RecipientId $RecipientId } }
+        @{ How = 'with recipients piped in'; Script = { param($AgreementId, $RecipientId) Get-DataShareRecipient -AgreementId $AgreementId | Resolve-DataShareRecipient } }
+    ) {
+        $before = Get-DataShareTestState
+
+        $result = Invoke-InFreshRunspace -ScriptBlock $Script -ArgumentList $Agreement.Id, $Recipient.Id
+
+        $result.Output.Count | Should -Be 0
+        @($result.Errors.Id) | Should -Be @("DirectoryNotConnected,$ResolveCommand")
+        $result.Errors[0].Category | Should -Be 'InvalidOperation'
+        $result.Errors[0].Message | Should -BeLike '*Connect-DataShareDirectory*'
+        (Get-DataShareRecipient -Id $Recipient.Id -ErrorAction Stop).DirectoryObjectId | Should -BeNullOrEmpty
+        $after = Get-DataShareTestState
+        $after.AuditCount | Should -Be $before.AuditCount
+        $after.AuditHead | Should -Be $before.AuditHead
+    }
+
+    It 'Revoke-DataShareAccess <How> stops with DirectoryNotConnected and changes nothing' -ForEach @(
+        @{ How = 'by agreement'; Script = { param($AgreementId) Revoke-DataShareAccess -AgreementId $AgreementId -Confirm:$false } }
+        @{ How = 'with recipients piped in'; Script = { param($AgreementId) Get-DataShareRecipient -AgreementId $AgreementId | Revoke-DataShareAccess -Confirm:$false } }
+        @{ How = 'with -WhatIf'; Script = { param($AgreementId) Revoke-DataShareAccess $AgreementId -WhatIf } }
+    ) {
+        $before = Get-DataShareTestState
+
+        $result = Invoke-InFreshRunspace -ScriptBlock $Script -ArgumentList $Agreement.Id
+
+        $result.Output.Count | Should -Be 0
+        @($result.Errors.Id) | Should -Be @("DirectoryNotConnected,$RevokeCommand")
+        $result.Errors[0].Category | Should -Be 'InvalidOperation'
+        (Get-DataShareTestState).AuditHead | Should -Be $before.AuditHead
+        Get-AuditActions | Should -Not -Contain 'Access.Revoke'
+    }
+
+    It 'Revoke-DataShareAccess names an unknown agreement before it needs the directory' {
+        $result = Invoke-InFreshRunspace -ScriptBlock { Revoke-DataShareAccess -AgreementId 'NOSUCHDIR1' -Confirm:$false }
+
+        @($result.Errors.Id) | Should -Be @("AgreementNotFound,$RevokeCommand")
+    }
+}
+
+Describe 'Send-DataShareNotice without a directory connection' {
+    BeforeAll {
+        $Ending = New-AgreementEndingIn -Days 10 -Prefix 'NEAR'
+        $Later = New-AgreementEndingIn -Days 100 -Prefix 'FAR'
+        $EndingEmails = @(Get-DataShareRecipient -AgreementId $Ending.Id -ErrorAction Stop | ForEach-Object Email)
+        $LaterEmails = @(Get-DataShareRecipient -AgreementId $Later.Id -ErrorAction Stop | ForEach-Object Email)
+    }
+
+    It '-Kind AgreementEnding -WithinDays 30 -WhatIf sends nothing, needs no connection, and writes nothing' {
+        $before = Get-DataShareTestState
+
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            param($Agreements)
+            Send-DataShareNotice -Kind AgreementEnding -WithinDays 30 -AgreementId $Agreements -WhatIf
+        } -ArgumentList (, @($Ending.Id, $Later.Id))
+
+        $result.Output.Count | Should -Be 0 -Because 'nothing was sent'
+        $result.Errors.Count | Should -Be 0 -Because '-WhatIf needs no directory connection'
+        $result.Warnings.Count | Should -Be 0
+        $after = Get-DataShareTestState
+        $after.AuditCount | Should -Be $before.AuditCount
+        $after.AuditHead | Should -Be $before.AuditHead
+        Get-AuditActions | Should -Not -Contain 'Notice.Send'
+    }
+
+    It '-WhatIf shows who would be mailed, and copied, for the agreements that end within the window only' {
+        $pwsh = Get-PowerShellExecutable
+        if ($null -eq $pwsh) {
+            Set-ItResult -Skipped -Because 'the What if messages go to the host, and these tests are not running in pwsh, so no child pwsh can show them'
+            return
+        }
+
+        # The What if messages are written to the host, not to a stream: a child pwsh prints them on standard output.
+        $script = @'
+param($Manifest, $Register, $Near, $Far)
+$ErrorActionPreference = 'Stop'
+Import-Module $Manifest
+Connect-DataShareRegister -Path $Register
+Send-DataShareNotice -Kind AgreementEnding -WithinDays 30 -AgreementId $Near, $Far -WhatIf
+'@
+        $scriptPath = Join-Path $TestDrive 'notice-whatif.ps1'
+        Set-Content -LiteralPath $scriptPath -Value $script -Encoding utf8
+        $lines = @(& $pwsh -NoProfile -NonInteractive -File $scriptPath -Manifest $DataShareModuleManifest -Register $RegisterPath -Near $Ending.Id -Far $Later.Id 2>&1 |
+                ForEach-Object { "$_" })
+        $LASTEXITCODE | Should -Be 0 -Because ($lines -join [Environment]::NewLine)
+
+        $whatIf = @($lines | Where-Object { $_ -like 'What if:*' })
+        $whatIf.Count | Should -Be 1 -Because "only $($Ending.Id) ends within 30 days: $($lines -join ' | ')"
+        $whatIf[0] | Should -BeLike "*Mail the AgreementEnding notice about $($Ending.Id) (copy to $($Ending.OfficerEmail))*"
+        foreach ($email in $EndingEmails) {
+            $whatIf[0] | Should -BeLike "*$email*"
+        }
+
+        foreach ($email in $LaterEmails) {
+            ($lines -join ' ') | Should -Not -BeLike "*$email*"
+        }
+
+        Get-AuditActions | Should -Not -Contain 'Notice.Send'
+    }
+
+    It 'without -WhatIf, stops with DirectoryNotConnected at the first notice and sends nothing' {
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            param($AgreementId)
+            Send-DataShareNotice -Kind AgreementEnding -WithinDays 30 -AgreementId $AgreementId -Confirm:$false
+        } -ArgumentList $Ending.Id
+
+        $result.Output.Count | Should -Be 0
+        @($result.Errors.Id) | Should -Be @("DirectoryNotConnected,$NoticeCommand")
+        $result.Errors[0].Message | Should -BeLike '*Connect-DataShareDirectory*'
+        Get-AuditActions | Should -Not -Contain 'Notice.Send'
+    }
+
+    It '-Kind TransferIssued with a transfer that carries no link stops with TransferLinkUnavailable' {
+        $transfer = [DataShareAdmin.DataShareTransfer]@{ Id = 'TR-0000000000'; AgreementId = $Ending.Id }
+        $transfer.Uri | Should -BeNullOrEmpty
+
+        foreach ($whatIf in $false, $true) {
+            $result = Invoke-InFreshRunspace -ScriptBlock {
+                param($Transfer, $WhatIf)
+                $Transfer | Send-DataShareNotice -Kind TransferIssued -WhatIf:$WhatIf -Confirm:$false
+            } -ArgumentList $transfer, $whatIf
+
+            $result.Output.Count | Should -Be 0
+            @($result.Errors.Id) | Should -Be @("TransferLinkUnavailable,$NoticeCommand")
+            $result.Errors[0].Category | Should -Be 'InvalidOperation'
+            $result.Errors[0].Message | Should -BeLike '*New-DataShareTransfer -FromTransfer TR-0000000000*'
+        }
+
+        Get-AuditActions | Should -Not -Contain 'Notice.Send'
+    }
+
+    It 'refuses a piped transfer with another -Kind (NoticeKindInvalid), and TransferIssued with no transfer (NoticeKindNeedsTransfer)' {
+        $transfer = [DataShareAdmin.DataShareTransfer]@{ Id = 'TR-0000000001'; AgreementId = $Ending.Id; Uri = [uri]'https://contosodata.blob.core.windows.net/dsa-x?sig=secret' }
+
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            param($Transfer)
+            $Transfer | Send-DataShareNotice -Kind AgreementEnding -WhatIf
+            Send-DataShareNotice -Kind TransferIssued -WhatIf
+        } -ArgumentList $transfer
+
+        @($result.Errors.Id) | Should -Be @("NoticeKindInvalid,$NoticeCommand", "NoticeKindNeedsTransfer,$NoticeCommand")
+        foreach ($problem in $result.Errors) {
+            $problem.Message | Should -Not -BeLike '*sig=secret*'
+        }
+    }
+}
+
+Describe 'Agreements'' access groups and responsible officer' {
+    It 'records the access groups as lower-case GUIDs, each once, and the officer' {
+        $parameters = Get-DataShareTestAgreementParameter
+        $null = Initialize-DataShareTestOrganisation -Name $parameters.Organisation
+        $created = New-DataShareAgreement @parameters -AccessGroupId '{8C1F3A52-0B7E-4D2A-9A64-2F0E5C1D7B90}', '8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90', '2b6e0d4f93a14c7eb5d80f1e2a3b4c5d' `
+            -OfficerName '  Asha Khan ' -OfficerEmail ' asha.khan@contoso.example ' -ErrorAction Stop
+
+        @($created.AccessGroupIds) | Should -Be @('8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90', '2b6e0d4f-93a1-4c7e-b5d8-0f1e2a3b4c5d')
+        $created.OfficerName | Should -BeExactly 'Asha Khan'
+        $created.OfficerEmail | Should -BeExactly 'asha.khan@contoso.example'
+
+        $stored = Get-DataShareAgreement -Id $created.Id -ErrorAction Stop
+        @($stored.AccessGroupIds) | Should -Be @('8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90', '2b6e0d4f-93a1-4c7e-b5d8-0f1e2a3b4c5d')
+        $stored.OfficerEmail | Should -BeExactly 'asha.khan@contoso.example'
+    }
+
+    It 'New-DataShareAgreement refuses a group named by its display name with AgreementAccessGroupInvalid and creates nothing' {
+        $parameters = Get-DataShareTestAgreementParameter
+        $null = Initialize-DataShareTestOrganisation -Name $parameters.Organisation
+        $before = Get-DataShareTestState
+
+        { New-DataShareAgreement @parameters -AccessGroupId 'Approved researchers' -ErrorAction Stop } |
+            Should -Throw -ErrorId "AgreementAccessGroupInvalid,$NewAgreementCommand" -ExpectedMessage "*'Approved researchers'*"
+
+        $after = Get-DataShareTestState
+        $after.Agreements | Should -Be $before.Agreements
+        $after.AuditHead | Should -Be $before.AuditHead
+    }
+
+    Context 'Set-DataShareAgreement' {
+        BeforeAll {
+            $Agreement = New-TestAgreement
+            Set-DataShareAgreement -Id $Agreement.Id -AccessGroupId '8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90' -OfficerName 'Asha Khan' `
+                -OfficerEmail 'asha.khan@contoso.example' -ErrorAction Stop
+        }
+
+        It 'refuses -AccessGroupId <Value> with AgreementAccessGroupInvalid and writes nothing' -ForEach @(
+            @{ Value = 'nope' }
+            @{ Value = '8c1f3a52-0b7e-4d2a-9a64' }
+        ) {
+            $before = Get-DataShareTestState
+
+            { Set-DataShareAgreement -Id $Agreement.Id -AccessGroupId $Value -ErrorAction Stop } |
+                Should -Throw -ErrorId "AgreementAccessGroupInvalid,$SetAgreementCommand"
+
+            $after = Get-DataShareTestState
+            $after.AuditCount | Should -Be $before.AuditCount
+            $after.AuditHead | Should -Be $before.AuditHead
+            @((Get-DataShareAgreement -Id $Agreement.Id -ErrorAction Stop).AccessGroupIds) | Should -Be @('8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90')
+        }
+
+        It 'refuses -OfficerEmail <Value> with AgreementOfficerEmailInvalid and writes nothing' -ForEach @(
+            @{ Value = 'bad' }
+            @{ Value = 'asha khan@contoso.example' }
+        ) {
+            $before = Get-DataShareTestState
+
+            { Set-DataShareAgreement -Id $Agreement.Id -OfficerEmail $Value -ErrorAction Stop } |
+                Should -Throw -ErrorId "AgreementOfficerEmailInvalid,$SetAgreementCommand"
+
+            $after = Get-DataShareTestState
+            $after.AuditCount | Should -Be $before.AuditCount
+            $after.AuditHead | Should -Be $before.AuditHead
+            (Get-DataShareAgreement -Id $Agreement.Id -ErrorAction Stop).OfficerEmail | Should -BeExactly 'asha.khan@contoso.example'
+        }
+
+        It 'refuses a bad group given with a good officer email, and changes neither' {
+            { Set-DataShareAgreement -Id $Agreement.Id -AccessGroupId 'nope' -OfficerEmail 'someone.else@contoso.example' -ErrorAction Stop } |
+                Should -Throw -ErrorId "AgreementAccessGroupInvalid,$SetAgreementCommand"
+
+            $stored = Get-DataShareAgreement -Id $Agreement.Id -ErrorAction Stop
+            $stored.OfficerEmail | Should -BeExactly 'asha.khan@contoso.example'
+            @($stored.AccessGroupIds) | Should -Be @('8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90')
+        }
+
+        It 'records a change of groups in the audit log, and clears groups and officer with empty values' {
+            Set-DataShareAgreement -Id $Agreement.Id -AccessGroupId '8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90', '2b6e0d4f-93a1-4c7e-b5d8-0f1e2a3b4c5d' -ErrorAction Stop
+            $entry = Get-DataShareAuditLog -TargetId $Agreement.Id -Action 'Agreement.Update' -ErrorAction Stop | Select-Object -Last 1
+            $entry.Details['AccessGroupIds'] |
+                Should -Be '8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90 -> 8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90, 2b6e0d4f-93a1-4c7e-b5d8-0f1e2a3b4c5d'
+
+            Set-DataShareAgreement -Id $Agreement.Id -AccessGroupId @() -OfficerName '' -OfficerEmail '' -ErrorAction Stop
+
+            $stored = Get-DataShareAgreement -Id $Agreement.Id -ErrorAction Stop
+            @($stored.AccessGroupIds).Count | Should -Be 0
+            $stored.OfficerName | Should -BeNullOrEmpty
+            $stored.OfficerEmail | Should -BeNullOrEmpty
+        }
+    }
+}
+
+Describe 'The directory policy settings' {
+    It 'has <Name> with the default <Default>' -ForEach @(
+        @{ Name = 'DirectoryAccountRequired'; Default = 'true' }
+        @{ Name = 'DirectoryRequiredGroupId'; Default = '' }
+        @{ Name = 'DirectoryBlockGuestSignIn'; Default = 'false' }
+        @{ Name = 'NoticeSender'; Default = '' }
+    ) {
+        $setting = Get-DataSharePolicy -Name $Name -ErrorAction Stop
+
+        "$($setting.DefaultValue)" | Should -BeExactly $Default
+        $setting.Area | Should -Be 'Directory'
+    }
+
+    It 'refuses <Value> for <Name> with PolicyValueInvalid' -ForEach @(
+        @{ Name = 'DirectoryRequiredGroupId'; Value = 'Approved researchers' }
+        @{ Name = 'NoticeSender'; Value = 'not-a-mailbox' }
+        @{ Name = 'DirectoryBlockGuestSignIn'; Value = 'sometimes' }
+    ) {
+        { Set-DataSharePolicy -Name $Name -Value $Value -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PolicyValueInvalid,DataShareAdmin.Commands.SetDataSharePolicyCommand'
+    }
+}
+
+Describe 'Resolve-DataShareRecipient against a loopback stand-in for Microsoft Graph' {
+    BeforeAll {
+        $GuestId = '6f2d1c3a-1b2c-4d5e-8f90-a1b2c3d4e5f6'
+        $GuestPrincipalName = 'jo.guest_example.org#EXT#@contoso.onmicrosoft.com'
+        $Graph = Start-FakeGraph -Users @{
+            'jo.guest@example.org' = @{
+                id                = $GuestId
+                displayName       = 'Jo Guest'
+                mail              = 'jo.guest@example.org'
+                userPrincipalName = $GuestPrincipalName
+                userType          = 'Guest'
+                accountEnabled    = $true
+            }
+        }
+
+        $Agreement = New-TestAgreement -ApprovalReference 'DSAP-DIR-GRAPH'
+        $Guest = Add-DataShareRecipient -AgreementId $Agreement.Id -Name 'Jo Guest' -Email 'Jo.Guest@Example.org' -ErrorAction Stop
+        $Nobody = Add-DataShareRecipient -AgreementId $Agreement.Id -Name 'Nia Nobody' -Email 'nia.nobody@example.org' -ErrorAction Stop
+
+        $ResolveOnce = {
+            param($Endpoint, $RecipientId)
+            $token = ConvertTo-SecureString 'pester-graph-token' -AsPlainText -Force
+            Connect-DataShareDirectory -AccessToken $token -GraphEndpoint $Endpoint -AllowHttpLoopback -ErrorAction Stop
+            Resolve-DataShareRecipient -RecipientId $RecipientId
+        }
+    }
+
+    AfterAll {
+        Stop-FakeGraph $Graph
+    }
+
+    It 'records the guest''s object id, found by mail although the user principal name differs, with a Person.Resolve entry' {
+        $result = Invoke-InFreshRunspace -ScriptBlock $ResolveOnce -ArgumentList $Graph.Endpoint, $Guest.Id
+
+        $result.Errors.Count | Should -Be 0 -Because (@($result.Errors.Message) -join '; ')
+        $result.Output.Count | Should -Be 1
+        $resolution = $result.Output[0]
+        $resolution | Should -BeOfType ([DataShareAdmin.DirectoryResolution])
+        $resolution.Status | Should -Be ([DataShareAdmin.DirectoryMatch]::Resolved)
+        $resolution.ObjectId | Should -Be $GuestId
+        $resolution.UserPrincipalName | Should -Be $GuestPrincipalName
+        $resolution.UserType | Should -Be 'Guest'
+        $resolution.AccountEnabled | Should -BeTrue
+        $resolution.Recorded | Should -BeTrue
+        $resolution.RecipientId | Should -Be $Guest.Id
+
+        (Get-DataShareRecipient -Id $Guest.Id -ErrorAction Stop).DirectoryObjectId | Should -Be $GuestId
+        $entry = @(Get-DataShareAuditLog -Action 'Person.Resolve' -TargetId $Guest.PersonId -ErrorAction Stop)
+        $entry.Count | Should -Be 1
+        $entry[0].TargetType | Should -Be 'Person'
+        $entry[0].Details['ObjectId'] | Should -Be $GuestId
+        $entry[0].Details['UserType'] | Should -Be 'Guest'
+
+        $request = @($Graph.Requests.ToArray() | Where-Object Path -EQ '/v1.0/users')[-1]
+        $request.Method | Should -Be 'GET'
+        $request.Authorization | Should -Be 'Bearer pester-graph-token'
+        $request.ConsistencyLevel | Should -Be 'eventual'
+        $request.Query | Should -BeLike "*mail eq 'Jo.Guest@Example.org'*"
+        $request.Query | Should -BeLike "*proxyAddresses/any(p:p eq 'smtp:Jo.Guest@Example.org')*"
+    }
+
+    It 'writes nothing when the account found is the one already recorded' {
+        $before = Get-DataShareTestState
+
+        $result = Invoke-InFreshRunspace -ScriptBlock $ResolveOnce -ArgumentList $Graph.Endpoint, $Guest.Id
+
+        $result.Errors.Count | Should -Be 0
+        $result.Output[0].Status | Should -Be ([DataShareAdmin.DirectoryMatch]::Resolved)
+        $result.Output[0].Recorded | Should -BeFalse
+        (Get-DataShareTestState).AuditHead | Should -Be $before.AuditHead
+    }
+
+    It 'warns about a person with no account and records nothing' {
+        $before = Get-DataShareTestState
+
+        $result = Invoke-InFreshRunspace -ScriptBlock $ResolveOnce -ArgumentList $Graph.Endpoint, $Nobody.Id
+
+        $result.Errors.Count | Should -Be 0
+        $result.Output[0].Status | Should -Be ([DataShareAdmin.DirectoryMatch]::NotFound)
+        $result.Output[0].Recorded | Should -BeFalse
+        $result.Output[0].ObjectId | Should -BeNullOrEmpty
+        @($result.Warnings) | Should -HaveCount 1
+        $result.Warnings[0] | Should -BeLike "nia.nobody@example.org ($($Nobody.Id)):*Invite the person as a guest*"
+        (Get-DataShareRecipient -Id $Nobody.Id -ErrorAction Stop).DirectoryObjectId | Should -BeNullOrEmpty
+        (Get-DataShareTestState).AuditHead | Should -Be $before.AuditHead
+    }
+}
