@@ -9,7 +9,8 @@ Invoke-DataShareRetentionSweep -Confirm:$false, prints one line per destruction 
 
     0   success: everything due was destroyed and verified gone, or nothing was due
     1   errors: a holding could not be swept (storage not connected or failing, a sweep left objects behind:
-        outcome Incomplete), or the register or storage could not be connected. Read the errors on standard error.
+        outcome Incomplete), directory access could not all be taken away, or the register, storage or directory
+        could not be connected. Read the errors on standard error.
     4   at least one holding is Blocked by a legal hold or an immutability policy (and there were no errors). It
         stays due, and every sweep reports it until the hold is lifted: take it to whoever placed the hold.
     5   another sweep was running against the same register (SweepAlreadyRunning): this one did nothing. Normal
@@ -157,12 +158,13 @@ try {
             $directory.ClientId = $DirectoryClientId
         }
 
+        $connecting = 'the directory'
         Connect-DataShareDirectory @directory
         Write-Line "Connected to the directory of tenant $($DirectoryTenantId): ended agreements lose their access first."
     }
 }
 catch {
-    Write-Problem "Could not connect to storage: $($_.Exception.Message) ($($_.FullyQualifiedErrorId))"
+    Write-Problem "Could not connect to $(if ($connecting) { $connecting } else { 'storage' }): $($_.Exception.Message) ($($_.FullyQualifiedErrorId))"
     exit 1
 }
 
@@ -194,6 +196,7 @@ catch {
 $destroyed = 0
 $blocked = 0
 $incomplete = 0
+$accessProblems = 0
 foreach ($record in $records) {
     switch ("$($record.Outcome)") {
         'Destroyed' { $destroyed++ }
@@ -215,6 +218,9 @@ foreach ($record in $records) {
 
     if ($record.AccessRemoved) {
         $line += ". Access removed: $($record.AccessRemoved)"
+        if ($record.AccessRemoved -match '\bfailed\b|^Not revoked') {
+            $accessProblems++
+        }
     }
 
     Write-Line $line
@@ -223,9 +229,13 @@ foreach ($record in $records) {
 $errorCount = @($sweepErrors).Count
 Write-Line ("Done: {0} destroyed, {1} blocked, {2} incomplete, {3} error(s)." -f $destroyed, $blocked, $incomplete, $errorCount)
 
-if ($errorCount -gt 0 -or $incomplete -gt 0) {
+if ($errorCount -gt 0 -or $incomplete -gt 0 -or $accessProblems -gt 0) {
     if ($incomplete -gt 0) {
         Write-Problem "$incomplete holding(s) were left incomplete (see each record's Reason); they stay due and the next sweep goes on."
+    }
+
+    if ($accessProblems -gt 0) {
+        Write-Problem "Directory access could not all be taken away for $accessProblems record(s) (see Access removed); run Revoke-DataShareAccess for those agreements."
     }
 
     exit 1

@@ -153,6 +153,9 @@ public sealed class DataShareNotice
     /// <summary>Whether a copy was kept in the sender's Sent Items (never for a transfer link).</summary>
     public bool SavedToSentItems { get; set; }
 
+    /// <summary>Why it was not sent, when sending it failed (the other notices still go).</summary>
+    public string? Problem { get; set; }
+
     public override string ToString() => Kind + " to " + string.Join(", ", To);
 }
 

@@ -117,6 +117,8 @@ public sealed class DirectoryCmdletTests : IDisposable
     [Theory]
     [InlineData("Connect-DataShareDirectory -AccessToken $args[0] -GraphEndpoint http://graph.example.org/v1.0", "DirectoryEndpointInsecure", ErrorCategory.InvalidArgument, "ConnectDataShareDirectoryCommand")]
     [InlineData("Connect-DataShareDirectory -AccessToken $args[0] -GraphEndpoint 'https://graph.microsoft.com/v1.0?x=1'", "DirectoryEndpointInvalid", ErrorCategory.InvalidArgument, "ConnectDataShareDirectoryCommand")]
+    [InlineData("Connect-DataShareDirectory -DeviceCode -TenantId contoso.onmicrosoft.com", "DirectorySignInIncomplete", ErrorCategory.InvalidArgument, "ConnectDataShareDirectoryCommand")]
+    [InlineData("Send-DataShareNotice AgreementEnding -AgreementId NOPE1 -WhatIf", "AgreementNotFound", ErrorCategory.ObjectNotFound, "SendDataShareNoticeCommand")]
     [InlineData("Resolve-DataShareRecipient DS1", "DirectoryNotConnected", ErrorCategory.InvalidOperation, "ResolveDataShareRecipientCommand")]
     [InlineData("Revoke-DataShareAccess DS1 -Confirm:$false", "DirectoryNotConnected", ErrorCategory.InvalidOperation, "RevokeDataShareAccessCommand")]
     [InlineData("Send-DataShareNotice AgreementEnding -Confirm:$false", "DirectoryNotConnected", ErrorCategory.InvalidOperation, "SendDataShareNoticeCommand")]

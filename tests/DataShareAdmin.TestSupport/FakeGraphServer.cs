@@ -387,6 +387,9 @@ public sealed class FakeGraphServer : IDisposable
                     ? (200, UserJson(user, request, entity: true), none)
                     : NotFound(id, request),
                 ("PATCH", ["users", var id]) => Patch(id, request),
+                ("GET", ["groups", var id]) => groups.ContainsKey(id)
+                    ? (200, new JsonObject { ["@odata.context"] = $"{BaseUri}{Version}/$metadata#groups(id)/$entity", ["id"] = id }.ToJsonString(), none)
+                    : NotFound(id, request),
                 ("GET", ["groups", var id, "members" or "transitiveMembers"]) => ListMembers(id, request),
                 ("DELETE", ["groups", var id, "members", var member, "$ref"]) => RemoveMember(id, member, request),
                 ("POST", ["users", var sender, "sendMail"]) => users.Values.Any(u => u.Id.Equals(sender, StringComparison.OrdinalIgnoreCase)

@@ -66,7 +66,8 @@ public sealed class DirectoryCheck
         {
             Name = "Directory",
             Passed = true,
-            Reason = $"Account {account.UserPrincipalName} ({account.UserType}) is enabled" + (requiredGroupId is null ? "." : $" and in group {requiredGroupId}."),
+            Reason = $"Account {account.UserPrincipalName} ({account.UserType}) exists" + (accountRequired ? " and is enabled" : account.AccountEnabled ? " (enabled)" : " (disabled, which policy allows)")
+                + (requiredGroupId is null ? "." : $"; it is in group {requiredGroupId}."),
         };
     }
 

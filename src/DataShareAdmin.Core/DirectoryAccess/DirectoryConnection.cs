@@ -72,6 +72,8 @@ public sealed class DirectoryConnection : IDirectoryClientFactory
 
     public DirectoryConnectionInfo Info { get; }
 
+    public bool UsesApplicationPermissions => applicationPermissions;
+
     /// <summary>For tests: a connection over any credential.</summary>
     internal static DirectoryConnection ForCredential(TokenCredential credential, Uri endpoint, bool applicationPermissions, string? sender = null) =>
         new(credential, applicationPermissions, new DirectoryConnectionInfo { GraphEndpoint = new Uri(endpoint.ToString().TrimEnd('/')), Method = "Test", Sender = sender });
@@ -105,10 +107,12 @@ public sealed class DirectoryConnection : IDirectoryClientFactory
                 credential = new ClientCertificateCredential(tenant, options.ClientId!.Trim(), options.Certificate, new ClientCertificateCredentialOptions { AuthorityHost = authority });
                 break;
             case DirectorySignIn.Interactive:
+                RequireClientId(options);
                 application = false;
                 credential = new InteractiveBrowserCredential(new InteractiveBrowserCredentialOptions { TenantId = tenant, ClientId = Blank(options.ClientId), AuthorityHost = authority });
                 break;
             case DirectorySignIn.DeviceCode:
+                RequireClientId(options);
                 application = false;
                 credential = new DeviceCodeCredential(new DeviceCodeCredentialOptions
                 {
@@ -129,6 +133,7 @@ public sealed class DirectoryConnection : IDirectoryClientFactory
                 }
 
                 credential = new FixedTokenCredential(options.AccessToken!.Trim());
+                application = false;
                 break;
             default:
                 throw Invalid("DirectorySignInInvalid", $"'{options.SignIn}' is not a way to sign in.");
@@ -182,6 +187,18 @@ public sealed class DirectoryConnection : IDirectoryClientFactory
         _ => AzureAuthorityHosts.AzurePublicCloud,
     };
 
+    /// <summary>
+    /// An officer's sign-in goes through the organisation's own app registration, whose delegated permissions an
+    /// administrator has consented to; a tool's default client would ask each officer to consent, or be refused.
+    /// </summary>
+    private static void RequireClientId(DirectoryConnectionOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            throw Invalid("DirectorySignInIncomplete", $"A {options.SignIn} sign-in needs -ClientId: the app registration your administrator consented the DataShareAdmin permissions for.");
+        }
+    }
+
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
 
     private static DataShareException Invalid(string id, string message) => new(id, DataShareErrorCategory.InvalidArgument, message, null);
@@ -191,7 +208,31 @@ public sealed class DirectoryConnection : IDirectoryClientFactory
     {
         private readonly AccessToken token;
 
-        public FixedTokenCredential(string token) => this.token = new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
+        public FixedTokenCredential(string token) => this.token = new AccessToken(token, Expiry(token) ?? DateTimeOffset.UtcNow.AddHours(1));
+
+        /// <summary>A JWT's own expiry (its exp claim), when the token is one.</summary>
+        private static DateTimeOffset? Expiry(string token)
+        {
+            var parts = token.Split('.');
+            if (parts.Length != 3)
+            {
+                return null;
+            }
+
+            try
+            {
+                var payload = parts[1].Replace('-', '+').Replace('_', '/');
+                payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
+                using var document = System.Text.Json.JsonDocument.Parse(Convert.FromBase64String(payload));
+                return document.RootElement.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds)
+                    ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                    : null;
+            }
+            catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException)
+            {
+                return null;
+            }
+        }
 
         public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => token;
 

@@ -120,6 +120,7 @@ public sealed class DirectoryService
         var blockGuests = string.Equals(policy.EffectiveValues()[PolicyCatalogue.DirectoryBlockGuestSignIn], "true", StringComparison.Ordinal);
         var blocked = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         ILookup<string, (string Id, string AgreementId)>? places = null;
+        var groupExists = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
         foreach (var recipient in recipients)
         {
             host.CancellationToken.ThrowIfCancellationRequested();
@@ -139,7 +140,7 @@ public sealed class DirectoryService
             // once per run, grouped by person, not once per recipient.)
             places ??= register.ListRecipients(null, includeRemoved: false).ToLookup(r => r.PersonId, r => (r.Id, r.AgreementId), StringComparer.Ordinal);
             var current = places[recipient.PersonId]
-                .Where(p => p.Id != recipient.Id && Agreement(p.AgreementId) is { } other && IsCurrent(other, day))
+                .Where(p => p.Id != recipient.Id && Agreement(p.AgreementId) is { } other && GivesAccess(other, day))
                 .Select(p => Agreement(p.AgreementId)!)
                 .ToList();
 
@@ -150,6 +151,29 @@ public sealed class DirectoryService
 
             foreach (var group in agreement.AccessGroupIds)
             {
+                if (!groupExists.TryGetValue(group, out var exists))
+                {
+                    try
+                    {
+                        exists = client.GroupExistsAsync(group, host.CancellationToken).GetAwaiter().GetResult();
+                    }
+                    catch (DataShareException ex)
+                    {
+                        throw new DataShareException(ex.ErrorId, ex.Category, $"Checking access group {group} of agreement {agreement.Id} failed: {ex.Message}", group, ex);
+                    }
+
+                    groupExists[group] = exists;
+                }
+
+                if (!exists)
+                {
+                    var missing = Change(recipient, objectId, AccessAction.Failed, group,
+                        $"Access group {group} of agreement {agreement.Id} does not exist in the directory: check the id with Set-DataShareAgreement -AccessGroupId.");
+                    Audit(missing);
+                    yield return missing;
+                    continue;
+                }
+
                 var keptBy = current.FirstOrDefault(a => a.AccessGroupIds.Contains(group, StringComparer.OrdinalIgnoreCase));
                 if (keptBy is not null)
                 {
@@ -289,7 +313,19 @@ public sealed class DirectoryService
         foreach (var (notice, mail) in drafts)
         {
             host.CancellationToken.ThrowIfCancellationRequested();
-            var sent = Send(notice, mail, client, host);
+            DataShareNotice? sent;
+            try
+            {
+                sent = Send(notice, mail, client, host);
+            }
+            catch (DataShareException ex) when (ex.ErrorId is "DirectoryObjectNotFound" or "DirectoryUnavailable")
+            {
+                // One mailbox or one answer failing does not stop the other notices; the rest (not connected, no
+                // permission, no sender) would fail for every notice alike, so they stop the run.
+                notice.Problem = ex.Message;
+                sent = notice;
+            }
+
             if (sent is not null)
             {
                 yield return sent;
@@ -357,7 +393,16 @@ public sealed class DirectoryService
                 "The session is not connected to the directory, so nothing can be mailed (-WhatIf shows who would be, without connecting). Run Connect-DataShareDirectory first.", null);
         }
 
-        var sender = directory()?.Info.Sender ?? Blank(policy.EffectiveValues()[PolicyCatalogue.NoticeSender]);
+        // With application permissions there is no signed-in user: the mail goes from -Sender or the NoticeSender
+        // policy's mailbox. An officer's own sign-in sends as the officer unless -Sender names a shared mailbox.
+        var factory = directory();
+        var sender = factory?.Info.Sender ?? (factory?.UsesApplicationPermissions == true ? Blank(policy.EffectiveValues()[PolicyCatalogue.NoticeSender]) : null);
+        if (sender is null && factory?.UsesApplicationPermissions == true)
+        {
+            throw new DataShareException("NoticeSenderMissing", DataShareErrorCategory.InvalidOperation,
+                "Signed in with application permissions, notices need a mailbox to send from: Connect-DataShareDirectory -Sender, or Set-DataSharePolicy NoticeSender.", null);
+        }
+
         client.SendMailAsync(sender, mail, host.CancellationToken).GetAwaiter().GetResult();
         notice.Sent = true;
         register.AppendAudit(new AuditEvent("Notice.Send", notice.Kind == NoticeKind.TransferIssued ? "Transfer" : "Notice", notice.Subject, new Dictionary<string, string?>
@@ -453,6 +498,10 @@ public sealed class DirectoryService
 
     private static string[] Officer(DataShareAgreement? agreement) =>
         agreement?.OfficerEmail is { Length: > 0 } email ? new[] { email } : Array.Empty<string>();
+
+    /// <summary>An agreement under which a person may have access now: approved and not ended (a suspended one gives none).</summary>
+    private static bool GivesAccess(DataShareAgreement agreement, DateTime day) =>
+        AgreementRules.StatusOn(agreement, day) is AgreementStatus.Active or AgreementStatus.Approved;
 
     private static bool IsCurrent(DataShareAgreement agreement, DateTime day) =>
         AgreementRules.StatusOn(agreement, day) is AgreementStatus.Active or AgreementStatus.Approved or AgreementStatus.Suspended;

@@ -117,6 +117,23 @@ internal sealed class GraphDirectoryClient : IDirectoryClient
         }
     }
 
+    public async Task<bool> GroupExistsAsync(string groupId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Call(() => client.Groups[groupId].GetAsync(request =>
+            {
+                request.QueryParameters.Select = new[] { "id" };
+                request.Options.Add(Retries());
+            }, cancellationToken)).ConfigureAwait(false);
+            return true;
+        }
+        catch (DataShareException ex) when (ex.ErrorId == "DirectoryObjectNotFound")
+        {
+            return false;
+        }
+    }
+
     public async Task<bool> RemoveGroupMemberAsync(string groupId, string objectId, CancellationToken cancellationToken)
     {
         try
@@ -204,6 +221,22 @@ internal sealed class GraphDirectoryClient : IDirectoryClient
             throw new DataShareException(ex.ResponseStatusCode == 404 ? "DirectoryObjectNotFound" : "DirectoryUnavailable",
                 ex.ResponseStatusCode == 404 ? DataShareErrorCategory.ObjectNotFound : DataShareErrorCategory.ResourceUnavailable,
                 $"The directory answered {ex.ResponseStatusCode}: {ex.Message}", null, ex);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.LastOrDefault() is ApiException last)
+        {
+            // The SDK's retry handler gave up: it reports every failed attempt; the last one says what the service said.
+            throw new DataShareException("DirectoryUnavailable", DataShareErrorCategory.ResourceUnavailable,
+                $"The directory still answered {last.ResponseStatusCode} after {ex.InnerExceptions.Count} attempts; try again later.", null, ex);
+        }
+        catch (Azure.Identity.CredentialUnavailableException ex)
+        {
+            throw new DataShareException("DirectorySignInFailed", DataShareErrorCategory.PermissionDenied,
+                $"No sign-in is available: {ex.Message.Split('\n')[0]}", null, ex);
+        }
+        catch (Azure.Identity.AuthenticationFailedException ex)
+        {
+            throw new DataShareException("DirectorySignInFailed", DataShareErrorCategory.PermissionDenied,
+                $"Signing in to the directory failed: {ex.Message.Split('\n')[0]} Check the tenant, the app registration and the certificate or identity, then Connect-DataShareDirectory again.", null, ex);
         }
         catch (HttpRequestException ex)
         {

@@ -37,6 +37,9 @@ public interface IDirectoryClient
     /// </summary>
     IAsyncEnumerable<string> ListGroupMemberIdsAsync(string groupId, CancellationToken cancellationToken);
 
+    /// <summary>Whether the group exists (a mistyped access group answers 404 to every removal, as a non-member would).</summary>
+    Task<bool> GroupExistsAsync(string groupId, CancellationToken cancellationToken);
+
     /// <summary>Removes a member; false when they were not a member (404).</summary>
     Task<bool> RemoveGroupMemberAsync(string groupId, string objectId, CancellationToken cancellationToken);
 
@@ -51,6 +54,9 @@ public interface IDirectoryClient
 public interface IDirectoryClientFactory
 {
     DirectoryConnectionInfo Info { get; }
+
+    /// <summary>True for managed identity and certificate sign-ins (the application's own permissions, no signed-in user).</summary>
+    bool UsesApplicationPermissions { get; }
 
     /// <summary>A client whose token is requested for <paramref name="permissions"/> (delegated sign-in), or .default (app-only).</summary>
     IDirectoryClient Create(params string[] permissions);

@@ -42,6 +42,7 @@ public sealed class NewDataShareAgreementCommand : DataShareCmdlet
 
     /// <summary>Directory security groups (object ids) through which recipients reach the shared material.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("AccessGroupIds")]
     [AllowEmptyCollection]
     public string[]? AccessGroupId { get; set; }
 

@@ -63,7 +63,11 @@ public sealed class SendDataShareNoticeCommand : DataShareCmdlet
 
         if (AgreementId is not null)
         {
-            agreements.AddRange(AgreementId);
+            foreach (var id in AgreementId)
+            {
+                // An id that names no agreement is an error, not a quiet "no notices".
+                Run(id, () => agreements.Add(Engine.Agreements.Get(id).Id));
+            }
         }
     }
 
@@ -73,8 +77,19 @@ public sealed class SendDataShareNoticeCommand : DataShareCmdlet
         {
             Run(Kind.ToString(), () =>
             {
+                if (AgreementId is not null && agreements.Count == 0)
+                {
+                    return;
+                }
+
                 foreach (var notice in Engine.Directory.SendDue(Kind, WithinDays, agreements.Count == 0 ? null : agreements, Client, this))
                 {
+                    if (notice.Problem is not null)
+                    {
+                        WriteError(ErrorRecords.From(new DataShareException("NoticeNotSent", DataShareErrorCategory.WriteError,
+                            $"The {notice.Kind} notice about {notice.Subject} to {string.Join(", ", notice.To)} was not sent: {notice.Problem}", notice.Subject), notice));
+                    }
+
                     WriteObject(notice);
                 }
             });

@@ -50,6 +50,7 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
 
     /// <summary>Directory security groups (object ids) through which recipients reach the shared material; an empty array clears them.</summary>
     [Parameter]
+    [Alias("AccessGroupIds")]
     [AllowEmptyCollection]
     public string[]? AccessGroupId { get; set; }
 

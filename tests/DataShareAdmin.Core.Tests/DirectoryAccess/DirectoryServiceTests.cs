@@ -214,6 +214,28 @@ public sealed class DirectoryServiceTests : IDisposable
     }
 
     [Fact]
+    public void A_mistyped_access_group_is_a_failed_change_not_a_quiet_not_a_member_and_a_suspended_agreement_keeps_no_group()
+    {
+        const string Mistyped = "00000000-1111-2222-3333-444444444444";
+        Agreement("DS1", groups: new[] { Mistyped, GroupA });
+        Agreement("DS2", groups: new[] { GroupA });
+        server.AddGroup(GroupA, JoId);
+        var jo = Recipient("DS1", "jo@example.org", JoId);
+        Recipient("DS2", "jo@example.org", JoId);
+        engine.Agreements.Update("DS2", new AgreementChanges { IsSuspended = true }, host);
+        var head = Head();
+
+        var changes = engine.Directory.Revoke(new[] { jo }, Client(DirectoryPermissions.RevokeAccess), host).ToList();
+
+        // DS2 is suspended, so it gives no access and does not keep Jo in its group.
+        Assert.Equal(new[] { (AccessAction.Failed, Mistyped), (AccessAction.RemovedFromGroup, GroupA) }, changes.Select(c => (c.Action, c.GroupId!)).ToArray());
+        Assert.Contains("does not exist", changes[0].Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(server.Requests, r => r.Method == "DELETE" && r.Path.Contains(Mistyped, StringComparison.Ordinal));
+        Assert.Empty(server.MembersOf(GroupA));
+        Assert.Equal(new[] { "Failed", "RemovedFromGroup" }, AuditSince(head).Select(e => e.Details["Result"]).ToArray());
+    }
+
+    [Fact]
     public void A_guest_s_sign_in_is_blocked_only_when_policy_says_so_and_they_have_no_current_agreement_left()
     {
         Agreement("DS1", groups: new[] { GroupA });
@@ -393,6 +415,54 @@ public sealed class DirectoryServiceTests : IDisposable
         Assert.Equal(("Notice.Send", "Transfer", transfer.Id, "false"), (audit.Action, audit.TargetType, audit.TargetId, audit.Details["SavedToSentItems"]));
         Assert.DoesNotContain(engine.Register.ReadAuditLog(1), e => e.Details.Values.Any(v => v is not null && v.Contains("SECRET", StringComparison.Ordinal)));
         Assert.DoesNotContain(host.Verbose.Concat(host.Warnings).Concat(host.Asked), m => m.Contains("SECRET", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void With_application_permissions_notices_need_a_sender_and_one_failed_mailbox_does_not_stop_the_others()
+    {
+        engine.Dispose();
+        engine = DataShareEngine.Open(new EngineOptions
+        {
+            RegisterPath = test.Path,
+            Clock = test.Clock,
+            Identity = TestRegister.Identity,
+            Directory = credential.Connect(server.GraphEndpoint, applicationPermissions: true),
+        });
+        Agreement("DS1", ends: "2026-07-01");
+        Agreement("DS2", ends: "2026-07-02");
+        Recipient("DS1", "jo@example.org");
+        Recipient("DS2", "ann@example.org");
+
+        var missing = Assert.Throws<DataShareException>(() => engine.Directory.SendDue(NoticeKind.AgreementEnding, 30, null, () => Client(DirectoryPermissions.Notice), host).ToList());
+        Assert.Equal(("NoticeSenderMissing", DataShareErrorCategory.InvalidOperation), (missing.ErrorId, missing.Category));
+        Assert.Empty(server.Mails);
+
+        engine.Policy.Set("NoticeSender", Officer, host);
+        server.AddUser("7d6c5b4a-3928-4716-a5b4-c3d2e1f0a9b8", Officer, Officer);
+        // The first mail meets a service that stays busy through every retry (Retry-After: 0 keeps the test quick).
+        server.FailNext($"/users/{Officer}/sendMail", 6, 503, retryAfterSeconds: 0);
+        var notices = engine.Directory.SendDue(NoticeKind.AgreementEnding, 30, null, () => Client(DirectoryPermissions.Notice), host).ToList();
+
+        Assert.Equal(2, notices.Count);
+        Assert.Contains("after 6 attempts", notices[0].Problem, StringComparison.Ordinal);
+        Assert.False(notices[0].Sent);
+        Assert.True(notices[1].Sent);
+        Assert.Single(server.Mails);
+        Assert.Equal(Officer, server.Mails[0].Sender);
+    }
+
+    [Fact]
+    public void Officers_sign_in_through_their_organisation_s_app_and_a_token_keeps_its_own_expiry()
+    {
+        foreach (var signIn in new[] { DirectorySignIn.Interactive, DirectorySignIn.DeviceCode })
+        {
+            var error = Assert.Throws<DataShareException>(() => DirectoryConnection.Create(new DirectoryConnectionOptions { SignIn = signIn, TenantId = "contoso.onmicrosoft.com" }));
+            Assert.Equal(("DirectorySignInIncomplete", DataShareErrorCategory.InvalidArgument), (error.ErrorId, error.Category));
+        }
+
+        Assert.False(DirectoryConnection.Create(new DirectoryConnectionOptions { SignIn = DirectorySignIn.DeviceCode, ClientId = "11111111-2222-3333-4444-555555555555" }).UsesApplicationPermissions);
+        Assert.True(DirectoryConnection.Create(new DirectoryConnectionOptions { SignIn = DirectorySignIn.ManagedIdentity }).UsesApplicationPermissions);
+        Assert.False(DirectoryConnection.Create(new DirectoryConnectionOptions { SignIn = DirectorySignIn.AccessToken, AccessToken = "abc" }).UsesApplicationPermissions);
     }
 
     [Fact]
