@@ -118,8 +118,7 @@ public sealed class DataShareEngine : IDisposable
         var identity = options.Identity ?? AuditIdentity.Current();
         if (options.Table is not null)
         {
-            options.Table.ReadOnly = options.ReadOnly || options.Table.ReadOnly;
-            var shared = TableRegister.Open(options.Table, options.Clock, identity);
+            var shared = TableRegister.Open(options.Table, options.Clock, identity, readOnly: options.ReadOnly);
             try
             {
                 return new DataShareEngine(shared, options.Clock, identity, options.DbsClientFactory ?? (uri => new DbsUpdateServiceClient(uri)), options.Directory);

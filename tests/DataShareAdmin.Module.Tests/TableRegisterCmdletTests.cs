@@ -72,6 +72,24 @@ public sealed class TableRegisterCmdletTests : IClassFixture<AzuriteFixture>, ID
         Assert.Equal(before, session.Run("Test-DataShareAuditLog").Single<AuditLogTestResult>().Head);
     }
 
+    [Fact]
+    public void Tab_completion_reads_the_shared_register_and_leaves_the_session_able_to_write()
+    {
+        session.Run(ConnectTables("t"), azurite.ConnectionString).AssertNoErrors();
+        session.Run(Scripts.Organisations + Environment.NewLine + Scripts.NewAgreement("DS00752") + " | Out-Null").AssertNoErrors();
+        const string input = "Get-DataShareAgreement -Id DS007";
+        using (var shell = PowerShell.Create())
+        {
+            shell.Runspace = session.Runspace;
+            var completion = CommandCompletion.CompleteInput(input, input.Length, null, shell);
+            Assert.Equal(new[] { "DS00752" }, completion.CompletionMatches.Select(m => m.CompletionText));
+        }
+
+        // The completion opened the register read-only for a moment; the session's connection is still read-write.
+        session.Run(Scripts.NewAgreement("DS00753") + " | Out-Null").AssertNoErrors();
+        Assert.Equal(2, session.Run("Get-DataShareAgreement").All<DataShareAgreement>().Count());
+    }
+
     [Theory]
     [InlineData("Connect-DataShareRegister -ConnectionString $args[0] -TableName 9lives", "RegisterTableNameInvalid", "ConnectDataShareRegisterCommand")]
     [InlineData("Connect-DataShareRegister -ConnectionString $args[0] -RegisterName 'two words'", "RegisterNameInvalid", "ConnectDataShareRegisterCommand")]

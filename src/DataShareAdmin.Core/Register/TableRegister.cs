@@ -55,13 +55,15 @@ public sealed class TableRegister : IDataShareRegister
     public RegisterInfo Info { get; }
 
     /// <summary>Opens the register, creating its table and marking its partition on first use.</summary>
-    public static TableRegister Open(TableRegisterOptions options, IClock clock, AuditIdentity identity, string source = "Parameter")
+    /// <param name="readOnly">Read-only for this opening only (tab completion), whatever the session's options say.</param>
+    public static TableRegister Open(TableRegisterOptions options, IClock clock, AuditIdentity identity, string source = "Parameter", bool readOnly = false)
     {
         options.Validate();
+        readOnly |= options.ReadOnly;
         if (options.Verified && options.Client is { } cached)
         {
             // Checked when the session connected; the client (and its pooled connections) is reused for each cmdlet.
-            return new TableRegister(cached, options.RegisterName, clock, identity, Describe(options.Location!, source, options.ReadOnly));
+            return new TableRegister(cached, options.RegisterName, clock, identity, Describe(options.Location!, source, readOnly));
         }
 
         TableServiceClient service;
@@ -85,7 +87,7 @@ public sealed class TableRegister : IDataShareRegister
         var location = $"{service.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/')}/{options.TableName}#{options.RegisterName}";
         try
         {
-            if (!options.ReadOnly)
+            if (!readOnly)
             {
                 table.CreateIfNotExists();
             }
@@ -100,7 +102,7 @@ public sealed class TableRegister : IDataShareRegister
                         $"The register {location} has schema version {version}, newer than this module knows ({SchemaVersion}). Update the module; the register has not been changed.", location) { IsTerminating = true };
                 }
             }
-            else if (options.ReadOnly)
+            else if (readOnly)
             {
                 throw new DataShareException("RegisterNotFound", DataShareErrorCategory.ObjectNotFound,
                     $"There is no register at {location} to open read-only. Check the table and register names, or connect without -ReadOnly to create one.", location) { IsTerminating = true };
@@ -131,7 +133,7 @@ public sealed class TableRegister : IDataShareRegister
         options.Verified = true;
         options.Client = table;
         options.Location = location;
-        return new TableRegister(table, options.RegisterName, clock, identity, Describe(location, source, options.ReadOnly));
+        return new TableRegister(table, options.RegisterName, clock, identity, Describe(location, source, readOnly));
     }
 
     private static RegisterInfo Describe(string location, string source, bool readOnly) => new()
