@@ -1,9 +1,11 @@
 #Requires -Version 7.4
 # Connect-DataShareDirectory, Resolve-DataShareRecipient, Revoke-DataShareAccess and Send-DataShareNotice, and the
 # agreements' access groups and officer, against a fresh register in $TestDrive, with no live Microsoft Graph: the
-# parameter sets, what Connect refuses, what every directory cmdlet says before connecting, notices shown with -WhatIf
-# and never sent, the link a transfer notice needs, and (against a tiny loopback stand-in for Graph that answers
-# GET /v1.0/users) a guest resolved by mail with its object id recorded.
+# parameter sets, what Connect refuses (an officer's sign-in without -ClientId among them), what every directory cmdlet
+# says before connecting, notices shown with -WhatIf and never sent, unknown agreement ids, the link a transfer notice
+# needs, and, against a tiny loopback stand-in for Graph (GET /v1.0/users, GET /v1.0/groups/{id}, DELETE of a group
+# member; everything else 404): a guest resolved by mail with its object id recorded, a revocation where a suspended
+# agreement keeps no group and a group that does not exist is a failed change, and notices that fail one by one.
 #
 # A directory connection lasts for the runspace it was made in, and would change the safe-people test of every test
 # file run after this one in the same session. So every command that connects, or that must run unconnected, runs in
@@ -119,11 +121,14 @@ BeforeAll {
         <#
         A stand-in for Microsoft Graph on a free loopback port, served from a background runspace: GET /v1.0/users
         answers a Graph-format user collection with the users (from -Users, keyed by mail) whose mail the $filter
-        names, case ignored; anything else is 404. Every request is recorded (method, path, decoded query, the
-        Authorization and ConsistencyLevel headers).
+        names, case ignored; GET /v1.0/groups/{id} answers for the groups in -Groups (group id -> member object ids),
+        and DELETE /v1.0/groups/{id}/members/{member}/$ref takes a member out of one (204), or is 404 for someone who is
+        not in it; anything else (sendMail included) is 404. Every request is recorded (method, path, decoded query,
+        the Authorization and ConsistencyLevel headers); the groups' members as they are now are in .Groups.
         #>
         param(
-            [Parameter(Mandatory)] [hashtable] $Users
+            [Parameter(Mandatory)] [hashtable] $Users,
+            [hashtable] $Groups = @{}
         )
 
         $listener = $null
@@ -164,10 +169,16 @@ BeforeAll {
             $json[$mail] = '{' + ($fields -join ',') + '}'
         }
 
+        # Each group's members, changed only by the server (DELETE), read by the tests once a command has finished.
+        $members = [hashtable]::Synchronized(@{})
+        foreach ($group in $Groups.Keys) {
+            $members[$group] = [System.Collections.Generic.HashSet[string]]::new([string[]]@($Groups[$group]), [System.StringComparer]::OrdinalIgnoreCase)
+        }
+
         $requests = [System.Collections.Concurrent.ConcurrentQueue[object]]::new()
         $server = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
         $null = $server.AddScript({
-                param($Listener, $Users, $Requests)
+                param($Listener, $Users, $Groups, $Requests)
                 while ($Listener.IsListening) {
                     try {
                         $context = $Listener.GetContext()
@@ -189,7 +200,8 @@ BeforeAll {
 
                     $status = 404
                     $body = '{"error":{"code":"Request_ResourceNotFound","message":"The stand-in Graph has no such resource."}}'
-                    if ($request.HttpMethod -eq 'GET' -and $request.Url.AbsolutePath -eq '/v1.0/users') {
+                    $path = [System.Uri]::UnescapeDataString($request.Url.AbsolutePath)
+                    if ($request.HttpMethod -eq 'GET' -and $path -eq '/v1.0/users') {
                         $found = foreach ($mail in $Users.Keys) {
                             if ($query -match [regex]::Escape("mail eq '$mail'")) {
                                 $Users[$mail]
@@ -199,15 +211,30 @@ BeforeAll {
                         $status = 200
                         $body = '{"value":[' + (@($found) -join ',') + ']}'
                     }
+                    elseif ($request.HttpMethod -eq 'GET' -and $path -match '^/v1\.0/groups/([^/]+)$') {
+                        if ($Groups.ContainsKey($Matches[1])) {
+                            $status = 200
+                            $body = '{"id":"' + $Matches[1] + '"}'
+                        }
+                    }
+                    elseif ($request.HttpMethod -eq 'DELETE' -and $path -match '^/v1\.0/groups/([^/]+)/members/([^/]+)/\$ref$') {
+                        $inGroup = $Groups[$Matches[1]]
+                        if ($null -ne $inGroup -and $inGroup.Remove($Matches[2])) {
+                            $status = 204
+                        }
+                    }
 
-                    $bytes = [System.Text.Encoding]::UTF8.GetBytes($body)
                     $context.Response.StatusCode = $status
-                    $context.Response.ContentType = 'application/json'
-                    $context.Response.ContentLength64 = $bytes.Length
-                    $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
+                    if ($status -ne 204) {
+                        $bytes = [System.Text.Encoding]::UTF8.GetBytes($body)
+                        $context.Response.ContentType = 'application/json'
+                        $context.Response.ContentLength64 = $bytes.Length
+                        $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
+                    }
+
                     $context.Response.Close()
                 }
-            }).AddArgument($listener).AddArgument($json).AddArgument($requests)
+            }).AddArgument($listener).AddArgument($json).AddArgument($members).AddArgument($requests)
 
         [pscustomobject]@{
             Endpoint = "http://${hostName}:$port/v1.0"
@@ -215,6 +242,7 @@ BeforeAll {
             Server   = $server
             Handle   = $server.BeginInvoke()
             Requests = $requests
+            Groups   = $members
         }
     }
 
@@ -275,6 +303,17 @@ Describe 'The directory cmdlets'' parameter sets' {
         (Get-ParameterInSet $command 'ManagedIdentity' 'ClientId').IsMandatory | Should -BeFalse
         (Get-ParameterInSet $command 'AccessToken' 'TenantId').IsMandatory | Should -BeFalse
         Get-ParameterInSet $command 'AccessToken' 'ClientId' | Should -BeNullOrEmpty
+    }
+
+    It 'Connect-DataShareDirectory declares -ClientId optional in the <Set> set: the engine, not the binder, requires it' -ForEach @(
+        @{ Set = 'Interactive' }
+        @{ Set = 'DeviceCode' }
+    ) {
+        $command = Get-Command Connect-DataShareDirectory -ErrorAction Stop
+
+        $clientId = Get-ParameterInSet $command $Set 'ClientId'
+        $clientId | Should -Not -BeNullOrEmpty
+        $clientId.IsMandatory | Should -BeFalse -Because 'an officer''s sign-in without it fails with DirectorySignInIncomplete when the connection is built'
     }
 
     It 'Resolve-DataShareRecipient takes agreements (by default, positional), recipient ids or recipients' {
@@ -392,6 +431,46 @@ Describe 'Connect-DataShareDirectory checks what it is given' {
         }
 
         @($result.Errors.Id) | Should -Be @("DirectorySignInIncomplete,$ConnectCommand")
+    }
+
+    It 'refuses -DeviceCode without -ClientId with DirectorySignInIncomplete, and leaves the session unconnected' {
+        $agreement = New-TestAgreement -ApprovalReference 'DSAP-DIR-NOCLIENT'
+
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            param($AgreementId)
+            # Both errors are non-terminating: the script goes on to Revoke after the refused Connect.
+            Connect-DataShareDirectory -DeviceCode -TenantId contoso.onmicrosoft.com -PassThru
+            Revoke-DataShareAccess -AgreementId $AgreementId -Confirm:$false
+        } -ArgumentList $agreement.Id
+
+        $result.Output.Count | Should -Be 0
+        $result.Warnings.Count | Should -Be 0 -Because 'no device code is asked for'
+        @($result.Errors.Id) | Should -Be @("DirectorySignInIncomplete,$ConnectCommand", "DirectoryNotConnected,$RevokeCommand")
+        $result.Errors[0].Category | Should -Be 'InvalidArgument'
+        $result.Errors[0].Message | Should -BeLike '*DeviceCode sign-in needs -ClientId*'
+    }
+
+    It 'refuses an interactive sign-in without -ClientId with DirectorySignInIncomplete' {
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            Connect-DataShareDirectory -TenantId contoso.onmicrosoft.com -PassThru
+        }
+
+        $result.Output.Count | Should -Be 0
+        @($result.Errors.Id) | Should -Be @("DirectorySignInIncomplete,$ConnectCommand")
+        $result.Errors[0].Category | Should -Be 'InvalidArgument'
+        $result.Errors[0].Message | Should -BeLike '*Interactive sign-in needs -ClientId*'
+    }
+
+    It 'connects with -DeviceCode and -ClientId without a request or a device code, which waits for the first directory cmdlet' {
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            Connect-DataShareDirectory -DeviceCode -TenantId contoso.onmicrosoft.com -ClientId 9d2c41f7-3b6e-4c1a-8f0e-5a7b2c9d1e34 -PassThru
+        }
+
+        $result.Errors.Count | Should -Be 0 -Because (@($result.Errors.Message) -join '; ')
+        $result.Warnings.Count | Should -Be 0
+        $result.Output.Count | Should -Be 1
+        $result.Output[0].Method | Should -Be 'DeviceCode'
+        $result.Output[0].TenantId | Should -Be 'contoso.onmicrosoft.com'
     }
 
     It 'refuses a certificate without its private key with DirectoryCertificateInvalid' {
@@ -611,6 +690,38 @@ Send-DataShareNotice -Kind AgreementEnding -WithinDays 30 -AgreementId $Near, $F
             $problem.Message | Should -Not -BeLike '*sig=secret*'
         }
     }
+
+    It '-AgreementId NOPE1 -WhatIf is an AgreementNotFound error, not a quiet "no notices"' {
+        $before = Get-DataShareTestState
+
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            Send-DataShareNotice -Kind AgreementEnding -AgreementId NOPE1 -WhatIf
+        }
+
+        $result.Output.Count | Should -Be 0
+        @($result.Errors.Id) | Should -Be @("AgreementNotFound,$NoticeCommand")
+        $result.Errors[0].Category | Should -Be 'ObjectNotFound'
+        $result.Errors[0].Message | Should -BeLike '*NOPE1*'
+        (Get-DataShareTestState).AuditHead | Should -Be $before.AuditHead
+    }
+
+    It 'with only unknown agreement ids sends nothing, and with a known one as well goes on to it' {
+        # Unconnected and without -WhatIf: a notice that was to be sent would stop with DirectoryNotConnected. Only
+        # unknown ids must not fall back to every agreement (the NEAR one is due), so there is no such error.
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            Send-DataShareNotice -Kind AgreementEnding -WithinDays 30 -AgreementId NOPE1, NOPE2 -Confirm:$false
+        }
+
+        @($result.Errors.Id) | Should -Be @("AgreementNotFound,$NoticeCommand", "AgreementNotFound,$NoticeCommand")
+
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            param($AgreementId)
+            Send-DataShareNotice -Kind AgreementEnding -WithinDays 30 -AgreementId NOPE1, $AgreementId -Confirm:$false
+        } -ArgumentList $Ending.Id
+
+        @($result.Errors.Id) | Should -Be @("AgreementNotFound,$NoticeCommand", "DirectoryNotConnected,$NoticeCommand")
+        Get-AuditActions | Should -Not -Contain 'Notice.Send'
+    }
 }
 
 Describe 'Agreements'' access groups and responsible officer' {
@@ -812,5 +923,161 @@ Describe 'Resolve-DataShareRecipient against a loopback stand-in for Microsoft G
         $result.Warnings[0] | Should -BeLike "nia.nobody@example.org ($($Nobody.Id)):*Invite the person as a guest*"
         (Get-DataShareRecipient -Id $Nobody.Id -ErrorAction Stop).DirectoryObjectId | Should -BeNullOrEmpty
         (Get-DataShareTestState).AuditHead | Should -Be $before.AuditHead
+    }
+}
+
+Describe 'Revoke-DataShareAccess against a loopback stand-in for Microsoft Graph' {
+    BeforeAll {
+        $JoId = '3c9e7a51-2d4b-4f6e-8a1c-5b7d9e0f1a2b'
+        $SharedGroup = '8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90'
+        $MissingGroup = '00000000-1111-2222-3333-444444444444'
+        $Graph = Start-FakeGraph -Users @{
+            'jo.revoke@example.org' = @{
+                id                = $JoId
+                displayName       = 'Jo Revoke'
+                mail              = 'jo.revoke@example.org'
+                userPrincipalName = 'jo.revoke_example.org#EXT#@contoso.onmicrosoft.com'
+                userType          = 'Guest'
+                accountEnabled    = $true
+            }
+        } -Groups @{ $SharedGroup = @($JoId) }
+
+        # Jo is on two agreements that use the same group: the one revoked (which also names a group that does not
+        # exist) and a suspended one, which gives no access and so keeps no one in the group.
+        $Revoked = New-TestAgreement -ApprovalReference 'DSAP-DIR-REVOKED'
+        $Suspended = New-TestAgreement -ApprovalReference 'DSAP-DIR-SUSPENDED'
+        Set-DataShareAgreement -Id $Revoked.Id -AccessGroupId $MissingGroup, $SharedGroup -ErrorAction Stop
+        Set-DataShareAgreement -Id $Suspended.Id -AccessGroupId $SharedGroup -ErrorAction Stop
+        $Jo = Add-DataShareRecipient -AgreementId $Revoked.Id -Name 'Jo Revoke' -Email 'jo.revoke@example.org' -ErrorAction Stop
+        $null = Add-DataShareRecipient -AgreementId $Suspended.Id -Name 'Jo Revoke' -Email 'jo.revoke@example.org' -ErrorAction Stop
+        Set-DataShareAgreement -Id $Suspended.Id -Suspended $true -Confirm:$false -ErrorAction Stop
+    }
+
+    AfterAll {
+        Stop-FakeGraph $Graph
+    }
+
+    It 'takes the person out of a group a suspended agreement also uses, and reports a group that does not exist as a failed, audited change' {
+        (Get-DataShareAgreement -Id $Suspended.Id -ErrorAction Stop).Status | Should -Be 'Suspended'
+
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            param($Endpoint, $AgreementId)
+            $token = ConvertTo-SecureString 'pester-graph-token' -AsPlainText -Force
+            Connect-DataShareDirectory -AccessToken $token -GraphEndpoint $Endpoint -AllowHttpLoopback -ErrorAction Stop
+            $null = Resolve-DataShareRecipient -AgreementId $AgreementId -ErrorAction Stop
+            Revoke-DataShareAccess -AgreementId $AgreementId -Confirm:$false
+        } -ArgumentList $Graph.Endpoint, $Revoked.Id
+
+        $changes = @($result.Output)
+        $changes.Count | Should -Be 2 -Because (@($result.Errors.Message) -join '; ')
+        $changes[0].Action | Should -Be ([DataShareAdmin.AccessAction]::Failed)
+        $changes[0].GroupId | Should -Be $MissingGroup
+        $changes[0].Reason | Should -BeLike "*$MissingGroup*does not exist in the directory*"
+        $changes[1].Action | Should -Be ([DataShareAdmin.AccessAction]::RemovedFromGroup) -Because 'a suspended agreement keeps no one''s group'
+        $changes[1].GroupId | Should -Be $SharedGroup
+        foreach ($change in $changes) {
+            $change.RecipientId | Should -Be $Jo.Id
+            $change.ObjectId | Should -Be $JoId
+        }
+
+        @($result.Errors.Id) | Should -Be @("AccessRevokeFailed,$RevokeCommand")
+        $result.Errors[0].Category | Should -Be 'WriteError'
+        $Graph.Groups[$SharedGroup].Count | Should -Be 0
+
+        # Each group was looked up once; nothing was asked of the group that does not exist beyond that.
+        $paths = @($Graph.Requests.ToArray() | ForEach-Object { '{0} {1}' -f $_.Method, [System.Uri]::UnescapeDataString($_.Path) })
+        @($paths | Where-Object { $_ -eq "GET /v1.0/groups/$MissingGroup" }).Count | Should -Be 1
+        @($paths | Where-Object { $_ -eq "GET /v1.0/groups/$SharedGroup" }).Count | Should -Be 1
+        @($paths | Where-Object { $_ -like "DELETE */groups/$MissingGroup/*" }).Count | Should -Be 0
+        @($paths | Where-Object { $_ -eq "DELETE /v1.0/groups/$SharedGroup/members/$JoId/`$ref" }).Count | Should -Be 1
+
+        $audit = @(Get-DataShareAuditLog -Action 'Access.Revoke' -TargetId $Jo.Id -ErrorAction Stop)
+        @($audit | ForEach-Object { $_.Details['Result'] }) | Should -Be @('Failed', 'RemovedFromGroup')
+        $audit[0].Details['GroupId'] | Should -Be $MissingGroup
+        $audit[0].Details['Reason'] | Should -BeLike '*does not exist in the directory*'
+    }
+}
+
+Describe 'Send-DataShareNotice against a loopback stand-in for Microsoft Graph' {
+    BeforeAll {
+        # The stand-in answers every sendMail with 404, as for a mailbox that does not exist.
+        $Graph = Start-FakeGraph -Users @{}
+        $First = New-AgreementEndingIn -Days 5 -Prefix 'MBXA'
+        $Second = New-AgreementEndingIn -Days 6 -Prefix 'MBXB'
+
+        $SendBoth = {
+            param($Endpoint, $Agreements, $Sender)
+            $token = ConvertTo-SecureString 'pester-graph-token' -AsPlainText -Force
+            $connect = @{ AccessToken = $token; GraphEndpoint = $Endpoint; AllowHttpLoopback = $true; ErrorAction = 'Stop' }
+            if ($Sender) {
+                $connect.Sender = $Sender
+            }
+
+            Connect-DataShareDirectory @connect
+            Send-DataShareNotice -Kind AgreementEnding -WithinDays 30 -AgreementId $Agreements -Confirm:$false
+        }
+
+        function Get-SendMailPath {
+            <# The paths of the sendMail requests the stand-in has had so far, decoded. #>
+            @($Graph.Requests.ToArray() | Where-Object { $_.Method -eq 'POST' -and $_.Path -like '*/sendMail' } |
+                    ForEach-Object { [System.Uri]::UnescapeDataString($_.Path) })
+        }
+    }
+
+    AfterAll {
+        Set-DataSharePolicy -Name NoticeSender -Default -Confirm:$false -ErrorAction SilentlyContinue
+        Stop-FakeGraph $Graph
+    }
+
+    It 'with a delegated sign-in sends from the officer''s own mailbox, whatever NoticeSender says, and one notice failing does not stop the other' {
+        Set-DataSharePolicy -Name NoticeSender -Value 'datashare@contoso.example' -Confirm:$false -ErrorAction Stop
+        $before = Get-DataShareTestState
+        $sentBefore = (Get-SendMailPath).Count
+
+        $result = Invoke-InFreshRunspace -ScriptBlock $SendBoth -ArgumentList $Graph.Endpoint, @($First.Id, $Second.Id), $null
+
+        $notices = @($result.Output)
+        $notices.Count | Should -Be 2 -Because 'a notice that was not sent is returned too'
+        @($notices | ForEach-Object Subject) | Should -Be @($First.Id, $Second.Id)
+        foreach ($notice in $notices) {
+            $notice | Should -BeOfType ([DataShareAdmin.DataShareNotice])
+            $notice.Sent | Should -BeFalse
+            $notice.Problem | Should -Not -BeNullOrEmpty
+        }
+
+        @($result.Errors.Id) | Should -Be @("NoticeNotSent,$NoticeCommand", "NoticeNotSent,$NoticeCommand")
+        $result.Errors[0].Category | Should -Be 'WriteError'
+        $result.Errors[0].Message | Should -BeLike "*AgreementEnding notice about $($First.Id)*was not sent*"
+
+        $paths = @(Get-SendMailPath | Select-Object -Skip $sentBefore)
+        $paths | Should -Be @('/v1.0/me/sendMail', '/v1.0/me/sendMail') -Because 'NoticeSender is for application sign-ins only'
+        (Get-DataShareTestState).AuditHead | Should -Be $before.AuditHead -Because 'a notice that was not sent is not audited'
+    }
+
+    It 'with a delegated sign-in and -Sender sends from that (shared) mailbox' {
+        $sentBefore = (Get-SendMailPath).Count
+
+        $result = Invoke-InFreshRunspace -ScriptBlock $SendBoth -ArgumentList $Graph.Endpoint, @($First.Id), 'shared.notices@contoso.example'
+
+        @($result.Output).Count | Should -Be 1
+        @($result.Errors.Id) | Should -Be @("NoticeNotSent,$NoticeCommand")
+        @(Get-SendMailPath | Select-Object -Skip $sentBefore) | Should -Be @('/v1.0/users/shared.notices@contoso.example/sendMail')
+    }
+
+    It 'with an application sign-in and neither -Sender nor NoticeSender stops with NoticeSenderMissing before anything is sent' {
+        Set-DataSharePolicy -Name NoticeSender -Default -Confirm:$false -ErrorAction Stop
+        $requestsBefore = $Graph.Requests.Count
+
+        $result = Invoke-InFreshRunspace -ScriptBlock {
+            param($Endpoint, $Agreements)
+            # A managed identity: connecting makes no request, and no token is needed before the sender is checked.
+            Connect-DataShareDirectory -ManagedIdentity -GraphEndpoint $Endpoint -AllowHttpLoopback -ErrorAction Stop
+            Send-DataShareNotice -Kind AgreementEnding -WithinDays 30 -AgreementId $Agreements -Confirm:$false
+        } -ArgumentList $Graph.Endpoint, @($First.Id, $Second.Id)
+
+        $result.Output.Count | Should -Be 0
+        @($result.Errors.Id) | Should -Be @("NoticeSenderMissing,$NoticeCommand")
+        $result.Errors[0].Category | Should -Be 'InvalidOperation'
+        $Graph.Requests.Count | Should -Be $requestsBefore
     }
 }
