@@ -45,3 +45,19 @@ public sealed class StorageConnectionInfo
 
     public override string ToString() => AccountName + " (" + BlobEndpoint + ")";
 }
+
+/// <summary>How a session reaches the shared register in Azure Table Storage (a type the cmdlets declare, so it lives here, not in the engine).</summary>
+public enum TableRegisterAuthentication
+{
+    /// <summary>The machine's managed identity (scheduled jobs on Azure).</summary>
+    ManagedIdentity,
+
+    /// <summary>A browser sign-in (officers).</summary>
+    Interactive,
+
+    /// <summary>A service principal from AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or a certificate path).</summary>
+    Environment,
+
+    /// <summary>Azure.Identity's default chain (environment, managed identity, developer tools).</summary>
+    Default,
+}

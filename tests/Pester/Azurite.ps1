@@ -1,6 +1,7 @@
-# Shared Azurite helpers for the Pester tests that need blob storage (Transfers.Tests.ps1, Retention.Tests.ps1): a
-# private Azurite (the storage emulator pinned in tests/azurite), started on free loopback ports and stopped when the
-# file is done.
+# Shared Azurite helpers for the Pester tests that need storage: blob storage (Transfers.Tests.ps1,
+# Retention.Tests.ps1) and the table service that holds a shared register (Registers.Tests.ps1). A private Azurite
+# (the storage emulator pinned in tests/azurite), with its blob and table services started on free loopback ports and
+# stopped when the file is done.
 #
 # It only defines functions. Pester 5 runs discovery and the tests in different scopes, so dot-source it in both, as
 # Common.ps1 is:
@@ -16,6 +17,7 @@
 #         BeforeAll { $Azurite = Start-TestAzurite; Connect-TestAzuriteStorage -Azurite $Azurite }
 #         AfterAll { Stop-TestAzurite -Azurite $Azurite }
 #     }
+# For a register in the table service: Connect-DataShareRegister -ConnectionString (Get-TestAzuriteConnectionString $Azurite).
 
 function Get-TestAzuriteDescribe {
     <#
@@ -68,8 +70,8 @@ function Start-TestAzurite {
     <#
     Starts Azurite as AzuriteServer (tests/DataShareAdmin.TestSupport) does: node runs azurite.js directly, with
     exit-with-parent.js preloaded so node exits if this process dies, on free loopback ports, in memory only.
-    Returns the process and its blob endpoint once the blob service answers as Azurite; stop it with Stop-TestAzurite.
-    Without -NodePath it runs the first node on PATH.
+    Returns the process, its blob endpoint and its table endpoint once both the blob and the table service answer as
+    Azurite; stop it with Stop-TestAzurite. Without -NodePath it runs the first node on PATH.
     #>
     param(
         [string] $NodePath,
@@ -111,25 +113,42 @@ function Start-TestAzurite {
         $standardError = $process.StandardError.ReadToEndAsync()
 
         $endpoint = "http://127.0.0.1:$blobPort/devstoreaccount1"
+        $tableEndpoint = "http://127.0.0.1:$tablePort/devstoreaccount1"
         $handler = [System.Net.Http.SocketsHttpHandler]::new()
         $handler.UseProxy = $false
         $client = [System.Net.Http.HttpClient]::new($handler)
         $client.Timeout = [timespan]::FromSeconds(2)
         $deadline = [datetime]::UtcNow.AddSeconds(60)
         $ready = $false
+        $blobReady = $false
+        $tableReady = $false
         try {
             while (-not $process.HasExited -and [datetime]::UtcNow -lt $deadline) {
-                try {
-                    # Any answer that says it is Azurite's blob service (unsigned, so 403) means it is up, and not
-                    # a stranger that took the port.
-                    $response = $client.GetAsync("${endpoint}?comp=list").GetAwaiter().GetResult()
-                    if ("$($response.Headers.Server)" -like 'Azurite-Blob*') {
-                        $ready = $true
-                        break
+                # Any answer that says it is Azurite's blob (or table) service (unsigned, so 403) means it is up, and
+                # not a stranger that took the port. azurite.js starts the services one after another: wait for both.
+                if (-not $blobReady) {
+                    try {
+                        $response = $client.GetAsync("${endpoint}?comp=list").GetAwaiter().GetResult()
+                        $blobReady = "$($response.Headers.Server)" -like 'Azurite-Blob*'
+                    }
+                    catch {
+                        # Not listening yet.
                     }
                 }
-                catch {
-                    # Not listening yet.
+
+                if (-not $tableReady) {
+                    try {
+                        $response = $client.GetAsync("$tableEndpoint/Tables").GetAwaiter().GetResult()
+                        $tableReady = "$($response.Headers.Server)" -like 'Azurite-Table*'
+                    }
+                    catch {
+                        # Not listening yet.
+                    }
+                }
+
+                if ($blobReady -and $tableReady) {
+                    $ready = $true
+                    break
                 }
 
                 Start-Sleep -Milliseconds 200
@@ -143,6 +162,7 @@ function Start-TestAzurite {
             return [pscustomobject]@{
                 Process       = $process
                 BlobEndpoint  = $endpoint
+                TableEndpoint = $tableEndpoint
                 WorkDirectory = $workDirectory
             }
         }
@@ -160,8 +180,21 @@ function Start-TestAzurite {
         }
 
         Remove-Item -LiteralPath $workDirectory -Recurse -Force -ErrorAction SilentlyContinue
-        throw "Azurite did not start on 127.0.0.1:$blobPort within 60 seconds. Its output:`n$log"
+        throw "Azurite did not start on 127.0.0.1:$blobPort (blob answered: $blobReady) and 127.0.0.1:$tablePort (table answered: $tableReady) within 60 seconds. Its output:`n$log"
     }
+}
+
+function Get-TestAzuriteConnectionString {
+    <#
+    The connection string of the Azurite from Start-TestAzurite, as its well-known development account (a public,
+    documented key, not a secret), naming both its blob and its table endpoint: what Connect-DataShareRegister
+    -ConnectionString and Copy-DataShareRegister -DestinationConnectionString take for a register in its table service.
+    #>
+    param([Parameter(Mandatory)] $Azurite)
+
+    'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+    'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+    "BlobEndpoint=$($Azurite.BlobEndpoint);TableEndpoint=$($Azurite.TableEndpoint);"
 }
 
 function Connect-TestAzuriteStorage {

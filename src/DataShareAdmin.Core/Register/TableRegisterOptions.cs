@@ -5,22 +5,6 @@ using Azure.Identity;
 
 namespace DataShareAdmin.Core.Register;
 
-/// <summary>How a session reaches the shared register in Azure Table Storage.</summary>
-public enum TableRegisterAuthentication
-{
-    /// <summary>The machine's managed identity (scheduled jobs on Azure).</summary>
-    ManagedIdentity,
-
-    /// <summary>A browser sign-in (officers).</summary>
-    Interactive,
-
-    /// <summary>A service principal from AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or a certificate path).</summary>
-    Environment,
-
-    /// <summary>Azure.Identity's default chain (environment, managed identity, developer tools).</summary>
-    Default,
-}
-
 /// <summary>
 /// Where the shared register is: a table (default DataShareRegister) in a storage account, and the register's name
 /// within it (its partition; default main), reached with a connection string or an endpoint and Entra sign-in.
