@@ -38,7 +38,7 @@ public sealed class RegisterCopyResult
 
     public string? DestinationHead { get; set; }
 
-    /// <summary>True when every kind's count matches and the copy's audit log verifies to the source's head; false under -WhatIf.</summary>
+    /// <summary>True when every kind's count matches and the copy's audit log verifies to the source's head.</summary>
     public bool Verified { get; set; }
 
     /// <summary>What did not match, when something did not.</summary>

@@ -3,7 +3,7 @@ namespace DataShareAdmin;
 /// <summary>Which register a session is using.</summary>
 public sealed class RegisterInfo
 {
-    /// <summary>SQLite, or AzureTables once that backend exists.</summary>
+    /// <summary>SQLite (a file) or AzureTables (the shared register).</summary>
     public string Backend { get; set; } = string.Empty;
 
     /// <summary>The file path or endpoint (never a secret).</summary>

@@ -130,12 +130,42 @@ public sealed class RegisterCopyTests : IClassFixture<AzuriteTablesFixture>, IDi
     }
 
     [Fact]
-    public void An_endpoint_sign_in_needs_https_except_to_a_local_emulator()
+    public void Sign_in_and_keys_go_over_https_except_to_a_local_emulator()
     {
-        var error = Assert.Throws<DataShareException>(() => new TableRegisterOptions { TableEndpoint = new Uri("http://contosodata.table.core.windows.net") }.Validate());
-        Assert.Equal("RegisterEndpointInsecure", error.ErrorId);
-        new TableRegisterOptions { TableEndpoint = new Uri("http://127.0.0.1:10002/devstoreaccount1"), AllowHttpLoopback = true }.Validate();
+        // Tokens never go over http, not even to loopback (the SDK refuses too): Azurite is reached by its connection string.
+        Assert.Equal("RegisterEndpointInsecure", Assert.Throws<DataShareException>(() => new TableRegisterOptions { TableEndpoint = new Uri("http://127.0.0.1:10002/devstoreaccount1") }.Validate()).ErrorId);
         Assert.Equal("RegisterTableConnectionInvalid", Assert.Throws<DataShareException>(() => new TableRegisterOptions().Validate()).ErrorId);
+
+        var insecure = "DefaultEndpointsProtocol=http;AccountName=contosodata;AccountKey=" + Convert.ToBase64String(new byte[64]) + ";EndpointSuffix=core.windows.net";
+        var error = Assert.Throws<DataShareException>(() => TableRegister.Open(new TableRegisterOptions { ConnectionString = insecure }, test.Clock, TestRegister.Identity));
+        Assert.Equal(("RegisterEndpointInsecure", DataShareErrorCategory.InvalidArgument), (error.ErrorId, error.Category));
+        Assert.DoesNotContain("AccountKey", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_copy_that_did_not_finish_is_refused_when_opened()
+    {
+        test.Engine.Agreements.Create(Samples.Agreement("DS1"), new FakeHost());
+        using (var shared = Tables("e"))
+        {
+            var snapshot = RegisterCopier.Read(test.Engine.Register);
+
+            // The copy stops part-way: the audit log never arrives.
+            snapshot.AuditLog = Stop(snapshot.AuditLog);
+            Assert.Throws<InvalidOperationException>(() => shared.Restore(snapshot, null));
+        }
+
+        var error = Assert.Throws<DataShareException>(() => Tables("e"));
+        Assert.Equal(("RegisterCopyIncomplete", DataShareErrorCategory.InvalidData), (error.ErrorId, error.Category));
+    }
+
+    private static System.Collections.Generic.IEnumerable<AuditEntry> Stop(System.Collections.Generic.IEnumerable<AuditEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            yield return entry;
+            throw new InvalidOperationException("The copy was stopped.");
+        }
     }
 
     public void Dispose() => test.Dispose();

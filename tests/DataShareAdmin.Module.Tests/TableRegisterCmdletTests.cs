@@ -70,6 +70,10 @@ public sealed class TableRegisterCmdletTests : IClassFixture<AzuriteFixture>, ID
             .AssertError("RegisterCopyDestinationNotEmpty", ErrorCategory.ResourceExists, "CopyDataShareRegisterCommand");
         session.Run(ConnectTables("c"), azurite.ConnectionString).AssertNoErrors();
         Assert.Equal(before, session.Run("Test-DataShareAuditLog").Single<AuditLogTestResult>().Head);
+
+        // The shared register into itself is refused as such, named by its connection string or not.
+        session.Run($"Copy-DataShareRegister -DestinationConnectionString $args[0] -RegisterName {name}c -Confirm:$false", azurite.ConnectionString).SingleError()
+            .AssertError("RegisterCopyToItself", ErrorCategory.InvalidArgument, "CopyDataShareRegisterCommand");
     }
 
     [Fact]

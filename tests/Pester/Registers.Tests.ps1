@@ -24,7 +24,7 @@ BeforeDiscovery {
         @{ Case = 'a register name with an underscore'; ErrorId = 'RegisterNameInvalid'; Parameters = @{ ConnectionString = 'UseDevelopmentStorage=true'; RegisterName = 'test_1' } }
         @{ Case = 'a register name of hyphens only'; ErrorId = 'RegisterNameInvalid'; Parameters = @{ ConnectionString = 'UseDevelopmentStorage=true'; RegisterName = '---' } }
         @{ Case = 'a plain http endpoint'; ErrorId = 'RegisterEndpointInsecure'; Parameters = @{ TableEndpoint = 'http://contosodata.table.core.windows.net' } }
-        @{ Case = 'a plain http endpoint that is not loopback, even with -AllowHttpLoopback'; ErrorId = 'RegisterEndpointInsecure'; Parameters = @{ TableEndpoint = 'http://contosodata.table.core.windows.net'; AllowHttpLoopback = $true } }
+        @{ Case = 'a plain http endpoint (tokens never go over http)'; ErrorId = 'RegisterEndpointInsecure'; Parameters = @{ TableEndpoint = 'http://127.0.0.1:10002/devstoreaccount1' } }
         @{ Case = 'an endpoint with a SAS'; ErrorId = 'RegisterEndpointInvalid'; Parameters = @{ TableEndpoint = 'https://contosodata.table.core.windows.net/?sv=2024-11-04&sig=abc' } }
         @{ Case = 'the name of an environment variable that is not set'; ErrorId = 'RegisterConnectionStringInvalid'; Parameters = @{ ConnectionString = 'DSA_PESTER_NO_SUCH_TABLES_VARIABLE' } }
         @{ Case = 'a connection string that cannot be read'; ErrorId = 'RegisterConnectionStringInvalid'; Parameters = @{ ConnectionString = 'AccountName=x;AccountKey=notbase64!!;TableEndpoint=https://x.table.core.windows.net' } }

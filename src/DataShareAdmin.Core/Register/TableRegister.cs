@@ -34,6 +34,7 @@ public sealed class TableRegister : IDataShareRegister
     private const int MaxAttempts = 60;
     private const int PropertyChars = 30_000;
     private const int MaxActions = 100;
+    private const long MaxTransactionBytes = 3_500_000;
     private const char Separator = '!';
 
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
@@ -83,6 +84,12 @@ public sealed class TableRegister : IDataShareRegister
                 "The storage connection string could not be read. Copy it again from the storage account's 'Access keys' page.", null) { IsTerminating = true };
         }
 
+        if (service.Uri.Scheme != Uri.UriSchemeHttps && !IsLoopback(service.Uri))
+        {
+            throw new DataShareException("RegisterEndpointInsecure", DataShareErrorCategory.InvalidArgument,
+                $"The connection string's table endpoint {service.Uri.GetLeftPart(UriPartial.Authority)} is plain http: the account key and the register would cross the network unprotected. Use https (http only to a local emulator on 127.0.0.1).", null) { IsTerminating = true };
+        }
+
         var table = service.GetTableClient(options.TableName);
         var location = $"{service.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/')}/{options.TableName}#{options.RegisterName}";
         try
@@ -95,6 +102,12 @@ public sealed class TableRegister : IDataShareRegister
             var meta = table.GetEntityIfExists<TableEntity>(options.RegisterName, "meta");
             if (meta.HasValue && meta.Value is { } found)
             {
+                if (found.GetBoolean("CopyInProgress") == true)
+                {
+                    throw new DataShareException("RegisterCopyIncomplete", DataShareErrorCategory.InvalidData,
+                        $"The register at {location} is a copy that did not finish (Copy-DataShareRegister was stopped or failed part-way). Do not use it: delete its rows (or choose another -RegisterName) and copy again.", location) { IsTerminating = true };
+                }
+
                 var version = (int)(found.GetInt32("SchemaVersion") ?? 0);
                 if (version > SchemaVersion)
                 {
@@ -124,6 +137,10 @@ public sealed class TableRegister : IDataShareRegister
         {
             throw Translate(ex, location);
         }
+        catch (Azure.Identity.AuthenticationFailedException ex)
+        {
+            throw SignInFailed(ex, location);
+        }
         catch (Exception ex) when (ex is HttpRequestException or AggregateException)
         {
             throw new DataShareException("RegisterUnavailable", DataShareErrorCategory.ResourceUnavailable,
@@ -134,6 +151,26 @@ public sealed class TableRegister : IDataShareRegister
         options.Client = table;
         options.Location = location;
         return new TableRegister(table, options.RegisterName, clock, identity, Describe(location, source, readOnly));
+    }
+
+    private static bool IsLoopback(Uri uri) => uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host, out var address) && System.Net.IPAddress.IsLoopback(address));
+
+    /// <summary>Where a register with these options is (as its RegisterInfo.Location says), without any request.</summary>
+    public static string LocationOf(TableRegisterOptions options)
+    {
+        options.Validate();
+        try
+        {
+            var service = options.ConnectionString is { Length: > 0 } connection
+                ? new TableServiceClient(connection)
+                : new TableServiceClient(options.TableEndpoint!, options.CredentialFor());
+            return $"{service.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/')}/{options.TableName}#{options.RegisterName}";
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new DataShareException("RegisterConnectionStringInvalid", DataShareErrorCategory.InvalidArgument,
+                "The storage connection string could not be read. Copy it again from the storage account's 'Access keys' page.", null) { IsTerminating = true };
+        }
     }
 
     private static RegisterInfo Describe(string location, string source, bool readOnly) => new()
@@ -712,9 +749,12 @@ public sealed class TableRegister : IDataShareRegister
                 $"The register {Info.Location} already holds records; a copy goes only into an empty register. Nothing was written.", Info.Location);
         }
 
-        // Rows go in transactions of up to 100; the audit head goes last, so a copy cut short has no head and is
-        // never taken for a whole register (Test-DataShareAuditLog says so).
+        // Rows go in transactions of up to 100 rows and under the service's 4 MiB; the register is marked as a copy
+        // in progress until the audit head, written last, is in, so a copy cut short is refused when opened (it
+        // would otherwise look like a register with fewer records).
+        Mark(copying: true);
         var batch = new List<TableTransactionAction>(MaxActions);
+        long batchBytes = 0;
         void Flush()
         {
             if (batch.Count == 0)
@@ -732,17 +772,20 @@ public sealed class TableRegister : IDataShareRegister
             }
 
             batch.Clear();
+            batchBytes = 0;
         }
 
         void Put(IEnumerable<TableEntity> rows)
         {
             var list = rows.ToList();
-            if (batch.Count + list.Count > MaxActions)
+            var bytes = list.Sum(Size);
+            if (batch.Count + list.Count > MaxActions || batchBytes + bytes > MaxTransactionBytes)
             {
                 Flush();
             }
 
             batch.AddRange(list.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)));
+            batchBytes += bytes;
         }
 
         void Each<T>(string kind, IEnumerable<T> items, Func<T, IEnumerable<TableEntity>> rows)
@@ -798,7 +841,27 @@ public sealed class TableRegister : IDataShareRegister
             Put(new[] { new TableEntity(partition, "auhead") { ["Sequence"] = head.Sequence, ["Hash"] = head.Hash } });
             Flush();
         }
+
+        Mark(copying: false);
     }
+
+    /// <summary>Sets or clears the marker that says a copy into this register has not finished.</summary>
+    private void Mark(bool copying)
+    {
+        var meta = Get("meta") ?? new TableEntity(partition, "meta") { ["SchemaVersion"] = SchemaVersion };
+        meta["CopyInProgress"] = copying;
+        try
+        {
+            table.UpsertEntity(meta, TableUpdateMode.Replace);
+        }
+        catch (RequestFailedException ex)
+        {
+            throw Translate(ex, Info.Location);
+        }
+    }
+
+    /// <summary>A row's size as the service counts it, roughly: UTF-16 text and a little per property.</summary>
+    private static long Size(TableEntity row) => row.Sum(p => (p.Key.Length * 2) + (p.Value is string text ? (text.Length * 2) + 8 : 16));
 
     // ---------------------------------------------------------------- sweep lock
 
@@ -994,7 +1057,11 @@ public sealed class TableRegister : IDataShareRegister
                 var index = ex.FailedTransactionActionIndex ?? -1;
                 if (index >= 0 && index < ops.Actions.Count)
                 {
-                    throw ops.Actions[index].OnConflict?.Invoke() ?? Conflict("The record was changed by another writer.");
+                    // 409 (already there), 412 (changed since read) and 404 (gone since read) are other writers; any
+                    // other answer (400, 413…) says what is wrong with the change itself.
+                    throw ex.Status is 409 or 412 or 404
+                        ? ops.Actions[index].OnConflict?.Invoke() ?? Conflict("The record was changed by another writer.")
+                        : Translate(ex, Info.Location);
                 }
 
                 if (ex.Status is not (409 or 412) || attempt >= MaxAttempts)
@@ -1008,6 +1075,10 @@ public sealed class TableRegister : IDataShareRegister
             catch (RequestFailedException ex)
             {
                 throw Translate(ex, Info.Location);
+            }
+            catch (Azure.Identity.AuthenticationFailedException ex)
+            {
+                throw SignInFailed(ex, Info.Location);
             }
         }
     }
@@ -1038,6 +1109,10 @@ public sealed class TableRegister : IDataShareRegister
         catch (RequestFailedException ex)
         {
             throw Translate(ex, Info.Location);
+        }
+        catch (Azure.Identity.AuthenticationFailedException ex)
+        {
+            throw SignInFailed(ex, Info.Location);
         }
     }
 
@@ -1071,6 +1146,10 @@ public sealed class TableRegister : IDataShareRegister
                 catch (RequestFailedException ex)
                 {
                     throw Translate(ex, Info.Location);
+                }
+                catch (Azure.Identity.AuthenticationFailedException ex)
+                {
+                    throw SignInFailed(ex, Info.Location);
                 }
 
                 yield return rows.Current;
@@ -1215,6 +1294,11 @@ public sealed class TableRegister : IDataShareRegister
 
         return text.ToString();
     }
+
+    /// <summary>Microsoft Entra sign-in failed (no identity, expired, refused): the register cannot be reached.</summary>
+    private static DataShareException SignInFailed(Exception ex, string location) =>
+        new("RegisterAccessDenied", DataShareErrorCategory.PermissionDenied,
+            $"Signing in to the register at {location} failed: {ex.Message.Split('\n')[0]}", location, ex) { IsTerminating = true };
 
     private static DataShareException Translate(RequestFailedException ex, string location) => ex.Status switch
     {

@@ -1,5 +1,4 @@
 using System;
-using System.Net;
 using Azure.Core;
 using Azure.Identity;
 
@@ -31,9 +30,6 @@ public sealed class TableRegisterOptions
     public string RegisterName { get; set; } = DefaultRegisterName;
 
     public bool ReadOnly { get; set; }
-
-    /// <summary>Allow plain http to a loopback address (Azurite).</summary>
-    public bool AllowHttpLoopback { get; set; }
 
     /// <summary>Set once the table and the register's marker have been checked (at connect), so later opens skip it.</summary>
     internal bool Verified { get; set; }
@@ -67,10 +63,9 @@ public sealed class TableRegisterOptions
 
         if (TableEndpoint is not null)
         {
-            var loopback = TableEndpoint.IsLoopback || (IPAddress.TryParse(TableEndpoint.Host, out var address) && IPAddress.IsLoopback(address));
-            if (TableEndpoint.Scheme != Uri.UriSchemeHttps && !(TableEndpoint.Scheme == Uri.UriSchemeHttp && AllowHttpLoopback && loopback))
+            if (TableEndpoint.Scheme != Uri.UriSchemeHttps)
             {
-                throw Invalid("RegisterEndpointInsecure", $"'{TableEndpoint}' is not https. Tokens go to Azure over https only; for a local emulator add -AllowHttpLoopback.");
+                throw Invalid("RegisterEndpointInsecure", $"'{TableEndpoint}' is not https. Sign-in tokens go to Azure over https only; for a local emulator such as Azurite, connect with its connection string instead.");
             }
 
             if (!string.IsNullOrEmpty(TableEndpoint.Query))

@@ -53,9 +53,6 @@ public sealed class ConnectDataShareRegisterCommand : DataShareCmdlet
     [ValidateNotNullOrEmpty]
     public string RegisterName { get; set; } = TableRegisterOptions.DefaultRegisterName;
 
-    /// <summary>Allow plain http to a loopback address: a local emulator such as Azurite.</summary>
-    [Parameter(ParameterSetName = EndpointSet)]
-    public SwitchParameter AllowHttpLoopback { get; set; }
 
     /// <summary>Open without writing: every change is refused with RegisterReadOnly.</summary>
     [Parameter]
@@ -88,7 +85,6 @@ public sealed class ConnectDataShareRegisterCommand : DataShareCmdlet
                         ManagedIdentityClientId = ManagedIdentityClientId,
                         TableName = TableName,
                         RegisterName = RegisterName,
-                        AllowHttpLoopback = AllowHttpLoopback,
                     };
                     options.Validate();
                 });

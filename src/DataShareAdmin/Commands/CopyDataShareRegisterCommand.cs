@@ -55,8 +55,6 @@ public sealed class CopyDataShareRegisterCommand : DataShareCmdlet
     [ValidateNotNullOrEmpty]
     public string RegisterName { get; set; } = TableRegisterOptions.DefaultRegisterName;
 
-    [Parameter(ParameterSetName = EndpointSet)]
-    public SwitchParameter AllowHttpLoopback { get; set; }
 
     protected override int ProgressActivityId => 0x5A40;
 
@@ -75,16 +73,14 @@ public sealed class CopyDataShareRegisterCommand : DataShareCmdlet
         {
             table = new TableRegisterOptions
             {
-                ConnectionString = ParameterSetName == ConnectionStringSet ? Secrets.ConnectionString(DestinationConnectionString, "RegisterConnectionStringInvalid") : null,
+                ConnectionString = ParameterSetName == ConnectionStringSet ? Secrets.ConnectionString(DestinationConnectionString, "RegisterConnectionStringInvalid", "-DestinationConnectionString") : null,
                 TableEndpoint = DestinationTableEndpoint,
                 Authentication = Authentication,
                 ManagedIdentityClientId = ManagedIdentityClientId,
                 TableName = TableName,
                 RegisterName = RegisterName,
-                AllowHttpLoopback = AllowHttpLoopback,
             };
-            table.Validate();
-            target = $"AzureTables:{(DestinationTableEndpoint?.ToString() ?? "(connection string)")}/{TableName}#{RegisterName}";
+            target = "AzureTables:" + TableRegister.LocationOf(table);
         }
 
         if (string.Equals(target, source.Info.ToString(), StringComparison.OrdinalIgnoreCase))

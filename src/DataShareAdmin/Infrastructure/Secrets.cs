@@ -9,7 +9,7 @@ namespace DataShareAdmin.Commands;
 internal static class Secrets
 {
     /// <summary>A connection string given as text, a SecureString, or the name of an environment variable that holds one.</summary>
-    public static string ConnectionString(object value, string errorId)
+    public static string ConnectionString(object value, string errorId, string parameter = "-ConnectionString")
     {
         var raw = value is PSObject wrapped ? wrapped.BaseObject : value;
         if (raw is SecureString secure)
@@ -20,7 +20,7 @@ internal static class Secrets
         if (raw is not string text || text.Trim().Length == 0)
         {
             throw new DataShareException(errorId, DataShareErrorCategory.InvalidArgument,
-                "-ConnectionString takes a connection string, a SecureString holding one, or the name of an environment variable that holds one.", null);
+                $"{parameter} takes a connection string, a SecureString holding one, or the name of an environment variable that holds one.", null);
         }
 
         // A bare name (no '=') is an environment variable: the way to keep the key out of scripts and history.
@@ -30,7 +30,7 @@ internal static class Secrets
             if (string.IsNullOrEmpty(fromEnvironment))
             {
                 throw new DataShareException(errorId, DataShareErrorCategory.InvalidArgument,
-                    $"'{text.Trim()}' is not a connection string, and no environment variable of that name is set.", text.Trim());
+                    $"'{text.Trim()}' given to {parameter} is not a connection string, and no environment variable of that name is set.", text.Trim());
             }
 
             return fromEnvironment!;
