@@ -81,6 +81,43 @@ public sealed class RegisterCopyTests : IClassFixture<AzuriteTablesFixture>, IDi
     }
 
     [Fact]
+    public void Readiness_on_the_shared_register_is_the_same_as_on_the_file_when_it_reads_certificates_all_at_once()
+    {
+        var host = new FakeHost();
+        Samples.AddOrganisation(test.Engine, assessedOn: "2026-01-01");
+        test.Engine.Agreements.Create(Samples.Agreement("DS1"), host);
+        test.Engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), host);
+
+        // More people than the Table register tests one query at a time, so it reads every certificate at once.
+        for (var i = 0; i < 30; i++)
+        {
+            var recipient = test.Engine.Recipients.Add("DS1", $"Person {i}", $"p{i}@example.org", null, host)!;
+            test.Engine.Recipients.Update(recipient.Id, new People.RecipientChanges { DeclarationSignedOn = new DateTime(2026, 1, 10), TrainingCompletedOn = new DateTime(2026, 1, 5) }, host);
+            if (i % 3 != 0)
+            {
+                test.Engine.Certificates.Add(recipient.Email, new SafePeople.CertificateDraft { Issuer = "DBS", Level = "Basic", Number = (100000000000L + i).ToString(System.Globalization.CultureInfo.InvariantCulture), IssuedOn = new DateTime(2024, 1, 1).AddDays(i * 20) }, host);
+            }
+        }
+
+        using var shared = Tables("r");
+        RegisterCopier.Copy(test.Engine.Register, shared, test.Clock, host);
+        using var engine = DataShareEngine.Open(new EngineOptions
+        {
+            Table = new TableRegisterOptions { ConnectionString = azurite.ConnectionString, RegisterName = name + "r" },
+            Clock = test.Clock,
+            Identity = TestRegister.Identity,
+        });
+
+        string Results(DataShareEngine on) => JsonSerializer.Serialize(on.Recipients.Find("DS1", includeRemoved: false)
+            .Select(r => on.Readiness.Test(r, null, null)).OrderBy(r => r.RecipientId, StringComparer.Ordinal).ToList());
+
+        var onFile = Results(test.Engine);
+        Assert.Equal(onFile, Results(engine));
+        Assert.Contains("\"IsReady\":false", onFile, StringComparison.Ordinal);
+        Assert.Contains("\"IsReady\":true", onFile, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_copy_goes_only_into_an_empty_register_and_writes_nothing_otherwise()
     {
         test.Engine.Agreements.Create(Samples.Agreement("DS1"), new FakeHost());

@@ -19,6 +19,9 @@ public sealed class ReadinessService
     private readonly Func<SafePeoplePolicy> policy;
     private readonly Dictionary<string, (DateTime EndsOn, AccessRoute Route, string? OrganisationId)> agreementFacts = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<SecurityAssessment>> assessments = new(StringComparer.Ordinal);
+    private const int PreloadAfter = 20;
+    private Dictionary<string, List<DisclosureCertificate>>? preloaded;
+    private int lookups;
 
     public ReadinessService(IDataShareRegister register, ShareCalendar calendar, Func<SafePeoplePolicy> policy)
     {
@@ -121,7 +124,7 @@ public sealed class ReadinessService
     {
         CertificateTestResult? best = null;
         CertificateTestResult? latest = null;
-        foreach (var certificate in register.ListCertificates(personId))
+        foreach (var certificate in Certificates(personId))
         {
             var verdict = CertificateRules.Evaluate(certificate, rules, day);
             if (verdict.IsValid && (best is null || verdict.ValidUntil > best.ValidUntil))
@@ -192,6 +195,37 @@ public sealed class ReadinessService
         return verdict.State == AssessmentState.Current
             ? new SafePeopleCheck { Name = "Organisation", Passed = true, ValidUntil = verdict.ValidUntil, Reason = verdict.Reason }
             : Fail("Organisation", verdict.Reason + " Data goes directly only to an organisation whose security assessment passed and is current.");
+    }
+
+    /// <summary>
+    /// A person's certificates. On a register where each read is a request over the network (the Azure Table
+    /// register), testing many people one query each is slow; after <see cref="PreloadAfter"/> people, every
+    /// certificate is read once, in key order, and held by person for the rest of the piece of work. A local
+    /// register keeps one indexed query per person, and memory flat.
+    /// </summary>
+    private IEnumerable<DisclosureCertificate> Certificates(string personId)
+    {
+        if (preloaded is null && register.Info.Backend == "AzureTables" && ++lookups > PreloadAfter)
+        {
+            preloaded = new Dictionary<string, List<DisclosureCertificate>>(StringComparer.Ordinal);
+            foreach (var certificate in register.ListCertificates(null))
+            {
+                if (!preloaded.TryGetValue(certificate.PersonId, out var list))
+                {
+                    list = new List<DisclosureCertificate>(1);
+                    preloaded[certificate.PersonId] = list;
+                }
+
+                list.Add(certificate);
+            }
+        }
+
+        if (preloaded is null)
+        {
+            return register.ListCertificates(personId);
+        }
+
+        return preloaded.TryGetValue(personId, out var found) ? found : (IEnumerable<DisclosureCertificate>)Array.Empty<DisclosureCertificate>();
     }
 
     /// <summary>Forgets what was read about organisations (the engine calls it when an assessment is recorded).</summary>
