@@ -60,6 +60,40 @@ public static class ModuleRuntime
         }
     }
 
+    /// <summary>
+    /// Invokes <paramref name="shell"/>, handing each output object to <paramref name="onItem"/> as it arrives and
+    /// dropping it from the output collection at once (nothing is collected, so the harness's own memory stays out of
+    /// the figures). Errors as for <see cref="Invoke"/>.
+    /// </summary>
+    public static void InvokeStreaming(PowerShell shell, string what, Action<PSObject> onItem)
+    {
+        ArgumentNullException.ThrowIfNull(shell);
+        ArgumentNullException.ThrowIfNull(onItem);
+        using var output = new PSDataCollection<PSObject>();
+        output.DataAdded += (_, _) =>
+        {
+            foreach (var item in output.ReadAll())
+            {
+                onItem(item);
+            }
+        };
+
+        try
+        {
+            shell.Invoke<PSObject, PSObject>(null, output, null);
+        }
+        catch (RuntimeException ex)
+        {
+            throw new BenchmarkException($"{what} failed: {ex.Message}", ex);
+        }
+
+        ThrowOnErrors(shell, what);
+        foreach (var item in output.ReadAll())
+        {
+            onItem(item);
+        }
+    }
+
     public static void ThrowOnErrors(PowerShell shell, string what)
     {
         ArgumentNullException.ThrowIfNull(shell);

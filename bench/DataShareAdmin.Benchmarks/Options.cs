@@ -19,6 +19,9 @@ internal sealed class Options
 
     public int Samples { get; private set; } = 15;
 
+    /// <summary>Whether --samples was given (the tables scenario's default is 3, not 15).</summary>
+    public bool SamplesGiven { get; private set; }
+
     public int Warmup { get; private set; } = 1;
 
     public int Calls { get; private set; } = 5;
@@ -46,6 +49,33 @@ internal sealed class Options
 
     /// <summary>Child mode only: create the register's schema through the module (Connect-DataShareRegister), nothing else.</summary>
     public const string InitRegisterScenario = "init-register";
+
+    /// <summary>The same register on SQLite and on Azure Tables (Azurite): Test-DataShareRecipient and Get-DataShareRetentionPlan on each.</summary>
+    public const string TablesScenario = "tables";
+
+    /// <summary>Child mode only: one timed call of the tables scenario (--measure, --backend).</summary>
+    public const string TablesChildScenario = "tables-run";
+
+    /// <summary>Tables scenario: the environment variable through which the parent hands Azurite's connection string to its children.</summary>
+    public const string TableConnectionVariable = "DSA_BENCH_TABLE_CONNECTION";
+
+    /// <summary>Tables scenario: active recipients (each with one person and ≈ 1.08 certificates) and holdings in the register.</summary>
+    public int Recipients { get; private set; } = 10_000;
+
+    public int Holdings { get; private set; } = 10_000;
+
+    /// <summary>Tables scenario: the -AsOf day of Get-DataShareRetentionPlan; null for the day by which 90 % of the agreements' holdings are due.</summary>
+    public DateTime? PlanAsOf { get; private set; }
+
+    /// <summary>Tables scenario: the Table register's table and register (partition) names.</summary>
+    public string TableName { get; private set; } = "DataShareRegister";
+
+    public string RegisterName { get; private set; } = "bench";
+
+    /// <summary>Child mode, tables scenario: "recipients" or "plan", on "sqlite" or "tables".</summary>
+    public string Measure { get; private set; } = "recipients";
+
+    public string Backend { get; private set; } = "sqlite";
 
     /// <summary>Recipients scenario: the register sizes, each seeded into a fresh file and measured in a fresh process.</summary>
     public IReadOnlyList<int> Counts { get; private set; } = new[] { 10_000, 100_000 };
@@ -110,6 +140,7 @@ internal sealed class Options
                     break;
                 case "--samples":
                     options.Samples = CommandLine.ParseCount(name, Value(), 1);
+                    options.SamplesGiven = true;
                     break;
                 case "--warmup":
                     options.Warmup = CommandLine.ParseCount(name, Value(), 0);
@@ -139,17 +170,47 @@ internal sealed class Options
                         RecipientsScenario => RecipientsScenario,
                         ReportScenario => ReportScenario,
                         InitRegisterScenario => InitRegisterScenario,
-                        var other => throw new ArgumentException($"--scenario is '{ImportScenario}', '{RecipientsScenario}' or '{ReportScenario}', not '{other}'."),
+                        TablesScenario => TablesScenario,
+                        TablesChildScenario => TablesChildScenario,
+                        var other => throw new ArgumentException($"--scenario is '{ImportScenario}', '{RecipientsScenario}', '{ReportScenario}' or '{TablesScenario}', not '{other}'."),
                     };
                     break;
                 case "--counts":
                     options.Counts = ParseCounts(name, Value());
                     break;
                 case "--as-of":
-                    var text = Value();
-                    options.AsOf = DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-                        ? day
-                        : throw new ArgumentException($"--as-of needs a date as yyyy-MM-dd, not '{text}'.");
+                    options.AsOf = ParseDay(name, Value());
+                    break;
+                case "--plan-as-of":
+                    options.PlanAsOf = ParseDay(name, Value());
+                    break;
+                case "--recipients":
+                    options.Recipients = CommandLine.ParseCount(name, Value(), 1, digitSeparators: true);
+                    break;
+                case "--holdings":
+                    options.Holdings = CommandLine.ParseCount(name, Value(), 1, digitSeparators: true);
+                    break;
+                case "--table-name":
+                    options.TableName = Value();
+                    break;
+                case "--register-name":
+                    options.RegisterName = Value();
+                    break;
+                case "--measure":
+                    options.Measure = Value() switch
+                    {
+                        "recipients" => "recipients",
+                        "plan" => "plan",
+                        var other => throw new ArgumentException($"--measure is 'recipients' or 'plan', not '{other}'."),
+                    };
+                    break;
+                case "--backend":
+                    options.Backend = Value() switch
+                    {
+                        "sqlite" => "sqlite",
+                        "tables" => "tables",
+                        var other => throw new ArgumentException($"--backend is 'sqlite' or 'tables', not '{other}'."),
+                    };
                     break;
                 case "--consumer":
                     options.Consumer = Value() switch
@@ -188,6 +249,11 @@ internal sealed class Options
 
         return options;
     }
+
+    private static DateTime ParseDay(string name, string text) =>
+        DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day
+            : throw new ArgumentException($"{name} needs a date as yyyy-MM-dd, not '{text}'.");
 
     private static int[] ParseCounts(string name, string value)
     {

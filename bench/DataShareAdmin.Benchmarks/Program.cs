@@ -9,6 +9,8 @@ namespace DataShareAdmin.Benchmarks;
 /// <c>--scenario recipients</c> instead seeds registers of each size and times Test-DataShareRecipient over all of
 /// them, one fresh child process per size, sampling memory in the child. <c>--scenario report</c> seeds the same
 /// registers and times Export-DataShareReport -Kind SafePeople over them, one fresh child process per size and format.
+/// <c>--scenario tables</c> seeds one register with recipients and holdings, copies it into a Table register on
+/// Azurite, and times Test-DataShareRecipient and Get-DataShareRetentionPlan on both backends in fresh child processes.
 /// </summary>
 internal static class Program
 {
@@ -42,12 +44,28 @@ internal static class Program
                                Export-DataShareReport -Kind SafePeople runs once per count and format, each in a
                                fresh process; rows are counted by reading the written file back
             --keep-registers   keep the seeded registers and the written reports (their folder is printed)
+          DataShareAdmin.Benchmarks --scenario tables [--recipients N] [--holdings N] [--samples S] [--as-of yyyy-MM-dd]
+                                    [--plan-as-of yyyy-MM-dd] [--table-name T] [--register-name R] [--sample-interval MS]
+                                    [--keep-registers] [--module PSD1]
+            --recipients       active recipients in the register (default 10000), seeded as for recipients
+            --holdings         holdings in the same register (default 10000), round-robin over its 50 agreements
+            --samples          fresh-process samples of each call on each backend (default 3), the backends'
+                               order alternating; Azurite (table service) is started by the harness, and the
+                               SQLite register is copied into it with Copy-DataShareRegister (timed)
+            --as-of            Test-DataShareRecipient's -AsOf (default 2026-12-01)
+            --plan-as-of       Get-DataShareRetentionPlan's -AsOf (default: the first day on which the holdings of
+                               90% of the agreements are due)
+            --table-name       the Table register's table (default DataShareRegister); --register-name its
+                               register name (default bench)
           DataShareAdmin.Benchmarks --child --module PSD1 [--call CMDLET] [--calls K] [--trace]
             one sample; prints a single line "BENCH-RESULT {json}"
           DataShareAdmin.Benchmarks --child --scenario recipients|init-register --module PSD1 --register FILE ...
             one recipients run (or creating a register's schema through the module); prints "BENCH-RESULT {json}"
           DataShareAdmin.Benchmarks --child --scenario report --module PSD1 --register FILE --format F --report-path FILE ...
             one report run; prints "BENCH-RESULT {json}"
+          DataShareAdmin.Benchmarks --child --scenario tables-run --module PSD1 --register FILE --measure recipients|plan
+                                    --backend sqlite|tables ...
+            one timed call of the tables scenario (Tables: connection string from DSA_BENCH_TABLE_CONNECTION)
         """;
 
     public static int Main(string[] args) => HarnessMain.Run(Usage, () =>
@@ -64,10 +82,12 @@ internal static class Program
             (true, Options.RecipientsScenario) => RecipientsChild.Run(options),
             (true, Options.InitRegisterScenario) => RecipientsChild.InitRegister(options),
             (true, Options.ReportScenario) => ReportChild.Run(options),
+            (true, Options.TablesChildScenario) => TablesChild.Run(options),
             (true, _) => ChildRun.Run(options),
             (false, Options.RecipientsScenario) => RecipientsRun.Run(options),
             (false, Options.ReportScenario) => ReportRun.Run(options),
-            (false, Options.InitRegisterScenario) => throw new ArgumentException("--scenario init-register is for child processes only."),
+            (false, Options.TablesScenario) => TablesRun.Run(options),
+            (false, Options.InitRegisterScenario or Options.TablesChildScenario) => throw new ArgumentException($"--scenario {options.Scenario} is for child processes only."),
             _ => ParentRun.Run(options),
         };
     });

@@ -102,30 +102,7 @@ internal static class RecipientsChild
         using var shell = PowerShell.Create();
         shell.Runspace = runspace;
         shell.AddCommand("Test-DataShareRecipient").AddParameter("AsOf", options.AsOf);
-        using var output = new PSDataCollection<PSObject>();
-        output.DataAdded += (_, _) =>
-        {
-            foreach (var item in output.ReadAll())
-            {
-                counter.Add(item.BaseObject);
-            }
-        };
-
-        try
-        {
-            shell.Invoke<PSObject, PSObject>(null, output, null);
-        }
-        catch (RuntimeException ex)
-        {
-            throw new BenchmarkException($"Test-DataShareRecipient failed: {ex.Message}", ex);
-        }
-
-        ModuleRuntime.ThrowOnErrors(shell, "Test-DataShareRecipient");
-        foreach (var item in output.ReadAll())
-        {
-            counter.Add(item.BaseObject);
-        }
-
+        ModuleRuntime.InvokeStreaming(shell, "Test-DataShareRecipient", item => counter.Add(item.BaseObject));
         return counter.Count;
     }
 

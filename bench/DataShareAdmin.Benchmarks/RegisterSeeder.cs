@@ -6,12 +6,17 @@ using System.IO;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using DataShareAdmin.BenchSupport;
+using static DataShareAdmin.BenchSupport.RegisterRows;
 
 namespace DataShareAdmin.Benchmarks;
 
 /// <summary>What went into a seeded register.</summary>
 internal sealed class SeedReport
 {
+    public int Organisations { get; set; }
+
+    public int Assessments { get; set; }
+
     public int Agreements { get; set; }
 
     public int People { get; set; }
@@ -39,26 +44,19 @@ internal sealed class SeedReport
 
 /// <summary>
 /// Fills a register whose schema the module has just created (Connect-DataShareRegister in a child process) with N
-/// people, each a recipient on one of 50 agreements, their certificates, declarations and training, directly with
+/// people, each a recipient on one of 50 agreements (each agreement pointing at one of 8 organisation records, each
+/// organisation with one security assessment), their certificates, declarations and training, directly with
 /// Microsoft.Data.Sqlite in ONE transaction. Through the engine every recipient and certificate would be its own
 /// audited IMMEDIATE transaction (minutes for 100,000); the rows written here use the register's own column formats,
 /// but carry no audit entries, so a seeded register is a benchmark fixture, not a register to keep.
-/// Deterministic: the same count and day give the same file contents (ids included).
+/// Deterministic: the same count and day give the same file contents (ids included). Schema-6 columns the seeder does
+/// not name (directory object ids, access groups, responsible officers) stay NULL, as in a register upgraded to 6.
 /// </summary>
 internal static class RegisterSeeder
 {
     public const int AgreementCount = 50;
 
-    /// <summary>
-    /// The schema the module creates today (SqliteSchema.Migrations.Count). The seeder writes only the version-1 and -2
-    /// tables (agreements, people, recipients, certificates); versions 3 and 4 added holdings, transfers, destructions
-    /// and confirmations and left those four tables alone, so the rows below are unchanged. A later schema version
-    /// fails here until this file has been checked against it.
-    /// </summary>
-    private const int ExpectedSchemaVersion = 4;
-    private const int ApplicationId = 0x44534131;
-    private const string CrockfordAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    private const string Officer = @"CORP\bench.officer";
+    private static readonly string[] Tables = { "organisations", "security_assessments", "agreements", "people", "recipients", "certificates" };
 
     private static readonly string[] FirstNames =
     {
@@ -85,17 +83,16 @@ internal static class RegisterSeeder
     public static SeedReport Seed(string path, int count, DateTime asOf)
     {
         var started = Stopwatch.GetTimestamp();
-        var report = new SeedReport { Agreements = AgreementCount, People = count, Recipients = count };
+        var report = new SeedReport { Organisations = Organisations.Length, Assessments = Organisations.Length, Agreements = AgreementCount, People = count, Recipients = count };
         var random = new Random(20261122 + count);
 
-        var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false, ForeignKeys = true };
-        using (var connection = new SqliteConnection(builder.ToString()))
+        using (var connection = RegisterRows.Open(path))
         {
-            connection.Open();
-            CheckSchema(connection, path);
+            CheckEmpty(connection, path, "bench/DataShareAdmin.Benchmarks/RegisterSeeder.cs", Tables);
 
             using var transaction = connection.BeginTransaction();
-            var agreementIds = InsertAgreements(connection, transaction, random, asOf);
+            var organisationIds = InsertOrganisations(connection, transaction, asOf);
+            var agreementIds = InsertAgreements(connection, transaction, random, asOf, organisationIds);
             var agreementStarts = new Dictionary<string, DateTime>();
             foreach (var (id, startsOn) in agreementIds)
             {
@@ -197,30 +194,39 @@ internal static class RegisterSeeder
         return report;
     }
 
-    /// <summary>The module made this file moments ago: make sure it is a current-schema register before filling it.</summary>
-    private static void CheckSchema(SqliteConnection connection, string path)
+    /// <summary>
+    /// One record per organisation name (as the schema-5 upgrade makes them), each with one security assessment: six
+    /// passed and current on the day, one passed but lapsed, one failed. Its own random stream, so the rows after it are
+    /// the same as before organisations existed.
+    /// </summary>
+    private static string[] InsertOrganisations(SqliteConnection connection, SqliteTransaction transaction, DateTime asOf)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA user_version";
-        var version = Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-        command.CommandText = "PRAGMA application_id";
-        var application = Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-        command.CommandText = "SELECT (SELECT count(*) FROM recipients) + (SELECT count(*) FROM people) + (SELECT count(*) FROM certificates)";
-        var rows = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
-        if (version != ExpectedSchemaVersion || application != ApplicationId || rows != 0)
+        var random = new Random(5);
+        using var organisation = Insert(connection, transaction, "organisations",
+            "id", "name", "address", "dpo_name", "dpo_email", "created_at", "created_by", "modified_at", "version");
+        using var assessment = Insert(connection, transaction, "security_assessments",
+            "id", "organisation_id", "assessed_on", "valid_until", "outcome", "reference", "recorded_at", "recorded_by");
+        var ids = new string[Organisations.Length];
+        for (var o = 0; o < Organisations.Length; o++)
         {
-            throw new BenchmarkException(
-                $"{path} is not an empty schema-{ExpectedSchemaVersion} register (user_version {version}, application_id 0x{application:X8}, {rows} rows): "
-                + $"the seeder writes schema-{ExpectedSchemaVersion} columns directly; update bench/DataShareAdmin.Benchmarks/RegisterSeeder.cs with the schema.");
+            ids[o] = NewId(random, "OR-");
+            var created = Instant(asOf.AddDays(-1000 - o).AddHours(10));
+            Run(organisation, ids[o], Organisations[o], null, "Data Protection Officer", null, created, Officer, created, 1);
+            var assessedOn = o == 6 ? asOf.AddDays(-500) : asOf.AddDays(-random.Next(30, 300));
+            Run(assessment, NewId(random, "SA-"), ids[o], Date(assessedOn), Date(assessedOn.AddYears(1)), o == 7 ? "Failed" : "Passed",
+                string.Create(CultureInfo.InvariantCulture, $"SEC-{asOf.Year}-{o + 1:000}"), Instant(assessedOn.AddHours(15)), Officer);
         }
+
+        return ids;
     }
 
-    private static List<(string Id, DateTime StartsOn)> InsertAgreements(SqliteConnection connection, SqliteTransaction transaction, Random random, DateTime asOf)
+    private static List<(string Id, DateTime StartsOn)> InsertAgreements(SqliteConnection connection, SqliteTransaction transaction, Random random, DateTime asOf,
+        string[] organisationIds)
     {
         using var insert = Insert(connection, transaction, "agreements",
             "id", "organisation", "title", "purpose", "legal_gateway", "lawful_basis", "access_route", "starts_on", "ends_on", "retention_days",
             "data_items", "approval_reference", "approved_on", "approved_by", "is_suspended", "destroyed_on", "created_at", "created_by",
-            "modified_at", "version");
+            "modified_at", "version", "organisation_id", "direct_transfer_justification");
         var result = new List<(string, DateTime)>();
         for (var a = 1; a <= AgreementCount; a++)
         {
@@ -238,10 +244,12 @@ internal static class RegisterSeeder
             items.Append(']');
             var organisation = Organisations[a % Organisations.Length];
             var created = Instant(startsOn.AddDays(-random.Next(10, 60)).AddHours(11));
+            var direct = a % 5 == 0;
             Run(insert, id, organisation, $"Linked outcomes study {a}", "Research into educational outcomes across local authorities.",
-                "Digital Economy Act 2017 s64", "Public task", a % 5 == 0 ? "DirectTransfer" : "SecureResearchService",
+                "Digital Economy Act 2017 s64", "Public task", direct ? "DirectTransfer" : "SecureResearchService",
                 Date(startsOn), Date(endsOn), 365 * random.Next(1, 8), items.ToString(), $"DAP-{2020 + a % 6}-{a:0000}",
-                Date(startsOn.AddDays(-5)), @"CORP\panel.chair", a % 25 == 0 ? 1 : 0, null, created, Officer, created, 1);
+                Date(startsOn.AddDays(-5)), @"CORP\panel.chair", a % 25 == 0 ? 1 : 0, null, created, Officer, created, 1,
+                organisationIds[a % Organisations.Length], direct ? "The organisation's own secure environment holds the linked data." : null);
             result.Add((id, startsOn));
         }
 
@@ -283,48 +291,4 @@ internal static class RegisterSeeder
         2 => "coastal.nhs.uk",
         _ => "research.example.org",
     };
-
-    /// <summary>A prepared INSERT with one parameter per column ($p0, $p1, …), reused for every row.</summary>
-    private static SqliteCommand Insert(SqliteConnection connection, SqliteTransaction transaction, string table, params string[] columns)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        var names = new string[columns.Length];
-        for (var i = 0; i < columns.Length; i++)
-        {
-            names[i] = "$p" + i.ToString(CultureInfo.InvariantCulture);
-            command.Parameters.Add(new SqliteParameter(names[i], DBNull.Value));
-        }
-
-        command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", names)})";
-        command.Prepare();
-        return command;
-    }
-
-    private static void Run(SqliteCommand command, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-
-        command.ExecuteNonQuery();
-    }
-
-    /// <summary>A prefix and ten Crockford base-32 characters, as the module's own ids.</summary>
-    private static string NewId(Random random, string prefix) =>
-        string.Create(prefix.Length + 10, (random, prefix), static (span, state) =>
-        {
-            state.prefix.AsSpan().CopyTo(span);
-            for (var i = state.prefix.Length; i < span.Length; i++)
-            {
-                span[i] = CrockfordAlphabet[state.random.Next(32)];
-            }
-        });
-
-    /// <summary>The register's date form (DateText.FormatDate).</summary>
-    private static string? Date(DateTime? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    /// <summary>The register's instant form (DateText.FormatInstant): UTC to the millisecond.</summary>
-    private static string Instant(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -101,9 +101,9 @@ internal static class PlanChild
         var output = ModuleRuntime.Invoke(shell, "register setup");
         var schema = output.Count == 2 ? Convert.ToInt32(output[0].BaseObject, CultureInfo.InvariantCulture) : -1;
         var agreements = Convert.ToInt32(output.Last().BaseObject, CultureInfo.InvariantCulture);
-        if (schema != 4)
+        if (schema != RegisterRows.SchemaVersion)
         {
-            throw new BenchmarkException($"Connect-DataShareRegister made a schema-{schema} register; the seeder writes schema-4 holdings.");
+            throw new BenchmarkException($"Connect-DataShareRegister made a schema-{schema} register; the seeder writes schema-{RegisterRows.SchemaVersion} holdings.");
         }
 
         if (agreements != options.Agreements)
@@ -180,35 +180,16 @@ internal static class PlanChild
         using var shell = PowerShell.Create();
         shell.Runspace = runspace;
         shell.AddCommand("Get-DataShareRetentionPlan");
-        using var output = new PSDataCollection<PSObject>();
         string? wrongType = null;
-        output.DataAdded += (_, _) =>
+        ModuleRuntime.InvokeStreaming(shell, "Get-DataShareRetentionPlan", item =>
         {
-            foreach (var item in output.ReadAll())
+            if (wrongType is null && item.BaseObject.GetType().Name != "RetentionPlanItem")
             {
-                if (wrongType is null && item.BaseObject.GetType().Name != "RetentionPlanItem")
-                {
-                    wrongType = item.BaseObject.GetType().FullName;
-                }
-
-                Interlocked.Increment(ref items[0]);
+                wrongType = item.BaseObject.GetType().FullName;
             }
-        };
 
-        try
-        {
-            shell.Invoke<PSObject, PSObject>(null, output, null);
-        }
-        catch (RuntimeException ex)
-        {
-            throw new BenchmarkException($"Get-DataShareRetentionPlan failed: {ex.Message}", ex);
-        }
-
-        ModuleRuntime.ThrowOnErrors(shell, "Get-DataShareRetentionPlan");
-        foreach (var _ in output.ReadAll())
-        {
             Interlocked.Increment(ref items[0]);
-        }
+        });
 
         if (wrongType is not null)
         {

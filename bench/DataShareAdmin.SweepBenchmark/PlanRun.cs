@@ -9,7 +9,7 @@ using DataShareAdmin.BenchSupport;
 namespace DataShareAdmin.SweepBenchmark;
 
 /// <summary>One register size of part 3.</summary>
-internal sealed record PlanRow(int Rows, double InitMs, SeedReport Seed, PlanResult Result);
+internal sealed record PlanRow(int Rows, double InitMs, HoldingSeedReport Seed, PlanResult Result);
 
 /// <summary>
 /// Part 3, parent side: for each size, a fresh register (schema and agreements made by the module in a child process,
@@ -37,7 +37,8 @@ internal static class PlanRun
                 var init = Stopwatch.GetTimestamp();
                 Machine.RunChild(new[] { "--child", Options.InitRegisterChild, "--module", options.Module, "--register", register, "--agreements", options.Agreements.ToString(CultureInfo.InvariantCulture) }, "init-register");
                 var initMs = Stopwatch.GetElapsedTime(init).TotalMilliseconds;
-                var seed = HoldingSeeder.Seed(register, count);
+                // Due means due on the child's day (today, no -AsOf), with two days' margin for a run that crosses midnight.
+                var seed = HoldingSeeder.Seed(register, count, DateTime.UtcNow.Date.AddDays(-2));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {count,9:N0} holdings: schema and {seed.Agreements} agreements by the module ({initMs / 1000:0.0} s, child process); holdings seeded in {seed.Milliseconds / 1000:0.0} s, one transaction; "
                     + $"{seed.Due:N0} due; file {seed.FileBytes / MiB:0} MiB"));
