@@ -1,5 +1,4 @@
 using System;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
@@ -168,7 +167,7 @@ public sealed class DirectoryConnection : IDirectoryClientFactory
             throw Invalid("DirectoryEndpointInvalid", $"'{endpoint}' is not a Graph endpoint: give its base address and version, such as https://graph.microsoft.com/v1.0.");
         }
 
-        var loopback = endpoint.IsLoopback || (IPAddress.TryParse(endpoint.Host, out var address) && IPAddress.IsLoopback(address));
+        var loopback = endpoint.IsLoopback;
         if (endpoint.Scheme != Uri.UriSchemeHttps && !(endpoint.Scheme == Uri.UriSchemeHttp && allowHttpLoopback && loopback))
         {
             throw Invalid("DirectoryEndpointInsecure", endpoint.Scheme == Uri.UriSchemeHttp && loopback

@@ -33,6 +33,9 @@ public static class OrganisationRules
 {
     public const int MaxNameLength = 200;
 
+    /// <summary>The standing of an agreement that names no organisation record (one written before schema 5 by hand).</summary>
+    public static readonly AssessmentVerdict NoOrganisation = new(AssessmentState.None, null, "The agreement names no organisation record.");
+
     /// <summary>The name in its stored form (trimmed), or an OrganisationNameInvalid error.</summary>
     public static string NormaliseName(string? name)
     {

@@ -84,7 +84,7 @@ public sealed class TableRegister : IDataShareRegister
                 "The storage connection string could not be read. Copy it again from the storage account's 'Access keys' page.", null) { IsTerminating = true };
         }
 
-        if (service.Uri.Scheme != Uri.UriSchemeHttps && !IsLoopback(service.Uri))
+        if (service.Uri.Scheme != Uri.UriSchemeHttps && !service.Uri.IsLoopback)
         {
             throw new DataShareException("RegisterEndpointInsecure", DataShareErrorCategory.InvalidArgument,
                 $"The connection string's table endpoint {service.Uri.GetLeftPart(UriPartial.Authority)} is plain http: the account key and the register would cross the network unprotected. Use https (http only to a local emulator on 127.0.0.1).", null) { IsTerminating = true };
@@ -152,8 +152,6 @@ public sealed class TableRegister : IDataShareRegister
         options.Location = location;
         return new TableRegister(table, options.RegisterName, clock, identity, Describe(location, source, readOnly));
     }
-
-    private static bool IsLoopback(Uri uri) => uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host, out var address) && System.Net.IPAddress.IsLoopback(address));
 
     /// <summary>Where a register with these options is (as its RegisterInfo.Location says), without any request.</summary>
     public static string LocationOf(TableRegisterOptions options)

@@ -211,7 +211,7 @@ public sealed class ReportService
     {
         if (organisationId is null)
         {
-            return new AssessmentVerdict(AssessmentState.None, null, "The agreement names no organisation record.");
+            return OrganisationRules.NoOrganisation;
         }
 
         if (!cache.TryGetValue(organisationId, out var verdict))

@@ -185,7 +185,7 @@ public sealed class ReadinessService
     private SafePeopleCheck OrganisationCheck(AccessRoute route, string? organisationId, DateTime day)
     {
         var verdict = organisationId is null
-            ? new AssessmentVerdict(AssessmentState.None, null, "The agreement names no organisation record.")
+            ? OrganisationRules.NoOrganisation
             : OrganisationRules.Evaluate(Assessments(organisationId), day);
         if (route != AccessRoute.DirectTransfer)
         {

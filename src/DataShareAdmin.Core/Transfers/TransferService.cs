@@ -181,7 +181,7 @@ public sealed class TransferService
     private void CheckOrganisation(DataShareAgreement agreement, DateTime lastDay)
     {
         var verdict = agreement.OrganisationId is null
-            ? new AssessmentVerdict(AssessmentState.None, null, "The agreement names no organisation record.")
+            ? OrganisationRules.NoOrganisation
             : OrganisationRules.Evaluate(register.ListAssessments(agreement.OrganisationId), calendar.Today);
         if (verdict.CoversThrough(lastDay))
         {
