@@ -25,6 +25,44 @@ public sealed class SqliteRegister : IDataShareRegister
     private const int SqliteNotADatabase = 26;
     private const int SqliteConstraint = 19;
 
+    // The INSERT statements written both by a change and by Restore (a copy), so the two never drift apart.
+    private const string InsertAgreementSql = """
+        INSERT INTO agreements (id, organisation, organisation_id, title, purpose, legal_gateway, lawful_basis, access_route,
+            direct_transfer_justification, starts_on, ends_on, retention_days, data_items, approval_reference, approved_on, approved_by,
+            is_suspended, destroyed_on, created_at, created_by, modified_at, version, access_group_ids, officer_name, officer_email)
+        VALUES ($id, $organisation, $organisationId, $title, $purpose, $gateway, $basis, $route, $justification, $starts, $ends, $retention,
+            $items, $reference, $approvedOn, $approvedBy, $suspended, $destroyed, $created, $createdBy, $modified, $version, $groups,
+            $officerName, $officerEmail)
+        """;
+
+    private const string InsertOrganisationSql = """
+        INSERT INTO organisations (id, name, address, dpo_name, dpo_email, created_at, created_by, modified_at, version)
+        VALUES ($id, $name, $address, $dpoName, $dpoEmail, $created, $createdBy, $modified, $version)
+        """;
+
+    private const string InsertAssessmentSql = """
+        INSERT INTO security_assessments (id, organisation_id, assessed_on, valid_until, outcome, reference, recorded_at, recorded_by)
+        VALUES ($id, $org, $assessed, $until, $outcome, $reference, $recorded, $recordedBy)
+        """;
+
+    private const string InsertCertificateSql = """
+        INSERT INTO certificates (id, person_id, issuer, level, number, issued_on, holder_name, date_of_birth, seen_original_by,
+            seen_original_on, added_at, added_by, online_status, online_checked_at, version)
+        VALUES ($id, $person, $issuer, $level, $number, $issued, $holder, $dob, $seenBy, $seenOn, $added, $addedBy, $online, $onlineAt, $version)
+        """;
+
+    private const string InsertDestructionSql = """
+        INSERT INTO destructions (id, holding_id, agreement_id, location, outcome, reason, objects_deleted, bytes_deleted, objects_remaining,
+            verified, soft_delete, recoverable_until, started_at, finished_at, operator, machine, as_of, access_removed)
+        VALUES ($id, $holding, $agreement, $location, $outcome, $reason, $deleted, $bytes, $remaining, $verified, $soft, $recoverable,
+            $started, $finished, $operator, $machine, $asOf, $access)
+        """;
+
+    private const string InsertConfirmationSql = """
+        INSERT INTO confirmations (agreement_id, confirmed_by, confirmed_on, evidence, recorded_at, recorded_by)
+        VALUES ($agreement, $by, $on, $evidence, $at, $recordedBy)
+        """;
+
     private readonly SqliteConnection connection;
     private readonly IClock clock;
     private readonly AuditIdentity identity;
@@ -151,14 +189,7 @@ public sealed class SqliteRegister : IDataShareRegister
     public void InsertAgreement(DataShareAgreement agreement, AuditEvent audit) => Write(audit, transaction =>
     {
         agreement.Version = 1;
-        var inserted = TryExecute(transaction, """
-            INSERT INTO agreements (id, organisation, organisation_id, title, purpose, legal_gateway, lawful_basis, access_route,
-                direct_transfer_justification, starts_on, ends_on, retention_days, data_items, approval_reference, approved_on, approved_by,
-                is_suspended, destroyed_on, created_at, created_by, modified_at, version, access_group_ids, officer_name, officer_email)
-            VALUES ($id, $organisation, $organisationId, $title, $purpose, $gateway, $basis, $route, $justification, $starts, $ends, $retention,
-                $items, $reference, $approvedOn, $approvedBy, $suspended, $destroyed, $created, $createdBy, $modified, $version, $groups,
-                $officerName, $officerEmail)
-            """, AgreementParameters(agreement));
+        var inserted = TryExecute(transaction, InsertAgreementSql, AgreementParameters(agreement));
         if (!inserted)
         {
             throw new DataShareException("AgreementExists", DataShareErrorCategory.ResourceExists,
@@ -198,10 +229,7 @@ public sealed class SqliteRegister : IDataShareRegister
     public void InsertOrganisation(DataShareOrganisation organisation, AuditEvent audit) => Write(audit, transaction =>
     {
         organisation.Version = 1;
-        if (!TryExecute(transaction, """
-            INSERT INTO organisations (id, name, address, dpo_name, dpo_email, created_at, created_by, modified_at, version)
-            VALUES ($id, $name, $address, $dpoName, $dpoEmail, $created, $createdBy, $modified, 1)
-            """, OrganisationParameters(organisation)))
+        if (!TryExecute(transaction, InsertOrganisationSql, Concat(OrganisationParameters(organisation), ("$version", organisation.Version))))
         {
             throw OrganisationExists(organisation.Name);
         }
@@ -243,19 +271,19 @@ public sealed class SqliteRegister : IDataShareRegister
 
     public void InsertAssessment(SecurityAssessment assessment, AuditEvent audit) => Write(audit, transaction =>
     {
-        if (!TryExecute(transaction, """
-            INSERT INTO security_assessments (id, organisation_id, assessed_on, valid_until, outcome, reference, recorded_at, recorded_by)
-            VALUES ($id, $org, $assessed, $until, $outcome, $reference, $recorded, $recordedBy)
-            """,
-            ("$id", assessment.Id), ("$org", assessment.OrganisationId), ("$assessed", DateText.FormatDate(assessment.AssessedOn)),
-            ("$until", DateText.FormatDate(assessment.ValidUntil)), ("$outcome", assessment.Outcome.ToString()), ("$reference", assessment.Reference),
-            ("$recorded", DateText.FormatInstant(assessment.RecordedAt)), ("$recordedBy", assessment.RecordedBy)))
+        if (!TryExecute(transaction, InsertAssessmentSql, AssessmentParameters(assessment)))
         {
             throw new DataShareException("AssessmentExists", DataShareErrorCategory.ResourceExists,
                 $"{assessment.Organisation} already has a security assessment with reference '{assessment.Reference}'. Get-DataShareOrganisation shows its assessments.",
                 assessment.Reference);
         }
     });
+
+    private static (string, object?)[] AssessmentParameters(SecurityAssessment a) => new (string, object?)[]
+    {
+        ("$id", a.Id), ("$org", a.OrganisationId), ("$assessed", DateText.FormatDate(a.AssessedOn)), ("$until", DateText.FormatDate(a.ValidUntil)),
+        ("$outcome", a.Outcome.ToString()), ("$reference", a.Reference), ("$recorded", DateText.FormatInstant(a.RecordedAt)), ("$recordedBy", a.RecordedBy),
+    };
 
     private static DataShareException OrganisationExists(string name) =>
         new("OrganisationExists", DataShareErrorCategory.ResourceExists,
@@ -406,12 +434,7 @@ public sealed class SqliteRegister : IDataShareRegister
     public void InsertCertificate(DisclosureCertificate certificate, AuditEvent audit) => Write(audit, transaction =>
     {
         certificate.Version = 1;
-        var parameters = CertificateParameters(certificate);
-        if (!TryExecute(transaction, """
-            INSERT INTO certificates (id, person_id, issuer, level, number, issued_on, holder_name, date_of_birth, seen_original_by,
-                seen_original_on, added_at, added_by, online_status, online_checked_at, version)
-            VALUES ($id, $person, $issuer, $level, $number, $issued, $holder, $dob, $seenBy, $seenOn, $added, $addedBy, $online, $onlineAt, 1)
-            """, parameters))
+        if (!TryExecute(transaction, InsertCertificateSql, Concat(CertificateParameters(certificate), ("$version", certificate.Version))))
         {
             throw new DataShareException("CertificateExists", DataShareErrorCategory.ResourceExists,
                 $"A {certificate.Issuer} certificate numbered {certificate.Number} is already in the register. Get-DisclosureCertificate -Number {certificate.Number} shows it; Set-DisclosureCertificate corrects it.",
@@ -623,19 +646,17 @@ public sealed class SqliteRegister : IDataShareRegister
     public void InsertDestruction(DestructionRecord record, DataShareHolding holding, AuditEvent audit) => Write(audit, transaction =>
     {
         WriteHolding(transaction, holding);
-        Execute(transaction, """
-            INSERT INTO destructions (id, holding_id, agreement_id, location, outcome, reason, objects_deleted, bytes_deleted, objects_remaining,
-                verified, soft_delete, recoverable_until, started_at, finished_at, operator, machine, as_of, access_removed)
-            VALUES ($id, $holding, $agreement, $location, $outcome, $reason, $deleted, $bytes, $remaining, $verified, $soft, $recoverable,
-                $started, $finished, $operator, $machine, $asOf, $access)
-            """,
-            ("$id", record.Id), ("$holding", record.HoldingId), ("$agreement", record.AgreementId), ("$location", record.Location),
-            ("$outcome", record.Outcome.ToString()), ("$reason", record.Reason), ("$deleted", record.ObjectsDeleted), ("$bytes", record.BytesDeleted),
-            ("$remaining", record.ObjectsRemaining), ("$verified", record.Verified ? 1 : 0), ("$soft", record.SoftDelete),
-            ("$recoverable", record.RecoverableUntil is null ? null : DateText.FormatInstant(record.RecoverableUntil.Value)),
-            ("$started", DateText.FormatInstant(record.StartedAt)), ("$finished", DateText.FormatInstant(record.FinishedAt)),
-            ("$operator", record.Operator), ("$machine", record.Machine), ("$asOf", DateText.FormatDate(record.AsOf)), ("$access", record.AccessRemoved));
+        Execute(transaction, InsertDestructionSql, DestructionParameters(record));
     });
+
+    private static (string, object?)[] DestructionParameters(DestructionRecord d) => new (string, object?)[]
+    {
+        ("$id", d.Id), ("$holding", d.HoldingId), ("$agreement", d.AgreementId), ("$location", d.Location), ("$outcome", d.Outcome.ToString()),
+        ("$reason", d.Reason), ("$deleted", d.ObjectsDeleted), ("$bytes", d.BytesDeleted), ("$remaining", d.ObjectsRemaining), ("$verified", d.Verified ? 1 : 0),
+        ("$soft", d.SoftDelete), ("$recoverable", d.RecoverableUntil is null ? null : DateText.FormatInstant(d.RecoverableUntil.Value)),
+        ("$started", DateText.FormatInstant(d.StartedAt)), ("$finished", DateText.FormatInstant(d.FinishedAt)), ("$operator", d.Operator),
+        ("$machine", d.Machine), ("$asOf", DateText.FormatDate(d.AsOf)), ("$access", d.AccessRemoved),
+    };
 
     public IEnumerable<DestructionRecord> ListDestructions(string? agreementId) => agreementId is null
         ? Query("SELECT * FROM destructions ORDER BY finished_at, id", ReadDestruction)
@@ -673,14 +694,15 @@ public sealed class SqliteRegister : IDataShareRegister
         RecordedBy = Text(r, "recorded_by")!,
     }, ("$id", agreementId)));
 
+    private static (string, object?)[] ConfirmationParameters(DestructionConfirmation c) => new (string, object?)[]
+    {
+        ("$agreement", c.AgreementId), ("$by", c.ConfirmedBy), ("$on", DateText.FormatDate(c.ConfirmedOn)), ("$evidence", c.Evidence),
+        ("$at", DateText.FormatInstant(c.RecordedAt)), ("$recordedBy", c.RecordedBy),
+    };
+
     public void InsertConfirmation(DestructionConfirmation confirmation, AuditEvent audit) => Write(audit, transaction =>
     {
-        if (!TryExecute(transaction, """
-            INSERT INTO confirmations (agreement_id, confirmed_by, confirmed_on, evidence, recorded_at, recorded_by)
-            VALUES ($agreement, $by, $on, $evidence, $at, $recordedBy)
-            """,
-            ("$agreement", confirmation.AgreementId), ("$by", confirmation.ConfirmedBy), ("$on", DateText.FormatDate(confirmation.ConfirmedOn)),
-            ("$evidence", confirmation.Evidence), ("$at", DateText.FormatInstant(confirmation.RecordedAt)), ("$recordedBy", confirmation.RecordedBy)))
+        if (!TryExecute(transaction, InsertConfirmationSql, ConfirmationParameters(confirmation)))
         {
             throw new DataShareException("DestructionAlreadyConfirmed", DataShareErrorCategory.ResourceExists,
                 $"The destruction of agreement {confirmation.AgreementId}'s data is already confirmed.", confirmation.AgreementId);
@@ -726,24 +748,9 @@ public sealed class SqliteRegister : IDataShareRegister
                 progress?.Invoke(kind, count);
             }
 
-            Each("Organisations", snapshot.Organisations, o => Execute(transaction, """
-                INSERT INTO organisations (id, name, address, dpo_name, dpo_email, created_at, created_by, modified_at, version)
-                VALUES ($id, $name, $address, $dpoName, $dpoEmail, $created, $createdBy, $modified, $version)
-                """, Concat(OrganisationParameters(o), ("$version", o.Version))));
-            Each("Assessments", snapshot.Assessments, a => Execute(transaction, """
-                INSERT INTO security_assessments (id, organisation_id, assessed_on, valid_until, outcome, reference, recorded_at, recorded_by)
-                VALUES ($id, $org, $assessed, $until, $outcome, $reference, $recorded, $recordedBy)
-                """,
-                ("$id", a.Id), ("$org", a.OrganisationId), ("$assessed", DateText.FormatDate(a.AssessedOn)), ("$until", DateText.FormatDate(a.ValidUntil)),
-                ("$outcome", a.Outcome.ToString()), ("$reference", a.Reference), ("$recorded", DateText.FormatInstant(a.RecordedAt)), ("$recordedBy", a.RecordedBy)));
-            Each("Agreements", snapshot.Agreements, a => Execute(transaction, """
-                INSERT INTO agreements (id, organisation, organisation_id, title, purpose, legal_gateway, lawful_basis, access_route,
-                    direct_transfer_justification, starts_on, ends_on, retention_days, data_items, approval_reference, approved_on, approved_by,
-                    is_suspended, destroyed_on, created_at, created_by, modified_at, version, access_group_ids, officer_name, officer_email)
-                VALUES ($id, $organisation, $organisationId, $title, $purpose, $gateway, $basis, $route, $justification, $starts, $ends, $retention,
-                    $items, $reference, $approvedOn, $approvedBy, $suspended, $destroyed, $created, $createdBy, $modified, $version, $groups,
-                    $officerName, $officerEmail)
-                """, AgreementParameters(a)));
+            Each("Organisations", snapshot.Organisations, o => Execute(transaction, InsertOrganisationSql, Concat(OrganisationParameters(o), ("$version", o.Version))));
+            Each("Assessments", snapshot.Assessments, a => Execute(transaction, InsertAssessmentSql, AssessmentParameters(a)));
+            Each("Agreements", snapshot.Agreements, a => Execute(transaction, InsertAgreementSql, AgreementParameters(a)));
             Each("People", snapshot.People, p => Execute(transaction, """
                 INSERT INTO people (id, name, email, normalised_email, training_completed_on, created_at, version, directory_object_id)
                 VALUES ($id, $name, $email, $normalised, $training, $created, $version, $object)
@@ -759,11 +766,7 @@ public sealed class SqliteRegister : IDataShareRegister
                 ("$reason", r.RemovedReason), ("$version", r.Version)));
             Each("Policy", snapshot.Policy, v => Execute(transaction, "INSERT INTO policy (name, value, modified_at, modified_by) VALUES ($name, $value, $at, $by)",
                 ("$name", v.Name), ("$value", v.Value), ("$at", DateText.FormatInstant(v.ModifiedAt)), ("$by", v.ModifiedBy)));
-            Each("Certificates", snapshot.Certificates, c => Execute(transaction, """
-                INSERT INTO certificates (id, person_id, issuer, level, number, issued_on, holder_name, date_of_birth, seen_original_by,
-                    seen_original_on, added_at, added_by, online_status, online_checked_at, version)
-                VALUES ($id, $person, $issuer, $level, $number, $issued, $holder, $dob, $seenBy, $seenOn, $added, $addedBy, $online, $onlineAt, $version)
-                """, Concat(CertificateParameters(c), ("$version", c.Version))));
+            Each("Certificates", snapshot.Certificates, c => Execute(transaction, InsertCertificateSql, Concat(CertificateParameters(c), ("$version", c.Version))));
             Each("Holdings", snapshot.Holdings, h => Execute(transaction, """
                 INSERT INTO holdings (id, agreement_id, kind, location, account, container, prefix, transfer_id, due_on, registered_at, registered_by,
                     state, destroyed_at, identity, version)
@@ -779,23 +782,8 @@ public sealed class SqliteRegister : IDataShareRegister
                 VALUES ($id, $agreement, $holding, $account, $endpoint, $container, $files, $bytes, $recipients, $kind, $policy, $ip, $starts,
                     $expires, $issued, $issuedBy, $from, $revoked, $revokedBy, $version)
                 """, Concat(TransferParameters(t), ("$version", t.Version))));
-            Each("Destructions", snapshot.Destructions, d => Execute(transaction, """
-                INSERT INTO destructions (id, holding_id, agreement_id, location, outcome, reason, objects_deleted, bytes_deleted, objects_remaining,
-                    verified, soft_delete, recoverable_until, started_at, finished_at, operator, machine, as_of, access_removed)
-                VALUES ($id, $holding, $agreement, $location, $outcome, $reason, $deleted, $bytes, $remaining, $verified, $soft, $recoverable,
-                    $started, $finished, $operator, $machine, $asOf, $access)
-                """,
-                ("$id", d.Id), ("$holding", d.HoldingId), ("$agreement", d.AgreementId), ("$location", d.Location), ("$outcome", d.Outcome.ToString()),
-                ("$reason", d.Reason), ("$deleted", d.ObjectsDeleted), ("$bytes", d.BytesDeleted), ("$remaining", d.ObjectsRemaining), ("$verified", d.Verified ? 1 : 0),
-                ("$soft", d.SoftDelete), ("$recoverable", d.RecoverableUntil is null ? null : DateText.FormatInstant(d.RecoverableUntil.Value)),
-                ("$started", DateText.FormatInstant(d.StartedAt)), ("$finished", DateText.FormatInstant(d.FinishedAt)), ("$operator", d.Operator),
-                ("$machine", d.Machine), ("$asOf", DateText.FormatDate(d.AsOf)), ("$access", d.AccessRemoved)));
-            Each("Confirmations", snapshot.Confirmations, c => Execute(transaction, """
-                INSERT INTO confirmations (agreement_id, confirmed_by, confirmed_on, evidence, recorded_at, recorded_by)
-                VALUES ($agreement, $by, $on, $evidence, $at, $recordedBy)
-                """,
-                ("$agreement", c.AgreementId), ("$by", c.ConfirmedBy), ("$on", DateText.FormatDate(c.ConfirmedOn)), ("$evidence", c.Evidence),
-                ("$at", DateText.FormatInstant(c.RecordedAt)), ("$recordedBy", c.RecordedBy)));
+            Each("Destructions", snapshot.Destructions, d => Execute(transaction, InsertDestructionSql, DestructionParameters(d)));
+            Each("Confirmations", snapshot.Confirmations, c => Execute(transaction, InsertConfirmationSql, ConfirmationParameters(c)));
             Each("Audit entries", snapshot.AuditLog, e => Execute(transaction, """
                 INSERT INTO audit_log (sequence, timestamp, actor, machine, action, target_type, target_id, details, previous_hash, hash)
                 VALUES ($sequence, $timestamp, $actor, $machine, $action, $type, $target, $details, $previous, $hash)
