@@ -57,9 +57,10 @@ public static class RegisterCopier
     };
 
     /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> (which must be empty), then checks the copy.</summary>
-    public static RegisterCopyResult Copy(IDataShareRegister source, IDataShareRegister destination, IClock clock, IOperationHost host)
+    /// <param name="counted">The source's counts when the caller has just taken them (Copy-DataShareRegister does, to say what it will copy), so the source is not read a further time.</param>
+    public static RegisterCopyResult Copy(IDataShareRegister source, IDataShareRegister destination, IClock clock, IOperationHost host, RegisterCopyResult? counted = null)
     {
-        var expected = Count(source);
+        var expected = counted ?? Count(source);
         var total = Math.Max(1, expected.Organisations + expected.Assessments + expected.Agreements + expected.People + expected.Recipients + expected.Policy
             + expected.Certificates + expected.Holdings + expected.Transfers + expected.Destructions + expected.Confirmations + expected.AuditEntries);
         long done = 0;

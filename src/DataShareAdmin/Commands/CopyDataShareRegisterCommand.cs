@@ -100,7 +100,7 @@ public sealed class CopyDataShareRegisterCommand : DataShareCmdlet
         using var destination = table is not null
             ? (IDataShareRegister)TableRegister.Open(table, SystemClock.Instance, identity)
             : SqliteRegister.Open(new RegisterLocation(path!, "Parameter"), SystemClock.Instance, identity);
-        var result = RegisterCopier.Copy(source, destination, SystemClock.Instance, this);
+        var result = RegisterCopier.Copy(source, destination, SystemClock.Instance, this, counts);
         if (!result.Verified)
         {
             WriteError(ErrorRecords.From(new DataShareException("RegisterCopyNotVerified", DataShareErrorCategory.InvalidData,
