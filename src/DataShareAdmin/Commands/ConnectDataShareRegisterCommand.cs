@@ -10,12 +10,8 @@ namespace DataShareAdmin.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "DataShareRegister", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(RegisterInfo))]
-public sealed class ConnectDataShareRegisterCommand : DataShareCmdlet
+public sealed class ConnectDataShareRegisterCommand : TableRegisterCmdlet
 {
-    private const string PathSet = "Path";
-    private const string ConnectionStringSet = "TableConnectionString";
-    private const string EndpointSet = "TableEndpoint";
-
     /// <summary>The SQLite register file; created on first use. Without it the usual search applies.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
     [Alias("FullName")]
@@ -31,28 +27,6 @@ public sealed class ConnectDataShareRegisterCommand : DataShareCmdlet
     [Parameter(Mandatory = true, ParameterSetName = EndpointSet)]
     [ValidateNotNull]
     public Uri? TableEndpoint { get; set; }
-
-    /// <summary>How to sign in with -TableEndpoint: ManagedIdentity (scheduled jobs), Interactive, Environment or Default.</summary>
-    [Parameter(ParameterSetName = EndpointSet)]
-    public TableRegisterAuthentication Authentication { get; set; } = TableRegisterAuthentication.Default;
-
-    /// <summary>A user-assigned managed identity's client id (the system-assigned identity when omitted).</summary>
-    [Parameter(ParameterSetName = EndpointSet)]
-    [ValidateNotNullOrEmpty]
-    public string? ManagedIdentityClientId { get; set; }
-
-    /// <summary>The table holding the register (created on first use); DataShareRegister by default.</summary>
-    [Parameter(ParameterSetName = ConnectionStringSet)]
-    [Parameter(ParameterSetName = EndpointSet)]
-    [ValidateNotNullOrEmpty]
-    public string TableName { get; set; } = TableRegisterOptions.DefaultTableName;
-
-    /// <summary>The register's name within the table, so one table can hold several (say test and live); main by default.</summary>
-    [Parameter(ParameterSetName = ConnectionStringSet)]
-    [Parameter(ParameterSetName = EndpointSet)]
-    [ValidateNotNullOrEmpty]
-    public string RegisterName { get; set; } = TableRegisterOptions.DefaultRegisterName;
-
 
     /// <summary>Open without writing: every change is refused with RegisterReadOnly.</summary>
     [Parameter]
@@ -77,16 +51,7 @@ public sealed class ConnectDataShareRegisterCommand : DataShareCmdlet
                 TableRegisterOptions? options = null;
                 Run(TableEndpoint?.ToString() ?? TableName, () =>
                 {
-                    options = new TableRegisterOptions
-                    {
-                        ConnectionString = ParameterSetName == ConnectionStringSet ? Secrets.ConnectionString(ConnectionString, "RegisterConnectionStringInvalid") : null,
-                        TableEndpoint = TableEndpoint,
-                        Authentication = Authentication,
-                        ManagedIdentityClientId = ManagedIdentityClientId,
-                        TableName = TableName,
-                        RegisterName = RegisterName,
-                    };
-                    options.Validate();
+                    options = TableOptions(ConnectionString, TableEndpoint, "-ConnectionString");
                 });
                 if (options is null)
                 {

@@ -14,12 +14,8 @@ namespace DataShareAdmin.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Copy, "DataShareRegister", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(RegisterCopyResult))]
-public sealed class CopyDataShareRegisterCommand : DataShareCmdlet
+public sealed class CopyDataShareRegisterCommand : TableRegisterCmdlet
 {
-    private const string PathSet = "Path";
-    private const string ConnectionStringSet = "TableConnectionString";
-    private const string EndpointSet = "TableEndpoint";
-
     /// <summary>A SQLite register file to copy into; it must not exist yet or be an empty register.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     [ValidateNotNullOrEmpty]
@@ -34,27 +30,6 @@ public sealed class CopyDataShareRegisterCommand : DataShareCmdlet
     [Parameter(Mandatory = true, ParameterSetName = EndpointSet)]
     [ValidateNotNull]
     public Uri? DestinationTableEndpoint { get; set; }
-
-    /// <summary>How to sign in with -DestinationTableEndpoint.</summary>
-    [Parameter(ParameterSetName = EndpointSet)]
-    public TableRegisterAuthentication Authentication { get; set; } = TableRegisterAuthentication.Default;
-
-    [Parameter(ParameterSetName = EndpointSet)]
-    [ValidateNotNullOrEmpty]
-    public string? ManagedIdentityClientId { get; set; }
-
-    /// <summary>The destination table (DataShareRegister by default).</summary>
-    [Parameter(ParameterSetName = ConnectionStringSet)]
-    [Parameter(ParameterSetName = EndpointSet)]
-    [ValidateNotNullOrEmpty]
-    public string TableName { get; set; } = TableRegisterOptions.DefaultTableName;
-
-    /// <summary>The destination register's name within the table (main by default).</summary>
-    [Parameter(ParameterSetName = ConnectionStringSet)]
-    [Parameter(ParameterSetName = EndpointSet)]
-    [ValidateNotNullOrEmpty]
-    public string RegisterName { get; set; } = TableRegisterOptions.DefaultRegisterName;
-
 
     protected override int ProgressActivityId => 0x5A40;
 
@@ -71,15 +46,7 @@ public sealed class CopyDataShareRegisterCommand : DataShareCmdlet
         }
         else
         {
-            table = new TableRegisterOptions
-            {
-                ConnectionString = ParameterSetName == ConnectionStringSet ? Secrets.ConnectionString(DestinationConnectionString, "RegisterConnectionStringInvalid", "-DestinationConnectionString") : null,
-                TableEndpoint = DestinationTableEndpoint,
-                Authentication = Authentication,
-                ManagedIdentityClientId = ManagedIdentityClientId,
-                TableName = TableName,
-                RegisterName = RegisterName,
-            };
+            table = TableOptions(DestinationConnectionString, DestinationTableEndpoint, "-DestinationConnectionString");
             target = "AzureTables:" + TableRegister.LocationOf(table);
         }
 
