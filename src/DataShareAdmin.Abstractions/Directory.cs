@@ -148,6 +148,9 @@ public sealed class DataShareNotice
 
     public string Title { get; set; } = string.Empty;
 
+    /// <summary>The day the certificate, agreement or assessment lapses or ends (none for a transfer link).</summary>
+    public DateTime? Due { get; set; }
+
     public bool Sent { get; set; }
 
     /// <summary>Whether a copy was kept in the sender's Sent Items (never for a transfer link).</summary>

@@ -112,6 +112,13 @@ public sealed class DirectoryCmdletTests : IDisposable
         var mail = Assert.Single(graph.Mails);
         Assert.Contains("DS1", mail.Subject, StringComparison.Ordinal);
         Assert.Single(session.Run("Get-DataShareAuditLog -Action 'Notice.Send'").All<AuditEntry>());
+
+        // A second run the same day mails nothing (NoticeRepeatDays), and says so with -Verbose; -Force mails it again.
+        var again = session.Run("Send-DataShareNotice AgreementEnding -Confirm:$false -Verbose").AssertNoErrors();
+        Assert.Empty(again.Output);
+        Assert.Contains(again.Verbose, v => v.Message.Contains("again", StringComparison.Ordinal) && v.Message.Contains("-Force", StringComparison.Ordinal));
+        session.Run("Send-DataShareNotice AgreementEnding -Force -Confirm:$false").AssertNoErrors().Single<DataShareNotice>();
+        Assert.Equal(2, graph.Mails.Count);
     }
 
     [Theory]

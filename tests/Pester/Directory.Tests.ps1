@@ -377,6 +377,9 @@ Describe 'The directory cmdlets'' parameter sets' {
         (Get-ParameterInSet $command 'Due' 'AgreementId').ValueFromPipelineByPropertyName | Should -BeTrue
         Get-ParameterInSet $command 'Transfer' 'WithinDays' | Should -BeNullOrEmpty
         Get-ParameterInSet $command 'Transfer' 'AgreementId' | Should -BeNullOrEmpty
+        (Get-ParameterInSet $command 'Due' 'Force').IsMandatory | Should -BeFalse
+        $command.Parameters['Force'].ParameterType | Should -Be ([switch])
+        Get-ParameterInSet $command 'Transfer' 'Force' | Should -BeNullOrEmpty
 
         $transfer = Get-ParameterInSet $command 'Transfer' 'Transfer'
         $transfer.IsMandatory | Should -BeTrue
@@ -821,6 +824,7 @@ Describe 'The directory policy settings' {
         @{ Name = 'DirectoryRequiredGroupId'; Default = '' }
         @{ Name = 'DirectoryBlockGuestSignIn'; Default = 'false' }
         @{ Name = 'NoticeSender'; Default = '' }
+        @{ Name = 'NoticeRepeatDays'; Default = '7' }
     ) {
         $setting = Get-DataSharePolicy -Name $Name -ErrorAction Stop
 
@@ -832,6 +836,8 @@ Describe 'The directory policy settings' {
         @{ Name = 'DirectoryRequiredGroupId'; Value = 'Approved researchers' }
         @{ Name = 'NoticeSender'; Value = 'not-a-mailbox' }
         @{ Name = 'DirectoryBlockGuestSignIn'; Value = 'sometimes' }
+        @{ Name = 'NoticeRepeatDays'; Value = '366' }
+        @{ Name = 'NoticeRepeatDays'; Value = 'weekly' }
     ) {
         { Set-DataSharePolicy -Name $Name -Value $Value -ErrorAction Stop } |
             Should -Throw -ErrorId 'PolicyValueInvalid,DataShareAdmin.Commands.SetDataSharePolicyCommand'

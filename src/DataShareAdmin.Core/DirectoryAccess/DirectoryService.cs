@@ -290,7 +290,13 @@ public sealed class DirectoryService
 
     /// <summary>The notices of a kind due within <paramref name="withinDays"/>, sent with the host's permission (or shown with -WhatIf).</summary>
     /// <remarks><paramref name="client"/> is asked for only when a notice is actually sent (so -WhatIf needs no connection).</remarks>
-    public IEnumerable<DataShareNotice> SendDue(NoticeKind kind, int withinDays, ICollection<string>? agreementIds, Func<IDirectoryClient?> client, IOperationHost host)
+    /// <remarks>
+    /// A notice already mailed within the NoticeRepeatDays policy setting (same kind, same subject, same day due) is
+    /// not mailed again unless <paramref name="force"/>, so a nightly job reminds people once a week rather than every
+    /// night; a changed due day (an agreement extended, a certificate renewed) is a new notice. What was mailed is
+    /// read from the audit log's Notice.Send entries, once per run and only when there is something to send.
+    /// </remarks>
+    public IEnumerable<DataShareNotice> SendDue(NoticeKind kind, int withinDays, ICollection<string>? agreementIds, Func<IDirectoryClient?> client, IOperationHost host, bool force = false)
     {
         if (withinDays < 0 || withinDays > 3650)
         {
@@ -310,9 +316,21 @@ public sealed class DirectoryService
                 "TransferIssued notices are for a transfer piped straight from New-DataShareTransfer: New-DataShareTransfer … | Send-DataShareNotice -Kind TransferIssued.", kind.ToString()),
         };
 
+        var repeatDays = force ? 0 : int.Parse(policy.EffectiveValues()[PolicyCatalogue.NoticeRepeatDays], NumberStyles.Integer, CultureInfo.InvariantCulture);
+        Dictionary<string, DateTimeOffset>? recent = null;
         foreach (var (notice, mail) in drafts)
         {
             host.CancellationToken.ThrowIfCancellationRequested();
+            if (repeatDays > 0)
+            {
+                recent ??= RecentNotices(clock.UtcNow.AddDays(-repeatDays));
+                if (recent.TryGetValue(NoticeKey(notice.Kind.ToString(), notice.Subject, Due(notice.Due)), out var mailedAt))
+                {
+                    host.WriteVerbose($"Not mailing the {notice.Kind} notice about {notice.Subject} again: it went on {mailedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, within the {repeatDays} day(s) of NoticeRepeatDays. -Force mails it now.");
+                    continue;
+                }
+            }
+
             DataShareNotice? sent;
             try
             {
@@ -412,11 +430,35 @@ public sealed class DirectoryService
             ["To"] = string.Join(", ", notice.To),
             ["Cc"] = notice.Cc.Length == 0 ? null : string.Join(", ", notice.Cc),
             ["Title"] = notice.Title,
+            ["Due"] = Due(notice.Due),
             ["SavedToSentItems"] = mail.SaveToSentItems ? "true" : "false",
         }));
         host.WriteVerbose($"Mailed the {notice.Kind} notice about {notice.Subject} to {string.Join(", ", notice.To)}.");
         return notice;
     }
+
+    /// <summary>The latest time each notice was mailed since <paramref name="since"/>, by <see cref="NoticeKey"/>.</summary>
+    private Dictionary<string, DateTimeOffset> RecentNotices(DateTimeOffset since)
+    {
+        var recent = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in register.ReadAuditLog(1))
+        {
+            if (entry.Action == "Notice.Send" && entry.Timestamp > since && entry.Details.TryGetValue("Kind", out var kind))
+            {
+                var key = NoticeKey(kind, entry.TargetId, entry.Details.TryGetValue("Due", out var due) ? due : null);
+                if (!recent.TryGetValue(key, out var seen) || seen < entry.Timestamp)
+                {
+                    recent[key] = entry.Timestamp;
+                }
+            }
+        }
+
+        return recent;
+    }
+
+    private static string NoticeKey(string kind, string subject, string? due) => kind + "|" + subject + "|" + due;
+
+    private static string? Due(DateTime? due) => due is { } day ? DateText.FormatDate(day) : null;
 
     private IEnumerable<(DataShareNotice, DirectoryMail)> CertificateNotices(List<DataShareAgreement> current, DateTime day, DateTime last)
     {
@@ -440,6 +482,7 @@ public sealed class DirectoryService
                     To = new[] { recipient.Email },
                     Cc = Officer(agreement),
                     Title = $"Your disclosure certificate stops being accepted after {until}",
+                    Due = certificate.ValidUntil.Date,
                 };
                 yield return (notice, Mail(notice,
                     $"Dear {recipient.Name},\n\nYour {certificate.Issuer} {certificate.Level} disclosure certificate, issued {DateText.FormatDate(certificate.IssuedOn)}, is accepted for agreement {agreement.Id} ({agreement.Title}) until {until}.\n\nPlease send a newer certificate to the agreement's officer before then, or your access will stop."));
@@ -461,6 +504,7 @@ public sealed class DirectoryService
                 To = to.Length == 0 ? Officer(agreement) : to,
                 Cc = to.Length == 0 ? Array.Empty<string>() : Officer(agreement),
                 Title = $"Agreement {agreement.Id} ends on {ends}",
+                Due = agreement.EndsOn.Date,
             };
             yield return (notice, Mail(notice,
                 $"Agreement {agreement.Id} ({agreement.Title}) with {agreement.Organisation} ends on {ends}.\n\nAfter that day access is removed, and every copy of the data must be destroyed within {agreement.RetentionDays} day(s). The organisation will be asked to confirm the destruction of its own copies."));
@@ -488,6 +532,7 @@ public sealed class DirectoryService
                 To = to,
                 Cc = organisation.ProtectionOfficerEmail is null ? Array.Empty<string>() : officers,
                 Title = $"{organisation.Name}: security assessment lapses after {DateText.FormatDate(until)}",
+                Due = until.Date,
             };
             yield return (notice, Mail(notice,
                 $"The information security assessment of {organisation.Name} ({verdict.Deciding!.Reference}) is current until {DateText.FormatDate(until)}.\n\nData goes to the organisation directly under agreements {string.Join(", ", byOrganisation.Select(a => a.Id))} only while it is current: please arrange the next assessment before then."));

@@ -81,6 +81,7 @@ public static class PolicyCatalogue
     public const string DirectoryRequiredGroupId = "DirectoryRequiredGroupId";
     public const string DirectoryBlockGuestSignIn = "DirectoryBlockGuestSignIn";
     public const string NoticeSender = "NoticeSender";
+    public const string NoticeRepeatDays = "NoticeRepeatDays";
 
     private const string SafePeople = "SafePeople";
     private const string Transfers = "Transfers";
@@ -166,6 +167,9 @@ public static class PolicyCatalogue
         new PolicyDefinition(NoticeSender, "Directory", string.Empty,
             "The mailbox Send-DataShareNotice sends from when signed in with application permissions (Connect-DataShareDirectory -Sender overrides it).",
             v => v.Trim().Length == 0 ? string.Empty : People.EmailAddress.IsValid(v) ? v.Trim() : throw new PolicyValueException("an email address, or empty")),
+        new PolicyDefinition(NoticeRepeatDays, "Directory", "7",
+            "Days before Send-DataShareNotice mails the same notice (same kind, same subject, same day due) again; 0 mails it on every run. -Force mails it regardless.",
+            v => WholeNumber(v, 0, 365)),
     };
 
     public static PolicyDefinition? Find(string name) =>

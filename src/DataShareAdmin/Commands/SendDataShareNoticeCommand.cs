@@ -34,6 +34,10 @@ public sealed class SendDataShareNoticeCommand : DataShareCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? AgreementId { get; set; }
 
+    /// <summary>Mail even the notices already mailed within the NoticeRepeatDays policy setting.</summary>
+    [Parameter(ParameterSetName = DueSet)]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>A transfer piped straight from New-DataShareTransfer (the only place its link exists).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = TransferSet)]
     public DataShareTransfer? Transfer { get; set; }
@@ -82,7 +86,7 @@ public sealed class SendDataShareNoticeCommand : DataShareCmdlet
                     return;
                 }
 
-                foreach (var notice in Engine.Directory.SendDue(Kind, WithinDays, agreements.Count == 0 ? null : agreements, Client, this))
+                foreach (var notice in Engine.Directory.SendDue(Kind, WithinDays, agreements.Count == 0 ? null : agreements, Client, this, Force.IsPresent))
                 {
                     if (notice.Problem is not null)
                     {

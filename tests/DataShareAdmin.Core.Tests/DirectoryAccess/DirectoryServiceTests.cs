@@ -377,6 +377,49 @@ public sealed class DirectoryServiceTests : IDisposable
     }
 
     [Fact]
+    public void A_notice_goes_again_only_after_NoticeRepeatDays_when_its_due_day_changes_or_with_force()
+    {
+        Agreement("DS1", ends: "2026-06-30", officer: Officer);
+        Agreement("DS2", ends: "2026-07-05", officer: Officer);
+        Recipient("DS1", "jo@example.org");
+        Recipient("DS2", "ann@example.org");
+        var client = Client(DirectoryPermissions.Notice);
+        List<string> Run(bool force = false) =>
+            engine.Directory.SendDue(NoticeKind.AgreementEnding, 30, null, () => client, host, force).Select(n => n.Subject).ToList();
+
+        Assert.Equal(new[] { "DS1", "DS2" }, Run());
+        var first = Assert.Single(engine.Register.ReadAuditLog(1), e => e.Action == "Notice.Send" && e.TargetId == "DS1");
+        Assert.Equal("2026-06-30", first.Details["Due"]);
+
+        // The next night: nothing new, and nothing mailed; verbose output says why.
+        test.Clock.UtcNow = Now.AddDays(1);
+        var head = Head();
+        Assert.Empty(Run());
+        Assert.Equal(head, Head());
+        Assert.Equal(2, server.Mails.Count);
+        Assert.Contains(host.Verbose, m => m.Contains("AgreementEnding notice about DS1 again", StringComparison.Ordinal) && m.Contains("2026-06-15 09:30 UTC", StringComparison.Ordinal));
+
+        // DS2 is extended to a day still in the window: a new due day is a new notice; DS1 is not mailed again.
+        engine.Agreements.Update("DS2", new AgreementChanges { EndsOn = new DateTime(2026, 7, 10) }, host);
+        Assert.Equal(new[] { "DS2" }, Run());
+
+        Assert.Equal(3, server.Mails.Count);
+
+        // Seven days after the first mail DS1 goes again; DS2's new notice went only six days ago.
+        test.Clock.UtcNow = Now.AddDays(7);
+        Assert.Equal(new[] { "DS1" }, Run());
+
+        // -Force mails everything in the window, whatever went before.
+        Assert.Equal(new[] { "DS1", "DS2" }, Run(force: true));
+        Assert.Equal(6, server.Mails.Count);
+        Assert.Equal(6, engine.Register.ReadAuditLog(1).Count(e => e.Action == "Notice.Send"));
+
+        // NoticeRepeatDays 0: every run mails everything in its window.
+        engine.Policy.Set("NoticeRepeatDays", "0", host);
+        Assert.Equal(new[] { "DS1", "DS2" }, Run());
+    }
+
+    [Fact]
     public void A_transfer_link_is_mailed_from_the_sender_without_a_copy_in_sent_items_and_never_reaches_the_audit_log()
     {
         engine.Dispose();
@@ -449,6 +492,11 @@ public sealed class DirectoryServiceTests : IDisposable
         Assert.True(notices[1].Sent);
         Assert.Single(server.Mails);
         Assert.Equal(Officer, server.Mails[0].Sender);
+
+        // The failed notice was not audited, so the next run mails it, and only it.
+        var again = Assert.Single(engine.Directory.SendDue(NoticeKind.AgreementEnding, 30, null, () => Client(DirectoryPermissions.Notice), host));
+        Assert.Equal(("DS1", true), (again.Subject, again.Sent));
+        Assert.Equal(2, server.Mails.Count);
     }
 
     [Fact]
