@@ -16,5 +16,8 @@ public sealed class RegisterInfo
 
     public bool IsReadOnly { get; set; }
 
+    /// <summary>Who the audit log names for changes made through this connection: the OS user, or the Microsoft Entra account a Table register signed in as.</summary>
+    public string Actor { get; set; } = string.Empty;
+
     public override string ToString() => Backend + ":" + Location;
 }

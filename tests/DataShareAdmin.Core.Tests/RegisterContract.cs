@@ -205,6 +205,9 @@ public abstract class RegisterContract : IDisposable
         Assert.Equal(new[] { "Agreement.Create", "Agreement.Update" }, entries.Select(e => e.Action));
         Assert.Equal(new Dictionary<string, string> { ["k"] = "v" }, entries[0].Details);
         Assert.Equal(Clock.UtcNow, entries[0].Timestamp);
+        // Without an Entra sign-in (a file, or a connection string's account key) the actor is the identity given.
+        Assert.Equal((TestRegister.Identity.User, TestRegister.Identity.Machine), (entries[0].Actor, entries[0].Machine));
+        Assert.Equal(TestRegister.Identity.User, register.Info.Actor);
         Assert.True(AuditVerifier.Verify(entries, register.ReadAuditHead()).IsIntact);
         Assert.Single(register.ReadAuditLog(2));
     }

@@ -174,6 +174,11 @@ public sealed class AuditAndRegisterCmdletTests : IDisposable
         Assert.Equal(("SQLite", temp.File("a.db"), "Parameter", 6, false), (info.Backend, info.Location, info.Source, info.SchemaVersion, info.IsReadOnly));
         first.Run(Scripts.Organisations + Environment.NewLine + Scripts.NewAgreement("DS1")).AssertNoErrors();
         Assert.Empty(second.Run("Get-DataShareAgreement").AssertNoErrors().Output);
+
+        // The actor Connect reports is the one the audit log then records.
+        var entry = first.Run("Get-DataShareAuditLog -Action Agreement.Create").AssertNoErrors().Single<AuditEntry>();
+        Assert.False(string.IsNullOrEmpty(info.Actor));
+        Assert.Equal(info.Actor, entry.Actor);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Azure.Core;
 using Azure.Identity;
+using DataShareAdmin.Core.SignIn;
 
 namespace DataShareAdmin.Core.DirectoryAccess;
 
@@ -207,31 +208,9 @@ public sealed class DirectoryConnection : IDirectoryClientFactory
     {
         private readonly AccessToken token;
 
-        public FixedTokenCredential(string token) => this.token = new AccessToken(token, Expiry(token) ?? DateTimeOffset.UtcNow.AddHours(1));
-
-        /// <summary>A JWT's own expiry (its exp claim), when the token is one.</summary>
-        private static DateTimeOffset? Expiry(string token)
-        {
-            var parts = token.Split('.');
-            if (parts.Length != 3)
-            {
-                return null;
-            }
-
-            try
-            {
-                var payload = parts[1].Replace('-', '+').Replace('_', '/');
-                payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
-                using var document = System.Text.Json.JsonDocument.Parse(Convert.FromBase64String(payload));
-                return document.RootElement.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds)
-                    ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-                    : null;
-            }
-            catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException)
-            {
-                return null;
-            }
-        }
+        /// <remarks>A JWT keeps its own expiry (its exp claim); an opaque token is taken to last an hour.</remarks>
+        public FixedTokenCredential(string token) =>
+            this.token = new AccessToken(token, AccessTokenClaims.Read(token)?.Expires ?? DateTimeOffset.UtcNow.AddHours(1));
 
         public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => token;
 

@@ -121,6 +121,7 @@ public sealed class SqliteRegister : IDataShareRegister
                 Source = location.Source,
                 SchemaVersion = version,
                 IsReadOnly = location.IsReadOnly,
+                Actor = identity.User,
             };
             return new SqliteRegister(connection, info, clock, identity);
         }

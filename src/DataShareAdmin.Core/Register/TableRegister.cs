@@ -7,8 +7,10 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using Azure;
+using Azure.Core;
 using Azure.Data.Tables;
 using DataShareAdmin.Core.Audit;
+using DataShareAdmin.Core.SignIn;
 using DataShareAdmin.Core.Time;
 
 namespace DataShareAdmin.Core.Register;
@@ -36,6 +38,7 @@ public sealed class TableRegister : IDataShareRegister
     private const int MaxActions = 100;
     private const long MaxTransactionBytes = 3_500_000;
     private const char Separator = '!';
+    private const string StorageScope = "https://storage.azure.com/.default";
 
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
@@ -64,18 +67,30 @@ public sealed class TableRegister : IDataShareRegister
         if (options.Verified && options.Client is { } cached)
         {
             // Checked when the session connected; the client (and its pooled connections) is reused for each cmdlet.
-            return new TableRegister(cached, options.RegisterName, clock, identity, Describe(options.Location!, source, readOnly));
+            return new TableRegister(cached, options.RegisterName, clock, ActingAs(options, identity), Describe(options.Location!, source, readOnly, ActingAs(options, identity)));
         }
 
         TableServiceClient service;
+        TokenCredential? credential = null;
         try
         {
             var clientOptions = new TableClientOptions();
             clientOptions.Retry.MaxRetries = 5;
             clientOptions.Retry.Mode = Azure.Core.RetryMode.Exponential;
-            service = options.ConnectionString is { Length: > 0 } connection
-                ? new TableServiceClient(connection, clientOptions)
-                : new TableServiceClient(options.TableEndpoint!, options.CredentialFor(), clientOptions);
+            if (options.Transport is not null)
+            {
+                clientOptions.Transport = options.Transport;
+            }
+
+            if (options.ConnectionString is { Length: > 0 } connection)
+            {
+                service = new TableServiceClient(connection, clientOptions);
+            }
+            else
+            {
+                credential = options.CredentialFor();
+                service = new TableServiceClient(options.TableEndpoint!, credential, clientOptions);
+            }
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
         {
@@ -100,6 +115,14 @@ public sealed class TableRegister : IDataShareRegister
             }
 
             var meta = table.GetEntityIfExists<TableEntity>(options.RegisterName, "meta");
+
+            // Signed in with Microsoft Entra ID, the audit log names the account the storage service let in (the
+            // token the request above used, from the credential's cache), not this machine's OS user.
+            if (credential is not null)
+            {
+                options.Actor = AccessTokenClaims.Read(credential.GetToken(new TokenRequestContext(new[] { StorageScope }), default).Token)?.Principal;
+            }
+
             if (meta.HasValue && meta.Value is { } found)
             {
                 if (found.GetBoolean("CopyInProgress") == true)
@@ -122,7 +145,7 @@ public sealed class TableRegister : IDataShareRegister
             }
             else
             {
-                var marker = new TableEntity(options.RegisterName, "meta") { ["SchemaVersion"] = SchemaVersion, ["CreatedAt"] = DateText.FormatInstant(clock.UtcNow), ["CreatedBy"] = identity.User };
+                var marker = new TableEntity(options.RegisterName, "meta") { ["SchemaVersion"] = SchemaVersion, ["CreatedAt"] = DateText.FormatInstant(clock.UtcNow), ["CreatedBy"] = ActingAs(options, identity).User };
                 try
                 {
                     table.AddEntity(marker);
@@ -150,7 +173,8 @@ public sealed class TableRegister : IDataShareRegister
         options.Verified = true;
         options.Client = table;
         options.Location = location;
-        return new TableRegister(table, options.RegisterName, clock, identity, Describe(location, source, readOnly));
+        var actor = ActingAs(options, identity);
+        return new TableRegister(table, options.RegisterName, clock, actor, Describe(location, source, readOnly, actor));
     }
 
     /// <summary>Where a register with these options is (as its RegisterInfo.Location says), without any request.</summary>
@@ -171,14 +195,19 @@ public sealed class TableRegister : IDataShareRegister
         }
     }
 
-    private static RegisterInfo Describe(string location, string source, bool readOnly) => new()
+    private static RegisterInfo Describe(string location, string source, bool readOnly, AuditIdentity actor) => new()
     {
         Backend = "AzureTables",
         Location = location,
         Source = source,
         SchemaVersion = SchemaVersion,
         IsReadOnly = readOnly,
+        Actor = actor.User,
     };
+
+    /// <summary>The Entra account the connection signed in as, on this machine; the OS user with a connection string (the account key names no one).</summary>
+    private static AuditIdentity ActingAs(TableRegisterOptions options, AuditIdentity identity) =>
+        options.Actor is { } actor ? new AuditIdentity(actor, identity.Machine) : identity;
 
     // ---------------------------------------------------------------- agreements
 

@@ -39,8 +39,14 @@ public sealed class TableRegisterOptions
 
     internal string? Location { get; set; }
 
+    /// <summary>The Entra account (or managed identity) the connection signed in as, read from its token at connect.</summary>
+    internal string? Actor { get; set; }
+
     /// <summary>For tests: a credential to use with <see cref="TableEndpoint"/>.</summary>
     internal TokenCredential? Credential { get; set; }
+
+    /// <summary>For tests: the HTTP transport the table client uses (a stand-in service over https).</summary>
+    internal Azure.Core.Pipeline.HttpPipelineTransport? Transport { get; set; }
 
     /// <summary>Checks the names and the endpoint; throws a clear error for each bad one.</summary>
     public void Validate()
