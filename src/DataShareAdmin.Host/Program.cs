@@ -24,12 +24,24 @@ internal static class Program
         Output, warnings, verbose, debug and information go to standard output; errors and progress to standard error.
         The engine has the core cmdlets only (no Microsoft.PowerShell.Utility or Management cmdlets).
 
+        PowerShell's telemetry is off (POWERSHELL_TELEMETRY_OPTOUT=1) unless that variable is already set.
+
         Exit codes: 0 success; 1 an error was written or the script was stopped by an error; N the script ran exit N;
                     2 bad command line or script not found; 3 the module could not be found or imported; 130 Ctrl+C.
         """;
 
+    /// <summary>The engine reads it once, when its telemetry type first loads.</summary>
+    internal const string TelemetryOptOut = "POWERSHELL_TELEMETRY_OPTOUT";
+
     public static int Main(string[] args)
     {
+        // A tool that handles personal data sends nothing to anyone unasked: the PowerShell engine's own start-up
+        // telemetry (one request to Microsoft per run) stays off, unless whoever runs the host has set the variable.
+        if (Environment.GetEnvironmentVariable(TelemetryOptOut) is null)
+        {
+            Environment.SetEnvironmentVariable(TelemetryOptOut, "1");
+        }
+
         var output = Console.Out;
         var error = Console.Error;
         var options = HostOptions.Parse(args, out var parseError);

@@ -107,6 +107,20 @@ public sealed class RunTests : IDisposable
     }
 
     [Fact]
+    public void PowerShell_telemetry_is_off_unless_whoever_runs_the_host_has_chosen()
+    {
+        var unset = new System.Collections.Generic.Dictionary<string, string?> { ["POWERSHELL_TELEMETRY_OPTOUT"] = null };
+        var chosen = new System.Collections.Generic.Dictionary<string, string?> { ["POWERSHELL_TELEMETRY_OPTOUT"] = "0" };
+
+        var off = host.Run(unset, "-Command", "'[' + $env:POWERSHELL_TELEMETRY_OPTOUT + ']'");
+        var kept = host.Run(chosen, "-Command", "'[' + $env:POWERSHELL_TELEMETRY_OPTOUT + ']'");
+
+        Assert.True(off.ExitCode == 0, off.ToString());
+        Assert.Equal("[1]", off.Output.Trim());
+        Assert.Equal("[0]", kept.Output.Trim());
+    }
+
+    [Fact]
     public void Help_and_version_need_no_module()
     {
         var missing = new System.Collections.Generic.Dictionary<string, string?> { ["DATASHAREADMIN_MODULE"] = "/no/such/module.psd1" };
