@@ -49,6 +49,9 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
 
     DataSharePerson? FindPersonByEmail(string normalisedEmail);
 
+    /// <summary>Every person, in id order, streamed (one read of the lot, for copying a register).</summary>
+    IEnumerable<DataSharePerson> ListPeople();
+
     /// <summary>Records (or, with null, forgets) the person's directory account.</summary>
     void SetPersonDirectoryId(string personId, string? objectId, AuditEvent audit);
 
@@ -103,6 +106,9 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
     IEnumerable<DestructionRecord> ListDestructions(string? agreementId);
 
     DestructionConfirmation? FindConfirmation(string agreementId);
+
+    /// <summary>Every destruction confirmation, in agreement id order, streamed.</summary>
+    IEnumerable<DestructionConfirmation> ListConfirmations();
 
     void InsertConfirmation(DestructionConfirmation confirmation, AuditEvent audit);
 

@@ -134,6 +134,11 @@ public abstract class RegisterContract : IDisposable
         Assert.Equal(("RC-0000000001", "Jo", "Jo@Example.org", "Analyst"), (listed.Id, listed.Name, listed.Email, listed.Role));
         Assert.Equal(2, register.ListRecipients(null, includeRemoved: false).Count());
         Assert.Equal(4, register.ReadAuditHead()!.Sequence);
+
+        // Everyone, in id order, whatever order they came in.
+        var ann = new DataSharePerson { Id = "PE-0000000000", Name = "Ann", Email = "ann@example.org", NormalisedEmail = "ann@example.org", CreatedAt = Clock.UtcNow };
+        register.InsertRecipient(Recipient("RC-0000000004", "DS2", ann.Id), ann, Event("Recipient.Add", "RC-0000000004"));
+        Assert.Equal(new[] { ("PE-0000000000", "ann@example.org"), ("PE-0000000001", "Jo@Example.org") }, register.ListPeople().Select(p => (p.Id, p.Email)));
     }
 
     [Fact]
@@ -520,6 +525,12 @@ public abstract class RegisterContract : IDisposable
             RecordedBy = "alice",
         };
         register.InsertConfirmation(confirmation, new AuditEvent("Agreement.ConfirmDestruction", "Agreement", "DS1"));
+
+        register.InsertAgreement(Agreement("DS0"), Event("Agreement.Create", "DS0"));
+        Assert.Single(register.ListConfirmations());
+        register.InsertConfirmation(new DestructionConfirmation { AgreementId = "DS0", ConfirmedBy = "DPO", ConfirmedOn = new DateTime(2026, 2, 3), RecordedAt = confirmation.RecordedAt, RecordedBy = "alice" },
+            new AuditEvent("Agreement.ConfirmDestruction", "Agreement", "DS0"));
+        Assert.Equal(new[] { "DS0", "DS1" }, register.ListConfirmations().Select(c => c.AgreementId));
 
         var read = register.FindConfirmation("ds1")!;
         Assert.Equal((confirmation.ConfirmedBy, confirmation.ConfirmedOn, confirmation.Evidence, confirmation.RecordedAt, confirmation.RecordedBy),

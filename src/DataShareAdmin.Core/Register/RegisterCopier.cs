@@ -44,14 +44,14 @@ public static class RegisterCopier
         Organisations = register.ListOrganisations(),
         Assessments = register.ListAssessments(null),
         Agreements = register.ListAgreements(),
-        People = People(register),
+        People = register.ListPeople(),
         Recipients = register.ListRecipients(null, includeRemoved: true),
         Policy = register.ReadPolicy(),
         Certificates = register.ListCertificates(null),
         Holdings = register.ListHoldings(null),
         Transfers = register.ListTransfers(null),
         Destructions = register.ListDestructions(null),
-        Confirmations = Confirmations(register),
+        Confirmations = register.ListConfirmations(),
         AuditLog = register.ReadAuditLog(1),
         AuditHead = register.ReadAuditHead(),
     };
@@ -113,29 +113,5 @@ public static class RegisterCopier
         result.Problem = problems.Count == 0 ? null : string.Join("; ", problems);
         host.WriteProgress(Activity, "Done", 100, completed: true);
         return result;
-    }
-
-    private static IEnumerable<DataSharePerson> People(IDataShareRegister register)
-    {
-        // Every person came in with a place on an agreement; each is read once.
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var recipient in register.ListRecipients(null, includeRemoved: true))
-        {
-            if (seen.Add(recipient.PersonId) && register.FindPerson(recipient.PersonId) is { } person)
-            {
-                yield return person;
-            }
-        }
-    }
-
-    private static IEnumerable<DestructionConfirmation> Confirmations(IDataShareRegister register)
-    {
-        foreach (var agreement in register.ListAgreements())
-        {
-            if (register.FindConfirmation(agreement.Id) is { } confirmation)
-            {
-                yield return confirmation;
-            }
-        }
     }
 }

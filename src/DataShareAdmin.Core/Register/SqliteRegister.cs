@@ -295,6 +295,8 @@ public sealed class SqliteRegister : IDataShareRegister
     public DataSharePerson? FindPersonByEmail(string normalisedEmail) =>
         First(Query("SELECT * FROM people WHERE normalised_email = $email", ReadPerson, ("$email", normalisedEmail)));
 
+    public IEnumerable<DataSharePerson> ListPeople() => Query("SELECT * FROM people ORDER BY id", ReadPerson);
+
     private const string RecipientSelect = """
         SELECT r.*, p.name AS person_name, p.email AS person_email, p.training_completed_on AS person_training,
             p.directory_object_id AS person_directory_id
@@ -685,7 +687,12 @@ public sealed class SqliteRegister : IDataShareRegister
         AccessRemoved = Text(r, "access_removed"),
     };
 
-    public DestructionConfirmation? FindConfirmation(string agreementId) => First(Query("SELECT * FROM confirmations WHERE agreement_id = $id", r => new DestructionConfirmation
+    public DestructionConfirmation? FindConfirmation(string agreementId) =>
+        First(Query("SELECT * FROM confirmations WHERE agreement_id = $id", ReadConfirmation, ("$id", agreementId)));
+
+    public IEnumerable<DestructionConfirmation> ListConfirmations() => Query("SELECT * FROM confirmations ORDER BY agreement_id", ReadConfirmation);
+
+    private static DestructionConfirmation ReadConfirmation(SqliteDataReader r) => new()
     {
         AgreementId = Text(r, "agreement_id")!,
         ConfirmedBy = Text(r, "confirmed_by")!,
@@ -693,7 +700,7 @@ public sealed class SqliteRegister : IDataShareRegister
         Evidence = Text(r, "evidence"),
         RecordedAt = DateText.ParseInstant(Text(r, "recorded_at")!),
         RecordedBy = Text(r, "recorded_by")!,
-    }, ("$id", agreementId)));
+    };
 
     private static (string, object?)[] ConfirmationParameters(DestructionConfirmation c) => new (string, object?)[]
     {

@@ -362,6 +362,8 @@ public sealed class TableRegister : IDataShareRegister
     public DataSharePerson? FindPersonByEmail(string normalisedEmail) =>
         Get(Key("pemail", normalisedEmail)) is { } pointer ? FindPerson(pointer.GetString("Id")) : null;
 
+    public IEnumerable<DataSharePerson> ListPeople() => Range(Prefix("pe")).Select(e => Read<DataSharePerson>(e)!);
+
     public void SetPersonDirectoryId(string personId, string? objectId, AuditEvent audit) => Write(audit, _ =>
     {
         var current = Get(Key("pe", personId)) ?? throw new DataShareException("PersonNotFound", DataShareErrorCategory.ObjectNotFound, $"There is no person '{personId}' in the register.", personId);
@@ -707,6 +709,8 @@ public sealed class TableRegister : IDataShareRegister
         Range(agreementId is null ? Prefix("drtime") : Prefix("dr", Upper(agreementId))).Select(e => Read<DestructionRecord>(e)!);
 
     public DestructionConfirmation? FindConfirmation(string agreementId) => Read<DestructionConfirmation>(Get(Key("cf", Upper(agreementId))));
+
+    public IEnumerable<DestructionConfirmation> ListConfirmations() => Range(Prefix("cf")).Select(e => Read<DestructionConfirmation>(e)!);
 
     public void InsertConfirmation(DestructionConfirmation confirmation, AuditEvent audit) => Write(audit, _ =>
     {
