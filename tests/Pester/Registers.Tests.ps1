@@ -197,9 +197,10 @@ Describe 'Copy-DataShareRegister between SQLite files' {
 
 Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
     BeforeAll {
+        # Saved first, so the AfterAll puts back the caller's value even if Azurite fails to start.
+        $SavedTablesVariable = $env:DSA_PESTER_TABLES
         $Azurite = Start-TestAzurite
         $Tables = Get-TestAzuriteConnectionString -Azurite $Azurite
-        $SavedTablesVariable = $env:DSA_PESTER_TABLES
         $env:DSA_PESTER_TABLES = $Tables
         Connect-DataShareRegister -Path $RegisterPath -ErrorAction Stop
     }
