@@ -123,12 +123,14 @@ BeforeAll {
         answers a Graph-format user collection with the users (from -Users, keyed by mail) whose mail the $filter
         names, case ignored; GET /v1.0/groups/{id} answers for the groups in -Groups (group id -> member object ids),
         and DELETE /v1.0/groups/{id}/members/{member}/$ref takes a member out of one (204), or is 404 for someone who is
-        not in it; anything else (sendMail included) is 404. Every request is recorded (method, path, decoded query,
-        the Authorization and ConsistencyLevel headers); the groups' members as they are now are in .Groups.
+        not in it; POST /v1.0/users/{mailbox}/sendMail is accepted (202) for the mailboxes in -Mailboxes; anything else
+        (any other sendMail included) is 404. Every request is recorded (method, path, decoded query, the Authorization
+        and ConsistencyLevel headers); the groups' members as they are now are in .Groups.
         #>
         param(
             [Parameter(Mandatory)] [hashtable] $Users,
-            [hashtable] $Groups = @{}
+            [hashtable] $Groups = @{},
+            [string[]] $Mailboxes = @()
         )
 
         $listener = $null
@@ -178,7 +180,7 @@ BeforeAll {
         $requests = [System.Collections.Concurrent.ConcurrentQueue[object]]::new()
         $server = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
         $null = $server.AddScript({
-                param($Listener, $Users, $Groups, $Requests)
+                param($Listener, $Users, $Groups, $Requests, $Mailboxes)
                 while ($Listener.IsListening) {
                     try {
                         $context = $Listener.GetContext()
@@ -217,6 +219,9 @@ BeforeAll {
                             $body = '{"id":"' + $Matches[1] + '"}'
                         }
                     }
+                    elseif ($request.HttpMethod -eq 'POST' -and $path -match '^/v1\.0/users/([^/]+)/sendMail$' -and $Mailboxes -contains $Matches[1]) {
+                        $status = 202
+                    }
                     elseif ($request.HttpMethod -eq 'DELETE' -and $path -match '^/v1\.0/groups/([^/]+)/members/([^/]+)/\$ref$') {
                         $inGroup = $Groups[$Matches[1]]
                         if ($null -ne $inGroup -and $inGroup.Remove($Matches[2])) {
@@ -225,7 +230,7 @@ BeforeAll {
                     }
 
                     $context.Response.StatusCode = $status
-                    if ($status -ne 204) {
+                    if ($status -notin 202, 204) {
                         $bytes = [System.Text.Encoding]::UTF8.GetBytes($body)
                         $context.Response.ContentType = 'application/json'
                         $context.Response.ContentLength64 = $bytes.Length
@@ -234,7 +239,7 @@ BeforeAll {
 
                     $context.Response.Close()
                 }
-            }).AddArgument($listener).AddArgument($json).AddArgument($members).AddArgument($requests)
+            }).AddArgument($listener).AddArgument($json).AddArgument($members).AddArgument($requests).AddArgument([string[]]@($Mailboxes))
 
         [pscustomobject]@{
             Endpoint = "http://${hostName}:$port/v1.0"
@@ -1085,5 +1090,60 @@ Describe 'Send-DataShareNotice against a loopback stand-in for Microsoft Graph' 
         @($result.Errors.Id) | Should -Be @("NoticeSenderMissing,$NoticeCommand")
         $result.Errors[0].Category | Should -Be 'InvalidOperation'
         $Graph.Requests.Count | Should -Be $requestsBefore
+    }
+}
+
+Describe 'Send-DataShareNotice does not mail the same notice again within NoticeRepeatDays' {
+    BeforeAll {
+        $Mailbox = 'notices@contoso.example'
+        $Graph = Start-FakeGraph -Users @{} -Mailboxes $Mailbox
+        $Ending = New-AgreementEndingIn -Days 4 -Prefix 'RPTA'
+
+        $Send = {
+            param($Endpoint, $AgreementId, $Sender, $Force)
+            $token = ConvertTo-SecureString 'pester-graph-token' -AsPlainText -Force
+            Connect-DataShareDirectory -AccessToken $token -GraphEndpoint $Endpoint -AllowHttpLoopback -Sender $Sender -ErrorAction Stop
+            Send-DataShareNotice -Kind AgreementEnding -WithinDays 30 -AgreementId $AgreementId -Force:$Force -Confirm:$false -Verbose 4>&1
+        }
+
+        function Get-MailCount {
+            @($Graph.Requests.ToArray() | Where-Object { $_.Method -eq 'POST' -and $_.Path -like '*/sendMail' }).Count
+        }
+    }
+
+    AfterAll {
+        Set-DataSharePolicy -Name NoticeRepeatDays -Default -Confirm:$false -ErrorAction SilentlyContinue
+        Stop-FakeGraph $Graph
+    }
+
+    It 'mails it once, holds it back on the next run with a verbose message, and mails it again with -Force' {
+        $first = Invoke-InFreshRunspace -ScriptBlock $Send -ArgumentList $Graph.Endpoint, $Ending.Id, $Mailbox, $false
+        @($first.Errors) | Should -HaveCount 0
+        $sent = @($first.Output | Where-Object { $_ -is [DataShareAdmin.DataShareNotice] })
+        $sent | Should -HaveCount 1
+        $sent[0].Sent | Should -BeTrue
+        $sent[0].Due | Should -Be $Ending.EndsOn.Date
+        Get-MailCount | Should -Be 1
+
+        $second = Invoke-InFreshRunspace -ScriptBlock $Send -ArgumentList $Graph.Endpoint, $Ending.Id, $Mailbox, $false
+        @($second.Errors) | Should -HaveCount 0
+        @($second.Output | Where-Object { $_ -is [DataShareAdmin.DataShareNotice] }) | Should -HaveCount 0
+        @($second.Output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like "*notice about $($Ending.Id) again*-Force*" }) |
+            Should -HaveCount 1
+        Get-MailCount | Should -Be 1 -Because 'the notice went within NoticeRepeatDays (7)'
+
+        $forced = Invoke-InFreshRunspace -ScriptBlock $Send -ArgumentList $Graph.Endpoint, $Ending.Id, $Mailbox, $true
+        @($forced.Output | Where-Object { $_ -is [DataShareAdmin.DataShareNotice] }) | Should -HaveCount 1
+        Get-MailCount | Should -Be 2
+    }
+
+    It 'mails it on every run when NoticeRepeatDays is 0' {
+        Set-DataSharePolicy -Name NoticeRepeatDays -Value 0 -Confirm:$false -ErrorAction Stop
+        $before = Get-MailCount
+
+        $result = Invoke-InFreshRunspace -ScriptBlock $Send -ArgumentList $Graph.Endpoint, $Ending.Id, $Mailbox, $false
+
+        @($result.Output | Where-Object { $_ -is [DataShareAdmin.DataShareNotice] }) | Should -HaveCount 1
+        Get-MailCount | Should -Be ($before + 1)
     }
 }

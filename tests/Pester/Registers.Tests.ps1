@@ -250,6 +250,9 @@ Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
         $log.Action | Should -Contain 'Recipient.Add'
         $log.Action | Should -Contain 'Agreement.Update'
         $log[0].Sequence | Should -Be 1
+        # An account key names no one: the audit log names the machine's user, as Connect said it would.
+        $info.Actor | Should -Not -BeNullOrEmpty
+        @($log | Where-Object { $_.Actor -ne $info.Actor }) | Should -HaveCount 0
         $audit = Test-DataShareAuditLog -ErrorAction Stop
         $audit.IsIntact | Should -BeTrue -Because $audit.Problem
         $audit.EntryCount | Should -Be $log.Count
