@@ -186,9 +186,17 @@ public sealed class RetentionService
     {
         var day = (asOf ?? calendar.Today).Date;
         var days = policy.Number(PolicyCatalogue.DestructionConfirmationDays);
+        HashSet<string>? confirmed = null;
         foreach (var agreement in register.ListAgreements())
         {
-            if (agreement.DestroyedOn is null && RetentionRules.ConfirmationDueBy(agreement, days) < day && register.FindConfirmation(agreement.Id) is null)
+            if (agreement.DestroyedOn is not null || RetentionRules.ConfirmationDueBy(agreement, days) >= day)
+            {
+                continue;
+            }
+
+            // Every confirmation in one read, once one is needed (one request on a Table register, not one per agreement).
+            confirmed ??= new HashSet<string>(register.ListConfirmations().Select(c => c.AgreementId), StringComparer.OrdinalIgnoreCase);
+            if (!confirmed.Contains(agreement.Id))
             {
                 yield return agreement;
             }
