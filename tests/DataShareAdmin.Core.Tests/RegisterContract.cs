@@ -576,6 +576,7 @@ public abstract class RegisterContract : IDisposable
         agreement.OrganisationId = zeta.Id;
         agreement.Organisation = zeta.Name;
         register.InsertAgreement(agreement, Event("Agreement.Create", "DS1"));
+        Assert.Equal("Zeta Trust", register.FindAgreement("DS1")!.Organisation);
         zeta.Name = "Zeta Research Trust";
         register.UpdateOrganisation(zeta, Event("Organisation.Update", zeta.Id));
         Assert.Equal(2, zeta.Version);

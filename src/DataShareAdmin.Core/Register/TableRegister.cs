@@ -46,6 +46,7 @@ public sealed class TableRegister : IDataShareRegister
     private readonly string partition;
     private readonly IClock clock;
     private readonly AuditIdentity identity;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> organisationNames = new(StringComparer.Ordinal);
 
     private TableRegister(TableClient table, string partition, IClock clock, AuditIdentity identity, RegisterInfo info)
     {
@@ -254,9 +255,9 @@ public sealed class TableRegister : IDataShareRegister
     private DataShareAgreement? Agreement(TableEntity? entity)
     {
         var agreement = Read<DataShareAgreement>(entity);
-        if (agreement is { OrganisationId: { } organisationId } && FindOrganisation(organisationId) is { } organisation)
+        if (agreement is { OrganisationId: { } organisationId } && OrganisationName(organisationId) is { } name)
         {
-            agreement.Organisation = organisation.Name;
+            agreement.Organisation = name;
         }
 
         if (agreement is not null)
@@ -269,6 +270,27 @@ public sealed class TableRegister : IDataShareRegister
     }
 
     // ---------------------------------------------------------------- organisations and assessments
+
+    /// <summary>
+    /// An organisation's current name for an agreement read: one point read per organisation while this register is
+    /// open (one cmdlet), not one per agreement. A rename through this register forgets it; one by another writer
+    /// shows from the next opening.
+    /// </summary>
+    private string? OrganisationName(string id)
+    {
+        if (organisationNames.TryGetValue(id, out var name))
+        {
+            return name;
+        }
+
+        name = FindOrganisation(id)?.Name;
+        if (name is not null)
+        {
+            organisationNames[id] = name;
+        }
+
+        return name;
+    }
 
     public DataShareOrganisation? FindOrganisation(string id) => Organisation(Get(Key("org", id)));
 
@@ -306,7 +328,11 @@ public sealed class TableRegister : IDataShareRegister
             ops.Upsert(Pointer(Key("orgname", stored.Name.ToLowerInvariant()), stored.Id));
         }
 
-        return ops.Then(() => organisation.Version++);
+        return ops.Then(() =>
+        {
+            organisation.Version++;
+            organisationNames[stored.Id] = stored.Name;
+        });
     });
 
     public IEnumerable<SecurityAssessment> ListAssessments(string? organisationId)
