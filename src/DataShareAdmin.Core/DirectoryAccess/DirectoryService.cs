@@ -323,7 +323,8 @@ public sealed class DirectoryService
             host.CancellationToken.ThrowIfCancellationRequested();
             if (repeatDays > 0)
             {
-                recent ??= RecentNotices(clock.UtcNow.AddDays(-repeatDays));
+                // Whole days in the policy's zone, so a nightly job a few seconds earlier on the seventh night still mails.
+                recent ??= RecentNotices(calendar.Today.AddDays(-repeatDays));
                 if (recent.TryGetValue(NoticeKey(notice.Kind.ToString(), notice.Subject, Due(notice.Due)), out var mailedAt))
                 {
                     host.WriteVerbose($"Not mailing the {notice.Kind} notice about {notice.Subject} again: it went on {mailedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, within the {repeatDays} day(s) of NoticeRepeatDays. -Force mails it now.");
@@ -437,13 +438,13 @@ public sealed class DirectoryService
         return notice;
     }
 
-    /// <summary>The latest time each notice was mailed since <paramref name="since"/>, by <see cref="NoticeKey"/>.</summary>
-    private Dictionary<string, DateTimeOffset> RecentNotices(DateTimeOffset since)
+    /// <summary>The latest time each notice was mailed on a day after <paramref name="afterDay"/>, by <see cref="NoticeKey"/>.</summary>
+    private Dictionary<string, DateTimeOffset> RecentNotices(DateTime afterDay)
     {
         var recent = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in register.ReadAuditLog(1))
         {
-            if (entry.Action == "Notice.Send" && entry.Timestamp > since && entry.Details.TryGetValue("Kind", out var kind))
+            if (entry.Action == "Notice.Send" && calendar.DayOf(entry.Timestamp) > afterDay && entry.Details.TryGetValue("Kind", out var kind))
             {
                 var key = NoticeKey(kind, entry.TargetId, entry.Details.TryGetValue("Due", out var due) ? due : null);
                 if (!recent.TryGetValue(key, out var seen) || seen < entry.Timestamp)

@@ -405,8 +405,11 @@ public sealed class DirectoryServiceTests : IDisposable
 
         Assert.Equal(3, server.Mails.Count);
 
-        // Seven days after the first mail DS1 goes again; DS2's new notice went only six days ago.
-        test.Clock.UtcNow = Now.AddDays(7);
+        // Late on the sixth day nothing goes; on the seventh DS1 goes again, even a few minutes earlier in the day than it
+        // first went (whole days count, so a nightly job's jitter does not put it off a day); DS2's new notice went on day 1.
+        test.Clock.UtcNow = Now.AddDays(6).AddHours(12);
+        Assert.Empty(Run());
+        test.Clock.UtcNow = Now.AddDays(7).AddMinutes(-5);
         Assert.Equal(new[] { "DS1" }, Run());
 
         // -Force mails everything in the window, whatever went before.
