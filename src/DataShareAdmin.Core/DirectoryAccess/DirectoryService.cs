@@ -307,6 +307,11 @@ public sealed class DirectoryService
         var last = day.AddDays(withinDays);
         var only = agreementIds is null || agreementIds.Count == 0 ? null : new HashSet<string>(agreementIds, StringComparer.OrdinalIgnoreCase);
         var current = register.ListAgreements().Where(a => (only is null || only.Contains(a.Id)) && IsCurrent(a, day)).ToList();
+        if (only is null && kind == NoticeKind.CertificateLapsing)
+        {
+            readiness.ExpectWholeRegister();
+        }
+
         var drafts = kind switch
         {
             NoticeKind.CertificateLapsing => CertificateNotices(current, day, last),

@@ -331,6 +331,11 @@ public sealed class ReportService
         // each recipient again as it is written. Ids that cannot be packed (not written by this module) sort by text.
         var keys = new List<(long Until, long Id)>();
         var others = new List<(long Until, string Id)>();
+        if (only is null)
+        {
+            readiness.ExpectWholeRegister();
+        }
+
         foreach (var recipient in register.ListRecipients(null, includeRemoved: false))
         {
             if (only is null || only.Contains(recipient.AgreementId))

@@ -20,7 +20,12 @@ public sealed class ReadinessService
     private readonly Dictionary<string, (DateTime EndsOn, AccessRoute Route, string? OrganisationId)> agreementFacts = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<SecurityAssessment>> assessments = new(StringComparer.Ordinal);
     private const int PreloadAfter = 20;
+
+    /// <summary>About how many one-person queries cost as much as one page (up to 1,000 rows) of a read of everything.</summary>
+    private const int QueriesPerPage = 5;
+
     private Dictionary<string, List<DisclosureCertificate>>? preloaded;
+    private long? preloadAfter;
     private int lookups;
 
     public ReadinessService(IDataShareRegister register, ShareCalendar calendar, Func<SafePeoplePolicy> policy)
@@ -198,14 +203,25 @@ public sealed class ReadinessService
     }
 
     /// <summary>
+    /// Says this piece of work tests (nearly) everyone in the register — all recipients, the SafePeople report — so on
+    /// a Table register every certificate is read at once after the first few people rather than person by person.
+    /// </summary>
+    public void ExpectWholeRegister() => preloadAfter = PreloadAfter;
+
+    /// <summary>
     /// A person's certificates. On a register where each read is a request over the network (the Azure Table
-    /// register), testing many people one query each is slow; after <see cref="PreloadAfter"/> people, every
-    /// certificate is read once, in key order, and held by person for the rest of the piece of work. A local
-    /// register keeps one indexed query per person, and memory flat.
+    /// register), testing many people one query each is slow, so every certificate is read once, in key order, and
+    /// held by person for the rest of the piece of work — once that is the cheaper way. For the whole register
+    /// (<see cref="ExpectWholeRegister"/>) that is after <see cref="PreloadAfter"/> people. Otherwise it is once the
+    /// queries made would have paid for reading everything: about one page per 1,000 rows, bounded by the audit log's
+    /// length (every certificate, person and place was audited), so testing one agreement's people on a large register
+    /// never reads all of it, and a long run pays at most about twice the cheaper way. A local register keeps one
+    /// indexed query per person, and memory flat.
     /// </summary>
     private IEnumerable<DisclosureCertificate> Certificates(string personId)
     {
-        if (preloaded is null && register.Info.Backend == "AzureTables" && ++lookups > PreloadAfter)
+        if (preloaded is null && register.Info.Backend == "AzureTables" && ++lookups > PreloadAfter
+            && lookups > (preloadAfter ??= Math.Max(PreloadAfter, (register.ReadAuditHead()?.Sequence ?? 0) / 1000 * QueriesPerPage)))
         {
             preloaded = new Dictionary<string, List<DisclosureCertificate>>(StringComparer.Ordinal);
             foreach (var certificate in register.ListCertificates(null))

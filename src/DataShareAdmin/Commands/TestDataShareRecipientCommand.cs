@@ -73,6 +73,11 @@ public sealed class TestDataShareRecipientCommand : DataShareCmdlet
     {
         const string activity = "Testing recipients";
         var count = 0;
+        if (agreementId is null)
+        {
+            Engine.Readiness.ExpectWholeRegister();
+        }
+
         try
         {
             foreach (var recipient in Engine.Recipients.Find(agreementId, includeRemoved: false))
