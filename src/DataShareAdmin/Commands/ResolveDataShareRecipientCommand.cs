@@ -11,28 +11,10 @@ namespace DataShareAdmin.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Resolve, "DataShareRecipient", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ByAgreementSet)]
 [OutputType(typeof(DirectoryResolution))]
-public sealed class ResolveDataShareRecipientCommand : DataShareCmdlet
+public sealed class ResolveDataShareRecipientCommand : RecipientSelectionCmdlet
 {
-    private const string ByAgreementSet = "ByAgreement";
-    private const string ByIdSet = "ById";
-    private const string ByInputObjectSet = "ByInputObject";
-
     private IDirectoryClient? client;
     private int count;
-
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObjectSet)]
-    public DataShareRecipient? InputObject { get; set; }
-
-    /// <summary>Recipient ids (RC-…).</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
-    [ValidateNotNullOrEmpty]
-    public string[]? RecipientId { get; set; }
-
-    /// <summary>Resolve every active recipient of these agreements; every active recipient in the register when omitted.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByAgreementSet)]
-    [ArgumentCompleter(typeof(AgreementIdCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[]? AgreementId { get; set; }
 
     protected override int ProgressActivityId => 0x5A30;
 

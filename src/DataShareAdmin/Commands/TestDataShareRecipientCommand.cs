@@ -9,26 +9,8 @@ namespace DataShareAdmin.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "DataShareRecipient", DefaultParameterSetName = ByAgreementSet)]
 [OutputType(typeof(RecipientTestResult))]
-public sealed class TestDataShareRecipientCommand : DataShareCmdlet
+public sealed class TestDataShareRecipientCommand : RecipientSelectionCmdlet
 {
-    private const string ByAgreementSet = "ByAgreement";
-    private const string ByIdSet = "ById";
-    private const string ByInputObjectSet = "ByInputObject";
-
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObjectSet)]
-    public DataShareRecipient? InputObject { get; set; }
-
-    /// <summary>Recipient ids (RC-…).</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
-    [ValidateNotNullOrEmpty]
-    public string[]? RecipientId { get; set; }
-
-    /// <summary>Test every active recipient of these agreements; every active recipient in the register when omitted.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByAgreementSet)]
-    [ArgumentCompleter(typeof(AgreementIdCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string[]? AgreementId { get; set; }
-
     [Parameter]
     public DateTime? AsOf { get; set; }
 
