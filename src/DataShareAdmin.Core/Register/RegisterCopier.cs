@@ -15,6 +15,23 @@ public static class RegisterCopier
 {
     private const string Activity = "Copying the register";
 
+    /// <summary>Each kind of record a copy counts, as the check afterwards names it.</summary>
+    private static readonly (string Kind, Func<RegisterCopyResult, long> Count)[] Kinds =
+    {
+        ("organisations", r => r.Organisations),
+        ("assessments", r => r.Assessments),
+        ("agreements", r => r.Agreements),
+        ("people", r => r.People),
+        ("recipients", r => r.Recipients),
+        ("policy settings", r => r.Policy),
+        ("certificates", r => r.Certificates),
+        ("holdings", r => r.Holdings),
+        ("transfers", r => r.Transfers),
+        ("destruction records", r => r.Destructions),
+        ("confirmations", r => r.Confirmations),
+        ("audit entries", r => r.AuditEntries),
+    };
+
     /// <summary>How many of each kind the register holds (for -WhatIf and for the check afterwards).</summary>
     public static RegisterCopyResult Count(IDataShareRegister register)
     {
@@ -61,8 +78,7 @@ public static class RegisterCopier
     public static RegisterCopyResult Copy(IDataShareRegister source, IDataShareRegister destination, IClock clock, IOperationHost host, RegisterCopyResult? counted = null)
     {
         var expected = counted ?? Count(source);
-        var total = Math.Max(1, expected.Organisations + expected.Assessments + expected.Agreements + expected.People + expected.Recipients + expected.Policy
-            + expected.Certificates + expected.Holdings + expected.Transfers + expected.Destructions + expected.Confirmations + expected.AuditEntries);
+        var total = Math.Max(1, Kinds.Sum(kind => kind.Count(expected)));
         long done = 0;
         host.WriteProgress(Activity, "Starting", 0, completed: false);
         destination.Restore(Read(source), (kind, count) =>
@@ -89,18 +105,10 @@ public static class RegisterCopier
             }
         }
 
-        Same("organisations", expected.Organisations, copied.Organisations);
-        Same("assessments", expected.Assessments, copied.Assessments);
-        Same("agreements", expected.Agreements, copied.Agreements);
-        Same("people", expected.People, copied.People);
-        Same("recipients", expected.Recipients, copied.Recipients);
-        Same("policy settings", expected.Policy, copied.Policy);
-        Same("certificates", expected.Certificates, copied.Certificates);
-        Same("holdings", expected.Holdings, copied.Holdings);
-        Same("transfers", expected.Transfers, copied.Transfers);
-        Same("destruction records", expected.Destructions, copied.Destructions);
-        Same("confirmations", expected.Confirmations, copied.Confirmations);
-        Same("audit entries", expected.AuditEntries, copied.AuditEntries);
+        foreach (var (kind, count) in Kinds)
+        {
+            Same(kind, count(expected), count(copied));
+        }
 
         var expectedHead = source.ReadAuditHead();
         var chain = AuditVerifier.Verify(destination.ReadAuditLog(1), destination.ReadAuditHead(), expectedHead);
