@@ -68,7 +68,8 @@ public sealed class TableRegister : IDataShareRegister
         if (options.Verified && options.Client is { } cached)
         {
             // Checked when the session connected; the client (and its pooled connections) is reused for each cmdlet.
-            return new TableRegister(cached, options.RegisterName, clock, ActingAs(options, identity), Describe(options.Location!, source, readOnly, ActingAs(options, identity)));
+            var known = ActingAs(options, identity);
+            return new TableRegister(cached, options.RegisterName, clock, known, Describe(options.Location!, source, readOnly, known));
         }
 
         TableServiceClient service;
@@ -216,19 +217,15 @@ public sealed class TableRegister : IDataShareRegister
 
     public IEnumerable<DataShareAgreement> ListAgreements()
     {
-        // Organisations are few: their current names are read once, not once per agreement.
-        var names = Range(Prefix("org")).Select(e => Read<DataShareOrganisation>(e)!).ToDictionary(o => o.Id, o => o.Name, StringComparer.Ordinal);
+        // Organisations are few: their current names are read in one range, not once per agreement.
+        foreach (var organisation in Range(Prefix("org")).Select(e => Read<DataShareOrganisation>(e)!))
+        {
+            organisationNames[organisation.Id] = organisation.Name;
+        }
+
         foreach (var entity in Range(Prefix("ag")))
         {
-            var agreement = Read<DataShareAgreement>(entity)!;
-            if (agreement.OrganisationId is { } organisationId && names.TryGetValue(organisationId, out var name))
-            {
-                agreement.Organisation = name;
-            }
-
-            agreement.Status = default;
-            agreement.StatusAsOf = default;
-            yield return agreement;
+            yield return Agreement(entity)!;
         }
     }
 
@@ -272,9 +269,9 @@ public sealed class TableRegister : IDataShareRegister
     // ---------------------------------------------------------------- organisations and assessments
 
     /// <summary>
-    /// An organisation's current name for an agreement read: one point read per organisation while this register is
-    /// open (one cmdlet), not one per agreement. A rename through this register forgets it; one by another writer
-    /// shows from the next opening.
+    /// An organisation's current name for an agreement or assessment read: one point read per organisation while this
+    /// register is open (one cmdlet), not one per record; listing every agreement reads them all in one range first. A
+    /// rename through this register updates it; one by another writer shows from the next opening.
     /// </summary>
     private string? OrganisationName(string id)
     {
@@ -337,17 +334,10 @@ public sealed class TableRegister : IDataShareRegister
 
     public IEnumerable<SecurityAssessment> ListAssessments(string? organisationId)
     {
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entity in Range(organisationId is null ? Prefix("sa") : Prefix("sa", organisationId)))
         {
             var assessment = Read<SecurityAssessment>(entity)!;
-            if (!names.TryGetValue(assessment.OrganisationId, out var name))
-            {
-                name = FindOrganisation(assessment.OrganisationId)?.Name ?? assessment.Organisation;
-                names[assessment.OrganisationId] = name;
-            }
-
-            assessment.Organisation = name;
+            assessment.Organisation = OrganisationName(assessment.OrganisationId) ?? assessment.Organisation;
             yield return assessment;
         }
     }
