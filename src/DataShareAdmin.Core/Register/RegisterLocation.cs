@@ -75,7 +75,9 @@ public sealed class RegisterLocation
     /// <summary>The user's data folder: ~/.local/share on Linux, %LOCALAPPDATA% on Windows, Application Support on macOS.</summary>
     public static string DefaultUserPath()
     {
-        var folder = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+        // DoNotVerify: otherwise a data folder that does not exist yet (XDG_DATA_HOME named but not made) comes back
+        // empty, and the register would quietly go to ~/.local/share instead of where the user said.
+        var folder = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
         if (string.IsNullOrEmpty(folder))
         {
             folder = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
