@@ -381,6 +381,45 @@ Get-DataShareAuditLog | ForEach-Object {
         $written = Invoke-As -User $Owner -Script $Write -ArgumentList $register.Register, 'After both'
         $written.ExitCode | Should -Be 0 -Because "the owner still writes: $($written.Output) $($written.Error)"
     }
+
+    It 'lets the owner write while a reader is part-way through a read, without disturbing the reader' {
+        $register = New-OwnedRegister -Mode '755'
+        $markers = New-SharedFolder -User $Owner -Mode '777' -Prefix 'markers'
+        $reading = Join-Path $markers 'reading'
+        $written = Join-Path $markers 'written'
+
+        # The reader lists the audit log slowly: it stops after the first entry until the owner has written.
+        $slowReader = Write-Script 'slow-reader.ps1' @'
+param($Module, $Register, $Reading, $Written)
+$ErrorActionPreference = 'Stop'
+Import-Module $Module
+Connect-DataShareRegister -Path $Register -ReadOnly
+$seen = 0
+Get-DataShareAuditLog | ForEach-Object {
+    $seen++
+    if ($seen -eq 1) {
+        Set-Content -LiteralPath $Reading -Value 'reading'
+        $deadline = [DateTime]::UtcNow.AddMinutes(5)
+        while (-not (Test-Path -LiteralPath $Written) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+    }
+}
+"$seen $((Test-DataShareAuditLog).EntryCount)"
+'@
+        $run = Invoke-As -User $Reader -Script $slowReader -ArgumentList $register.Register, $reading, $written -NoWait
+        try {
+            Wait-ForFile -Path $reading -Run $run
+            $write = Invoke-As -User $Owner -Script $Write -ArgumentList $register.Register, 'Written while read'
+            $write.ExitCode | Should -Be 0 -Because "the owner writes while the reader reads: $($write.Output) $($write.Error)"
+        }
+        finally {
+            Set-Content -LiteralPath $written -Value 'written'
+            $ended = Complete-ChildPowerShell -Run $run
+        }
+
+        $ended.ExitCode | Should -Be 0 -Because "the reader finished its read undisturbed: $($ended.Output) $($ended.Error)"
+        ($ended.Output.Trim() -split "`n")[-1] | Should -Be "$($register.Entries) $($register.Entries + 1)" -Because 'the listing is the register as it was when it began; the next command sees the change'
+        @(Get-FolderEntry -Path $register.Folder | Where-Object { $_ -like "* $Reader" }) | Should -HaveCount 0
+    }
 }
 
 Describe 'docs/nightly-sweep.ps1 with a register that is not there' {

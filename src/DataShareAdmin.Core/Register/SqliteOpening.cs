@@ -34,20 +34,23 @@ internal enum SqliteReadMode
 /// is only safe while the file does not change, and a writer may start meanwhile: when it finishes it folds its
 /// changes into the file. So each row read is checked against the file's size and last-write time
 /// (<see cref="SqliteSnapshotGuard"/>): a row is handed on only if the file had not changed when it was read, and
-/// a change stops the command with <c>RegisterChangedWhileReading</c> instead of mixing old and new pages.</item>
+/// a change stops the command with <c>RegisterChangedWhileReading</c> instead of mixing old and new pages. On Linux
+/// the reader also holds a shared lock that keeps writers in other processes from changing the file at all while it
+/// reads (<see cref="SqliteFileUsers"/>), so that error is left for the rare cases the lock cannot cover.</item>
 /// </list>
 /// </remarks>
 internal sealed class SqliteOpening
 {
     private const int WalIndexWaits = 20;
 
-    private SqliteOpening(string path, SqliteReadMode mode, bool isNew, string connectionString, SqliteSnapshotGuard? guard)
+    private SqliteOpening(string path, SqliteReadMode mode, bool isNew, string connectionString, SqliteSnapshotGuard? guard, SqliteFileUsers.User user)
     {
         Path = path;
         Mode = mode;
         IsNew = isNew;
         ConnectionString = connectionString;
         Guard = guard;
+        User = user;
     }
 
     /// <summary>The file SQLite opens: the location's path, or for a read-only opening the file a link points to.</summary>
@@ -62,6 +65,9 @@ internal sealed class SqliteOpening
 
     /// <summary>For a snapshot: the check that the file has not changed since it was opened.</summary>
     public SqliteSnapshotGuard? Guard { get; }
+
+    /// <summary>This register's place among the process's users of the file: dispose it after the connection closes.</summary>
+    public SqliteFileUsers.User User { get; }
 
     public static SqliteOpening Decide(RegisterLocation location, int busyTimeoutSeconds)
     {
@@ -80,7 +86,8 @@ internal sealed class SqliteOpening
             }
 
             CreateFolder(location);
-            return new SqliteOpening(path, SqliteReadMode.Write, isNew: true, Build(path, SqliteOpenMode.ReadWriteCreate, busyTimeoutSeconds), null);
+            return new SqliteOpening(path, SqliteReadMode.Write, isNew: true, Build(path, SqliteOpenMode.ReadWriteCreate, busyTimeoutSeconds), null,
+                SqliteFileUsers.Enter(path, reader: false));
         }
 
         // A device, a pipe or /proc file reports no length, as does an empty file: none of them is a register. A new
@@ -98,23 +105,39 @@ internal sealed class SqliteOpening
         if (!location.IsReadOnly)
         {
             // ReadWrite, not ReadWriteCreate: a file removed since the check above is not quietly made again.
-            return new SqliteOpening(path, SqliteReadMode.Write, isNew: false, Build(path, SqliteOpenMode.ReadWrite, busyTimeoutSeconds), null);
+            return new SqliteOpening(path, SqliteReadMode.Write, isNew: false, Build(path, SqliteOpenMode.ReadWrite, busyTimeoutSeconds), null,
+                SqliteFileUsers.Enter(path, reader: false));
         }
 
+        // The hold (where there is one) comes before the look for a -wal, so no writer removes it in between.
+        var user = SqliteFileUsers.Enter(path, reader: true);
+        try
+        {
+            return ReadOnly(path, busyTimeoutSeconds, user);
+        }
+        catch
+        {
+            user.Dispose();
+            throw;
+        }
+    }
+
+    private static SqliteOpening ReadOnly(string path, int busyTimeoutSeconds, SqliteFileUsers.User user)
+    {
         for (var wait = 0; ; wait++)
         {
             var wal = File.Exists(path + "-wal");
             var index = File.Exists(path + "-shm");
             if (wal && index || File.Exists(path + "-journal"))
             {
-                return new SqliteOpening(path, SqliteReadMode.Live, isNew: false, Build(path, SqliteOpenMode.ReadOnly, busyTimeoutSeconds), null);
+                return new SqliteOpening(path, SqliteReadMode.Live, isNew: false, Build(path, SqliteOpenMode.ReadOnly, busyTimeoutSeconds), null, user);
             }
 
             if (!wal)
             {
                 // Taken after the look for a -wal: the file is whole from here on until the guard sees it change.
                 var guard = new SqliteSnapshotGuard(path);
-                return new SqliteOpening(path, SqliteReadMode.Snapshot, isNew: false, Build(ImmutableUri(path), SqliteOpenMode.ReadOnly, busyTimeoutSeconds), guard);
+                return new SqliteOpening(path, SqliteReadMode.Snapshot, isNew: false, Build(ImmutableUri(path), SqliteOpenMode.ReadOnly, busyTimeoutSeconds), guard, user);
             }
 
             // A -wal without its -shm: a writer between creating the two (or removing them), or one that stopped

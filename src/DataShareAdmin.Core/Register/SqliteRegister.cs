@@ -70,6 +70,9 @@ public sealed class SqliteRegister : IDataShareRegister
     // A snapshot reader's check that the file has not changed under it (null for writers and live readers).
     private SqliteSnapshotGuard? guard;
 
+    // This register's place among the process's users of the file (see SqliteFileUsers); ended after the connection.
+    private SqliteFileUsers.User? user;
+
     private SqliteRegister(SqliteConnection connection, RegisterInfo info, IClock clock, AuditIdentity identity)
     {
         this.connection = connection;
@@ -103,17 +106,19 @@ public sealed class SqliteRegister : IDataShareRegister
                 IsReadOnly = location.IsReadOnly,
                 Actor = identity.User,
             };
-            return new SqliteRegister(connection, info, clock, identity) { guard = opening.Guard };
+            return new SqliteRegister(connection, info, clock, identity) { guard = opening.Guard, user = opening.User };
         }
         catch (SqliteException ex)
         {
             connection.Dispose();
+            opening.User.Dispose();
             opening.Guard?.Check();
             throw Translate(ex, location.Path, location.IsReadOnly);
         }
         catch
         {
             connection.Dispose();
+            opening.User.Dispose();
             throw;
         }
     }
@@ -806,7 +811,11 @@ public sealed class SqliteRegister : IDataShareRegister
         return all;
     }
 
-    public void Dispose() => connection.Dispose();
+    public void Dispose()
+    {
+        connection.Dispose();
+        user?.Dispose();
+    }
 
     /// <summary>One write transaction: the change, then its audit entry chained onto the current head.</summary>
     private void Write(AuditEvent audit, Action<SqliteTransaction> change)
