@@ -248,6 +248,33 @@ public sealed class RegisterOpeningTests : IDisposable
     }
 
     [Fact]
+    public void A_write_ahead_log_without_its_index_is_not_joined_by_a_reader_until_the_owner_recovers_it()
+    {
+        var path = Path.Combine(directory, "register.db");
+        using (var writer = Open(path, create: true))
+        {
+            Write(writer, 2);
+        }
+
+        // What a writer that stopped between removing the two files leaves behind.
+        File.WriteAllBytes(path + "-wal", Array.Empty<byte>());
+
+        var error = Assert.Throws<DataShareException>(() => Open(path, readOnly: true));
+
+        Assert.Equal(("RegisterRecoveryNeeded", DataShareErrorCategory.ResourceUnavailable), (error.ErrorId, error.Category));
+        Assert.True(error.IsTerminating);
+        Assert.Equal(new[] { "register.db", "register.db-wal" }, Entries());
+
+        using (var owner = Open(path))
+        {
+            Assert.Equal(2, owner.ReadAuditHead()!.Sequence);
+        }
+
+        using var reader = Open(path, readOnly: true);
+        Assert.Equal(2, reader.ReadAuditHead()!.Sequence);
+    }
+
+    [Fact]
     public void A_read_only_register_at_a_path_with_uri_characters_opens()
     {
         var folder = Directory.CreateDirectory(Path.Combine(directory, "a %2E #;= b ü")).FullName;

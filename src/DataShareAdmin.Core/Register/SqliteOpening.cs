@@ -6,14 +6,6 @@ using Microsoft.Data.Sqlite;
 
 namespace DataShareAdmin.Core.Register;
 
-/// <summary>How a register file is read: for writing, beside a writer (live), or as a snapshot of a quiet file.</summary>
-internal enum SqliteReadMode
-{
-    Write,
-    Live,
-    Snapshot,
-}
-
 /// <summary>
 /// Looks at what is at a register's path before SQLite touches it, and decides how to open it.
 /// </summary>
@@ -43,23 +35,12 @@ internal sealed class SqliteOpening
 {
     private const int WalIndexWaits = 20;
 
-    private SqliteOpening(string path, SqliteReadMode mode, bool isNew, string connectionString, SqliteSnapshotGuard? guard, SqliteFileUsers.User user)
+    private SqliteOpening(string connectionString, SqliteSnapshotGuard? guard, SqliteFileUsers.User user)
     {
-        Path = path;
-        Mode = mode;
-        IsNew = isNew;
         ConnectionString = connectionString;
         Guard = guard;
         User = user;
     }
-
-    /// <summary>The file SQLite opens: the location's path, or for a read-only opening the file a link points to.</summary>
-    public string Path { get; }
-
-    public SqliteReadMode Mode { get; }
-
-    /// <summary>True when there was no file and one is being created.</summary>
-    public bool IsNew { get; }
 
     public string ConnectionString { get; }
 
@@ -86,7 +67,7 @@ internal sealed class SqliteOpening
             }
 
             CreateFolder(location);
-            return new SqliteOpening(path, SqliteReadMode.Write, isNew: true, Build(path, SqliteOpenMode.ReadWriteCreate, busyTimeoutSeconds), null,
+            return new SqliteOpening(Build(path, SqliteOpenMode.ReadWriteCreate, busyTimeoutSeconds), null,
                 SqliteFileUsers.Enter(path, reader: false));
         }
 
@@ -105,7 +86,7 @@ internal sealed class SqliteOpening
         if (!location.IsReadOnly)
         {
             // ReadWrite, not ReadWriteCreate: a file removed since the check above is not quietly made again.
-            return new SqliteOpening(path, SqliteReadMode.Write, isNew: false, Build(path, SqliteOpenMode.ReadWrite, busyTimeoutSeconds), null,
+            return new SqliteOpening(Build(path, SqliteOpenMode.ReadWrite, busyTimeoutSeconds), null,
                 SqliteFileUsers.Enter(path, reader: false));
         }
 
@@ -130,14 +111,14 @@ internal sealed class SqliteOpening
             var index = File.Exists(path + "-shm");
             if (wal && index || File.Exists(path + "-journal"))
             {
-                return new SqliteOpening(path, SqliteReadMode.Live, isNew: false, Build(path, SqliteOpenMode.ReadOnly, busyTimeoutSeconds), null, user);
+                return new SqliteOpening(Build(path, SqliteOpenMode.ReadOnly, busyTimeoutSeconds), null, user);
             }
 
             if (!wal)
             {
                 // Taken after the look for a -wal: the file is whole from here on until the guard sees it change.
                 var guard = new SqliteSnapshotGuard(path);
-                return new SqliteOpening(path, SqliteReadMode.Snapshot, isNew: false, Build(ImmutableUri(path), SqliteOpenMode.ReadOnly, busyTimeoutSeconds), guard, user);
+                return new SqliteOpening(Build(ImmutableUri(path), SqliteOpenMode.ReadOnly, busyTimeoutSeconds), guard, user);
             }
 
             // A -wal without its -shm: a writer between creating the two (or removing them), or one that stopped
