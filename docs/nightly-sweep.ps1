@@ -32,7 +32,8 @@ See docs/retention.md for cron, Windows Task Scheduler and Azure Automation exam
 
 .PARAMETER RegisterPath
 The register file. Without it, the register is found as every command finds it: DATASHAREADMIN_REGISTER, then the
-machine configuration file (see about_DataShareAdmin). A scheduled job should name it.
+machine configuration file (see about_DataShareAdmin). A scheduled job should name it. It must be there: a path, variable
+or configuration that names no register stops the job with exit code 1 and RegisterNotFound (nothing is created).
 
 .PARAMETER StorageConnectionString
 The storage account's connection string, or (better) the name of an environment variable that holds it, such as
@@ -110,17 +111,12 @@ function Format-Size {
     return "$Bytes bytes"
 }
 
-# 1. The register. A mistyped path would create a new, empty register with nothing due, and the job would report
-#    success every night: so a path that names no file is an error here.
+# 1. The register. It must be there already: a mistyped -RegisterPath, DATASHAREADMIN_REGISTER or machine
+#    configuration stops here with RegisterNotFound (the module never makes a register it was not asked to make, so a
+#    typo cannot turn into a new, empty register with nothing due that the job sweeps "successfully" every night).
 try {
     if ($RegisterPath) {
-        $fullPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($RegisterPath)
-        if (-not [System.IO.File]::Exists($fullPath)) {
-            Write-Problem "There is no register at $fullPath."
-            exit 1
-        }
-
-        $register = Connect-DataShareRegister -Path $fullPath -PassThru
+        $register = Connect-DataShareRegister -Path $RegisterPath -PassThru
     }
     else {
         $register = Connect-DataShareRegister -PassThru

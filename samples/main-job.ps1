@@ -32,7 +32,8 @@ if ($PSBoundParameters.ContainsKey('RegisterPath') -eq $false) {
     }
 }
 
-$register = Connect-DataShareRegister -Path $RegisterPath -PassThru
+# -Create: a register is made only when asked (the first run makes it; a later run with your own -RegisterPath opens it).
+$register = Connect-DataShareRegister -Path $RegisterPath -Create -PassThru
 $host.UI.WriteLine("Register: $($register.Location) (schema $($register.SchemaVersion))")
 
 # Recipient organisations, with their data protection officers and information security assessments. Data goes to an

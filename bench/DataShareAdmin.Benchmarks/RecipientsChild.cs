@@ -18,14 +18,14 @@ namespace DataShareAdmin.Benchmarks;
 /// </summary>
 internal static class RecipientsChild
 {
-    /// <summary>Creates the register's schema through the real code: Connect-DataShareRegister opens (and so creates) it.</summary>
+    /// <summary>Creates the register's schema through the real code: Connect-DataShareRegister -Create makes it.</summary>
     public static int InitRegister(Options options)
     {
         var register = RequireRegister(options);
         using var runspace = OpenRuntime(options, out _, out _);
         using var connect = PowerShell.Create();
         connect.Runspace = runspace;
-        connect.AddCommand("Connect-DataShareRegister").AddParameter("Path", register).AddParameter("PassThru").AddParameter("ErrorAction", "Stop");
+        connect.AddCommand("Connect-DataShareRegister").AddParameter("Path", register).AddParameter("Create").AddParameter("PassThru").AddParameter("ErrorAction", "Stop");
         var info = ModuleRuntime.Invoke(connect, "Connect-DataShareRegister").Select(o => o.Properties["SchemaVersion"]?.Value).FirstOrDefault();
         ChildProcess.WriteResult(new { SchemaVersion = info });
         return 0;

@@ -91,7 +91,7 @@ internal sealed class ModuleSweepSession : IDisposable
         var today = DateTime.UtcNow.Date;
         string Day(int offset) => today.AddDays(offset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var script = new StringBuilder();
-        script.AppendLine("Connect-DataShareRegister -Path $args[0]");
+        script.AppendLine("Connect-DataShareRegister -Path $args[0] -Create");
         var agreementOf = new Dictionary<string, string>(StringComparer.Ordinal);
         script.AppendLine("New-DataShareOrganisation 'University of Example' | Out-Null");
         for (var c = 0; c < layout.Containers.Count; c++)

@@ -75,7 +75,7 @@ internal sealed class PlanResult
 /// </summary>
 internal static class PlanChild
 {
-    /// <summary>Connect-DataShareRegister creates the file; then the agreements, 90% ended (their holdings due), 10% active.</summary>
+    /// <summary>Connect-DataShareRegister -Create makes the file; then the agreements, 90% ended (their holdings due), 10% active.</summary>
     public static int InitRegister(Options options)
     {
         var register = options.Register ?? throw new ArgumentException("--register FILE is required in this child mode.");
@@ -83,7 +83,7 @@ internal static class PlanChild
         var today = DateTime.UtcNow.Date;
         string Day(int offset) => today.AddDays(offset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var ended = options.Agreements * 9 / 10;
-        var script = new StringBuilder("$info = Connect-DataShareRegister -Path $args[0] -PassThru\n");
+        var script = new StringBuilder("$info = Connect-DataShareRegister -Path $args[0] -Create -PassThru\n");
         script.Append("0..16 | ForEach-Object { New-DataShareOrganisation \"Organisation $_\" } | Out-Null\n");
         for (var a = 0; a < options.Agreements; a++)
         {

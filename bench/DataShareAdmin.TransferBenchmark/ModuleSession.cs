@@ -36,7 +36,7 @@ internal sealed partial class ModuleSession : IDisposable
         try
         {
             Run("Import-Module", "Import-Module $args[0] -ErrorAction Stop", manifest);
-            Run("Connect-DataShareRegister", "Connect-DataShareRegister -Path $args[0]", registerPath);
+            Run("Connect-DataShareRegister", "Connect-DataShareRegister -Path $args[0] -Create", registerPath);
 
             // Dates around today wide enough that the register's own calendar (Europe/London) cannot disagree.
             var today = DateTime.UtcNow.Date;

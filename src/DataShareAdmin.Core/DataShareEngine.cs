@@ -19,6 +19,12 @@ public sealed class EngineOptions
 
     public bool ReadOnly { get; set; }
 
+    /// <summary>
+    /// Make the register if it is not there (Connect-DataShareRegister -Create). Otherwise a register that is named
+    /// but missing is an error (RegisterNotFound), so no command makes a new, empty register by mistake.
+    /// </summary>
+    public bool CreateRegister { get; set; }
+
     /// <summary>The shared register on Azure Table Storage; when set, it is used instead of a SQLite file.</summary>
     public TableRegisterOptions? Table { get; set; }
 
@@ -118,7 +124,7 @@ public sealed class DataShareEngine : IDisposable
         var identity = options.Identity ?? AuditIdentity.Current();
         if (options.Table is not null)
         {
-            var shared = TableRegister.Open(options.Table, options.Clock, identity, readOnly: options.ReadOnly);
+            var shared = TableRegister.Open(options.Table, options.Clock, identity, readOnly: options.ReadOnly, create: options.CreateRegister);
             try
             {
                 return new DataShareEngine(shared, options.Clock, identity, options.DbsClientFactory ?? (uri => new DbsUpdateServiceClient(uri)), options.Directory);
@@ -130,7 +136,7 @@ public sealed class DataShareEngine : IDisposable
             }
         }
 
-        var location = RegisterLocation.Resolve(options.RegisterPath, options.ReadOnly);
+        var location = RegisterLocation.Resolve(options.RegisterPath, options.ReadOnly, createIfMissing: options.CreateRegister);
         var register = options.OpenRegister is null
             ? SqliteRegister.Open(location, options.Clock, identity)
             : options.OpenRegister(location, options.Clock, identity);

@@ -21,9 +21,9 @@ public sealed class RegisterCopyTests : IClassFixture<AzuriteTablesFixture>, IDi
         ConnectionString = azurite.ConnectionString,
         RegisterName = name + suffix,
         ReadOnly = readOnly,
-    }, test.Clock, TestRegister.Identity);
+    }, test.Clock, TestRegister.Identity, create: !readOnly);
 
-    private SqliteRegister Sqlite(string file) => SqliteRegister.Open(new RegisterLocation(Path.Combine(test.Directory, file), "Parameter"), test.Clock, TestRegister.Identity);
+    private SqliteRegister Sqlite(string file) => SqliteRegister.Open(new RegisterLocation(Path.Combine(test.Directory, file), "Parameter", createIfMissing: true), test.Clock, TestRegister.Identity);
 
     /// <summary>Every record of every kind, as JSON, in the register's own order.</summary>
     private static string Contents(IDataShareRegister register)

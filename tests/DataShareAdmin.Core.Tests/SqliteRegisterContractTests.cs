@@ -10,7 +10,7 @@ public sealed class SqliteRegisterContractTests : RegisterContract
     private readonly string directory = Path.Combine(Path.GetTempPath(), "dsa-contract-" + Guid.NewGuid().ToString("N"));
 
     protected override IDataShareRegister Open(string key) =>
-        SqliteRegister.Open(new RegisterLocation(Path.Combine(directory, key + ".db"), "Parameter"), Clock, TestRegister.Identity);
+        SqliteRegister.Open(new RegisterLocation(Path.Combine(directory, key + ".db"), "Parameter", createIfMissing: true), Clock, TestRegister.Identity);
 
     protected override void Cleanup()
     {

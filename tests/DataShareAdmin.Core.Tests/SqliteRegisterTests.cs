@@ -12,8 +12,8 @@ public sealed class SqliteRegisterTests : IDisposable
 {
     private readonly TestRegister test = new();
 
-    private SqliteRegister Open(string path, bool readOnly = false) =>
-        SqliteRegister.Open(new RegisterLocation(path, "Parameter", readOnly), test.Clock, TestRegister.Identity);
+    private SqliteRegister Open(string path, bool readOnly = false, bool create = false) =>
+        SqliteRegister.Open(new RegisterLocation(path, "Parameter", readOnly, create), test.Clock, TestRegister.Identity);
 
     private static byte[] Snapshot(string path) => File.ReadAllBytes(path);
 
@@ -21,7 +21,7 @@ public sealed class SqliteRegisterTests : IDisposable
     public void A_new_register_is_created_in_wal_mode_at_the_current_schema()
     {
         var path = Path.Combine(test.Directory, "sub", "folder", "new.db");
-        using (var register = Open(path))
+        using (var register = Open(path, create: true))
         {
             Assert.Equal(SqliteSchema.CurrentVersion, register.Info.SchemaVersion);
             Assert.Equal("SQLite", register.Info.Backend);

@@ -26,5 +26,5 @@ public sealed class TableRegisterContractTests : RegisterContract, IClassFixture
     {
         ConnectionString = azurite.ConnectionString,
         RegisterName = prefix + "-" + key,
-    }, Clock, TestRegister.Identity);
+    }, Clock, TestRegister.Identity, create: true);
 }

@@ -70,7 +70,7 @@ public sealed class TableRegisterSignInTests
             Transport = new HttpClientTransport(new HttpClient(service)),
         };
 
-        using var register = TableRegister.Open(options, new FixedClock(Now), TestRegister.Identity);
+        using var register = TableRegister.Open(options, new FixedClock(Now), TestRegister.Identity, create: true);
 
         Assert.Equal("jo.bloggs@contoso.ac.uk", register.Info.Actor);
         Assert.NotEqual(TestRegister.Identity.User, register.Info.Actor);
@@ -99,7 +99,7 @@ public sealed class TableRegisterSignInTests
             Transport = new HttpClientTransport(new HttpClient(new StandInTableService())),
         };
 
-        using var register = TableRegister.Open(options, new FixedClock(Now), TestRegister.Identity);
+        using var register = TableRegister.Open(options, new FixedClock(Now), TestRegister.Identity, create: true);
 
         Assert.Equal(TestRegister.Identity.User, register.Info.Actor);
     }

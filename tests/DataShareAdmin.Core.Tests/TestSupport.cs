@@ -74,6 +74,9 @@ internal sealed class TestRegister : IDisposable
     {
         RegisterPath = Path,
         ReadOnly = readOnly,
+
+        // The first opening makes the register; nothing makes one without being asked.
+        CreateRegister = !readOnly,
         Clock = Clock,
         Identity = Identity,
     });

@@ -62,7 +62,7 @@ public sealed class ConcurrentWriterTests : IDisposable
     {
         using var azurite = AzuriteServer.Start();
         var environment = new Dictionary<string, string?> { ["DSA_TEST_TABLES"] = azurite.ConnectionString };
-        const string connect = "Connect-DataShareRegister -ConnectionString DSA_TEST_TABLES -RegisterName shared; ";
+        const string connect = "Connect-DataShareRegister -ConnectionString DSA_TEST_TABLES -RegisterName shared -Create; ";
         var setUp = host.Run(environment, "-Command", connect + "New-DataShareOrganisation O | Out-Null; New-DataShareAgreement -Id SHARED1 -Organisation O -Title T0 -Purpose P0 -LegalGateway G -LawfulBasis B -StartsOn 2026-01-01 -EndsOn 2026-12-31 | Out-Null");
         Assert.True(setUp.ExitCode == 0, setUp.ToString());
 

@@ -21,13 +21,26 @@ internal sealed class HostRunner : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
+    // An empty register made once per test run by the host itself (nothing makes one without being asked), copied
+    // into each runner's folder so every script starts with a register of its own.
+    private static readonly Lazy<string> EmptyRegister = new(MakeEmptyRegister);
+
     public HostRunner()
+        : this(withRegister: true)
+    {
+    }
+
+    private HostRunner(bool withRegister)
     {
         Folder = Path.Combine(Path.GetTempPath(), "DataShareAdmin.Host.Tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Folder);
+        if (withRegister)
+        {
+            File.Copy(EmptyRegister.Value, RegisterPath);
+        }
     }
 
-    /// <summary>A fresh folder for scripts and the register; deleted on dispose.</summary>
+    /// <summary>A fresh folder for scripts and the register (an empty one, there from the start); deleted on dispose.</summary>
     public string Folder { get; }
 
     public string RegisterPath => Path.Combine(Folder, "register.db");
@@ -111,6 +124,21 @@ internal sealed class HostRunner : IDisposable
         catch (UnauthorizedAccessException)
         {
         }
+    }
+
+    private static string MakeEmptyRegister()
+    {
+        using var maker = new HostRunner(withRegister: false);
+        var made = maker.Run("-Command", "Connect-DataShareRegister -Create");
+        if (made.ExitCode != 0 || !File.Exists(maker.RegisterPath))
+        {
+            throw new InvalidOperationException("The host could not make an empty register: " + made);
+        }
+
+        var template = Path.Combine(Path.GetTempPath(), "DataShareAdmin.Host.Tests", "empty-register-" + Guid.NewGuid().ToString("N") + ".db");
+        File.Copy(maker.RegisterPath, template);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(template);
+        return template;
     }
 
     private static string DotnetPath()

@@ -168,8 +168,8 @@ public sealed class AuditAndRegisterCmdletTests : IDisposable
     {
         using var first = new PowerShellSession(registerPath: null);
         using var second = new PowerShellSession(registerPath: null);
-        var info = first.Run("Connect-DataShareRegister -Path $args[0] -PassThru", temp.File("a.db")).AssertNoErrors().Single<RegisterInfo>();
-        second.Run("Connect-DataShareRegister -Path $args[0]", temp.File("b.db")).AssertNoErrors();
+        var info = first.Run("Connect-DataShareRegister -Path $args[0] -Create -PassThru", temp.File("a.db")).AssertNoErrors().Single<RegisterInfo>();
+        second.Run("Connect-DataShareRegister -Path $args[0] -Create", temp.File("b.db")).AssertNoErrors();
 
         Assert.Equal(("SQLite", temp.File("a.db"), "Parameter", 6, false), (info.Backend, info.Location, info.Source, info.SchemaVersion, info.IsReadOnly));
         first.Run(Scripts.Organisations + Environment.NewLine + Scripts.NewAgreement("DS1")).AssertNoErrors();
@@ -187,11 +187,14 @@ public sealed class AuditAndRegisterCmdletTests : IDisposable
         File.WriteAllText(temp.File("bad.db"), new string('x', 5000));
         using var session = new PowerShellSession(registerPath: null);
 
-        var result = session.Run("$args | ForEach-Object { [pscustomobject]@{ FullName = $_ } } | Connect-DataShareRegister -PassThru -ErrorAction Continue",
+        var result = session.Run("$args | ForEach-Object { [pscustomobject]@{ FullName = $_ } } | Connect-DataShareRegister -Create -PassThru -ErrorAction Continue",
             temp.File("a.db"), temp.File("b.db"));
         Assert.Equal(new[] { temp.File("a.db"), temp.File("b.db") }, result.All<RegisterInfo>().Select(i => i.Location));
 
+        // A failed connect leaves the session with no register (not the last good one) until a connect succeeds.
         session.RunTerminating("Connect-DataShareRegister -Path $args[0]", temp.File("bad.db")).AssertError("RegisterNotSqlite", ErrorCategory.InvalidData, "ConnectDataShareRegisterCommand");
+        session.RunTerminating("Get-DataShareAgreement").AssertError("RegisterNotConnected", ErrorCategory.InvalidOperation, "GetDataShareAgreementCommand");
+        session.Run("Connect-DataShareRegister -Path $args[0]", temp.File("b.db")).AssertNoErrors();
         session.Run(Scripts.Organisations + Environment.NewLine + Scripts.NewAgreement("DS1")).AssertNoErrors();
         Assert.Single(session.Run("Get-DataShareAgreement").Output);
         Assert.True(new FileInfo(temp.File("b.db")).Length > 0);
@@ -202,6 +205,12 @@ public sealed class AuditAndRegisterCmdletTests : IDisposable
     [Fact]
     public void Without_connect_the_environment_variable_chooses_the_register()
     {
+        // Nothing makes a register without being asked: the one the variable names is made once, on purpose.
+        using (var making = new PowerShellSession(registerPath: null))
+        {
+            making.Run("Connect-DataShareRegister -Create").AssertNoErrors();
+        }
+
         using var session = new PowerShellSession(registerPath: null);
         session.Run(Scripts.Organisations + Environment.NewLine + Scripts.NewAgreement("ENV1")).AssertNoErrors();
         Assert.True(File.Exists(Environment.GetEnvironmentVariable("DATASHAREADMIN_REGISTER")));

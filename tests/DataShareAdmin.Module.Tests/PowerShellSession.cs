@@ -46,7 +46,7 @@ internal sealed class PowerShellSession : IDisposable
         Run("Import-Module $args[0] -ErrorAction Stop", TestEnvironment.ModuleManifest).AssertNoErrors();
         if (registerPath is not null)
         {
-            Run(readOnly ? "Connect-DataShareRegister -Path $args[0] -ReadOnly" : "Connect-DataShareRegister -Path $args[0]", registerPath).AssertNoErrors();
+            Run(readOnly ? "Connect-DataShareRegister -Path $args[0] -ReadOnly" : "Connect-DataShareRegister -Path $args[0] -Create", registerPath).AssertNoErrors();
             if (!readOnly)
             {
                 // Agreements name organisations in the register: the ones the scripts use are there from the start,

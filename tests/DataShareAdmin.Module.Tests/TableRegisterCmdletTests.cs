@@ -21,7 +21,7 @@ public sealed class TableRegisterCmdletTests : IClassFixture<AzuriteFixture>, ID
         session.Run(Scripts.NewAgreement("DS1") + " | Out-Null").AssertNoErrors();
     }
 
-    private string ConnectTables(string suffix = "") => $"Connect-DataShareRegister -ConnectionString $args[0] -RegisterName {name}{suffix}";
+    private string ConnectTables(string suffix = "") => $"Connect-DataShareRegister -ConnectionString $args[0] -RegisterName {name}{suffix} -Create";
 
     [Fact]
     public void The_cmdlets_work_the_same_on_the_shared_register()
@@ -54,6 +54,8 @@ public sealed class TableRegisterCmdletTests : IClassFixture<AzuriteFixture>, ID
         session.RunTerminating("Connect-DataShareRegister -ConnectionString $args[0] -RegisterName " + name + "c -ReadOnly", azurite.ConnectionString)
             .AssertError("RegisterNotFound", ErrorCategory.ObjectNotFound, "ConnectDataShareRegisterCommand");
 
+        // That failed connect left the session with no register: back to the file to copy from it.
+        session.Run("Connect-DataShareRegister -Path $args[0]", temp.File("local.db")).AssertNoErrors();
         var there = session.Run($"Copy-DataShareRegister -DestinationConnectionString $args[0] -RegisterName {name}c -Confirm:$false", azurite.ConnectionString)
             .AssertNoErrors().Single<RegisterCopyResult>();
         Assert.True(there.Verified, there.Problem);

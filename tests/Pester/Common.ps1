@@ -269,4 +269,5 @@ Import-Module $DataShareModuleManifest -Force -ErrorAction Stop
 $RegisterPath = Join-Path $TestDrive 'register.db'
 $DataSharePreviousRegisterVariable = $env:DATASHAREADMIN_REGISTER
 $env:DATASHAREADMIN_REGISTER = $RegisterPath
-Connect-DataShareRegister -Path $RegisterPath -ErrorAction Stop
+# Made here on purpose: nothing makes a register without being asked (-Create).
+Connect-DataShareRegister -Path $RegisterPath -Create -ErrorAction Stop

@@ -679,7 +679,7 @@ Describe 'Test-DataShareRecipient: the Organisation check' {
 Describe 'The Organisations report' {
     BeforeAll {
         # A register of its own, so the report holds only these organisations; judged -AsOf a fixed past day.
-        Connect-DataShareRegister -Path (Join-Path $TestDrive 'report' 'register.db') -ErrorAction Stop
+        Connect-DataShareRegister -Path (Join-Path $TestDrive 'report' 'register.db') -Create -ErrorAction Stop
         $AsOf = [datetime]'2025-06-01'
 
         # Current, lapsing late (the default 12 months: to 2026-01-10).

@@ -15,7 +15,7 @@ BeforeDiscovery {
     $TablesSkipReason = $storage.SkipReason
     $TablesDescribeName = $storage.Name
 
-    # Each is refused before the table service is reached, with the session kept on its register.
+    # Each is refused before the table service is reached, and leaves the session with no register until a connect succeeds.
     $BadConnections = @(
         @{ Case = 'a table name that starts with a digit'; ErrorId = 'RegisterTableNameInvalid'; Parameters = @{ ConnectionString = 'UseDevelopmentStorage=true'; TableName = '9lives' } }
         @{ Case = 'a table name of two letters'; ErrorId = 'RegisterTableNameInvalid'; Parameters = @{ ConnectionString = 'UseDevelopmentStorage=true'; TableName = 'ab' } }
@@ -110,17 +110,20 @@ Describe 'Connect-DataShareRegister refuses a bad Azure Table register before re
         Connect-DataShareRegister -Path $RegisterPath -ErrorAction Stop
     }
 
-    It 'stops on <Case> with <ErrorId> and keeps the session on its SQLite register' -ForEach $BadConnections {
+    It 'stops on <Case> with <ErrorId> and leaves the session with no register' -ForEach $BadConnections {
         { Connect-DataShareRegister @Parameters -ErrorAction Stop } |
             Should -Throw -ErrorId "$ErrorId,DataShareAdmin.Commands.ConnectDataShareRegisterCommand"
 
-        # Not reconnected: the very same session still reads and writes its file.
-        Get-RegisterName | Should -Be "SQLite:$RegisterPath"
-        (Get-DataShareAgreement -Id $Marker.Id -ErrorAction Stop).Id | Should -Be $Marker.Id
+        # Not on the SQLite register it had either: every command stops until a connection succeeds.
+        { Get-DataShareAgreement -Id $Marker.Id -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterNotConnected,DataShareAdmin.Commands.GetDataShareAgreementCommand'
+        { New-DataShareOrganisation -Name 'Written nowhere' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterNotConnected,DataShareAdmin.Commands.NewDataShareOrganisationCommand'
+        Connect-DataShareRegister -Path $RegisterPath -ErrorAction Stop
         Get-DataShareTestState | ConvertTo-StateText | Should -Be $Before -Because 'nothing was written'
     }
 
-    It 'writes one non-terminating error for an unset environment variable and keeps the register' {
+    It 'writes one non-terminating error for an unset environment variable and leaves the session with no register' {
         $errors = $null
         $output = Connect-DataShareRegister -ConnectionString 'DSA_PESTER_NO_SUCH_TABLES_VARIABLE' -PassThru -ErrorAction SilentlyContinue -ErrorVariable errors
 
@@ -129,7 +132,7 @@ Describe 'Connect-DataShareRegister refuses a bad Azure Table register before re
         $errors[0].FullyQualifiedErrorId | Should -Be 'RegisterConnectionStringInvalid,DataShareAdmin.Commands.ConnectDataShareRegisterCommand'
         $errors[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
         $errors[0].Exception.Message | Should -BeLike '*DSA_PESTER_NO_SUCH_TABLES_VARIABLE*'
-        Get-RegisterName | Should -Be "SQLite:$RegisterPath"
+        { Get-RegisterName } | Should -Throw -ErrorId 'RegisterNotConnected,DataShareAdmin.Commands.TestDataShareAuditLogCommand'
     }
 
     It 'never quotes an unreadable connection string' {
@@ -139,7 +142,10 @@ Describe 'Connect-DataShareRegister refuses a bad Azure Table register before re
 
         $failure | Should -Not -BeNullOrEmpty
         $failure.ToString() | Should -Not -Match 'notbase64'
-        Get-RegisterName | Should -Be "SQLite:$RegisterPath"
+        $later = $null
+        try { Get-RegisterName } catch { $later = $_ }
+        $later.FullyQualifiedErrorId | Should -Be 'RegisterNotConnected,DataShareAdmin.Commands.TestDataShareAuditLogCommand'
+        $later.ToString() | Should -Not -Match 'notbase64' -Because 'the error that names the failed connection never quotes its key either'
     }
 
     It 'refuses a copy into names that are not allowed, writing nothing' {
@@ -219,7 +225,7 @@ Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
     It 'connects to a register in the table service and works on agreements, recipients and the audit log there' {
         $name = New-TestRegisterName
 
-        $info = Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -PassThru -ErrorAction Stop
+        $info = Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -Create -PassThru -ErrorAction Stop
 
         $info | Should -BeOfType ([DataShareAdmin.RegisterInfo])
         $info.Backend | Should -Be 'AzureTables'
@@ -272,7 +278,7 @@ Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
         $name = New-TestRegisterName
         $secure = ConvertTo-SecureString -String $Tables -AsPlainText -Force
 
-        $info = Connect-DataShareRegister -ConnectionString $secure -RegisterName $name -PassThru -ErrorAction Stop
+        $info = Connect-DataShareRegister -ConnectionString $secure -RegisterName $name -Create -PassThru -ErrorAction Stop
 
         $info.Backend | Should -Be 'AzureTables'
         $info.Location | Should -BeLike "*#$name"
@@ -283,9 +289,9 @@ Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
         $live = New-TestRegisterName -Prefix 'live'
         $otherTable = 'Pester' + [guid]::NewGuid().ToString('N').Substring(0, 10)
 
-        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $test -ErrorAction Stop
+        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $test -Create -ErrorAction Stop
         $inTest = New-TestAgreement
-        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $live -ErrorAction Stop
+        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $live -Create -ErrorAction Stop
         $inLive = New-TestAgreement
 
         @(Get-DataShareAgreement -ErrorAction Stop).Id | Should -Be @($inLive.Id)
@@ -293,14 +299,14 @@ Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
         @(Get-DataShareAgreement -ErrorAction Stop).Id | Should -Be @($inTest.Id)
         (Test-DataShareAuditLog -ErrorAction Stop).IsIntact | Should -BeTrue
 
-        $other = Connect-DataShareRegister -ConnectionString $Tables -TableName $otherTable -RegisterName $test -PassThru -ErrorAction Stop
+        $other = Connect-DataShareRegister -ConnectionString $Tables -TableName $otherTable -RegisterName $test -Create -PassThru -ErrorAction Stop
         $other.Location | Should -Be "$($Azurite.TableEndpoint)/$otherTable#$test"
         @(Get-DataShareAgreement -ErrorAction Stop).Count | Should -Be 0 -Because 'the same register name in another table is another register'
     }
 
     It 'opens an existing register -ReadOnly, refuses changes, and refuses a missing one with RegisterNotFound' {
         $name = New-TestRegisterName
-        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -ErrorAction Stop
+        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -Create -ErrorAction Stop
         $agreement = New-TestAgreement
         $head = (Test-DataShareAuditLog -ErrorAction Stop).Head
 
@@ -314,34 +320,69 @@ Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
         $missing = New-TestRegisterName -Prefix 'missing'
         { Connect-DataShareRegister -ConnectionString $Tables -RegisterName $missing -ReadOnly -ErrorAction Stop } |
             Should -Throw -ErrorId 'RegisterNotFound,DataShareAdmin.Commands.ConnectDataShareRegisterCommand'
-        Get-RegisterName | Should -Be "AzureTables:$($info.Location)" -Because 'the session keeps the register it had'
+        { Get-RegisterName } | Should -Throw -ErrorId 'RegisterNotConnected,DataShareAdmin.Commands.TestDataShareAuditLogCommand' -Because 'a failed connect leaves the session with no register'
         { Connect-DataShareRegister -ConnectionString $Tables -RegisterName $missing -ReadOnly -ErrorAction Stop } |
             Should -Throw -ErrorId 'RegisterNotFound,DataShareAdmin.Commands.ConnectDataShareRegisterCommand' -Because 'the refused read-only connection created nothing'
     }
 
-    It 'keeps the session on its Azure Table register when a connection is refused' {
+    It 'leaves the session with no register when a connection from an Azure Table register is refused' {
         $name = New-TestRegisterName
-        $info = Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -PassThru -ErrorAction Stop
+        $info = Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -Create -PassThru -ErrorAction Stop
         $agreement = New-TestAgreement
 
-        { Connect-DataShareRegister -ConnectionString $Tables -RegisterName 'not valid' -ErrorAction Stop } |
-            Should -Throw -ErrorId 'RegisterNameInvalid,DataShareAdmin.Commands.ConnectDataShareRegisterCommand'
-        { Connect-DataShareRegister -TableEndpoint 'http://contosodata.table.core.windows.net' -ErrorAction Stop } |
-            Should -Throw -ErrorId 'RegisterEndpointInsecure,DataShareAdmin.Commands.ConnectDataShareRegisterCommand'
-        { Connect-DataShareRegister -ConnectionString 'DSA_PESTER_NO_SUCH_TABLES_VARIABLE' -ErrorAction Stop } |
-            Should -Throw -ErrorId 'RegisterConnectionStringInvalid,DataShareAdmin.Commands.ConnectDataShareRegisterCommand'
-        { Connect-DataShareRegister -Path (Join-Path $TestDrive 'no-such-folder' 'missing.db') -ReadOnly -ErrorAction Stop } |
-            Should -Throw -ErrorId 'RegisterNotFound,DataShareAdmin.Commands.ConnectDataShareRegisterCommand'
+        $refused = @(
+            @{ Parameters = @{ ConnectionString = $Tables; RegisterName = 'not valid' }; ErrorId = 'RegisterNameInvalid' }
+            @{ Parameters = @{ TableEndpoint = 'http://contosodata.table.core.windows.net' }; ErrorId = 'RegisterEndpointInsecure' }
+            @{ Parameters = @{ ConnectionString = 'DSA_PESTER_NO_SUCH_TABLES_VARIABLE' }; ErrorId = 'RegisterConnectionStringInvalid' }
+            @{ Parameters = @{ Path = (Join-Path $TestDrive 'no-such-folder' 'missing.db'); ReadOnly = $true }; ErrorId = 'RegisterNotFound' }
+        )
+        foreach ($case in $refused) {
+            $parameters = $case.Parameters
+            { Connect-DataShareRegister @parameters -ErrorAction Stop } |
+                Should -Throw -ErrorId "$($case.ErrorId),DataShareAdmin.Commands.ConnectDataShareRegisterCommand"
+            { Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop } |
+                Should -Throw -ErrorId 'RegisterNotConnected,DataShareAdmin.Commands.GetDataShareAgreementCommand' -Because "the session is not left on the register it had after $($case.ErrorId)"
 
-        Get-RegisterName | Should -Be "AzureTables:$($info.Location)"
+            Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -ErrorAction Stop
+            Get-RegisterName | Should -Be "AzureTables:$($info.Location)"
+        }
+
         (Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop).Id | Should -Be $agreement.Id
+        Join-Path $TestDrive 'no-such-folder' | Should -Not -Exist
+    }
+
+    It 'refuses a register that is not there with RegisterNotFound unless -Create, and reading makes no table' {
+        $name = New-TestRegisterName -Prefix 'typo'
+        $table = 'Absent' + [guid]::NewGuid().ToString('N').Substring(0, 10)
+        $live = New-TestRegisterName -Prefix 'live'
+        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $live -Create -ErrorAction Stop
+        $null = New-TestAgreement
+
+        foreach ($parameters in @(@{ RegisterName = $name }, @{ RegisterName = $name; ReadOnly = $true }, @{ TableName = $table; RegisterName = $live }, @{ TableName = $table; RegisterName = $live; ReadOnly = $true })) {
+            $thrown = { Connect-DataShareRegister -ConnectionString $Tables @parameters -ErrorAction Stop } |
+                Should -Throw -ErrorId 'RegisterNotFound,DataShareAdmin.Commands.ConnectDataShareRegisterCommand' -PassThru
+            $thrown.CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
+            $thrown.Exception.Message | Should -Not -Match 'AccountKey'
+        }
+
+        # Nothing was made by any of them: the table is not there, and the register name is still free.
+        { Connect-DataShareRegister -ConnectionString $Tables -TableName $table -RegisterName $live -ReadOnly -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RegisterNotFound,DataShareAdmin.Commands.ConnectDataShareRegisterCommand'
+        $made = Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -Create -PassThru -ErrorAction Stop
+        $made.Location | Should -Be "$($Azurite.TableEndpoint)/DataShareRegister#$name"
+        @(Get-DataShareAgreement -ErrorAction Stop).Count | Should -Be 0 -Because 'a new register is empty'
+        (Test-DataShareAuditLog -ErrorAction Stop).EntryCount | Should -Be 0
+
+        # -Create on a register that is there opens it, changing nothing.
+        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $live -Create -ErrorAction Stop
+        @(Get-DataShareAgreement -ErrorAction Stop).Count | Should -Be 1
     }
 
     It 'copies a SQLite register to Tables and back, verified, with the same audit head and the same records' {
         $source = Join-Path $TestDrive 'round-trip-source.db'
         $back = Join-Path $TestDrive 'round-trip-back.db'
         $name = New-TestRegisterName -Prefix 'copy'
-        Connect-DataShareRegister -Path $source -ErrorAction Stop
+        Connect-DataShareRegister -Path $source -Create -ErrorAction Stop
         $agreement = New-FilledRegister -Tag 'rt1'
         $original = Get-RegisterContent
         $originalText = $original | ConvertTo-StateText
@@ -392,7 +433,7 @@ Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
     It 'chains the first change on the copy onto the original''s last audit entry' {
         $source = Join-Path $TestDrive 'chain-source.db'
         $name = New-TestRegisterName -Prefix 'chain'
-        Connect-DataShareRegister -Path $source -ErrorAction Stop
+        Connect-DataShareRegister -Path $source -Create -ErrorAction Stop
         $agreement = New-TestAgreement
         $head = (Test-DataShareAuditLog -ErrorAction Stop).Head
         $null = Copy-DataShareRegister -DestinationConnectionString $Tables -RegisterName $name -Confirm:$false -ErrorAction Stop
@@ -428,7 +469,7 @@ Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
 
     It 'refuses to copy into a Table register that holds records with RegisterCopyDestinationNotEmpty, writing nothing' {
         $name = New-TestRegisterName -Prefix 'full'
-        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -ErrorAction Stop
+        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -Create -ErrorAction Stop
         $theirs = New-TestAgreement
         $theirState = Get-DataShareTestState | ConvertTo-StateText
 
@@ -453,10 +494,10 @@ Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
 
     It 'refuses to copy a Table register into a SQLite file that holds records' {
         $name = New-TestRegisterName -Prefix 'out'
-        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -ErrorAction Stop
+        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -Create -ErrorAction Stop
         $null = New-TestAgreement
         $file = Join-Path $TestDrive 'holds-records.db'
-        Connect-DataShareRegister -Path $file -ErrorAction Stop
+        Connect-DataShareRegister -Path $file -Create -ErrorAction Stop
         $null = New-TestAgreement
         $fileHead = (Test-DataShareAuditLog -ErrorAction Stop).Head
 

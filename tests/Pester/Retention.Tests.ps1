@@ -325,7 +325,7 @@ Describe 'Sweeping local folders' {
     BeforeAll {
         # A register of its own, so no blob holding of the other Describes is due here.
         $SweepRegister = Join-Path $TestDrive 'sweep' 'register.db'
-        Connect-DataShareRegister -Path $SweepRegister -ErrorAction Stop
+        Connect-DataShareRegister -Path $SweepRegister -Create -ErrorAction Stop
 
         $null = New-EndedAgreement -Id 'RTS0001'
         $null = New-TestAgreement -Id 'RTS0002' -StartsOn $Today.AddDays(-30) -EndsOn $Today.AddDays(60)
@@ -631,7 +631,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
         $Azurite = Start-TestAzurite
 
         # A register of its own, so only this Describe's holdings are due here.
-        Connect-DataShareRegister -Path (Join-Path $TestDrive 'storage' 'register.db') -ErrorAction Stop
+        Connect-DataShareRegister -Path (Join-Path $TestDrive 'storage' 'register.db') -Create -ErrorAction Stop
 
         Connect-TestAzuriteStorage -Azurite $Azurite
 

@@ -67,6 +67,12 @@ public sealed class SqliteRegister : IDataShareRegister
     private readonly IClock clock;
     private readonly AuditIdentity identity;
 
+    // A snapshot reader's check that the file has not changed under it (null for writers and live readers).
+    private SqliteSnapshotGuard? guard;
+
+    // This register's place among the process's users of the file (see SqliteFileUsers); ended after the connection.
+    private SqliteFileUsers.User? user;
+
     private SqliteRegister(SqliteConnection connection, RegisterInfo info, IClock clock, AuditIdentity identity)
     {
         this.connection = connection;
@@ -77,43 +83,20 @@ public sealed class SqliteRegister : IDataShareRegister
 
     public RegisterInfo Info { get; }
 
-    /// <summary>Opens the register at <paramref name="location"/>, creating and migrating it on first use.</summary>
+    /// <summary>
+    /// Opens the register at <paramref name="location"/>: an existing one (migrating it to the current schema unless
+    /// read-only), or a new one only when the location asks for it. See <see cref="SqliteOpening"/> for how a
+    /// read-only opening avoids creating anything.
+    /// </summary>
     public static SqliteRegister Open(RegisterLocation location, IClock clock, AuditIdentity identity)
     {
-        var exists = File.Exists(location.Path);
-        if (!exists && location.IsReadOnly)
-        {
-            throw Terminating("RegisterNotFound", DataShareErrorCategory.ObjectNotFound,
-                $"There is no register at '{location.Path}' to open read-only. Check the path, or connect without -ReadOnly to create one.", location.Path);
-        }
-
-        if (!exists)
-        {
-            try
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(location.Path)!);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw Terminating("RegisterUnavailable", DataShareErrorCategory.ResourceUnavailable,
-                    $"The register folder for '{location.Path}' cannot be created: {ex.Message}", location.Path, ex);
-            }
-        }
-
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = location.Path,
-            Mode = location.IsReadOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = BusyTimeoutSeconds,
-            ForeignKeys = true,
-        };
-
-        var connection = new SqliteConnection(builder.ToString());
+        var opening = SqliteOpening.Decide(location, BusyTimeoutSeconds);
+        var connection = new SqliteConnection(opening.ConnectionString);
         try
         {
             connection.Open();
             var version = Prepare(connection, location, clock, identity);
+            opening.Guard?.Check();
             var info = new RegisterInfo
             {
                 Backend = "SQLite",
@@ -123,16 +106,19 @@ public sealed class SqliteRegister : IDataShareRegister
                 IsReadOnly = location.IsReadOnly,
                 Actor = identity.User,
             };
-            return new SqliteRegister(connection, info, clock, identity);
+            return new SqliteRegister(connection, info, clock, identity) { guard = opening.Guard, user = opening.User };
         }
         catch (SqliteException ex)
         {
             connection.Dispose();
-            throw Translate(ex, location.Path);
+            opening.User.Dispose();
+            opening.Guard?.Check();
+            throw Translate(ex, location.Path, location.IsReadOnly);
         }
         catch
         {
             connection.Dispose();
+            opening.User.Dispose();
             throw;
         }
     }
@@ -151,8 +137,14 @@ public sealed class SqliteRegister : IDataShareRegister
             || version > 0 && SqliteSchema.ReadApplicationId(connection) != SqliteSchema.ApplicationId)
         {
             throw Terminating("RegisterNotDataShare", DataShareErrorCategory.InvalidData,
-                $"'{location.Path}' is an SQLite database but not a DataShareAdmin register; it has not been changed. Connect to a register file, or to a new path to create one.",
+                $"'{location.Path}' is an SQLite database but not a DataShareAdmin register; it has not been changed. Connect to a register file, or create a new one with Connect-DataShareRegister -Create at a path where there is no file.",
                 location.Path);
+        }
+
+        if (version == 0 && !location.CreateIfMissing)
+        {
+            // An SQLite database with nothing in it is not a register yet: it becomes one only when asked.
+            throw location.NotFound("it is an empty SQLite database");
         }
 
         if (version < SqliteSchema.CurrentVersion)
@@ -819,7 +811,11 @@ public sealed class SqliteRegister : IDataShareRegister
         return all;
     }
 
-    public void Dispose() => connection.Dispose();
+    public void Dispose()
+    {
+        connection.Dispose();
+        user?.Dispose();
+    }
 
     /// <summary>One write transaction: the change, then its audit entry chained onto the current head.</summary>
     private void Write(AuditEvent audit, Action<SqliteTransaction> change)
@@ -883,6 +879,7 @@ public sealed class SqliteRegister : IDataShareRegister
         }
         catch (SqliteException ex)
         {
+            guard?.Check();
             throw Translate(ex, Info.Location);
         }
 
@@ -898,9 +895,12 @@ public sealed class SqliteRegister : IDataShareRegister
                 }
                 catch (SqliteException ex)
                 {
+                    guard?.Check();
                     throw Translate(ex, Info.Location);
                 }
 
+                // A snapshot hands on a row only if the file had not changed by the time the row was read.
+                guard?.Check();
                 if (!hasRow)
                 {
                     yield break;
@@ -1091,12 +1091,16 @@ public sealed class SqliteRegister : IDataShareRegister
     private static DataShareException Terminating(string id, DataShareErrorCategory category, string message, object? target, Exception? inner = null) =>
         new(id, category, message, target, inner) { IsTerminating = true };
 
-    internal static DataShareException Translate(SqliteException ex, string path) => ex.SqliteErrorCode switch
+    private DataShareException Translate(SqliteException ex, string path) => Translate(ex, path, Info.IsReadOnly);
+
+    internal static DataShareException Translate(SqliteException ex, string path, bool readOnlyConnection) => ex.SqliteErrorCode switch
     {
+        SqliteReadOnly when readOnlyConnection => Terminating("RegisterReadOnly", DataShareErrorCategory.PermissionDenied,
+            $"The register '{path}' is open read-only (-ReadOnly), so nothing was changed. To make changes, connect without -ReadOnly as someone who may write the register.", path, ex),
         SqliteReadOnly => Terminating("RegisterReadOnly", DataShareErrorCategory.PermissionDenied,
-            $"The register '{path}' is read-only here, so nothing was changed. Ask for write access, or connect without -ReadOnly.", path, ex),
+            $"The register '{path}' cannot be written with your permissions (the file, or its folder, where SQLite keeps its -wal and -shm files), so nothing was changed. Ask for write access, or connect with -ReadOnly to read it.", path, ex),
         SqliteNotADatabase => Terminating("RegisterNotSqlite", DataShareErrorCategory.InvalidData,
-            $"'{path}' is not an SQLite register file; it has not been changed. Connect to a register file, or to a new path to create one.", path, ex),
+            $"'{path}' is not an SQLite register file; it has not been changed. Connect to a register file, or create a new one with Connect-DataShareRegister -Create at a path where there is no file.", path, ex),
         SqliteCantOpen => Terminating("RegisterUnavailable", DataShareErrorCategory.ResourceUnavailable,
             $"The register '{path}' cannot be opened: {ex.Message}. Check the path and your permissions on its folder.", path, ex),
         SqliteCorrupt => Terminating("RegisterCorrupt", DataShareErrorCategory.InvalidData,

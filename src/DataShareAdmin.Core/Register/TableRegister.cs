@@ -59,12 +59,18 @@ public sealed class TableRegister : IDataShareRegister
 
     public RegisterInfo Info { get; }
 
-    /// <summary>Opens the register, creating its table and marking its partition on first use.</summary>
+    /// <summary>
+    /// Opens the register. Only with <paramref name="create"/> are its table and its partition's marker made when
+    /// missing; otherwise a register that is not there is <c>RegisterNotFound</c>, so a mistyped name never becomes a
+    /// new, empty register, and a command that reads never creates a table.
+    /// </summary>
     /// <param name="readOnly">Read-only for this opening only (tab completion), whatever the session's options say.</param>
-    public static TableRegister Open(TableRegisterOptions options, IClock clock, AuditIdentity identity, string source = "Parameter", bool readOnly = false)
+    /// <param name="create">Make the table and the register when they are not there (Connect-DataShareRegister -Create, a copy's destination).</param>
+    public static TableRegister Open(TableRegisterOptions options, IClock clock, AuditIdentity identity, string source = "Parameter", bool readOnly = false, bool create = false)
     {
         options.Validate();
         readOnly |= options.ReadOnly;
+        create &= !readOnly;
         if (options.Verified && options.Client is { } cached)
         {
             // Checked when the session connected; the client (and its pooled connections) is reused for each cmdlet.
@@ -111,7 +117,7 @@ public sealed class TableRegister : IDataShareRegister
         var location = $"{service.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/')}/{options.TableName}#{options.RegisterName}";
         try
         {
-            if (!readOnly)
+            if (create)
             {
                 table.CreateIfNotExists();
             }
@@ -140,10 +146,11 @@ public sealed class TableRegister : IDataShareRegister
                         $"The register {location} has schema version {version}, newer than this module knows ({SchemaVersion}). Update the module; the register has not been changed.", location) { IsTerminating = true };
                 }
             }
-            else if (readOnly)
+            else if (!create)
             {
                 throw new DataShareException("RegisterNotFound", DataShareErrorCategory.ObjectNotFound,
-                    $"There is no register at {location} to open read-only. Check the table and register names, or connect without -ReadOnly to create one.", location) { IsTerminating = true };
+                    $"There is no register at {location} (table {options.TableName}, register name {options.RegisterName}). Check the table and register names" +
+                    (readOnly ? "; a read-only connection never creates a register." : "; to start a new, empty register there, connect with -Create."), location) { IsTerminating = true };
             }
             else
             {
@@ -1352,7 +1359,7 @@ public sealed class TableRegister : IDataShareRegister
         401 or 403 => new DataShareException("RegisterAccessDenied", DataShareErrorCategory.PermissionDenied,
             $"The register at {location} refused access ({ex.Status} {ex.ErrorCode}). The sign-in needs the 'Storage Table Data Contributor' role (or 'Reader' for -ReadOnly).", location, ex) { IsTerminating = true },
         404 => new DataShareException("RegisterNotFound", DataShareErrorCategory.ObjectNotFound,
-            $"There is no register table at {location} ({ex.ErrorCode}).", location, ex) { IsTerminating = true },
+            $"There is no register table at {location} ({ex.ErrorCode}). Check the table name; to start a new, empty register, connect with -Create.", location, ex) { IsTerminating = true },
         409 or 412 => new RegisterConflictException($"The register at {location} was changed by another writer ({ex.ErrorCode}).", ex),
         _ => new DataShareException("RegisterUnavailable", DataShareErrorCategory.ResourceUnavailable,
             $"The register at {location} answered {ex.Status} {ex.ErrorCode}: {ex.Message.Split('\n')[0]}", location, ex) { IsTerminating = true },

@@ -28,6 +28,12 @@ public sealed class SweepOptions
 
     /// <summary>Only these holdings (plan items piped in); every due holding when null.</summary>
     public IReadOnlyList<string>? HoldingIds { get; set; }
+
+    /// <summary>
+    /// A dry run (-WhatIf): measure and say what would be deleted, delete and record nothing. It needs no sweep lock
+    /// and works on a read-only register, such as a backup copy.
+    /// </summary>
+    public bool DryRun { get; set; }
 }
 
 /// <summary>
@@ -277,7 +283,7 @@ public sealed class RetentionService
                 $"-AsOf {DateText.FormatDate(day)} is after today ({DateText.FormatDate(today)}): a sweep never deletes before a holding's day. Use Get-DataShareRetentionPlan -AsOf to look ahead.", day);
         }
 
-        if (register.Info.IsReadOnly)
+        if (register.Info.IsReadOnly && !options.DryRun)
         {
             // Refused before anything is deleted: deleting data whose destruction cannot be recorded would leave no proof.
             throw new DataShareException("SweepRegisterReadOnly", DataShareErrorCategory.PermissionDenied,
@@ -290,7 +296,8 @@ public sealed class RetentionService
             throw new DataShareException("SweepThrottleLimitInvalid", DataShareErrorCategory.InvalidArgument, "-ThrottleLimit is from 1 to 256.", options.ThrottleLimit);
         }
 
-        var sweepLock = register.TryLockSweep() ?? throw new DataShareException("SweepAlreadyRunning", DataShareErrorCategory.ResourceUnavailable,
+        // A dry run changes nothing, so it neither waits for nor blocks a real sweep, and leaves no lock behind.
+        var sweepLock = options.DryRun ? NoLock.Instance : register.TryLockSweep() ?? throw new DataShareException("SweepAlreadyRunning", DataShareErrorCategory.ResourceUnavailable,
             $"Another retention sweep is running against the register {register.Info.Location}; this one has not started. Run it again when that one has finished.", register.Info.Location)
         { IsTerminating = true };
         return Run(sweepLock, day, options, storageFor, host, reportError);
@@ -402,7 +409,8 @@ public sealed class RetentionService
             for (var i = 0; i < work.Count; i++)
             {
                 var (item, holding, store, storage, objects, bytes, listedBefore) = work[i];
-                if (!host.ShouldProcess(holding.Location, $"Delete {objects} object(s), {TransferService.Bytes(bytes)}, of agreement {holding.AgreementId} (due {DateText.FormatDate(item.DueOn)}: {item.Reason})"))
+                if (!host.ShouldProcess(holding.Location, $"Delete {objects} object(s), {TransferService.Bytes(bytes)}, of agreement {holding.AgreementId} (due {DateText.FormatDate(item.DueOn)}: {item.Reason})")
+                    || options.DryRun)
                 {
                     continue;
                 }
@@ -482,6 +490,16 @@ public sealed class RetentionService
             throw new DataShareException("SweepLimitExceeded", DataShareErrorCategory.LimitsExceeded,
                 $"This sweep would delete {holdings} holding(s) and {TransferService.Bytes(bytes)}, more than policy allows in one run ({maxHoldings} holdings, {maxGiB} GiB: SweepMaxHoldings, SweepMaxGiB). Nothing was deleted. Check the plan (Get-DataShareRetentionPlan), then run again with -Force.",
                 null) { IsTerminating = true };
+        }
+    }
+
+    /// <summary>What a dry run holds instead of the sweep lock.</summary>
+    private sealed class NoLock : IDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public void Dispose()
+        {
         }
     }
 

@@ -65,8 +65,8 @@ public sealed class CopyDataShareRegisterCommand : TableRegisterCmdlet
 
         var identity = AuditIdentity.Current();
         using var destination = table is not null
-            ? (IDataShareRegister)TableRegister.Open(table, SystemClock.Instance, identity)
-            : SqliteRegister.Open(new RegisterLocation(path!, "Parameter"), SystemClock.Instance, identity);
+            ? (IDataShareRegister)TableRegister.Open(table, SystemClock.Instance, identity, create: true)
+            : SqliteRegister.Open(new RegisterLocation(path!, "Parameter", createIfMissing: true), SystemClock.Instance, identity);
         var result = RegisterCopier.Copy(source, destination, SystemClock.Instance, this, counts);
         if (!result.Verified)
         {

@@ -58,6 +58,7 @@ public sealed class InvokeDataShareRetentionSweepCommand : DataShareCmdlet
                 Force = Force,
                 ThrottleLimit = ThrottleLimit,
                 HoldingIds = MyInvocation.ExpectingInput || HoldingId is not null ? piped : null,
+                DryRun = WhatIfInEffect(),
             }, account => storage is not null && string.Equals(storage.AccountName, account, StringComparison.OrdinalIgnoreCase) ? storage : null,
             this, error => WriteError(ErrorRecords.From(error, error.Target)));
             foreach (var record in records)
@@ -67,4 +68,9 @@ public sealed class InvokeDataShareRetentionSweepCommand : DataShareCmdlet
         });
         base.EndProcessing();
     }
+
+    /// <summary>-WhatIf given, or $WhatIfPreference set by the caller: the sweep only says what it would do.</summary>
+    private bool WhatIfInEffect() => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given)
+        ? LanguagePrimitives.IsTrue(given)
+        : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 }

@@ -27,17 +27,34 @@ internal sealed class SessionSettings
     /// <summary>The session's directory connection (an engine DirectoryConnection, untyped for the same reason).</summary>
     public object? Directory { get; set; }
 
+    /// <summary>
+    /// Set when the last Connect-DataShareRegister failed: what it tried to connect to. Until a connect succeeds,
+    /// no command may fall back to another register (the one before, or the usual search).
+    /// </summary>
+    public string? ConnectionFailure { get; set; }
+
     public static SessionSettings Current()
     {
         var runspace = Runspace.DefaultRunspace;
         return runspace is null ? NoRunspace : Settings.GetValue(runspace, _ => new SessionSettings());
     }
 
-    public EngineOptions ToEngineOptions() => new()
+    /// <summary>The engine options for this session's register; throws <c>RegisterNotConnected</c> after a failed connect.</summary>
+    public EngineOptions ToEngineOptions()
     {
-        RegisterPath = RegisterPath,
-        ReadOnly = RegisterReadOnly,
-        Table = Table as Core.Register.TableRegisterOptions,
-        Directory = Directory as Core.DirectoryAccess.IDirectoryClientFactory,
-    };
+        if (ConnectionFailure is { } failure)
+        {
+            throw new DataShareException("RegisterNotConnected", DataShareErrorCategory.InvalidOperation,
+                $"This session has no register: the last Connect-DataShareRegister ({failure}) failed, so nothing was read or written. Run Connect-DataShareRegister again with the register you mean.", failure)
+            { IsTerminating = true };
+        }
+
+        return new()
+        {
+            RegisterPath = RegisterPath,
+            ReadOnly = RegisterReadOnly,
+            Table = Table as Core.Register.TableRegisterOptions,
+            Directory = Directory as Core.DirectoryAccess.IDirectoryClientFactory,
+        };
+    }
 }
