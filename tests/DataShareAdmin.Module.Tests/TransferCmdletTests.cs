@@ -137,7 +137,8 @@ public sealed class TransferCmdletTests : IClassFixture<AzuriteFixture>, IDispos
     [Fact]
     public void An_expired_link_is_refused_and_listed_as_expired()
     {
-        var transfer = Issue("-ValidFor 00:00:02");
+        // The shortest lifetime New-DataShareTransfer accepts is a minute (TransferLifetimeInvalid below that).
+        var transfer = Issue("-ValidFor 00:01:00");
         Thread.Sleep(transfer.ExpiresOn - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1.5));
 
         using var response = Get(transfer.Files[0].Uri!);

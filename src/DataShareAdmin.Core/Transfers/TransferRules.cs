@@ -17,6 +17,9 @@ public static class TransferRules
     /// <summary>Kept back from the 7 days: clock skew makes exactly 7 days fail.</summary>
     public static readonly TimeSpan UserDelegationMargin = TimeSpan.FromMinutes(5);
 
+    /// <summary>The shortest link issued: anything shorter would expire before a recipient could use it.</summary>
+    public static readonly TimeSpan MinimumLifetime = TimeSpan.FromMinutes(1);
+
     private const int MaxContainerName = 63;
 
     /// <summary>
@@ -81,10 +84,10 @@ public static class TransferRules
     /// </summary>
     public static (DateTimeOffset StartsOn, DateTimeOffset ExpiresOn) Window(TimeSpan validFor, DateTimeOffset now, TransferPolicy policy, TransferLinkKind kind)
     {
-        if (validFor < TimeSpan.FromSeconds(1))
+        if (validFor < MinimumLifetime)
         {
             throw new DataShareException("TransferLifetimeInvalid", DataShareErrorCategory.InvalidArgument,
-                $"-ValidFor must be a positive time span of at least a second, such as (New-TimeSpan -Days 3) or '3.00:00:00' (it was {validFor}).", validFor);
+                $"-ValidFor must be at least one minute, such as (New-TimeSpan -Days 3) or '3.00:00:00' (it was {validFor}). A bare number is read as ticks, not days.", validFor);
         }
 
         var cap = TimeSpan.FromDays(policy.MaxLifetimeDays);
