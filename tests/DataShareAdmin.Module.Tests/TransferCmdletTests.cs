@@ -359,7 +359,7 @@ public sealed class TransferCmdletTests : IClassFixture<AzuriteFixture>, IDispos
     private IEnumerable<string> TableViewCells(DataShareTransfer transfer)
     {
         var format = XDocument.Load(Path.Combine(Path.GetDirectoryName(TestEnvironment.ModuleManifest)!, "DataShareAdmin.format.ps1xml"));
-        var view = format.Descendants("View").Single(v => (string?)v.Element("ViewSelectedBy")?.Element("TypeName") == "DataShareAdmin.DataShareTransfer");
+        var view = format.Descendants("View").Single(v => (string?)v.Element("ViewSelectedBy")?.Element("TypeName") == "DataShareAdmin.DataShareTransfer" && v.Element("TableControl") is not null);
         var items = view.Descendants("TableColumnItem").ToList();
         Assert.True(items.Count >= 6);
         using var probe = new PowerShellSession(null);
