@@ -3,12 +3,15 @@ using System.Collections.Generic;
 
 namespace DataShareAdmin;
 
-/// <summary>Where a transfer stands at a moment: its link works, has run out, or was withdrawn.</summary>
+/// <summary>Where a transfer stands at a moment: its link works, has run out, or was withdrawn, or its files are gone.</summary>
 public enum TransferStatus
 {
     Active,
     Expired,
     Revoked,
+
+    /// <summary>A retention sweep deleted its container and verified it gone: the link can serve nothing, whatever else it says.</summary>
+    Destroyed,
 }
 
 /// <summary>How a transfer's link is signed, which decides how it can be withdrawn.</summary>
@@ -100,7 +103,7 @@ public sealed class DataShareTransfer
 
     public string? RevokedBy { get; set; }
 
-    /// <summary>Active, Expired or Revoked, as of when the object was read.</summary>
+    /// <summary>Active, Expired, Revoked or Destroyed, as of when the object was read.</summary>
     public TransferStatus Status { get; set; }
 
     /// <summary>The link: set only on the object New-DataShareTransfer returns. Never stored, never logged.</summary>

@@ -144,6 +144,16 @@ public sealed class TransferRulesTests
         Assert.Equal(TransferStatus.Revoked, TransferRules.StatusAt(transfer, Now));
     }
 
+    [Fact]
+    public void A_transfer_whose_container_was_destroyed_says_so_whether_its_link_was_live_expired_or_revoked()
+    {
+        var live = new DataShareTransfer { ExpiresOn = Now.AddDays(1) };
+        Assert.Equal(TransferStatus.Active, TransferRules.StatusAt(live, Now, containerDestroyed: false));
+        Assert.Equal(TransferStatus.Destroyed, TransferRules.StatusAt(live, Now, containerDestroyed: true));
+        Assert.Equal(TransferStatus.Destroyed, TransferRules.StatusAt(new DataShareTransfer { ExpiresOn = Now.AddDays(-1) }, Now, containerDestroyed: true));
+        Assert.Equal(TransferStatus.Destroyed, TransferRules.StatusAt(new DataShareTransfer { ExpiresOn = Now.AddDays(1), RevokedAt = Now }, Now, containerDestroyed: true));
+    }
+
     [Theory]
     [InlineData("TransferAllowedSensitivity", "e, a ,C", "A,C,E")]
     [InlineData("TransferAllowedIdentificationRisk", "6;1", "1,6")]
