@@ -124,5 +124,24 @@ public sealed class CertificateImporterTests : IDisposable
         Assert.Equal(2, rows[1].Line);
     }
 
+    [Fact]
+    public void Dates_in_a_spreadsheet_are_read_in_the_policy_s_order_and_an_ambiguous_one_names_its_row()
+    {
+        const string header = "Email,Number,Issuer,Level,IssuedOn,HolderName\r\n";
+        var (results, errors) = ImportFile(Write(header + "jo@example.org,001234567890,DBS,Basic,05/03/2025,Jo Bloggs\r\n"));
+        Assert.Single(results);
+        Assert.Empty(errors);
+        Assert.Equal(new DateTime(2025, 3, 5), test.Engine.Certificates.Find(null).Single().IssuedOn);
+
+        test.Engine.Policy.Set("DateOrder", "MonthDayYear", host);
+        (results, errors) = ImportFile(Write(header + "sam@example.org,000011112222,DBS,Basic,05/03/2025,Sam Smith\r\n" +
+            "priya@example.org,000033334444,DBS,Basic,05/03/25,Priya Patel\r\n"));
+        Assert.Single(results);
+        Assert.Equal(new DateTime(2025, 5, 3), test.Engine.Certificates.Find(null).Single(c => c.Email == "sam@example.org").IssuedOn);
+        var error = Assert.Single(errors);
+        Assert.Equal(("CertificateImportDateInvalid", (object?)3), (error.ErrorId, error.Target));
+        Assert.Contains("year in full", error.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => test.Dispose();
 }

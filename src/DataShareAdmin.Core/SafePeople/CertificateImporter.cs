@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using DataShareAdmin.Core.Time;
 
 namespace DataShareAdmin.Core.SafePeople;
 
@@ -43,20 +44,16 @@ public sealed class CertificateImporter
         ["SeenOriginalBy"] = new[] { "seenoriginalby", "seenby", "originalseenby", "verifiedby", "checkedby" },
     };
 
-    private static readonly string[] DateFormats =
-    {
-        "yyyy-MM-dd", "dd/MM/yyyy", "d/M/yyyy", "dd/MM/yy", "d/M/yy", "dd-MM-yyyy", "d-M-yyyy", "dd.MM.yyyy", "d.M.yyyy", "yyyy/MM/dd",
-        "d MMM yyyy", "dd MMM yyyy", "d MMMM yyyy", "dd MMMM yyyy", "d-MMM-yyyy", "dd-MMM-yyyy", "d-MMM-yy", "dd-MMM-yy",
-        "dd/MM/yyyy HH:mm", "dd/MM/yyyy HH:mm:ss", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd HH:mm:ss",
-    };
-
     private readonly CertificateService certificates;
     private readonly IDataShareRegister register;
+    private readonly Func<DateOrder> dateOrder;
 
-    public CertificateImporter(CertificateService certificates, IDataShareRegister register)
+    /// <param name="dateOrder">How dates with the year last are read (the policy's DateOrder), as for every date typed.</param>
+    public CertificateImporter(CertificateService certificates, IDataShareRegister register, Func<DateOrder> dateOrder)
     {
         this.certificates = certificates;
         this.register = register;
+        this.dateOrder = dateOrder;
     }
 
     /// <summary>Reads a CSV file into rows; the header is line 1, so data rows are numbered from 2 as a spreadsheet shows them.</summary>
@@ -183,7 +180,7 @@ public sealed class CertificateImporter
         return trimmed.Length == 0 ? null : trimmed;
     }
 
-    private static DateTime? Date(ImportRow row, string column)
+    private DateTime? Date(ImportRow row, string column)
     {
         var text = Value(row, column);
         if (text is null)
@@ -191,13 +188,14 @@ public sealed class CertificateImporter
             return null;
         }
 
-        if (DateTime.TryParseExact(text, DateFormats, CultureInfo.GetCultureInfo("en-GB"), DateTimeStyles.AllowWhiteSpaces, out var date))
+        try
         {
-            return date.Date;
+            return DateInput.Parse(text, dateOrder()).Date;
         }
-
-        throw new DataShareException("CertificateImportDateInvalid", DataShareErrorCategory.InvalidData,
-            $"'{text}' in {column} is not a date. Write dates day first (22/11/2025) or as 2025-11-22.", text);
+        catch (DataShareException ex)
+        {
+            throw new DataShareException("CertificateImportDateInvalid", DataShareErrorCategory.InvalidData, $"{column}: {ex.Message}", text, ex);
+        }
     }
 
     private static string? Find(IReadOnlyCollection<string> names, string column)

@@ -31,6 +31,7 @@ public sealed class AddDisclosureCertificateCommand : DataShareCmdlet
     public string Number { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [DateTransformation]
     public DateTime IssuedOn { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -38,10 +39,12 @@ public sealed class AddDisclosureCertificateCommand : DataShareCmdlet
 
     /// <summary>Needed only to check a standard or enhanced DBS certificate online.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [DateTransformation]
     public DateTime? DateOfBirth { get; set; }
 
     /// <summary>The day the original was seen; today by default.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [DateTransformation]
     public DateTime? SeenOriginalOn { get; set; }
 
     /// <summary>Who saw the original; you by default.</summary>

@@ -32,6 +32,7 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
 
     /// <summary>The day the report is as of; today by default.</summary>
     [Parameter]
+    [DateTransformation]
     public DateTime? AsOf { get; set; }
 
     /// <summary>Limit the report to these agreements (agreements and recipients piped in bind by AgreementId).</summary>

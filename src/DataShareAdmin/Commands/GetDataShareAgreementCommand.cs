@@ -23,6 +23,7 @@ public sealed class GetDataShareAgreementCommand : DataShareCmdlet
 
     /// <summary>The day the status is judged on; today (in the register's time zone) by default.</summary>
     [Parameter]
+    [DateTransformation]
     public DateTime? AsOf { get; set; }
 
     protected override void ProcessRecord()

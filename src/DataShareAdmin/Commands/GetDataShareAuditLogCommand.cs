@@ -27,10 +27,12 @@ public sealed class GetDataShareAuditLogCommand : DataShareCmdlet
 
     /// <summary>Only entries at or after this time.</summary>
     [Parameter]
+    [DateTransformation(Instant = true)]
     public DateTime? After { get; set; }
 
     /// <summary>Only entries before this time.</summary>
     [Parameter]
+    [DateTransformation(Instant = true)]
     public DateTime? Before { get; set; }
 
     protected override void ProcessRecord()

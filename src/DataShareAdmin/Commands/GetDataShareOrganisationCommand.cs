@@ -27,6 +27,7 @@ public sealed class GetDataShareOrganisationCommand : DataShareCmdlet
 
     /// <summary>The day the security assessment's standing is judged on; today (in the register's time zone) by default.</summary>
     [Parameter]
+    [DateTransformation]
     public DateTime? AsOf { get; set; }
 
     protected override void ProcessRecord()

@@ -55,9 +55,11 @@ public sealed class NewDataShareAgreementCommand : DataShareCmdlet
     public string? OfficerEmail { get; set; }
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [DateTransformation]
     public DateTime StartsOn { get; set; }
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [DateTransformation]
     public DateTime EndsOn { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

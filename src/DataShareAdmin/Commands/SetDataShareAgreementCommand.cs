@@ -63,9 +63,11 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
     public string? OfficerEmail { get; set; }
 
     [Parameter]
+    [DateTransformation]
     public DateTime? StartsOn { get; set; }
 
     [Parameter]
+    [DateTransformation]
     public DateTime? EndsOn { get; set; }
 
     [Parameter]

@@ -30,10 +30,12 @@ public sealed class SetDataShareRecipientCommand : DataShareCmdlet
 
     /// <summary>The day the individual declaration for this agreement was signed.</summary>
     [Parameter]
+    [DateTransformation]
     public DateTime? DeclarationSignedOn { get; set; }
 
     /// <summary>The day the person completed data-protection and information-security training (belongs to the person).</summary>
     [Parameter]
+    [DateTransformation]
     public DateTime? TrainingCompletedOn { get; set; }
 
     [Parameter]

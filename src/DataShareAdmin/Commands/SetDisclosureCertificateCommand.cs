@@ -25,6 +25,7 @@ public sealed class SetDisclosureCertificateCommand : DataShareCmdlet
     public string? Number { get; set; }
 
     [Parameter]
+    [DateTransformation]
     public DateTime? IssuedOn { get; set; }
 
     /// <summary>The name printed on the certificate; an empty string clears it.</summary>
@@ -32,9 +33,11 @@ public sealed class SetDisclosureCertificateCommand : DataShareCmdlet
     public string? HolderName { get; set; }
 
     [Parameter]
+    [DateTransformation]
     public DateTime? DateOfBirth { get; set; }
 
     [Parameter]
+    [DateTransformation]
     public DateTime? SeenOriginalOn { get; set; }
 
     [Parameter]

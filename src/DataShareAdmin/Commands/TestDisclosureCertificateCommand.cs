@@ -27,6 +27,7 @@ public sealed class TestDisclosureCertificateCommand : DataShareCmdlet
 
     /// <summary>The day to judge on; today (in the policy's time zone) by default.</summary>
     [Parameter]
+    [DateTransformation]
     public DateTime? AsOf { get; set; }
 
     /// <summary>Also check standard and enhanced DBS certificates on the DBS Update Service.</summary>

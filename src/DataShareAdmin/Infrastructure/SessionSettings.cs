@@ -27,6 +27,9 @@ internal sealed class SessionSettings
     /// <summary>The session's directory connection (an engine DirectoryConnection, untyped for the same reason).</summary>
     public object? Directory { get; set; }
 
+    /// <summary>The register policy's DateOrder as last read for date parameters; cleared when this session changes policy.</summary>
+    public DateOrderRead? DateOrderRead { get; set; }
+
     public static SessionSettings Current()
     {
         var runspace = Runspace.DefaultRunspace;
