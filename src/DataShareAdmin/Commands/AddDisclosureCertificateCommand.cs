@@ -12,6 +12,7 @@ public sealed class AddDisclosureCertificateCommand : DataShareCmdlet
     /// <summary>The recipient (RC-…) whose person holds the certificate; a person id or an email also works.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RecipientIdCompleter))]
     public string RecipientId { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]

@@ -52,6 +52,7 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
     [Parameter]
     [Alias("AccessGroupIds")]
     [AllowEmptyCollection]
+    [ArgumentCompleter(typeof(NoCompletion))]
     public string[]? AccessGroupId { get; set; }
 
     /// <summary>The officer responsible for the agreement, copied on its notices; an empty string clears it.</summary>

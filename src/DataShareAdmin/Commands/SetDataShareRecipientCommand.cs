@@ -14,6 +14,7 @@ public sealed class SetDataShareRecipientCommand : DataShareCmdlet
     /// <summary>The recipient id (RC-…), e.g. from a CSV with an Id column.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RecipientIdCompleter))]
     public string Id { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObjectSet)]

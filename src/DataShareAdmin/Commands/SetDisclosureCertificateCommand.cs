@@ -13,6 +13,7 @@ public sealed class SetDisclosureCertificateCommand : DataShareCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("CertificateId")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CertificateIdCompleter))]
     public string Id { get; set; } = string.Empty;
 
     [Parameter]
