@@ -55,6 +55,9 @@ public sealed class TransferFile
 /// </summary>
 public sealed class DataShareTransfer
 {
+    private ReadableList<TransferFile> files = new();
+    private ReadableList<string> recipientIds = new();
+
     public string Id { get; set; } = string.Empty;
 
     /// <summary>The same as <see cref="Id"/>, so transfers piped on bind to -TransferId by property name.</summary>
@@ -72,12 +75,12 @@ public sealed class DataShareTransfer
 
     public string Container { get; set; } = string.Empty;
 
-    public IReadOnlyList<TransferFile> Files { get; set; } = Array.Empty<TransferFile>();
+    public IReadOnlyList<TransferFile> Files { get => files; set => files = ReadableList<TransferFile>.Of(value); }
 
     public long TotalBytes { get; set; }
 
     /// <summary>The recipients the link was issued to, each checked before it was issued.</summary>
-    public IReadOnlyList<string> RecipientIds { get; set; } = Array.Empty<string>();
+    public IReadOnlyList<string> RecipientIds { get => recipientIds; set => recipientIds = ReadableList<string>.Of(value); }
 
     public TransferLinkKind LinkKind { get; set; }
 

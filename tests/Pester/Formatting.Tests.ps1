@@ -161,6 +161,93 @@ Describe 'Default table views' {
     }
 }
 
+Describe 'Export-Csv of the module''s own objects' {
+    BeforeAll {
+        $CsvAgreement = New-TestAgreement -Id 'CSV00001' -ApprovalReference 'DSAP-CSV1' -DataItem 'KS2 attainment:B3', 'Attendance:C2'
+        $null = Set-DataShareAgreement -Id 'CSV00001' -AccessGroupId '8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90', '2f0e5c1d-7b90-4d2a-9a64-8c1f3a520b7e' -ErrorAction Stop
+        $CsvRecipient = Add-DataShareRecipient -AgreementId 'CSV00001' -Name 'Cass Csv' -Email 'cass.csv@example.ac.uk' -ErrorAction Stop
+
+        function ConvertTo-CsvRow {
+            <# What Export-Csv writes for the objects, read back as Import-Csv reads it. #>
+            param([Parameter(Mandatory)] [object[]] $InputObject)
+            $path = Join-Path $TestDrive ([guid]::NewGuid().ToString('N') + '.csv')
+            $InputObject | Export-Csv -LiteralPath $path -NoTypeInformation
+            @(Import-Csv -LiteralPath $path)
+        }
+
+        function Assert-Readable {
+            <# No cell is a .NET type name such as System.String[] or System.Collections.Generic.List`1[...]. #>
+            param([Parameter(Mandatory)] [object[]] $Rows)
+            foreach ($row in $Rows) {
+                foreach ($property in $row.PSObject.Properties) {
+                    "$($property.Value)" | Should -Not -Match '^System\.|^DataShareAdmin\.|\[\]$|`1\[' -Because "the $($property.Name) cell is readable"
+                }
+            }
+        }
+    }
+
+    It 'writes an agreement''s data items and access groups as text Import-Csv can give back' {
+        $row = ConvertTo-CsvRow (Get-DataShareAgreement -Id 'CSV00001')
+        Assert-Readable $row
+        $row[0].DataItems | Should -Be 'KS2 attainment:B3; Attendance:C2'
+        $row[0].AccessGroupIds | Should -Be '8c1f3a52-0b7e-4d2a-9a64-2f0e5c1d7b90; 2f0e5c1d-7b90-4d2a-9a64-8c1f3a520b7e'
+
+        # The cell reads back: a copy of the agreement made from the exported row has the same data items.
+        $row[0].Id = 'CSV00002'
+        $copy = $row | Select-Object Id, Organisation, Title, Purpose, LegalGateway, LawfulBasis, AccessRoute, RetentionDays, DataItems,
+            @{ Name = 'StartsOn'; Expression = { $CsvAgreement.StartsOn } }, @{ Name = 'EndsOn'; Expression = { $CsvAgreement.EndsOn } } |
+            New-DataShareAgreement -Confirm:$false -ErrorAction Stop
+        $copy.DataItems.ToString() | Should -Be 'KS2 attainment:B3; Attendance:C2'
+    }
+
+    It 'writes a safe-people test''s failed checks and checks as text' {
+        $row = ConvertTo-CsvRow (Test-DataShareRecipient -RecipientId $CsvRecipient.Id)
+        Assert-Readable $row
+        $row[0].FailedChecks | Should -BeLike '*Certificate*'
+        $row[0].FailedChecks | Should -Match '^[A-Za-z]+(; [A-Za-z]+)*$'
+        $row[0].Checks | Should -BeLike 'Certificate: failed — *; *'
+    }
+
+    It 'writes an audit entry''s details as name=value pairs' {
+        $row = ConvertTo-CsvRow (Get-DataShareAuditLog -TargetId $CsvRecipient.Id -Action 'Recipient.Add')
+        Assert-Readable $row
+        $row[0].Details | Should -BeLike '*AgreementId=CSV00001*'
+        $row[0].Details | Should -BeLike '*Email=cass.csv@example.ac.uk*'
+    }
+
+    It 'writes an organisation''s agreements and assessments as text' {
+        $organisation = Initialize-DataShareTestOrganisation -PassedAssessment
+        $row = ConvertTo-CsvRow (Get-DataShareOrganisation -OrganisationId $organisation.Id)
+        Assert-Readable $row
+        $row[0].AgreementIds | Should -BeLike '*CSV00001*'
+        $row[0].Assessments | Should -BeLike 'ISQ-TEST-* Passed ????-??-??*'
+    }
+
+    It 'leaves no collection of any output type to be written as its type name' {
+        # Every type a cmdlet says it outputs, made empty: each collection-valued property reads as text.
+        $types = @(Get-Command -Module DataShareAdmin | ForEach-Object { $_.OutputType.Type } | Where-Object { $_ -and $_.Namespace -eq 'DataShareAdmin' } | Sort-Object FullName -Unique)
+        $types.Count | Should -BeGreaterThan 15
+        foreach ($type in $types) {
+            $constructor = $type.GetConstructor([type[]]@())
+            if ($null -eq $constructor) {
+                continue
+            }
+
+            $instance = $constructor.Invoke(@())
+            foreach ($property in $type.GetProperties()) {
+                if ($property.PropertyType -ne [string] -and [System.Collections.IEnumerable].IsAssignableFrom($property.PropertyType)) {
+                    "$($property.GetValue($instance).ToString())" | Should -Not -Match '^System\.|`1\[|\[\]$' -Because "$($type.Name).$($property.Name) is written readably by Export-Csv"
+                }
+            }
+        }
+
+        $notice = [DataShareAdmin.DataShareNotice]@{ To = [string[]]@('a@example.ac.uk', 'b@example.ac.uk'); Cc = [string[]]@('dpo@example.ac.uk') }
+        $row = ConvertTo-CsvRow $notice
+        $row[0].To | Should -Be 'a@example.ac.uk; b@example.ac.uk'
+        $row[0].Cc | Should -Be 'dpo@example.ac.uk'
+    }
+}
+
 Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
     BeforeAll {
         $ProgressPreference = 'SilentlyContinue'
@@ -234,6 +321,16 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
         ($transfer | Format-List | Out-String -Width 120) | Should -Match 'Link\s+: \(not shown' -Because 'the list says there is a link, and how to read it'
         ($transfer | Format-List -Property Uri | Out-String -Width 4096) | Should -Match ([regex]::Escape($transfer.Uri.AbsoluteUri))
         $transfer.Uri.AbsoluteUri | Should -Match 'sig='
+    }
+
+    It 'writes a transfer''s files and recipients as text in Export-Csv' {
+        $transfer = New-DataShareTransfer -AgreementId 'FMT00010' -Path $Extract -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
+        $path = Join-Path $TestDrive 'transfers.csv'
+        Get-DataShareTransfer -Id $transfer.Id | Export-Csv -LiteralPath $path -NoTypeInformation
+        $row = @(Import-Csv -LiteralPath $path)[0]
+        $row.Files | Should -Be 'pupils.csv'
+        $row.RecipientIds | Should -Be ($transfer.RecipientIds -join '; ')
+        $row.RecipientIds | Should -Match '^RC-'
     }
 
     It 'shows a transfer with its expiry whole and its status' {
