@@ -93,14 +93,25 @@ param(
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
+# Lines and problems go through PowerShell's streams, never straight to $host.UI: that way they reach a transcript
+# (Start-Transcript), a host that reads the streams (DataShareAdmin.Host, Azure Automation, a job's runspace) and
+# -InformationVariable/-ErrorVariable. Write-Host and Write-Error are not in the hosted engine, so the script's own
+# $PSCmdlet writes what they would.
 function Write-Line {
     param([string] $Text)
-    $host.UI.WriteLine(('{0:yyyy-MM-dd HH:mm:ss}Z {1}' -f [DateTime]::UtcNow, $Text))
+    # The information stream, tagged PSHOST as Write-Host tags it: every host shows it whatever InformationPreference.
+    $message = [System.Management.Automation.HostInformationMessage]@{ Message = ('{0:yyyy-MM-dd HH:mm:ss}Z {1}' -f [DateTime]::UtcNow, $Text); NoNewLine = $false }
+    $PSCmdlet.WriteInformation($message, [string[]] @('PSHOST'))
 }
 
 function Write-Problem {
+    [CmdletBinding()]
     param([string] $Text)
-    $host.UI.WriteErrorLine(('{0:yyyy-MM-dd HH:mm:ss}Z {1}' -f [DateTime]::UtcNow, $Text))
+    # The error stream, as a non-terminating error: the script's own 'Stop' must not turn a problem it reports into a
+    # stop before its exit code is set.
+    $ErrorActionPreference = 'Continue'
+    $exception = [System.Exception]::new(('{0:yyyy-MM-dd HH:mm:ss}Z {1}' -f [DateTime]::UtcNow, $Text))
+    $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, 'NightlySweepProblem', [System.Management.Automation.ErrorCategory]::NotSpecified, $null))
 }
 
 function Format-Size {

@@ -15,6 +15,8 @@
     # Loaded before the root module: installs the private load context for the engine and its dependencies.
     NestedModules        = @('DataShareAdmin.Loader.dll')
     FormatsToProcess     = @('DataShareAdmin.format.ps1xml')
+    # Leaves a transfer's link out of what is printed for it when no view of the current shape applies.
+    TypesToProcess       = @('DataShareAdmin.types.ps1xml')
 
     CmdletsToExport      = @(
         'Connect-DataShareRegister'

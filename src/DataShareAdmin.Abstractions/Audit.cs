@@ -6,6 +6,8 @@ namespace DataShareAdmin;
 /// <summary>One entry of the hash-chained audit log.</summary>
 public sealed class AuditEntry
 {
+    private ReadableDictionary details = new();
+
     public long Sequence { get; set; }
 
     /// <summary>UTC, to the millisecond (the precision every backend keeps).</summary>
@@ -24,7 +26,8 @@ public sealed class AuditEntry
 
     public string TargetId { get; set; } = string.Empty;
 
-    public IReadOnlyDictionary<string, string> Details { get; set; } = new Dictionary<string, string>();
+    /// <summary>Each changed field's value (reads as "Name=value; Name=value", as Export-Csv writes it).</summary>
+    public IReadOnlyDictionary<string, string> Details { get => details; set => details = ReadableDictionary.Of(value); }
 
     public string PreviousHash { get; set; } = string.Empty;
 

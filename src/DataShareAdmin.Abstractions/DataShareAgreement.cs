@@ -5,6 +5,9 @@ namespace DataShareAdmin;
 /// <summary>A data sharing agreement as held in the register, with its status as of <see cref="StatusAsOf"/>.</summary>
 public sealed class DataShareAgreement
 {
+    private ReadableList<DataItem> dataItems = new();
+    private ReadableList<string> accessGroupIds = new();
+
     /// <summary>The approval panel's reference, e.g. DS00752.</summary>
     public string Id { get; set; } = string.Empty;
 
@@ -45,10 +48,11 @@ public sealed class DataShareAgreement
     /// <summary>Days after <see cref="EndsOn"/> before the data must be gone.</summary>
     public int RetentionDays { get; set; }
 
-    public DataItem[] DataItems { get; set; } = Array.Empty<DataItem>();
+    /// <summary>The data items (reads as "Name:B3; Other:C2", the form a CSV cell takes back).</summary>
+    public ReadableList<DataItem> DataItems { get => dataItems; set => dataItems = ReadableList<DataItem>.Of(value); }
 
     /// <summary>Directory security groups (object ids) through which recipients reach the shared material.</summary>
-    public string[] AccessGroupIds { get; set; } = Array.Empty<string>();
+    public ReadableList<string> AccessGroupIds { get => accessGroupIds; set => accessGroupIds = ReadableList<string>.Of(value); }
 
     /// <summary>The officer responsible for the agreement, who is copied on its notices.</summary>
     public string? OfficerName { get; set; }

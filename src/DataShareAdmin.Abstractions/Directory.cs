@@ -135,6 +135,9 @@ public enum NoticeKind
 /// <summary>One notice: who it went (or would go) to and what it said.</summary>
 public sealed class DataShareNotice
 {
+    private ReadableList<string> to = new();
+    private ReadableList<string> cc = new();
+
     public NoticeKind Kind { get; set; }
 
     public string? AgreementId { get; set; }
@@ -142,9 +145,9 @@ public sealed class DataShareNotice
     /// <summary>What the notice is about: a recipient, organisation or transfer id.</summary>
     public string Subject { get; set; } = string.Empty;
 
-    public string[] To { get; set; } = Array.Empty<string>();
+    public ReadableList<string> To { get => to; set => to = ReadableList<string>.Of(value); }
 
-    public string[] Cc { get; set; } = Array.Empty<string>();
+    public ReadableList<string> Cc { get => cc; set => cc = ReadableList<string>.Of(value); }
 
     public string Title { get; set; } = string.Empty;
 

@@ -5,6 +5,9 @@ namespace DataShareAdmin;
 /// <summary>An organisation that receives data under agreements, with its data protection officer and security assessments.</summary>
 public sealed class DataShareOrganisation
 {
+    private ReadableList<SecurityAssessment> assessments = new();
+    private ReadableList<string> agreementIds = new();
+
     /// <summary>The register's id, e.g. OR-7K3M9Q2XHB.</summary>
     public string Id { get; set; } = string.Empty;
 
@@ -23,7 +26,7 @@ public sealed class DataShareOrganisation
     public string? ProtectionOfficerEmail { get; set; }
 
     /// <summary>Every security assessment recorded, oldest first (filled in by the engine when it reads the organisation).</summary>
-    public SecurityAssessment[] Assessments { get; set; } = Array.Empty<SecurityAssessment>();
+    public ReadableList<SecurityAssessment> Assessments { get => assessments; set => assessments = ReadableList<SecurityAssessment>.Of(value); }
 
     /// <summary>The security assessment's standing on <see cref="StatusAsOf"/>: the latest assessment made by then decides.</summary>
     public AssessmentState AssessmentStatus { get; set; }
@@ -37,7 +40,7 @@ public sealed class DataShareOrganisation
     public DateTime StatusAsOf { get; set; }
 
     /// <summary>Ids of the agreements that point at this organisation (filled in by the engine).</summary>
-    public string[] AgreementIds { get; set; } = Array.Empty<string>();
+    public ReadableList<string> AgreementIds { get => agreementIds; set => agreementIds = ReadableList<string>.Of(value); }
 
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -128,6 +128,9 @@ public sealed class SafePeopleCheck
 /// <summary>Whether a recipient meets every safe-people rule on a day, and until when.</summary>
 public sealed class RecipientTestResult
 {
+    private ReadableList<string> failedChecks = new();
+    private ReadableList<SafePeopleCheck> checks = new();
+
     public string RecipientId { get; set; } = string.Empty;
 
     public string AgreementId { get; set; } = string.Empty;
@@ -143,10 +146,10 @@ public sealed class RecipientTestResult
     public bool IsReady { get; set; }
 
     /// <summary>The names of the checks that failed.</summary>
-    public string[] FailedChecks { get; set; } = Array.Empty<string>();
+    public ReadableList<string> FailedChecks { get => failedChecks; set => failedChecks = ReadableList<string>.Of(value); }
 
     /// <summary>Every check with its verdict and reason.</summary>
-    public SafePeopleCheck[] Checks { get; set; } = Array.Empty<SafePeopleCheck>();
+    public ReadableList<SafePeopleCheck> Checks { get => checks; set => checks = ReadableList<SafePeopleCheck>.Of(value); }
 
     /// <summary>The last day the person stays ready if nothing is renewed; null when not ready, or when nothing lapses.</summary>
     public DateTime? ReadyUntil { get; set; }

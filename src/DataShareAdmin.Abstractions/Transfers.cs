@@ -3,12 +3,15 @@ using System.Collections.Generic;
 
 namespace DataShareAdmin;
 
-/// <summary>Where a transfer stands at a moment: its link works, has run out, or was withdrawn.</summary>
+/// <summary>Where a transfer stands at a moment: its link works, has run out, or was withdrawn, or its files are gone.</summary>
 public enum TransferStatus
 {
     Active,
     Expired,
     Revoked,
+
+    /// <summary>A retention sweep deleted its container and verified it gone: the link can serve nothing, whatever else it says.</summary>
+    Destroyed,
 }
 
 /// <summary>How a transfer's link is signed, which decides how it can be withdrawn.</summary>
@@ -52,6 +55,9 @@ public sealed class TransferFile
 /// </summary>
 public sealed class DataShareTransfer
 {
+    private ReadableList<TransferFile> files = new();
+    private ReadableList<string> recipientIds = new();
+
     public string Id { get; set; } = string.Empty;
 
     /// <summary>The same as <see cref="Id"/>, so transfers piped on bind to -TransferId by property name.</summary>
@@ -69,12 +75,12 @@ public sealed class DataShareTransfer
 
     public string Container { get; set; } = string.Empty;
 
-    public IReadOnlyList<TransferFile> Files { get; set; } = Array.Empty<TransferFile>();
+    public IReadOnlyList<TransferFile> Files { get => files; set => files = ReadableList<TransferFile>.Of(value); }
 
     public long TotalBytes { get; set; }
 
     /// <summary>The recipients the link was issued to, each checked before it was issued.</summary>
-    public IReadOnlyList<string> RecipientIds { get; set; } = Array.Empty<string>();
+    public IReadOnlyList<string> RecipientIds { get => recipientIds; set => recipientIds = ReadableList<string>.Of(value); }
 
     public TransferLinkKind LinkKind { get; set; }
 
@@ -100,7 +106,7 @@ public sealed class DataShareTransfer
 
     public string? RevokedBy { get; set; }
 
-    /// <summary>Active, Expired or Revoked, as of when the object was read.</summary>
+    /// <summary>Active, Expired, Revoked or Destroyed, as of when the object was read.</summary>
     public TransferStatus Status { get; set; }
 
     /// <summary>The link: set only on the object New-DataShareTransfer returns. Never stored, never logged.</summary>

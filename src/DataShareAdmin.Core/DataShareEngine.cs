@@ -62,7 +62,7 @@ public sealed class DataShareEngine : IDisposable
         Certificates = new CertificateService(register, Calendar, clock, identity.User, () => safePeoplePolicy.Value, dbsClientFactory);
         Readiness = new ReadinessService(register, Calendar, () => safePeoplePolicy.Value);
         Organisations.AssessmentRecorded = Readiness.ForgetOrganisations;
-        CertificateImport = new CertificateImporter(Certificates, register);
+        CertificateImport = new CertificateImporter(Certificates, register, Policy.DateOrder);
         Reports = new Reports.ReportService(register, Calendar, clock, identity, Readiness, () => safePeoplePolicy.Value, Policy);
         Retention = new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy);
         Transfers = new TransferService(register, Calendar, clock, identity.User, Agreements, Recipients, Readiness, Policy.Transfers);

@@ -124,5 +124,51 @@ public sealed class CertificateImporterTests : IDisposable
         Assert.Equal(2, rows[1].Line);
     }
 
+    [Fact]
+    public void Dates_in_a_spreadsheet_are_read_in_the_policy_s_order_and_an_ambiguous_one_names_its_row()
+    {
+        const string header = "Email,Number,Issuer,Level,IssuedOn,HolderName\r\n";
+        var (results, errors) = ImportFile(Write(header + "jo@example.org,001234567890,DBS,Basic,05/03/2025,Jo Bloggs\r\n"));
+        Assert.Single(results);
+        Assert.Empty(errors);
+        Assert.Equal(new DateTime(2025, 3, 5), test.Engine.Certificates.Find(null).Single().IssuedOn);
+
+        test.Engine.Policy.Set("DateOrder", "MonthDayYear", host);
+        (results, errors) = ImportFile(Write(header + "sam@example.org,000011112222,DBS,Basic,05/03/2025,Sam Smith\r\n" +
+            "priya@example.org,000033334444,DBS,Basic,05/03/25,Priya Patel\r\n"));
+        Assert.Single(results);
+        Assert.Equal(new DateTime(2025, 5, 3), test.Engine.Certificates.Find(null).Single(c => c.Email == "sam@example.org").IssuedOn);
+        var error = Assert.Single(errors);
+        Assert.Equal(("CertificateImportDateInvalid", (object?)3), (error.ErrorId, error.Target));
+        Assert.Contains("year in full", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x14, 0x00 }, "zip archive")]
+    [InlineData(new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0x00 }, "Excel 97-2003")]
+    [InlineData(new byte[] { 0x25, 0x50, 0x44, 0x46, 0x2D, 0x31 }, "PDF")]
+    [InlineData(new byte[] { 0x45, 0x6D, 0x61, 0x69, 0x6C, 0x00, 0x01 }, "binary data")]
+    [InlineData(new byte[] { 0x01, 0x02, 0x03, 0x41, 0x42, 0x43, 0x44 }, "binary data")]
+    public void A_file_that_is_not_text_is_refused_before_any_row_and_without_its_bytes(byte[] bytes, string what)
+    {
+        var path = Path.Combine(test.Directory, "certificates.csv");
+        File.WriteAllBytes(path, bytes);
+
+        var error = Assert.Throws<DataShareException>(() => CertificateImporter.ReadCsv(path).ToList());
+
+        Assert.Equal(("CertificateImportNotCsv", DataShareErrorCategory.InvalidData, false), (error.ErrorId, error.Category, error.IsTerminating));
+        Assert.Contains(what, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(error.Message, c => c < 0x20 || c == '\uFFFD');
+    }
+
+    [Fact]
+    public void Unicode_text_as_excel_saves_it_is_read()
+    {
+        var path = Path.Combine(test.Directory, "unicode.csv");
+        File.WriteAllText(path, "Email\tIssuer\tLevel\tNumber\tIssuedOn\r\njo@example.org\tDBS\tBasic\t001234567890\t2025-03-01\r\n", new UnicodeEncoding(false, true));
+        var row = Assert.Single(CertificateImporter.ReadCsv(path));
+        Assert.Equal("001234567890", row.Fields["Number"]);
+    }
+
     public void Dispose() => test.Dispose();
 }

@@ -67,6 +67,19 @@ public sealed class TransferRulesTests
         Assert.Equal("TransferLifetimeInvalid", Assert.Throws<DataShareException>(() => TransferRules.Window(TimeSpan.FromDays(-1), Now, policy, TransferLinkKind.StoredAccessPolicy)).ErrorId);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(30)]
+    [InlineData(59)]
+    public void A_lifetime_under_a_minute_is_refused_as_documented(int seconds)
+    {
+        var policy = new TransferPolicy { ClockSkewMinutes = 5, MaxLifetimeDays = 7 };
+        var error = Assert.Throws<DataShareException>(() => TransferRules.Window(TimeSpan.FromSeconds(seconds), Now, policy, TransferLinkKind.StoredAccessPolicy));
+        Assert.Equal(("TransferLifetimeInvalid", DataShareErrorCategory.InvalidArgument), (error.ErrorId, error.Category));
+        Assert.Contains("at least one minute", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Now.AddMinutes(1), TransferRules.Window(TimeSpan.FromMinutes(1), Now, policy, TransferLinkKind.StoredAccessPolicy).ExpiresOn);
+    }
+
     [Property]
     public Property A_user_delegation_window_including_its_back_dated_start_always_fits_seven_days(PositiveInt minutes, byte skew)
     {
@@ -129,6 +142,16 @@ public sealed class TransferRulesTests
         Assert.Equal(TransferStatus.Active, TransferRules.StatusAt(transfer, Now.AddTicks(-1)));
         transfer.RevokedAt = Now.AddDays(-1);
         Assert.Equal(TransferStatus.Revoked, TransferRules.StatusAt(transfer, Now));
+    }
+
+    [Fact]
+    public void A_transfer_whose_container_was_destroyed_says_so_whether_its_link_was_live_expired_or_revoked()
+    {
+        var live = new DataShareTransfer { ExpiresOn = Now.AddDays(1) };
+        Assert.Equal(TransferStatus.Active, TransferRules.StatusAt(live, Now, containerDestroyed: false));
+        Assert.Equal(TransferStatus.Destroyed, TransferRules.StatusAt(live, Now, containerDestroyed: true));
+        Assert.Equal(TransferStatus.Destroyed, TransferRules.StatusAt(new DataShareTransfer { ExpiresOn = Now.AddDays(-1) }, Now, containerDestroyed: true));
+        Assert.Equal(TransferStatus.Destroyed, TransferRules.StatusAt(new DataShareTransfer { ExpiresOn = Now.AddDays(1), RevokedAt = Now }, Now, containerDestroyed: true));
     }
 
     [Theory]

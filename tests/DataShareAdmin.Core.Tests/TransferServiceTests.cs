@@ -515,5 +515,82 @@ public sealed class TransferServiceTests : IDisposable
         Assert.Equal("AgreementNotFound", Assert.Throws<DataShareException>(() => Engine.Transfers.Find("NOPE1", null).ToList()).ErrorId);
     }
 
+    [Fact]
+    public void A_transfer_whose_container_a_sweep_destroyed_no_longer_says_active()
+    {
+        var transfer = Engine.Transfers.Issue(Request(TimeSpan.FromDays(3)), storage, host)!;
+        var other = Engine.Transfers.Issue(Request(TimeSpan.FromDays(3)), storage, host)!;
+
+        // Ended yesterday with nothing kept after: both containers fall due today, while their links would still work.
+        Engine.Agreements.Update("DS1", new AgreementChanges { EndsOn = new DateTime(2026, 6, 14), RetentionDays = 0 }, host);
+        var blobs = new MemoryRetentionStorage();
+        blobs.Add(transfer.Container, "pupils.csv", 17);
+        blobs.Add(other.Container, "pupils.csv", 17);
+        var swept = Engine.Retention.Sweep(new Retention.SweepOptions { HoldingIds = new[] { transfer.HoldingId } }, _ => blobs, host, e => throw e).ToList();
+        Assert.Equal(DestructionOutcome.Destroyed, Assert.Single(swept).Outcome);
+
+        Assert.Equal(TransferStatus.Destroyed, Engine.Transfers.Get(transfer.Id).Status);
+        Assert.Equal(TransferStatus.Active, Engine.Transfers.Get(other.Id).Status);
+        Assert.Equal(new[] { transfer.Id }, Engine.Transfers.Find("DS1", new[] { TransferStatus.Destroyed }).Select(t => t.Id));
+        Assert.Equal(new[] { other.Id }, Engine.Transfers.Find(null, new[] { TransferStatus.Active }).Select(t => t.Id));
+
+        // Revoking it afterwards is recorded, and it still says its files are gone.
+        Assert.Equal(TransferStatus.Destroyed, Engine.Transfers.Revoke(transfer.Id, storage, host)!.Status);
+    }
+
+    [Fact]
+    public void Ending_an_agreement_before_a_live_link_s_last_day_warns_naming_the_link_and_how_to_withdraw_it()
+    {
+        var live = Engine.Transfers.Issue(Request(TimeSpan.FromDays(3)), storage, host)!;
+        var expiring = Engine.Transfers.Issue(Request(TimeSpan.FromHours(1)), storage, host)!;
+        var revoked = Engine.Transfers.Issue(Request(TimeSpan.FromDays(3)), storage, host)!;
+        Engine.Transfers.Revoke(revoked.Id, storage, host);
+        test.Clock.UtcNow = Now.AddHours(2);
+        host.Warnings.Clear();
+
+        // Still ends after every link: nothing to say.
+        Engine.Agreements.Update("DS1", new AgreementChanges { EndsOn = new DateTime(2026, 11, 30) }, host);
+        Assert.Empty(host.Warnings);
+
+        // -WhatIf changes nothing and so warns of nothing.
+        var declining = new FakeHost(approve: false);
+        Assert.Null(Engine.Agreements.Update("DS1", new AgreementChanges { EndsOn = new DateTime(2026, 6, 16) }, declining));
+        Assert.Empty(declining.Warnings);
+
+        // Now ends on the 16th, before the live link's last day (the 18th): the live link only, and the exact commands.
+        Engine.Agreements.Update("DS1", new AgreementChanges { EndsOn = new DateTime(2026, 6, 16) }, host);
+        var warning = Assert.Single(host.Warnings);
+        Assert.Contains(live.Id, warning, StringComparison.Ordinal);
+        Assert.Contains("2026-06-18 09:00 UTC", warning, StringComparison.Ordinal);
+        Assert.Contains("2026-06-16", warning, StringComparison.Ordinal);
+        Assert.Contains("Revoke-DataShareTransfer " + live.Id, warning, StringComparison.Ordinal);
+        Assert.Contains("New-DataShareTransfer -FromTransfer " + live.Id, warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(expiring.Id, warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(revoked.Id, warning, StringComparison.Ordinal);
+
+        // Ended already: revoke now, nothing to re-issue.
+        host.Warnings.Clear();
+        Engine.Agreements.Update("DS1", new AgreementChanges { EndsOn = new DateTime(2026, 6, 14) }, host);
+        warning = Assert.Single(host.Warnings);
+        Assert.Contains("ended on 2026-06-14", warning, StringComparison.Ordinal);
+        Assert.Contains("Revoke-DataShareTransfer " + live.Id, warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("-FromTransfer", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ending_an_agreement_early_under_a_user_delegation_link_says_how_such_a_link_is_withdrawn()
+    {
+        storage.CanSignWithAccountKey = false;
+        var live = Engine.Transfers.Issue(Request(TimeSpan.FromDays(3)), storage, host)!;
+        host.Warnings.Clear();
+
+        Engine.Agreements.Update("DS1", new AgreementChanges { EndsOn = new DateTime(2026, 6, 14) }, host);
+
+        var warning = Assert.Single(host.Warnings);
+        Assert.Contains(live.Id, warning, StringComparison.Ordinal);
+        Assert.Contains("user delegation keys of storage account contosodata", warning, StringComparison.Ordinal);
+        Assert.Contains(live.Container, warning, StringComparison.Ordinal);
+    }
+
     public void Dispose() => test.Dispose();
 }

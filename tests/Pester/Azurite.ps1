@@ -71,9 +71,12 @@ function Start-TestAzurite {
     Starts Azurite as AzuriteServer (tests/DataShareAdmin.TestSupport) does: node runs azurite.js directly, with
     exit-with-parent.js preloaded so node exits if this process dies, on free loopback ports, in memory only.
     Returns the process, its blob endpoint and its table endpoint once both the blob and the table service answer as
-    Azurite; stop it with Stop-TestAzurite. Without -NodePath it runs the first node on PATH.
+    Azurite; stop it with Stop-TestAzurite. Without -NodePath it runs the first node on PATH. With -CheckApiVersion
+    it is started without --skipApiVersionCheck, so it refuses the storage SDK's newer API version as an unpatched
+    Azurite does (to test what a user sees then).
     #>
     param(
+        [switch] $CheckApiVersion,
         [string] $NodePath,
         [string] $RepositoryRoot = (Split-Path (Split-Path $PSScriptRoot -Parent) -Parent)
     )
@@ -99,12 +102,16 @@ function Start-TestAzurite {
         $start.RedirectStandardError = $true
         $arguments = @(
             '--require', $exitWithParent, $script,
-            '--inMemoryPersistence', '--disableTelemetry', '--skipApiVersionCheck', '--loose', '--silent',
+            '--inMemoryPersistence', '--disableTelemetry', '--loose', '--silent',
             # azurite.js always starts Queue and Table too: each needs a port of its own.
             '--blobHost', '127.0.0.1', '--blobPort', "$blobPort",
             '--queueHost', '127.0.0.1', '--queuePort', "$queuePort",
             '--tableHost', '127.0.0.1', '--tablePort', "$tablePort"
         )
+        if (-not $CheckApiVersion) {
+            $arguments += '--skipApiVersionCheck'
+        }
+
         foreach ($argument in $arguments) { $start.ArgumentList.Add($argument) }
 
         $process = [System.Diagnostics.Process]::Start($start)

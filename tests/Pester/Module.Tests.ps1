@@ -59,6 +59,7 @@ Describe 'The module folder' {
         'DataShareAdmin.Abstractions.dll'
         'DataShareAdmin.Loader.dll'
         'DataShareAdmin.format.ps1xml'
+        'DataShareAdmin.types.ps1xml'
         'en-US/DataShareAdmin.dll-Help.xml'
         'Dependencies/DataShareAdmin.Core.dll'
         'Dependencies/Microsoft.Data.Sqlite.dll'

@@ -181,6 +181,11 @@ public sealed class AgreementService
             agreement.ModifiedAt = clock.UtcNow;
             register.UpdateAgreement(agreement, new AuditEvent(details.ContainsKey("IsSuspended") ? "Agreement.Suspension" : "Agreement.Update", "Agreement", agreement.Id, details));
             host.WriteVerbose($"Changed agreement {agreement.Id}: {string.Join(", ", details.Keys)}.");
+            if (details.ContainsKey("EndsOn") || (details.ContainsKey("IsSuspended") && agreement.IsSuspended))
+            {
+                WarnOfLiveLinks(agreement, host);
+            }
+
             return WithStatus(agreement, calendar.Today);
         });
     }
@@ -234,6 +239,30 @@ public sealed class AgreementService
             host.WriteVerbose($"Approved agreement {agreement.Id} ({agreement.ApprovalReference}).");
             return WithStatus(agreement, calendar.Today);
         });
+    }
+
+    /// <summary>
+    /// Once an agreement ends earlier (or is suspended), a link issued under it may still work past its new last day:
+    /// each such link is named with the exact way to withdraw it. Not revoked here: that needs the storage account,
+    /// and a link may rightly be needed until a new end that is still ahead.
+    /// </summary>
+    private void WarnOfLiveLinks(DataShareAgreement agreement, IOperationHost host)
+    {
+        var today = calendar.Today;
+        var lastDay = agreement.IsSuspended ? today.AddDays(-1) : agreement.EndsOn;
+        var transfers = register.ListTransfers(agreement.Id).ToList();
+        if (transfers.Count == 0)
+        {
+            return;
+        }
+
+        var destroyed = Transfers.TransferService.DestroyedHoldings(register, agreement.Id);
+        foreach (var transfer in Transfers.TransferRules.LinksOutlasting(transfers, destroyed, lastDay, clock.UtcNow, calendar.DayOf))
+        {
+            var holding = register.FindHolding(transfer.HoldingId);
+            var due = holding is null ? Transfers.TransferRules.AgreementDueOn(agreement) : Retention.RetentionRules.DueOn(holding, agreement);
+            host.WriteWarning(Transfers.TransferRules.OutlastingLinkWarning(transfer, agreement, today, due));
+        }
     }
 
     public static DataShareAgreement WithStatus(DataShareAgreement agreement, DateTime asOf)

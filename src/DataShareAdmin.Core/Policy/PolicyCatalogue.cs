@@ -64,6 +64,7 @@ public static class PolicyCatalogue
     public const string TrainingMaxAgeMonths = "TrainingMaxAgeMonths";
     public const string ReadinessWarningDays = "ReadinessWarningDays";
     public const string TimeZone = "TimeZone";
+    public const string DateOrder = "DateOrder";
     public const string DbsUpdateServiceUri = "DbsUpdateServiceUri";
     public const string DbsOrganisationName = "DbsOrganisationName";
     public const string DbsCheckerForename = "DbsCheckerForename";
@@ -116,6 +117,9 @@ public static class PolicyCatalogue
                 ShareCalendar.FindTimeZone(v.Trim());
                 return v.Trim();
             }),
+        new PolicyDefinition(DateOrder, "General", nameof(Time.DateOrder.DayMonthYear),
+            "How a date written with the year last is read: DayMonthYear (05/03/2026 is 5 March), MonthDayYear (3 May) or YearMonthDay (refused: only 2026-03-05 and 5 March 2026 are read). Year-first dates and month names are read the same whatever it says; anything ambiguous is refused.",
+            DateOrderName),
         new PolicyDefinition(DbsUpdateServiceUri, SafePeople, "https://secure.crbonline.gov.uk",
             "The DBS Update Service's base address for online status checks.",
             ServiceUri),
@@ -174,6 +178,14 @@ public static class PolicyCatalogue
 
     public static PolicyDefinition? Find(string name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    private static string DateOrderName(string value) => value.Trim().ToUpperInvariant() switch
+    {
+        "DAYMONTHYEAR" or "DMY" => nameof(Time.DateOrder.DayMonthYear),
+        "MONTHDAYYEAR" or "MDY" => nameof(Time.DateOrder.MonthDayYear),
+        "YEARMONTHDAY" or "YMD" or "ISO" => nameof(Time.DateOrder.YearMonthDay),
+        _ => throw new PolicyValueException("DayMonthYear (DMY), MonthDayYear (MDY) or YearMonthDay (YMD, ISO)"),
+    };
 
     private static string WholeNumber(string value, int min, int max)
     {

@@ -53,6 +53,10 @@ public sealed class PolicyService
 
     public TransferPolicy Transfers() => TransferPolicy.From(EffectiveValues());
 
+    /// <summary>How dates written with the year last are read (DateOrder).</summary>
+    public Time.DateOrder DateOrder() =>
+        (Time.DateOrder)Enum.Parse(typeof(Time.DateOrder), EffectiveValues()[PolicyCatalogue.DateOrder], ignoreCase: false);
+
     /// <summary>A whole-number setting's effective value (its catalogue normaliser guarantees the form).</summary>
     public long Number(string name) => long.Parse(EffectiveValues()[name], NumberStyles.Integer, CultureInfo.InvariantCulture);
 

@@ -827,7 +827,7 @@ public sealed class RetentionService
         catch (Exception ex) when (IsStorageFailure(ex))
         {
             Interlocked.Increment(ref tally.Failed);
-            Interlocked.CompareExchange(ref tally.Failure, ex is RequestFailedException rf ? $"{rf.Status} {rf.ErrorCode} on {target}" : ex.Message, null);
+            Interlocked.CompareExchange(ref tally.Failure, ex is RequestFailedException rf ? $"{Storage.StorageErrors.Describe(rf)} (on {target})" : ex.Message, null);
         }
         finally
         {
@@ -849,6 +849,6 @@ public sealed class RetentionService
 
     private static DataShareException StoreFailed(DataShareHolding holding, string what, Exception ex) =>
         new("SweepStorageFailed", DataShareErrorCategory.ResourceUnavailable,
-            $"Holding {holding.Id} ({holding.Location}) failed while {what}: {(ex is RequestFailedException rf ? rf.Status + " " + rf.ErrorCode : ex.Message)}. It stays due; the next sweep goes on from where this one stopped.",
+            $"Holding {holding.Id} ({holding.Location}) failed while {what}: {(ex is RequestFailedException rf ? Storage.StorageErrors.Describe(rf) : ex.Message)}. It stays due; the next sweep goes on from where this one stopped.",
             holding.Id, ex);
 }

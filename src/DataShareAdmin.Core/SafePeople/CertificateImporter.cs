@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using DataShareAdmin.Core.Time;
 
 namespace DataShareAdmin.Core.SafePeople;
 
@@ -43,25 +44,27 @@ public sealed class CertificateImporter
         ["SeenOriginalBy"] = new[] { "seenoriginalby", "seenby", "originalseenby", "verifiedby", "checkedby" },
     };
 
-    private static readonly string[] DateFormats =
-    {
-        "yyyy-MM-dd", "dd/MM/yyyy", "d/M/yyyy", "dd/MM/yy", "d/M/yy", "dd-MM-yyyy", "d-M-yyyy", "dd.MM.yyyy", "d.M.yyyy", "yyyy/MM/dd",
-        "d MMM yyyy", "dd MMM yyyy", "d MMMM yyyy", "dd MMMM yyyy", "d-MMM-yyyy", "dd-MMM-yyyy", "d-MMM-yy", "dd-MMM-yy",
-        "dd/MM/yyyy HH:mm", "dd/MM/yyyy HH:mm:ss", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd HH:mm:ss",
-    };
-
     private readonly CertificateService certificates;
     private readonly IDataShareRegister register;
+    private readonly Func<DateOrder> dateOrder;
 
-    public CertificateImporter(CertificateService certificates, IDataShareRegister register)
+    /// <param name="dateOrder">How dates with the year last are read (the policy's DateOrder), as for every date typed.</param>
+    public CertificateImporter(CertificateService certificates, IDataShareRegister register, Func<DateOrder> dateOrder)
     {
         this.certificates = certificates;
         this.register = register;
+        this.dateOrder = dateOrder;
     }
 
     /// <summary>Reads a CSV file into rows; the header is line 1, so data rows are numbered from 2 as a spreadsheet shows them.</summary>
     public static IEnumerable<ImportRow> ReadCsv(string path)
     {
+        if (NotText(path) is { } what)
+        {
+            throw new DataShareException("CertificateImportNotCsv", DataShareErrorCategory.InvalidData,
+                $"'{path}' is not a CSV file: {what}. Save the spreadsheet as CSV (in Excel: File > Save As > CSV UTF-8), or pipe its rows in, for example from Import-Excel.", path);
+        }
+
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         IReadOnlyList<string>? header = null;
         foreach (var (line, fields) in CsvTable.Read(reader))
@@ -92,6 +95,59 @@ public sealed class CertificateImporter
             throw new DataShareException("CertificateImportEmpty", DataShareErrorCategory.InvalidData,
                 $"'{path}' is empty: it needs a header line and a row per certificate.", path) { IsTerminating = true };
         }
+    }
+
+    /// <summary>
+    /// Why the file's first bytes are not text a CSV reader should read (a workbook, a PDF, binary data); null when they
+    /// are text. UTF-16 and UTF-32 text (with its byte order mark, as Excel saves "Unicode text") is text.
+    /// </summary>
+    private static string? NotText(string path)
+    {
+        var head = new byte[8192];
+        int read;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            read = stream.Read(head, 0, head.Length);
+        }
+
+        bool Starts(params byte[] signature) => read >= signature.Length && signature.Select((b, i) => head[i] == b).All(same => same);
+
+        if (Starts(0xFF, 0xFE) || Starts(0xFE, 0xFF) || Starts(0x00, 0x00, 0xFE, 0xFF))
+        {
+            return null;
+        }
+
+        if (Starts(0x50, 0x4B, 0x03, 0x04) || Starts(0x50, 0x4B, 0x05, 0x06))
+        {
+            return "it is a zip archive, such as an Excel workbook (.xlsx)";
+        }
+
+        if (Starts(0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1))
+        {
+            return "it is an older Office document, such as an Excel 97-2003 workbook (.xls)";
+        }
+
+        if (Starts(0x25, 0x50, 0x44, 0x46))
+        {
+            return "it is a PDF document";
+        }
+
+        var control = 0;
+        for (var i = 0; i < read; i++)
+        {
+            var b = head[i];
+            if (b == 0)
+            {
+                return "it holds binary data";
+            }
+
+            if ((b < 0x20 && b is not (0x09 or 0x0A or 0x0C or 0x0D)) || b == 0x7F)
+            {
+                control++;
+            }
+        }
+
+        return control > read / 50 ? "it holds binary data" : null;
     }
 
     /// <summary>Checks a header has what an import needs; a missing column stops the import before any row.</summary>
@@ -183,7 +239,7 @@ public sealed class CertificateImporter
         return trimmed.Length == 0 ? null : trimmed;
     }
 
-    private static DateTime? Date(ImportRow row, string column)
+    private DateTime? Date(ImportRow row, string column)
     {
         var text = Value(row, column);
         if (text is null)
@@ -191,13 +247,14 @@ public sealed class CertificateImporter
             return null;
         }
 
-        if (DateTime.TryParseExact(text, DateFormats, CultureInfo.GetCultureInfo("en-GB"), DateTimeStyles.AllowWhiteSpaces, out var date))
+        try
         {
-            return date.Date;
+            return DateInput.Parse(text, dateOrder()).Date;
         }
-
-        throw new DataShareException("CertificateImportDateInvalid", DataShareErrorCategory.InvalidData,
-            $"'{text}' in {column} is not a date. Write dates day first (22/11/2025) or as 2025-11-22.", text);
+        catch (DataShareException ex)
+        {
+            throw new DataShareException("CertificateImportDateInvalid", DataShareErrorCategory.InvalidData, $"{column}: {ex.Message}", text, ex);
+        }
     }
 
     private static string? Find(IReadOnlyCollection<string> names, string column)

@@ -122,13 +122,13 @@ public sealed class StorageConnection
         catch (RequestFailedException ex) when (ex.Status is 401 or 403)
         {
             throw new DataShareException("StorageAuthenticationFailed", DataShareErrorCategory.PermissionDenied,
-                $"Storage account {Info.AccountName} refused the credentials ({ex.Status} {ex.ErrorCode}). Check the account key, or that your identity has a Storage Blob Data role on the account.",
+                $"Storage account {Info.AccountName} refused the credentials ({StorageErrors.Describe(ex)}). Check the account key, or that your identity has a Storage Blob Data role on the account.",
                 Info.AccountName);
         }
         catch (RequestFailedException ex)
         {
             throw new DataShareException("StorageUnavailable", DataShareErrorCategory.ResourceUnavailable,
-                $"Storage account {Info.AccountName} at {Info.BlobEndpoint} answered {ex.Status} {ex.ErrorCode}.", Info.AccountName);
+                $"Storage account {Info.AccountName} at {Info.BlobEndpoint} answered {StorageErrors.Describe(ex)}", Info.AccountName);
         }
         catch (AuthenticationFailedException ex)
         {

@@ -378,13 +378,13 @@ public sealed class BlobTransferStorage : ITransferStorage
         catch (RequestFailedException ex) when (ex.Status is 401 or 403)
         {
             throw new DataShareException("StorageAuthorizationFailed", DataShareErrorCategory.PermissionDenied,
-                $"Storage account {AccountName} refused the request on container '{container}' ({ex.Status} {ex.ErrorCode}). With Microsoft Entra sign-in, transfers need the 'Storage Blob Data Contributor' role (and 'Storage Blob Delegator' for links).",
+                $"Storage account {AccountName} refused the request on container '{container}' ({StorageErrors.Describe(ex)}). With Microsoft Entra sign-in, transfers need the 'Storage Blob Data Contributor' role (and 'Storage Blob Delegator' for links).",
                 container, ex);
         }
         catch (RequestFailedException ex)
         {
             throw new DataShareException("StorageRequestFailed", DataShareErrorCategory.WriteError,
-                $"Storage account {AccountName} answered {ex.Status} {ex.ErrorCode} on container '{container}'.", container, ex);
+                $"Storage account {AccountName} answered on container '{container}': {StorageErrors.Describe(ex)}", container, ex);
         }
         catch (Exception ex) when (ex is System.Net.Http.HttpRequestException || ex.InnerException is System.Net.Http.HttpRequestException || ex is AggregateException { InnerException: RequestFailedException or System.Net.Http.HttpRequestException })
         {

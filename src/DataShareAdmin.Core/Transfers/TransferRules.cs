@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using DataShareAdmin.Core.Policy;
+using DataShareAdmin.Core.Time;
 
 namespace DataShareAdmin.Core.Transfers;
 
@@ -16,6 +17,9 @@ public static class TransferRules
 
     /// <summary>Kept back from the 7 days: clock skew makes exactly 7 days fail.</summary>
     public static readonly TimeSpan UserDelegationMargin = TimeSpan.FromMinutes(5);
+
+    /// <summary>The shortest link issued: anything shorter would expire before a recipient could use it.</summary>
+    public static readonly TimeSpan MinimumLifetime = TimeSpan.FromMinutes(1);
 
     private const int MaxContainerName = 63;
 
@@ -81,10 +85,10 @@ public static class TransferRules
     /// </summary>
     public static (DateTimeOffset StartsOn, DateTimeOffset ExpiresOn) Window(TimeSpan validFor, DateTimeOffset now, TransferPolicy policy, TransferLinkKind kind)
     {
-        if (validFor < TimeSpan.FromSeconds(1))
+        if (validFor < MinimumLifetime)
         {
             throw new DataShareException("TransferLifetimeInvalid", DataShareErrorCategory.InvalidArgument,
-                $"-ValidFor must be a positive time span of at least a second, such as (New-TimeSpan -Days 3) or '3.00:00:00' (it was {validFor}).", validFor);
+                $"-ValidFor must be at least one minute, such as (New-TimeSpan -Days 3) or '3.00:00:00' (it was {validFor}). A bare number is read as ticks, not days.", validFor);
         }
 
         var cap = TimeSpan.FromDays(policy.MaxLifetimeDays);
@@ -159,10 +163,60 @@ public static class TransferRules
         return (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
     }
 
-    public static TransferStatus StatusAt(DataShareTransfer transfer, DateTimeOffset now) =>
-        transfer.RevokedAt is not null ? TransferStatus.Revoked
+    /// <summary>
+    /// Destroyed once a sweep verified its container gone (the files are what the link serves, so that outranks
+    /// everything), then Revoked, then Expired at <see cref="DataShareTransfer.ExpiresOn"/>; Active otherwise.
+    /// </summary>
+    public static TransferStatus StatusAt(DataShareTransfer transfer, DateTimeOffset now, bool containerDestroyed = false) =>
+        containerDestroyed ? TransferStatus.Destroyed
+        : transfer.RevokedAt is not null ? TransferStatus.Revoked
         : transfer.ExpiresOn <= now ? TransferStatus.Expired
         : TransferStatus.Active;
+
+    /// <summary>
+    /// The links of <paramref name="transfers"/> that still work at <paramref name="now"/> (not revoked, not expired,
+    /// their container not destroyed) and would work past <paramref name="lastDay"/>, the agreement's last day.
+    /// </summary>
+    public static IEnumerable<DataShareTransfer> LinksOutlasting(IEnumerable<DataShareTransfer> transfers, ISet<string> destroyedHoldings,
+        DateTime lastDay, DateTimeOffset now, Func<DateTimeOffset, DateTime> dayOf)
+    {
+        foreach (var transfer in transfers)
+        {
+            if (StatusAt(transfer, now, destroyedHoldings.Contains(transfer.HoldingId)) == TransferStatus.Active && dayOf(transfer.ExpiresOn) > lastDay.Date)
+            {
+                yield return transfer;
+            }
+        }
+    }
+
+    /// <summary>
+    /// What to tell someone who moved an agreement's end (or suspended it) while one of its links still works: which
+    /// link, until when, and the exact way to withdraw it (a user-delegation link cannot be withdrawn on its own).
+    /// </summary>
+    public static string OutlastingLinkWarning(DataShareTransfer transfer, DataShareAgreement agreement, DateTime today, DateTime holdingDueOn)
+    {
+        var ended = agreement.IsSuspended
+            ? $"Agreement {agreement.Id} is suspended"
+            : agreement.EndsOn.Date < today
+                ? $"Agreement {agreement.Id} now ended on {DateText.FormatDate(agreement.EndsOn)}"
+                : $"Agreement {agreement.Id} now ends on {DateText.FormatDate(agreement.EndsOn)}";
+        var link = $"{ended}, but transfer {transfer.Id}'s link still works until {transfer.ExpiresOn.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, and its files stay in container '{transfer.Container}' until the retention sweep deletes them on {DateText.FormatDate(holdingDueOn)}.";
+        string how;
+        if (transfer.LinkKind == TransferLinkKind.UserDelegation)
+        {
+            how = $" It is a user-delegation link, which cannot be withdrawn on its own: revoke all user delegation keys of storage account {transfer.StorageAccount} (this ends every such link of the account), or delete container '{transfer.Container}', then record it with Revoke-DataShareTransfer {transfer.Id}.";
+        }
+        else
+        {
+            how = $" Withdraw it with Revoke-DataShareTransfer {transfer.Id} (with storage connected: Connect-DataShareStorage).";
+            if (!agreement.IsSuspended && agreement.EndsOn.Date >= today)
+            {
+                how += $" If the recipients still need the files until the agreement ends, issue a link that stops by then: New-DataShareTransfer -FromTransfer {transfer.Id} -ValidFor <time left until the end of {DateText.FormatDate(agreement.EndsOn)}>.";
+            }
+        }
+
+        return link + how;
+    }
 
     /// <summary>The first day an agreement's holdings must be gone: the day after it ends plus its retention days.</summary>
     public static DateTime AgreementDueOn(DataShareAgreement agreement) => agreement.EndsOn.Date.AddDays(1 + agreement.RetentionDays);

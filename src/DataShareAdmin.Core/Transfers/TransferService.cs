@@ -71,16 +71,19 @@ public sealed class TransferService
     {
         var normalised = Ids.Normalise(Ids.TransferPrefix, id);
         var transfer = (normalised is null ? null : register.FindTransfer(normalised)) ?? throw NotFound(id);
-        return WithStatus(transfer);
+        return WithStatus(transfer, register.FindHolding(transfer.HoldingId)?.State == HoldingState.Destroyed);
     }
 
     /// <summary>Transfers of an agreement (or all), optionally only those in the given states.</summary>
     public IEnumerable<DataShareTransfer> Find(string? agreementId, ICollection<TransferStatus>? statuses)
     {
         var agreement = agreementId is null ? null : agreements.Get(agreementId).Id;
+        HashSet<string>? destroyed = null;
         foreach (var transfer in register.ListTransfers(agreement))
         {
-            WithStatus(transfer);
+            // The holdings in one read, once there is a transfer to judge (one request on a Table register).
+            destroyed ??= DestroyedHoldings(register, agreement);
+            WithStatus(transfer, destroyed.Contains(transfer.HoldingId));
             if (statuses is null || statuses.Count == 0 || statuses.Contains(transfer.Status))
             {
                 yield return transfer;
@@ -611,7 +614,7 @@ public sealed class TransferService
                 ["HoldingId"] = holding.Id,
                 ["HoldingDueOn"] = DateText.FormatDate(holding.DueOn),
             }));
-            WithStatus(current);
+            WithStatus(current, holding.State == HoldingState.Destroyed);
             current.Note = current.LinkKind == TransferLinkKind.StoredAccessPolicy
                 ? removed
                     ? "The stored access policy is deleted: the link stops working, on Azure within 30 seconds."
@@ -627,11 +630,15 @@ public sealed class TransferService
         });
     }
 
-    private DataShareTransfer WithStatus(DataShareTransfer transfer)
+    private DataShareTransfer WithStatus(DataShareTransfer transfer, bool containerDestroyed)
     {
-        transfer.Status = TransferRules.StatusAt(transfer, clock.UtcNow);
+        transfer.Status = TransferRules.StatusAt(transfer, clock.UtcNow, containerDestroyed);
         return transfer;
     }
+
+    /// <summary>The ids of the holdings of an agreement (or all) that a sweep verified destroyed.</summary>
+    internal static HashSet<string> DestroyedHoldings(IDataShareRegister register, string? agreementId) =>
+        new(register.ListHoldings(agreementId).Where(h => h.State == HoldingState.Destroyed).Select(h => h.Id), StringComparer.Ordinal);
 
     /// <summary>
     /// Removes what was created after any failure (Ctrl+C included), and says what happened and what, if anything,

@@ -17,10 +17,12 @@ public sealed class AddDataShareSecurityAssessmentCommand : DataShareCmdlet
 
     /// <summary>The day the assessment was made; not in the future.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [DateTransformation]
     public DateTime AssessedOn { get; set; }
 
     /// <summary>The last day it counts; by default AssessedOn plus the SecurityAssessmentValidMonths policy setting.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [DateTransformation]
     public DateTime? ValidUntil { get; set; }
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]

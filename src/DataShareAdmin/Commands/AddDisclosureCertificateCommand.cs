@@ -12,6 +12,7 @@ public sealed class AddDisclosureCertificateCommand : DataShareCmdlet
     /// <summary>The recipient (RC-…) whose person holds the certificate; a person id or an email also works.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RecipientIdCompleter))]
     public string RecipientId { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -31,6 +32,7 @@ public sealed class AddDisclosureCertificateCommand : DataShareCmdlet
     public string Number { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [DateTransformation]
     public DateTime IssuedOn { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -38,10 +40,12 @@ public sealed class AddDisclosureCertificateCommand : DataShareCmdlet
 
     /// <summary>Needed only to check a standard or enhanced DBS certificate online.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [DateTransformation]
     public DateTime? DateOfBirth { get; set; }
 
     /// <summary>The day the original was seen; today by default.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [DateTransformation]
     public DateTime? SeenOriginalOn { get; set; }
 
     /// <summary>Who saw the original; you by default.</summary>

@@ -25,6 +25,7 @@ public sealed class ApproveDataShareAgreementCommand : DataShareCmdlet
 
     /// <summary>The day the panel approved the share; today by default.</summary>
     [Parameter]
+    [DateTransformation]
     public DateTime? ApprovedOn { get; set; }
 
     [Parameter]

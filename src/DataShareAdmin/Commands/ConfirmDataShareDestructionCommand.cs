@@ -23,6 +23,7 @@ public sealed class ConfirmDataShareDestructionCommand : DataShareCmdlet
 
     /// <summary>The day the organisation confirmed it.</summary>
     [Parameter(Mandatory = true)]
+    [DateTransformation]
     public DateTime ConfirmedOn { get; set; }
 
     /// <summary>Where the confirmation is kept, e.g. a letter's reference or a document link.</summary>

@@ -31,6 +31,7 @@ public sealed class ConnectDataShareDirectoryCommand : DataShareCmdlet
     [Parameter(ParameterSetName = ManagedIdentitySet)]
     [Parameter(ParameterSetName = AccessTokenSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NoCompletion))]
     public string? TenantId { get; set; }
 
     /// <summary>Sign in with the machine's managed identity (scheduled jobs on Azure).</summary>
@@ -48,6 +49,7 @@ public sealed class ConnectDataShareDirectoryCommand : DataShareCmdlet
     [Parameter(ParameterSetName = InteractiveSet)]
     [Parameter(ParameterSetName = DeviceCodeSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NoCompletion))]
     public string? ClientId { get; set; }
 
     /// <summary>The app registration's certificate, with its private key.</summary>
@@ -58,6 +60,7 @@ public sealed class ConnectDataShareDirectoryCommand : DataShareCmdlet
     /// <summary>The thumbprint of the app registration's certificate in the current user's (then the machine's) personal store.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NoCompletion))]
     public string? CertificateThumbprint { get; set; }
 
     /// <summary>A Microsoft Graph access token obtained elsewhere, as a SecureString.</summary>

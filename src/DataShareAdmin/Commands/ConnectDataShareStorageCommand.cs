@@ -34,6 +34,7 @@ public sealed class ConnectDataShareStorageCommand : DataShareCmdlet
     /// <summary>A user-assigned managed identity's client id (the system-assigned identity when omitted).</summary>
     [Parameter(ParameterSetName = AccountUriSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NoCompletion))]
     public string? ManagedIdentityClientId { get; set; }
 
     /// <summary>Allow plain http to a loopback address: a local emulator such as Azurite. Never needed for Azure.</summary>

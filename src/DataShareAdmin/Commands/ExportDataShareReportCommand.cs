@@ -32,6 +32,7 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
 
     /// <summary>The day the report is as of; today by default.</summary>
     [Parameter]
+    [DateTransformation]
     public DateTime? AsOf { get; set; }
 
     /// <summary>Limit the report to these agreements (agreements and recipients piped in bind by AgreementId).</summary>
@@ -69,6 +70,12 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
                 return;
             }
 
+            if (Path.IndexOf('\0') >= 0)
+            {
+                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument,
+                    $"The path '{Path.Replace('\0', '?')}' contains a NUL character (shown as ?), which no file name can hold.", Path);
+            }
+
             string target;
             ProviderInfo provider;
             try
@@ -79,15 +86,14 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
             {
                 throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.ObjectNotFound, $"'{Path}' is on a drive that does not exist.", Path, ex);
             }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException or ProviderNotFoundException or ItemNotFoundException)
+            {
+                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument, $"'{Path}' is not a path a report can be written to: {ex.Message}", Path, ex);
+            }
 
             if (provider.Name != "FileSystem")
             {
                 throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument, $"'{Path}' is not a file-system path.", Path);
-            }
-
-            if (Directory.Exists(target))
-            {
-                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument, $"'{target}' is a folder: give the report file's name.", target);
             }
 
             var folder = System.IO.Path.GetDirectoryName(target);
@@ -96,7 +102,9 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
                 throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.ObjectNotFound, $"The folder for '{target}' does not exist.", target);
             }
 
-            if (File.Exists(target) && !Force)
+            var existing = Core.Files.FileKinds.Of(target);
+            RequireReplaceable(target, existing);
+            if (existing == Core.Files.FileKind.RegularFile && !Force)
             {
                 throw new DataShareException("ReportFileExists", DataShareErrorCategory.ResourceExists, $"'{target}' already exists. Use -Force to replace it.", target);
             }
@@ -126,7 +134,10 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
                     rows = Engine.Reports.Export(Kind, Format, stream, AsOf is null ? null : ShareCalendar.DateOf(AsOf.Value), selected.Count == 0 ? null : selected, integrity, CancellationToken);
                 }
 
-                if (File.Exists(target))
+                // Looked at again just before: only ever a regular file is replaced, never a device, pipe or link.
+                var now = Core.Files.FileKinds.Of(target);
+                RequireReplaceable(target, now);
+                if (now == Core.Files.FileKind.RegularFile)
                 {
                     // One step: the old report stays until the new one takes its place.
                     File.Replace(partial, target, null);
@@ -155,6 +166,21 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
             }
         });
         base.EndProcessing();
+    }
+
+    /// <summary>Nothing there, or a regular file: anything else (a device such as /dev/null, a pipe, a socket, a link) is refused.</summary>
+    private static void RequireReplaceable(string target, Core.Files.FileKind kind)
+    {
+        if (kind is Core.Files.FileKind.Missing or Core.Files.FileKind.RegularFile)
+        {
+            return;
+        }
+
+        throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument,
+            kind == Core.Files.FileKind.Directory
+                ? $"'{target}' is a folder: give the report file's name."
+                : $"'{target}' is {Core.Files.FileKinds.Describe(kind)}, not a regular file: a report only ever replaces a regular file, with -Force or without. Give the path of a file.",
+            target);
     }
 
     private static void TryDelete(string path)

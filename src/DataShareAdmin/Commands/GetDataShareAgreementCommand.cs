@@ -8,33 +8,61 @@ namespace DataShareAdmin.Commands;
 [OutputType(typeof(DataShareAgreement))]
 public sealed class GetDataShareAgreementCommand : DataShareCmdlet
 {
+    private bool idOnCommandLine;
+    private bool agreementIdOnCommandLine;
+
     /// <summary>
-    /// Ids or wildcard patterns. Deliberately not bound by property name: a recipient's Id is a recipient id, and
-    /// piping recipients here must not look them up as agreements.
+    /// Ids or wildcard patterns. Ids piped as text bind here, and so does the Id of a piped object that has no
+    /// AgreementId (a spreadsheet row, say): a recipient's or transfer's own Id is never looked up as an agreement.
     /// </summary>
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(AgreementIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Id { get; set; }
+
+    /// <summary>
+    /// The agreements of piped objects, by their AgreementId (recipients, transfers, holdings, agreements) or
+    /// AgreementIds (organisations); when a piped object has one, its own Id is not used.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("AgreementIds")]
+    [ArgumentCompleter(typeof(AgreementIdCompleter))]
+    [AllowNull]
+    [AllowEmptyCollection]
+    public string[]? AgreementId { get; set; }
 
     [Parameter]
     public AgreementStatus[]? Status { get; set; }
 
     /// <summary>The day the status is judged on; today (in the register's time zone) by default.</summary>
     [Parameter]
+    [DateTransformation]
     public DateTime? AsOf { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        idOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Id));
+        agreementIdOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(AgreementId));
+    }
 
     protected override void ProcessRecord()
     {
-        if (Id is null)
+        var ids = Requested();
+        if (ids is null)
         {
             Run(null, () => WriteAll(null));
             return;
         }
 
-        foreach (var id in Id)
+        foreach (var id in ids)
         {
+            // The same agreement piped in many times (one per recipient) is written once.
+            if (string.IsNullOrWhiteSpace(id) || !FirstTime(id.Trim()))
+            {
+                continue;
+            }
+
             Run(id, () =>
             {
                 if (WildcardPattern.ContainsWildcardCharacters(id))
@@ -50,6 +78,24 @@ public sealed class GetDataShareAgreementCommand : DataShareCmdlet
                 }
             });
         }
+    }
+
+    /// <summary>
+    /// The ids this record asks for; null for every agreement. From the command line both parameters count; from a
+    /// piped object, its AgreementId (or AgreementIds) wins over its own Id, which may be a recipient's or a transfer's.
+    /// </summary>
+    private IReadOnlyList<string>? Requested()
+    {
+        if (idOnCommandLine || agreementIdOnCommandLine)
+        {
+            var both = new List<string>();
+            both.AddRange(Id ?? Array.Empty<string>());
+            both.AddRange(AgreementId ?? Array.Empty<string>());
+            return both;
+        }
+
+        // An organisation with no agreements binds an empty AgreementIds: nothing, rather than its Id as an agreement.
+        return AgreementId ?? Id;
     }
 
     private void WriteAll(Func<string, bool>? filter)

@@ -12,37 +12,50 @@ public sealed class GetDataShareAuditLogCommand : DataShareCmdlet
     [ValidateRange(1, long.MaxValue)]
     public long FromSequence { get; set; } = 1;
 
-    /// <summary>Only entries whose action matches, e.g. Agreement.* or Recipient.Remove.</summary>
+    /// <summary>Only entries whose action matches any of these, e.g. Agreement.*, Recipient.Remove.</summary>
     [Parameter]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(AuditActionCompleter))]
     [ValidateNotNullOrEmpty]
-    public string? Action { get; set; }
+    public string[]? Action { get; set; }
+
+    /// <summary>Only entries made by any of these actors (the account that made the change; wildcards allowed).</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(AuditActorCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Actor { get; set; }
 
     /// <summary>Only entries about this target (an agreement or recipient id; wildcards allowed).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AuditTargetCompleter))]
     public string? TargetId { get; set; }
 
     /// <summary>Only entries at or after this time.</summary>
     [Parameter]
+    [DateTransformation(Instant = true)]
     public DateTime? After { get; set; }
 
     /// <summary>Only entries before this time.</summary>
     [Parameter]
+    [DateTransformation(Instant = true)]
     public DateTime? Before { get; set; }
 
     protected override void ProcessRecord()
     {
-        var action = Action is null ? null : WildcardPattern.Get(Action, WildcardOptions.IgnoreCase);
+        var action = Patterns(Action);
+        var actor = Patterns(Actor);
         var target = TargetId is null ? null : WildcardPattern.Get(TargetId, WildcardOptions.IgnoreCase);
         Run(TargetId, () =>
         {
             DateTimeOffset? after = After is null ? null : Engine.Calendar.ToInstant(After.Value);
             DateTimeOffset? before = Before is null ? null : Engine.Calendar.ToInstant(Before.Value);
             foreach (var entry in Engine.Audit.Read(FromSequence, e =>
-                         (action is null || action.IsMatch(e.Action))
+                         Matches(action, e.Action)
+                         && Matches(actor, e.Actor)
                          && (target is null || target.IsMatch(e.TargetId) || (e.Details.TryGetValue("AgreementId", out var a) && target.IsMatch(a)))
                          && (after is null || e.Timestamp >= after)
                          && (before is null || e.Timestamp < before)))
@@ -51,4 +64,11 @@ public sealed class GetDataShareAuditLogCommand : DataShareCmdlet
             }
         });
     }
+
+    private static WildcardPattern[]? Patterns(string[]? values) =>
+        values is null ? null : Array.ConvertAll(values, v => WildcardPattern.Get(v.Trim(), WildcardOptions.IgnoreCase));
+
+    /// <summary>True when no patterns were given, or any of them matches.</summary>
+    private static bool Matches(WildcardPattern[]? patterns, string value) =>
+        patterns is null || Array.Exists(patterns, p => p.IsMatch(value));
 }

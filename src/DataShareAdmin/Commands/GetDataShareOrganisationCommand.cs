@@ -10,37 +10,51 @@ public sealed class GetDataShareOrganisationCommand : DataShareCmdlet
     private const string ByNameSet = "ByName";
     private const string ByIdSet = "ById";
 
-    /// <summary>Names or wildcard patterns; every organisation when omitted.</summary>
-    [Parameter(Position = 0, ParameterSetName = ByNameSet)]
+    private bool organisationIdOnCommandLine;
+    private bool agreementIdOnCommandLine;
+
+    /// <summary>Names or wildcard patterns (an id works too); every organisation when omitted. Names piped as text bind here.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = ByNameSet)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(OrganisationCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 
     /// <summary>
-    /// Register ids (OR-…). Bound from piped organisations and agreements by their OrganisationId, so
-    /// <c>Get-DataShareAgreement DS00752 | Get-DataShareOrganisation</c> shows the agreement's organisation.
+    /// Register ids (OR-…). Bound from piped organisations and agreements by their OrganisationId, and from other
+    /// objects by their Id (a spreadsheet row of organisation ids), unless the object has an AgreementId.
     /// </summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
+    [Alias("Id")]
     [ValidateNotNullOrEmpty]
-    public string[] OrganisationId { get; set; } = Array.Empty<string>();
+    [ArgumentCompleter(typeof(OrganisationIdCompleter))]
+    public string[]? OrganisationId { get; set; }
+
+    /// <summary>
+    /// The organisations of agreements: bound from piped objects by their AgreementId (recipients, transfers,
+    /// holdings, agreements), so <c>Get-DataShareRecipient -Id RC-… | Get-DataShareOrganisation</c> shows the recipient's organisation.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
+    [ArgumentCompleter(typeof(AgreementIdCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? AgreementId { get; set; }
 
     /// <summary>The day the security assessment's standing is judged on; today (in the register's time zone) by default.</summary>
     [Parameter]
+    [DateTransformation]
     public DateTime? AsOf { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        organisationIdOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(OrganisationId));
+        agreementIdOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(AgreementId));
+    }
 
     protected override void ProcessRecord()
     {
         if (ParameterSetName == ByIdSet)
         {
-            foreach (var id in OrganisationId)
-            {
-                if (FirstTime(id))
-                {
-                    Run(id, () => WriteObject(Engine.Organisations.Get(Ids(id), AsOf)));
-                }
-            }
-
+            WriteByIds();
             return;
         }
 
@@ -67,7 +81,49 @@ public sealed class GetDataShareOrganisationCommand : DataShareCmdlet
                     WriteVerbose($"'{name}' is the id of {organisation.Name}.");
                 }
 
-                WriteObject(organisation);
+                // Each organisation once, whether named by its name and its id, or piped in twice.
+                if (FirstTime(organisation.Id))
+                {
+                    WriteObject(organisation);
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// By organisation id, and by agreement. From a piped object its AgreementId wins over an Id bound as the
+    /// organisation id (a recipient's Id is a recipient id); typed on the command line, both count.
+    /// </summary>
+    private void WriteByIds()
+    {
+        var byAgreement = AgreementId ?? Array.Empty<string>();
+        var byId = organisationIdOnCommandLine || agreementIdOnCommandLine || byAgreement.Length == 0
+            ? OrganisationId ?? Array.Empty<string>()
+            : Array.Empty<string>();
+        foreach (var id in byId)
+        {
+            Run(id, () =>
+            {
+                // Each organisation once, however many of its agreements or recipients are piped in.
+                var organisationId = Ids(id);
+                if (FirstTime(organisationId))
+                {
+                    WriteObject(Engine.Organisations.Get(organisationId, AsOf));
+                }
+            });
+        }
+
+        foreach (var agreementId in byAgreement)
+        {
+            Run(agreementId, () =>
+            {
+                var agreement = Engine.Agreements.Get(agreementId);
+                var organisationId = agreement.OrganisationId ?? throw new DataShareException("OrganisationNotFound", DataShareErrorCategory.ObjectNotFound,
+                    $"Agreement {agreement.Id} names '{agreement.Organisation}', which is not an organisation record in the register: link it with Set-DataShareAgreement -Organisation.", agreement.Id);
+                if (FirstTime(organisationId))
+                {
+                    WriteObject(Engine.Organisations.Get(organisationId, AsOf));
+                }
             });
         }
     }

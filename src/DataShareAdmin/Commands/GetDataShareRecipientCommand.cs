@@ -26,6 +26,7 @@ public sealed class GetDataShareRecipientCommand : DataShareCmdlet
     /// <summary>Recipient ids (RC-…).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ByIdSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RecipientIdCompleter))]
     public string[]? Id { get; set; }
 
     /// <summary>Only recipients whose email matches (wildcards allowed).</summary>
@@ -33,6 +34,7 @@ public sealed class GetDataShareRecipientCommand : DataShareCmdlet
     [Parameter(ParameterSetName = ByAgreementSet)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PersonEmailCompleter))]
     public string? Email { get; set; }
 
     /// <summary>Also list people whose part in the agreement has ended.</summary>

@@ -14,6 +14,7 @@ public sealed class GetDataShareRetentionPlanCommand : DataShareCmdlet
 {
     /// <summary>The day to plan for; a later day shows what will fall due by then.</summary>
     [Parameter(Position = 0)]
+    [DateTransformation]
     public DateTime? AsOf { get; set; }
 
     protected override void EndProcessing()

@@ -15,17 +15,20 @@ public sealed class GetDisclosureCertificateCommand : DataShareCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByPersonSet)]
     [Alias("PersonId", "Email")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RecipientIdCompleter))]
     public string[]? RecipientId { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = ByIdSet)]
     [Alias("CertificateId")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CertificateIdCompleter))]
     public string[]? Id { get; set; }
 
     /// <summary>Only certificates whose number matches (wildcards allowed).</summary>
     [Parameter(ParameterSetName = ByPersonSet)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CertificateNumberCompleter))]
     public string? Number { get; set; }
 
     [Parameter(ParameterSetName = ByPersonSet)]

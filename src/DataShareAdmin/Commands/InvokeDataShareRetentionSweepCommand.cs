@@ -20,6 +20,7 @@ public sealed class InvokeDataShareRetentionSweepCommand : DataShareCmdlet
 
     /// <summary>The day to sweep for; today by default. A later day is refused.</summary>
     [Parameter]
+    [DateTransformation]
     public DateTime? AsOf { get; set; }
 
     /// <summary>Only these holdings (plan items from Get-DataShareRetentionPlan bind by their HoldingId).</summary>

@@ -9,6 +9,7 @@ public sealed class NewDataShareAgreementCommand : DataShareCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NoCompletion))]
     public string Id { get; set; } = string.Empty;
 
     /// <summary>The recipient organisation's name or id; it must be in the register (New-DataShareOrganisation).</summary>
@@ -44,6 +45,7 @@ public sealed class NewDataShareAgreementCommand : DataShareCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("AccessGroupIds")]
     [AllowEmptyCollection]
+    [ArgumentCompleter(typeof(NoCompletion))]
     public string[]? AccessGroupId { get; set; }
 
     /// <summary>The officer responsible for the agreement, copied on its notices.</summary>
@@ -55,9 +57,11 @@ public sealed class NewDataShareAgreementCommand : DataShareCmdlet
     public string? OfficerEmail { get; set; }
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [DateTransformation]
     public DateTime StartsOn { get; set; }
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [DateTransformation]
     public DateTime EndsOn { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -50,6 +50,7 @@ public sealed class NewDataShareTransferCommand : DataShareCmdlet
     /// <summary>The recipients to issue the link to; all the agreement's current recipients when omitted.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RecipientIdCompleter))]
     public string[] RecipientId { get; set; } = Array.Empty<string>();
 
     /// <summary>An IPv4 address or range (first-last) the link is limited to.</summary>

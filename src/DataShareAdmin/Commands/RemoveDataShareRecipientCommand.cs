@@ -12,6 +12,7 @@ public sealed class RemoveDataShareRecipientCommand : DataShareCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RecipientIdCompleter))]
     public string Id { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObjectSet)]

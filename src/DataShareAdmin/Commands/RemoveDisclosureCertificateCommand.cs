@@ -10,6 +10,7 @@ public sealed class RemoveDisclosureCertificateCommand : DataShareCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("CertificateId")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CertificateIdCompleter))]
     public string Id { get; set; } = string.Empty;
 
     /// <summary>Why it is removed (recorded in the audit log).</summary>

@@ -52,6 +52,7 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
     [Parameter]
     [Alias("AccessGroupIds")]
     [AllowEmptyCollection]
+    [ArgumentCompleter(typeof(NoCompletion))]
     public string[]? AccessGroupId { get; set; }
 
     /// <summary>The officer responsible for the agreement, copied on its notices; an empty string clears it.</summary>
@@ -63,9 +64,11 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
     public string? OfficerEmail { get; set; }
 
     [Parameter]
+    [DateTransformation]
     public DateTime? StartsOn { get; set; }
 
     [Parameter]
+    [DateTransformation]
     public DateTime? EndsOn { get; set; }
 
     [Parameter]

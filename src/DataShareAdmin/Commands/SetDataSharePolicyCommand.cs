@@ -30,6 +30,9 @@ public sealed class SetDataSharePolicyCommand : DataShareCmdlet
     protected override void ProcessRecord() => Run(Name, () =>
     {
         var setting = Engine.Policy.Set(Name, Default ? null : Value, this);
+
+        // Date parameters read the policy's DateOrder: the next one reads it afresh.
+        SessionSettings.Current().DateOrderRead = null;
         if (setting is not null && PassThru)
         {
             WriteObject(setting);

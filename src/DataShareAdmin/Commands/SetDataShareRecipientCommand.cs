@@ -14,6 +14,7 @@ public sealed class SetDataShareRecipientCommand : DataShareCmdlet
     /// <summary>The recipient id (RC-…), e.g. from a CSV with an Id column.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RecipientIdCompleter))]
     public string Id { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObjectSet)]
@@ -30,10 +31,12 @@ public sealed class SetDataShareRecipientCommand : DataShareCmdlet
 
     /// <summary>The day the individual declaration for this agreement was signed.</summary>
     [Parameter]
+    [DateTransformation]
     public DateTime? DeclarationSignedOn { get; set; }
 
     /// <summary>The day the person completed data-protection and information-security training (belongs to the person).</summary>
     [Parameter]
+    [DateTransformation]
     public DateTime? TrainingCompletedOn { get; set; }
 
     [Parameter]

@@ -13,6 +13,7 @@ public sealed class SetDisclosureCertificateCommand : DataShareCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("CertificateId")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CertificateIdCompleter))]
     public string Id { get; set; } = string.Empty;
 
     [Parameter]
@@ -25,6 +26,7 @@ public sealed class SetDisclosureCertificateCommand : DataShareCmdlet
     public string? Number { get; set; }
 
     [Parameter]
+    [DateTransformation]
     public DateTime? IssuedOn { get; set; }
 
     /// <summary>The name printed on the certificate; an empty string clears it.</summary>
@@ -32,9 +34,11 @@ public sealed class SetDisclosureCertificateCommand : DataShareCmdlet
     public string? HolderName { get; set; }
 
     [Parameter]
+    [DateTransformation]
     public DateTime? DateOfBirth { get; set; }
 
     [Parameter]
+    [DateTransformation]
     public DateTime? SeenOriginalOn { get; set; }
 
     [Parameter]

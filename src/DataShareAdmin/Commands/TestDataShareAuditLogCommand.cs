@@ -10,6 +10,7 @@ public sealed class TestDataShareAuditLogCommand : DataShareCmdlet
     /// <summary>A head recorded earlier (<c>sequence:hash</c>); the log must still contain it unchanged.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NoCompletion))]
     public string? ExpectedHead { get; set; }
 
     protected override void ProcessRecord() => Run(ExpectedHead, () =>

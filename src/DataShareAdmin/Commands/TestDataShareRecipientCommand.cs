@@ -12,6 +12,7 @@ namespace DataShareAdmin.Commands;
 public sealed class TestDataShareRecipientCommand : RecipientSelectionCmdlet
 {
     [Parameter]
+    [DateTransformation]
     public DateTime? AsOf { get; set; }
 
     /// <summary>Warn when a person stops being ready within this many days (policy ReadinessWarningDays by default).</summary>

@@ -18,15 +18,18 @@ public sealed class TestDisclosureCertificateCommand : DataShareCmdlet
     /// <summary>Certificate ids (DC-…); certificates piped in bind by their CertificateId.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByCertificateSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CertificateIdCompleter))]
     public string[]? CertificateId { get; set; }
 
     /// <summary>Recipients (RC-…), person ids or emails: every certificate of the person. All certificates when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByRecipientSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RecipientIdCompleter))]
     public string[]? RecipientId { get; set; }
 
     /// <summary>The day to judge on; today (in the policy's time zone) by default.</summary>
     [Parameter]
+    [DateTransformation]
     public DateTime? AsOf { get; set; }
 
     /// <summary>Also check standard and enhanced DBS certificates on the DBS Update Service.</summary>

@@ -9,7 +9,8 @@ namespace DataShareAdmin.Commands;
 
 /// <summary>
 /// Tab completion of ids from the session's register, opened read-only for the moment of the completion. A register
-/// that does not exist yet or cannot be read offers nothing rather than failing the prompt.
+/// that does not exist yet or cannot be read offers nothing rather than failing the prompt. It always returns a list
+/// (maybe empty): for a compiled completer that does, PowerShell never falls back to offering file names.
 /// </summary>
 public abstract class RegisterIdCompleter : IArgumentCompleter
 {
@@ -47,9 +48,10 @@ public abstract class RegisterIdCompleter : IArgumentCompleter
                 }
             }
         }
-        catch (DataShareException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // No register yet, or it cannot be read.
+            // No register yet, or it cannot be read (or is not a register at all): offer what was found so far. The
+            // list is returned, never an error: a completer that fails makes PowerShell offer file names instead.
         }
 
         return results.Count > MaxResults ? results.GetRange(0, MaxResults) : results;

@@ -18,6 +18,7 @@ public abstract class RecipientSelectionCmdlet : DataShareCmdlet
     /// <summary>Recipient ids (RC-…).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByIdSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RecipientIdCompleter))]
     public string[]? RecipientId { get; set; }
 
     /// <summary>Every active recipient of these agreements; every active recipient in the register when omitted.</summary>

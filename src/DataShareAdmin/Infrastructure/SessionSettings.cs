@@ -33,6 +33,9 @@ internal sealed class SessionSettings
     /// </summary>
     public string? ConnectionFailure { get; set; }
 
+    /// <summary>The register policy's DateOrder as last read for date parameters; cleared when this session changes policy.</summary>
+    public DateOrderRead? DateOrderRead { get; set; }
+
     public static SessionSettings Current()
     {
         var runspace = Runspace.DefaultRunspace;
