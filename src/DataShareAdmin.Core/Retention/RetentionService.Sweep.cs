@@ -1,0 +1,257 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Azure;
+using DataShareAdmin.Core.Agreements;
+using DataShareAdmin.Core.Policy;
+using DataShareAdmin.Core.Register;
+using DataShareAdmin.Core.Time;
+using DataShareAdmin.Core.Transfers;
+
+namespace DataShareAdmin.Core.Retention;
+/// <summary>How Invoke-DataShareRetentionSweep was asked to run.</summary>
+public sealed class SweepOptions
+{
+    /// <summary>The day to sweep for; today when null. A later day is refused: a sweep never deletes early.</summary>
+    public DateTime? AsOf { get; set; }
+
+    /// <summary>Go on even when the sweep is larger than the policy's limits.</summary>
+    public bool Force { get; set; }
+
+    /// <summary>Deletes in flight at once.</summary>
+    public int ThrottleLimit { get; set; } = 16;
+
+    /// <summary>Only these holdings (plan items piped in); every due holding when null.</summary>
+    public IReadOnlyList<string>? HoldingIds { get; set; }
+}
+
+/// <summary>The sweep: measure, check limits, then delete holding by holding through one pool of deletes.</summary>
+public sealed partial class RetentionService
+{
+    /// <summary>
+    /// Sweeps the due holdings: for each, with the host's permission, deletes every object, lists again, and records
+    /// what happened. Returns the destruction records as they are written. Problems with one holding are reported
+    /// through <paramref name="reportError"/> and the others go on.
+    /// </summary>
+    public IEnumerable<DestructionRecord> Sweep(SweepOptions options, Func<string, IRetentionStorage?> storageFor, IOperationHost host, Action<DataShareException> reportError)
+    {
+        var today = calendar.Today;
+        var day = (options.AsOf ?? today).Date;
+        if (day > today)
+        {
+            throw new DataShareException("SweepAsOfInFuture", DataShareErrorCategory.InvalidArgument,
+                $"-AsOf {DateText.FormatDate(day)} is after today ({DateText.FormatDate(today)}): a sweep never deletes before a holding's day. Use Get-DataShareRetentionPlan -AsOf to look ahead.", day);
+        }
+
+        if (register.Info.IsReadOnly)
+        {
+            // Refused before anything is deleted: deleting data whose destruction cannot be recorded would leave no proof.
+            throw new DataShareException("SweepRegisterReadOnly", DataShareErrorCategory.PermissionDenied,
+                $"The register {register.Info.Location} is open read-only, so destruction records could not be written; nothing was deleted. Connect without -ReadOnly.", register.Info.Location)
+            { IsTerminating = true };
+        }
+
+        if (options.ThrottleLimit is < 1 or > 256)
+        {
+            throw new DataShareException("SweepThrottleLimitInvalid", DataShareErrorCategory.InvalidArgument, "-ThrottleLimit is from 1 to 256.", options.ThrottleLimit);
+        }
+
+        var sweepLock = register.TryLockSweep() ?? throw new DataShareException("SweepAlreadyRunning", DataShareErrorCategory.ResourceUnavailable,
+            $"Another retention sweep is running against the register {register.Info.Location}; this one has not started. Run it again when that one has finished.", register.Info.Location)
+        { IsTerminating = true };
+        return Run(sweepLock, day, options, storageFor, host, reportError);
+    }
+
+    /// <summary>The sweep itself, holding the lock until the last record is out; records come out as they are written.</summary>
+    private IEnumerable<DestructionRecord> Run(IDisposable sweepLock, DateTime day, SweepOptions options, Func<string, IRetentionStorage?> storageFor, IOperationHost host, Action<DataShareException> reportError)
+    {
+        using var held = sweepLock;
+        var plan = Plan(day).ToList();
+        if (options.HoldingIds is not null)
+        {
+            var wanted = new HashSet<string>(options.HoldingIds.Select(id => id.Trim()), StringComparer.OrdinalIgnoreCase);
+            foreach (var missing in wanted.Where(id => !plan.Any(p => string.Equals(p.HoldingId, id, StringComparison.OrdinalIgnoreCase))))
+            {
+                reportError(NotDue(missing, day));
+            }
+
+            plan = plan.Where(p => wanted.Contains(p.HoldingId)).ToList();
+        }
+
+        if (plan.Count == 0)
+        {
+            host.WriteVerbose($"Nothing to sweep: no holding is due on {DateText.FormatDate(day)}, or every due holding is already destroyed.");
+            yield break;
+        }
+
+        // Measure first (listing only), so limits are checked before anything is deleted.
+        // The measuring listing is kept for deleting from, up to a bounded number of objects in all (memory stays flat
+        // for any holding size: a larger holding is listed again when its turn comes). Whatever appears after it was
+        // taken is caught by the verification listing and deleted in a second round.
+        var candidates = new List<(RetentionPlanItem Item, DataShareHolding Holding, IHoldingStore Store, IRetentionStorage? Storage)>();
+        foreach (var item in plan)
+        {
+            host.CancellationToken.ThrowIfCancellationRequested();
+            var holding = register.FindHolding(item.HoldingId)!;
+            IRetentionStorage? storage = null;
+            if (holding.Kind != HoldingKind.LocalFolder)
+            {
+                storage = storageFor(holding.StorageAccount ?? string.Empty);
+                if (storage is null)
+                {
+                    reportError(new DataShareException("SweepStorageNotConnected", DataShareErrorCategory.ResourceUnavailable,
+                        $"Holding {holding.Id} ({holding.Location}) is in storage account {holding.StorageAccount}, which this session is not connected to; it stays due. Connect-DataShareStorage to it and sweep again.", holding.Id));
+                    continue;
+                }
+            }
+
+            candidates.Add((item, holding, storage?.Open(HoldingLocation.Of(holding)) ?? new LocalFolderStore(holding.Location), storage));
+        }
+
+        // Measure the holdings side by side (listing only); results and errors are reported in plan order.
+        host.WriteProgress(Activity, $"Measuring {candidates.Count} holding(s)", -1, completed: false);
+        var cacheBudget = (long)ListingCacheObjects;
+        var measured = new (long Objects, long Bytes, List<HeldObject>? Listed, Exception? Error)[candidates.Count];
+        Parallel.For(0, candidates.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(options.ThrottleLimit, 8), CancellationToken = host.CancellationToken }, n =>
+        {
+            long objects = 0, bytes = 0;
+            var cached = Interlocked.Read(ref cacheBudget) > 0 ? new List<HeldObject>() : null;
+            try
+            {
+                foreach (var listed in candidates[n].Store.List(host.CancellationToken))
+                {
+                    objects++;
+                    bytes += listed.Size;
+                    if (cached is not null && Interlocked.Decrement(ref cacheBudget) >= 0)
+                    {
+                        cached.Add(listed);
+                    }
+                    else
+                    {
+                        cached = null;
+                    }
+                }
+
+                measured[n] = (objects, bytes, cached, null);
+            }
+            catch (Exception ex) when (IsStorageFailure(ex))
+            {
+                measured[n] = (0, 0, null, ex);
+            }
+        });
+
+        var work = new List<(RetentionPlanItem Item, DataShareHolding Holding, IHoldingStore Store, IRetentionStorage? Storage, long Objects, long Bytes, List<HeldObject>? Listed)>();
+        for (var n = 0; n < candidates.Count; n++)
+        {
+            var (item, holding, store, storage) = candidates[n];
+            if (measured[n].Error is { } failure)
+            {
+                reportError(StoreFailed(holding, "listing", failure));
+                continue;
+            }
+
+            work.Add((item, holding, store, storage, measured[n].Objects, measured[n].Bytes, measured[n].Listed));
+        }
+
+        CheckLimits(work.Count, work.Sum(w => w.Bytes), options.Force);
+
+        var softDelete = new Dictionary<string, (string State, int? Days)>(StringComparer.OrdinalIgnoreCase);
+        var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var accessRemoved = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+
+        // One pool of deletes across holdings: the next holding's deletes start while the last ones of the one before
+        // are still in flight, and each holding is verified and recorded, in order, once its own deletes are done.
+        var slots = new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit);
+        var pending = new Queue<HoldingRun>();
+        try
+        {
+            for (var i = 0; i < work.Count; i++)
+            {
+                var (item, holding, store, storage, objects, bytes, listedBefore) = work[i];
+                if (!host.ShouldProcess(holding.Location, $"Delete {objects} object(s), {TransferService.Bytes(bytes)}, of agreement {holding.AgreementId} (due {DateText.FormatDate(item.DueOn)}: {item.Reason})"))
+                {
+                    continue;
+                }
+
+                var soft = ("Off", (int?)null);
+                if (storage is not null && !softDelete.TryGetValue(storage.AccountName, out soft))
+                {
+                    soft = (storage.ReadSoftDelete(out var days, host.CancellationToken), days);
+                    softDelete[storage.AccountName] = soft;
+                }
+
+                // Access goes the same night as the data, and before it: once per ended agreement, when connected.
+                if (AccessRevoker is not null && !accessRemoved.TryGetValue(holding.AgreementId, out _))
+                {
+                    var agreement = register.FindAgreement(holding.AgreementId);
+                    accessRemoved[holding.AgreementId] = agreement is not null && AgreementRules.StatusOn(agreement, day) is AgreementStatus.Ended or AgreementStatus.Destroyed
+                        ? AccessRevoker(holding.AgreementId, host)
+                        : null;
+                }
+
+                var run = new HoldingRun(holding, store, listedBefore, soft, clock.UtcNow)
+                {
+                    AccessRemoved = accessRemoved.TryGetValue(holding.AgreementId, out var access) ? access : null,
+                };
+                var status = $"{holding.Location} ({i + 1} of {work.Count})";
+                var percent = i * 100 / work.Count;
+                host.WriteProgress(Activity, status, percent, completed: false);
+                run.Error = Dispatch(run, listedBefore ?? store.List(host.CancellationToken), slots, host.CancellationToken,
+                    deleted => host.WriteProgress(Activity, $"{status}: {deleted} deleted", percent, completed: false));
+                pending.Enqueue(run);
+
+                while (pending.Count > 0 && pending.Peek().Tasks.All(t => t.IsCompleted))
+                {
+                    var record = Complete(pending.Dequeue(), day, slots, host, reportError);
+                    if (record is not null)
+                    {
+                        touched.Add(record.AgreementId);
+                        yield return record;
+                    }
+                }
+            }
+
+            while (pending.Count > 0)
+            {
+                var record = Complete(pending.Dequeue(), day, slots, host, reportError);
+                if (record is not null)
+                {
+                    touched.Add(record.AgreementId);
+                    yield return record;
+                }
+            }
+        }
+        finally
+        {
+            // Stopped (Ctrl+C): let the deletes in flight end before the pool goes; unrecorded holdings stay due.
+            foreach (var run in pending)
+            {
+                WaitQuietly(run.Tasks);
+            }
+
+            slots.Dispose();
+        }
+
+        host.WriteProgress(Activity, "Done", 100, completed: true);
+        foreach (var agreementId in touched)
+        {
+            MarkDestroyedIfComplete(agreementId, host);
+        }
+    }
+
+    private void CheckLimits(int holdings, long bytes, bool force)
+    {
+        var maxHoldings = policy.Number(PolicyCatalogue.SweepMaxHoldings);
+        var maxGiB = policy.Number(PolicyCatalogue.SweepMaxGiB);
+        if (!force && (holdings > maxHoldings || bytes > maxGiB * (1L << 30)))
+        {
+            throw new DataShareException("SweepLimitExceeded", DataShareErrorCategory.LimitsExceeded,
+                $"This sweep would delete {holdings} holding(s) and {TransferService.Bytes(bytes)}, more than policy allows in one run ({maxHoldings} holdings, {maxGiB} GiB: SweepMaxHoldings, SweepMaxGiB). Nothing was deleted. Check the plan (Get-DataShareRetentionPlan), then run again with -Force.",
+                null) { IsTerminating = true };
+        }
+    }
+}
