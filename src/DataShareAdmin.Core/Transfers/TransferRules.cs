@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using DataShareAdmin.Core.Policy;
+using DataShareAdmin.Core.Time;
 
 namespace DataShareAdmin.Core.Transfers;
 
@@ -164,8 +165,11 @@ public static class TransferRules
         : transfer.ExpiresOn <= now ? TransferStatus.Expired
         : TransferStatus.Active;
 
-    /// <summary>The first day an agreement's holdings must be gone: the day after it ends plus its retention days.</summary>
-    public static DateTime AgreementDueOn(DataShareAgreement agreement) => agreement.EndsOn.Date.AddDays(1 + agreement.RetentionDays);
+    /// <summary>
+    /// The first day an agreement's holdings must be gone: the day after it ends plus its retention days; the calendar's
+    /// last day for an agreement that ends too near it (an open-ended 9999-12-31).
+    /// </summary>
+    public static DateTime AgreementDueOn(DataShareAgreement agreement) => ShareCalendar.AddDays(agreement.EndsOn, 1L + agreement.RetentionDays);
 
     /// <summary>
     /// The first day a transfer's container must be gone: the day after the last of its links stops working (expires
