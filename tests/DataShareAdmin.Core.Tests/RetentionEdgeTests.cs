@@ -4,11 +4,13 @@ using System.IO;
 using System.Linq;
 using DataShareAdmin.Core.Retention;
 using DataShareAdmin.Core.Time;
+using Microsoft.Data.Sqlite;
 
 namespace DataShareAdmin.Core.Tests;
 
 /// <summary>
-/// The sweep at the edges of the calendar: an agreement that ends on 9999-12-31 is never due, and stops nothing.
+/// The sweep at the edges: dates at the end of the calendar, and a record that cannot be planned. One bad holding
+/// never stops the others.
 /// </summary>
 public sealed class RetentionEdgeTests : IDisposable
 {
@@ -87,6 +89,35 @@ public sealed class RetentionEdgeTests : IDisposable
     public void Days_added_at_the_edges_of_the_calendar_stop_at_its_first_or_last_day(string day, long days, string expected)
     {
         Assert.Equal(DateText.ParseDate(expected), ShareCalendar.AddDays(DateText.ParseDate(day), days));
+    }
+
+    [Fact]
+    public void A_holding_that_cannot_be_planned_is_reported_with_its_id_and_every_other_due_holding_is_still_swept()
+    {
+        Agreement("LOST", "2026-05-31");
+        var first = Hold("ENDED", Folder("first"));
+        var broken = Hold("LOST", Folder("broken"));
+        var last = Hold("ENDED", Folder("last"));
+
+        // Damage the register as a restore from an old backup or a hand edit might: the holding's agreement is gone.
+        using (var connection = new SqliteConnection($"Data Source={test.Path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA foreign_keys = OFF; DELETE FROM agreements WHERE id = 'LOST';";
+            command.ExecuteNonQuery();
+        }
+
+        var records = Sweep();
+
+        Assert.Equal(new[] { first.Id, last.Id }.OrderBy(i => i, StringComparer.Ordinal), records.Select(r => r.HoldingId).OrderBy(i => i, StringComparer.Ordinal));
+        Assert.All(records, r => Assert.Equal(DestructionOutcome.Destroyed, r.Outcome));
+        var error = Assert.Single(errors);
+        Assert.Equal(("HoldingPlanFailed", DataShareErrorCategory.InvalidData, (object?)broken.Id), (error.ErrorId, error.Category, error.Target));
+        Assert.Contains(broken.Id, error.Message, StringComparison.Ordinal);
+        Assert.Contains("LOST", error.Message, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Path.Combine(test.Directory, "broken")));
+        Assert.Equal(HoldingState.Held, Engine.Register.FindHolding(broken.Id)!.State);
     }
 
     public void Dispose() => test.Dispose();

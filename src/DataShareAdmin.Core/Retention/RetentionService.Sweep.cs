@@ -70,7 +70,7 @@ public sealed partial class RetentionService
     private IEnumerable<DestructionRecord> Run(IDisposable sweepLock, DateTime day, SweepOptions options, Func<string, IRetentionStorage?> storageFor, IOperationHost host, Action<DataShareException> reportError)
     {
         using var held = sweepLock;
-        var plan = Plan(day).ToList();
+        var plan = Plan(day, reportError).ToList();
         if (options.HoldingIds is not null)
         {
             var wanted = new HashSet<string>(options.HoldingIds.Select(id => id.Trim()), StringComparer.OrdinalIgnoreCase);
@@ -97,19 +97,21 @@ public sealed partial class RetentionService
         {
             host.CancellationToken.ThrowIfCancellationRequested();
             var holding = register.FindHolding(item.HoldingId)!;
-            IRetentionStorage? storage = null;
-            if (holding.Kind != HoldingKind.LocalFolder)
+            try
             {
-                storage = storageFor(holding.StorageAccount ?? string.Empty);
-                if (storage is null)
+                if (OpenHolding(holding, storageFor, reportError) is { } opened)
                 {
-                    reportError(new DataShareException("SweepStorageNotConnected", DataShareErrorCategory.ResourceUnavailable,
-                        $"Holding {holding.Id} ({holding.Location}) is in storage account {holding.StorageAccount}, which this session is not connected to; it stays due. Connect-DataShareStorage to it and sweep again.", holding.Id));
-                    continue;
+                    candidates.Add((item, holding, opened.Store, opened.Storage));
                 }
             }
-
-            candidates.Add((item, holding, storage?.Open(HoldingLocation.Of(holding)) ?? new LocalFolderStore(holding.Location), storage));
+            catch (DataShareException ex) when (!ex.IsTerminating)
+            {
+                reportError(ex);
+            }
+            catch (Exception ex) when (IsRecordProblem(ex))
+            {
+                reportError(NotPlanned(holding, ex));
+            }
         }
 
         // Measure the holdings side by side (listing only); results and errors are reported in plan order.
@@ -241,6 +243,26 @@ public sealed partial class RetentionService
         {
             MarkDestroyedIfComplete(agreementId, host);
         }
+    }
+
+    /// <summary>The store to sweep a holding through; null when it cannot be swept now, which is reported.</summary>
+    private static (IHoldingStore Store, IRetentionStorage? Storage)? OpenHolding(
+        DataShareHolding holding, Func<string, IRetentionStorage?> storageFor, Action<DataShareException> reportError)
+    {
+        if (holding.Kind == HoldingKind.LocalFolder)
+        {
+            return (new LocalFolderStore(holding.Location), null);
+        }
+
+        var storage = storageFor(holding.StorageAccount ?? string.Empty);
+        if (storage is null)
+        {
+            reportError(new DataShareException("SweepStorageNotConnected", DataShareErrorCategory.ResourceUnavailable,
+                $"Holding {holding.Id} ({holding.Location}) is in storage account {holding.StorageAccount}, which this session is not connected to; it stays due. Connect-DataShareStorage to it and sweep again.", holding.Id));
+            return null;
+        }
+
+        return (storage.Open(HoldingLocation.Of(holding)), storage);
     }
 
     private void CheckLimits(int holdings, long bytes, bool force)

@@ -122,48 +122,103 @@ public sealed partial class RetentionService
     }
 
     /// <summary>Holdings of an agreement (or all), with their effective due day; destroyed ones only when asked.</summary>
-    public IEnumerable<DataShareHolding> Find(string? agreementId, bool includeDestroyed)
+    public IEnumerable<DataShareHolding> Find(string? agreementId, bool includeDestroyed) =>
+        Find(agreementId, includeDestroyed, error => throw error);
+
+    /// <summary>
+    /// Holdings of an agreement (or all), with their effective due day; a holding whose due day cannot be worked out
+    /// (its agreement is missing or unreadable) is reported through <paramref name="reportError"/> and the rest go on.
+    /// </summary>
+    public IEnumerable<DataShareHolding> Find(string? agreementId, bool includeDestroyed, Action<DataShareException> reportError)
     {
         var agreement = agreementId is null ? null : agreements.Get(agreementId).Id;
         var cache = new Dictionary<string, DataShareAgreement>(StringComparer.OrdinalIgnoreCase);
         foreach (var holding in agreement is null && !includeDestroyed ? register.ListHeldHoldings() : register.ListHoldings(agreement))
         {
-            if (includeDestroyed || holding.State == HoldingState.Held)
+            if (!includeDestroyed && holding.State != HoldingState.Held)
             {
-                yield return WithDueOn(holding, cache);
+                continue;
+            }
+
+            DataShareHolding? found = null;
+            try
+            {
+                found = WithDueOn(holding, cache);
+            }
+            catch (Exception ex) when (IsRecordProblem(ex))
+            {
+                reportError(NotPlanned(holding, ex));
+            }
+
+            if (found is not null)
+            {
+                yield return found;
             }
         }
     }
 
     /// <summary>
-    /// The holdings due on <paramref name="asOf"/> (today when null), in the order of the due day they were registered with: pure planning from the register,
-    /// no storage I/O. A holding is never in the plan before its own due day.
+    /// The holdings due on <paramref name="asOf"/> (today when null), in the order of the due day they were registered
+    /// with: pure planning from the register, no storage I/O. A holding is never in the plan before its own due day.
+    /// Throws at the first holding that cannot be planned.
     /// </summary>
-    public IEnumerable<RetentionPlanItem> Plan(DateTime? asOf)
+    public IEnumerable<RetentionPlanItem> Plan(DateTime? asOf) => Plan(asOf, error => throw error);
+
+    /// <summary>
+    /// The plan, with each holding that cannot be planned (its agreement missing or unreadable) reported through
+    /// <paramref name="reportError"/> with its id (HoldingPlanFailed) while every other holding is still planned: one
+    /// bad record never stops retention for the rest.
+    /// </summary>
+    public IEnumerable<RetentionPlanItem> Plan(DateTime? asOf, Action<DataShareException> reportError)
     {
         var day = (asOf ?? calendar.Today).Date;
         var cache = new Dictionary<string, DataShareAgreement>(StringComparer.OrdinalIgnoreCase);
         foreach (var holding in register.ListHeldHoldings())
         {
-            var agreement = Agreement(holding.AgreementId, cache);
-            var due = RetentionRules.DueOn(holding, agreement);
-            if (due > day)
+            RetentionPlanItem? item = null;
+            try
             {
-                continue;
+                item = PlanItem(holding, day, cache);
+            }
+            catch (Exception ex) when (IsRecordProblem(ex))
+            {
+                reportError(NotPlanned(holding, ex));
             }
 
-            yield return new RetentionPlanItem
+            if (item is not null)
             {
-                HoldingId = holding.Id,
-                AgreementId = holding.AgreementId,
-                Kind = holding.Kind,
-                Location = holding.Location,
-                DueOn = due,
-                AsOf = day,
-                Reason = RetentionRules.Reason(holding, agreement, due),
-            };
+                yield return item;
+            }
         }
     }
+
+    private RetentionPlanItem? PlanItem(DataShareHolding holding, DateTime day, Dictionary<string, DataShareAgreement> cache)
+    {
+        var agreement = Agreement(holding.AgreementId, cache);
+        var due = RetentionRules.DueOn(holding, agreement);
+        return due > day ? null : new RetentionPlanItem
+        {
+            HoldingId = holding.Id,
+            AgreementId = holding.AgreementId,
+            Kind = holding.Kind,
+            Location = holding.Location,
+            DueOn = due,
+            AsOf = day,
+            Reason = RetentionRules.Reason(holding, agreement, due),
+        };
+    }
+
+    /// <summary>
+    /// What one damaged record can throw while its holding is planned (its agreement gone, a value that does not read):
+    /// anything but the work being stopped or a terminating error, which end the whole command.
+    /// </summary>
+    private static bool IsRecordProblem(Exception ex) =>
+        ex is not (OperationCanceledException or OutOfMemoryException) && ex is not DataShareException { IsTerminating: true };
+
+    private static DataShareException NotPlanned(DataShareHolding holding, Exception ex) =>
+        new("HoldingPlanFailed", DataShareErrorCategory.InvalidData,
+            $"Holding {holding.Id} ({holding.Location}) of agreement {holding.AgreementId} could not be planned: {ex.Message} It is left as it is, and every other holding is planned and swept. Check the agreement (Get-DataShareAgreement {holding.AgreementId}) and the holding (Get-DataShareHolding -Id {holding.Id}).",
+            holding.Id, ex);
 
     /// <summary>Ended agreements whose holdings fell due more than the policy's days ago and whose destruction nobody has confirmed.</summary>
     public IEnumerable<DataShareAgreement> OverdueConfirmations(DateTime? asOf)
