@@ -144,7 +144,7 @@ public sealed partial class RetentionService
         try
         {
             remaining = store.List(token).LongCount();
-            if (remaining > 0 && listedBefore is not null && tally.Blocked == 0 && tally.Failed == 0)
+            if (remaining > 0 && listedBefore is not null && tally.Blocked == 0 && tally.Failed == 0 && tally.Unsafe == 0)
             {
                 // Objects written after the measuring listing: a second round over a fresh listing, then verify again.
                 var again = new HoldingRun(holding, store, null, soft, started);
@@ -159,8 +159,10 @@ public sealed partial class RetentionService
                 Interlocked.Add(ref tally.Bytes, again.Tally.Bytes);
                 Interlocked.Add(ref tally.Blocked, again.Tally.Blocked);
                 Interlocked.Add(ref tally.Failed, again.Tally.Failed);
+                Interlocked.Add(ref tally.Unsafe, again.Tally.Unsafe);
                 Interlocked.CompareExchange(ref tally.BlockReason, again.Tally.BlockReason, null);
                 Interlocked.CompareExchange(ref tally.Failure, again.Tally.Failure, null);
+                Interlocked.CompareExchange(ref tally.UnsafeReason, again.Tally.UnsafeReason, null);
                 remaining = store.List(token).LongCount();
             }
 
@@ -177,6 +179,8 @@ public sealed partial class RetentionService
         var verified = remaining == 0;
         var (deleted, bytes, blocked, failed, blockReason, failure) = (tally.Deleted, tally.Bytes, tally.Blocked, tally.Failed, tally.BlockReason, tally.Failure);
         var outcome = verified ? DestructionOutcome.Destroyed : blocked > 0 ? DestructionOutcome.Blocked : DestructionOutcome.Incomplete;
+        var others = (failed > 0 ? $"; {failed} delete(s) failed ({failure})" : string.Empty)
+            + (tally.Unsafe > 0 ? $"; {tally.Unsafe} not deleted because the delete could not be proved to stay inside the holding ({tally.UnsafeReason})" : string.Empty);
         var finished = clock.UtcNow;
         var record = new DestructionRecord
         {
@@ -187,8 +191,8 @@ public sealed partial class RetentionService
             Outcome = outcome,
             Reason = outcome switch
             {
-                DestructionOutcome.Blocked => $"{blocked} object(s) kept by {blockReason}" + (failed > 0 ? $"; {failed} failed ({failure})" : string.Empty),
-                DestructionOutcome.Incomplete => $"{remaining} object(s) left" + (failed > 0 ? $"; {failed} delete(s) failed ({failure})" : string.Empty),
+                DestructionOutcome.Blocked => $"{blocked} object(s) kept by {blockReason}" + others,
+                DestructionOutcome.Incomplete => $"{remaining} object(s) left" + others,
                 _ => null,
             },
             ObjectsDeleted = deleted,
@@ -236,6 +240,10 @@ public sealed partial class RetentionService
         {
             host.WriteWarning($"Holding {holding.Id} ({holding.Location}) is blocked: {record.Reason}. It stays due; the other holdings go on.");
         }
+        else if (outcome == DestructionOutcome.Incomplete && tally.Unsafe > 0)
+        {
+            host.WriteWarning($"Holding {holding.Id} ({holding.Location}) is not yet gone: {record.Reason}. It stays due, and no sweep deletes those objects: look at them, and delete or move them by hand.");
+        }
         else if (outcome == DestructionOutcome.Incomplete)
         {
             host.WriteWarning($"Holding {holding.Id} ({holding.Location}) is not yet gone: {record.Reason}. It stays due; the next sweep goes on from here.");
@@ -253,8 +261,10 @@ public sealed partial class RetentionService
         public long Bytes;
         public long Blocked;
         public long Failed;
+        public long Unsafe;
         public string? BlockReason;
         public string? Failure;
+        public string? UnsafeReason;
 #pragma warning restore SA1401, CA1051
     }
 
@@ -268,6 +278,11 @@ public sealed partial class RetentionService
             {
                 Interlocked.Increment(ref tally.Blocked);
                 Interlocked.CompareExchange(ref tally.BlockReason, answer.Reason, null);
+            }
+            else if (answer.Result == DeleteResult.Unsafe)
+            {
+                Interlocked.Increment(ref tally.Unsafe);
+                Interlocked.CompareExchange(ref tally.UnsafeReason, answer.Reason, null);
             }
             else
             {
@@ -290,6 +305,7 @@ public sealed partial class RetentionService
     public static bool IsStorageFailure(Exception ex) => ex switch
     {
         RequestFailedException or IOException or UnauthorizedAccessException or TimeoutException or System.Net.Http.HttpRequestException => true,
+        Storage.BlobDeleteRefusedException => true,
         AggregateException aggregate => aggregate.InnerExceptions.All(IsStorageFailure),
         _ => false,
     };

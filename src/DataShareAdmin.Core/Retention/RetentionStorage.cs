@@ -36,6 +36,12 @@ public enum DeleteResult
 
     /// <summary>Kept by a legal hold or an immutability policy.</summary>
     Blocked,
+
+    /// <summary>
+    /// Not deleted: the delete could not be proved to address exactly this object inside the holding (a name whose
+    /// dot segments lead elsewhere, a folder that became a link). It stays, and so does the holding.
+    /// </summary>
+    Unsafe,
 }
 
 /// <summary>How one delete ended, and the service's reason when it was blocked.</summary>
@@ -44,6 +50,8 @@ public sealed record DeleteAnswer(DeleteResult Result, string? Reason = null)
     public static readonly DeleteAnswer Deleted = new(DeleteResult.Deleted);
 
     public static readonly DeleteAnswer Gone = new(DeleteResult.Gone);
+
+    public static DeleteAnswer Unsafe(HeldObject item, string? why) => new(DeleteResult.Unsafe, $"'{item.Name}': {why}");
 }
 
 /// <summary>The deletes and listings of one holding's objects. <see cref="DeleteAsync"/> runs many at once.</summary>
@@ -110,12 +118,18 @@ public sealed class BlobRetentionStorage : IRetentionStorage
         private readonly BlobRetentionStorage account;
         private readonly BlobContainerClient container;
         private readonly HoldingLocation location;
+        private readonly BlobDeleteScope scope;
+
+        /// <summary>The container's path as sent, e.g. /devstoreaccount1/data (path-style) or /data.</summary>
+        private readonly string containerPath;
 
         public BlobHoldingStore(BlobRetentionStorage account, BlobContainerClient container, HoldingLocation location)
         {
             this.account = account;
             this.container = container;
             this.location = location;
+            scope = new BlobDeleteScope(container.Uri, location.Prefix);
+            containerPath = container.Uri.AbsolutePath.TrimEnd('/');
         }
 
         public IEnumerable<HeldObject> List(CancellationToken cancellationToken)
@@ -198,24 +212,40 @@ public sealed class BlobRetentionStorage : IRetentionStorage
 
         public async Task<DeleteAnswer> DeleteAsync(HeldObject item, CancellationToken cancellationToken)
         {
+            // Proof before any request: the name lies inside the holding however it might be read, and its escaped
+            // form names exactly it. The pipeline's guard checks the address once more just before it is sent.
+            if (!BlobNames.IsInside(item.Name, location.Prefix, out var why))
+            {
+                return DeleteAnswer.Unsafe(item, why);
+            }
+
+            var escaped = BlobNames.Escape(item.Name);
+            if (BlobNames.Unescape(escaped) != item.Name)
+            {
+                return DeleteAnswer.Unsafe(item, "its name cannot be written as an exact address");
+            }
+
             var blob = container.GetBlobClient(item.Name);
             try
             {
-                if (item.Snapshot is not null)
+                using (ExactBlobAddress.Use(scope, containerPath + "/" + escaped))
                 {
-                    await blob.WithSnapshot(item.Snapshot).DeleteAsync(DeleteSnapshotsOption.None, cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-                else if (item.VersionId is not null && !item.IsCurrent)
-                {
-                    await blob.WithVersion(item.VersionId).DeleteAsync(DeleteSnapshotsOption.None, cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await blob.DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    if (item.VersionId is not null)
+                    if (item.Snapshot is not null)
                     {
-                        // With versioning on, deleting the blob keeps its current version as a previous one: delete that too.
-                        await DeleteVersionAsync(blob, item.VersionId, cancellationToken).ConfigureAwait(false);
+                        await blob.WithSnapshot(item.Snapshot).DeleteAsync(DeleteSnapshotsOption.None, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (item.VersionId is not null && !item.IsCurrent)
+                    {
+                        await blob.WithVersion(item.VersionId).DeleteAsync(DeleteSnapshotsOption.None, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await blob.DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        if (item.VersionId is not null)
+                        {
+                            // With versioning on, deleting the blob keeps its current version as a previous one: delete that too.
+                            await DeleteVersionAsync(blob, item.VersionId, cancellationToken).ConfigureAwait(false);
+                        }
                     }
                 }
 
@@ -228,6 +258,10 @@ public sealed class BlobRetentionStorage : IRetentionStorage
             catch (RequestFailedException ex) when (ex.Status == 409 && ex.ErrorCode is "BlobImmutableDueToLegalHold" or "BlobImmutableDueToPolicy")
             {
                 return new DeleteAnswer(DeleteResult.Blocked, ex.ErrorCode);
+            }
+            catch (BlobDeleteRefusedException ex)
+            {
+                return DeleteAnswer.Unsafe(item, ex.Message);
             }
         }
 
@@ -247,7 +281,10 @@ public sealed class BlobRetentionStorage : IRetentionStorage
         {
             if (location.Prefix is null)
             {
-                container.DeleteIfExists(cancellationToken: cancellationToken);
+                using (ExactBlobAddress.Use(scope, null))
+                {
+                    container.DeleteIfExists(cancellationToken: cancellationToken);
+                }
             }
         }
     }
