@@ -86,4 +86,20 @@ public sealed class BlobNamesTests
             && BlobNames.Unescape(escaped) == name
             && !escaped.Split('/').Any(s => s is "." or "..")).ToProperty();
     }
+
+    [Theory]
+    [InlineData("https://contosodata.blob.core.windows.net/data/p/", "https://contosodata.blob.core.windows.net:443/contosodata")]
+    [InlineData("https://CONTOSODATA.blob.core.windows.net/data", "https://contosodata.blob.core.windows.net:443/contosodata")]
+    [InlineData("http://127.0.0.1:10000/devstoreaccount1/data/", "http://127.0.0.1:10000/devstoreaccount1")]
+    [InlineData("http://localhost:10000/devstoreaccount1/data/", "http://localhost:10000/devstoreaccount1")]
+    [InlineData("https://127.0.0.1:10000/devstoreaccount1/data/", "https://127.0.0.1:10000/devstoreaccount1")]
+    [InlineData("https://contosodata.blob.core.usgovcloudapi.net/data", "https://contosodata.blob.core.usgovcloudapi.net:443/contosodata")]
+    public void A_holding_is_matched_to_a_connection_by_scheme_host_port_and_account(string location, string endpoint)
+    {
+        Assert.Equal(endpoint, HoldingLocation.Parse(location).Endpoint);
+    }
+
+    [Fact]
+    public void A_folder_holding_has_no_storage_endpoint() =>
+        Assert.Null(HoldingLocation.Parse(System.IO.Path.GetTempPath() + "extract").Endpoint);
 }

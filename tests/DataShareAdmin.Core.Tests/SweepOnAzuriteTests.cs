@@ -17,8 +17,8 @@ public sealed class AzuriteBlobFixture : IDisposable
 
 /// <summary>
 /// The sweep against real storage (Azurite), with the fault-injecting proxy in front where the network must
-/// misbehave: a delete addresses exactly the listed blob and never one a normalised name points at, and a delete
-/// whose answer is lost is retried.
+/// misbehave: a delete addresses exactly the listed blob and never one a normalised name points at; a holding is
+/// swept only through a connection to its own endpoint; a delete whose answer is lost is retried.
 /// </summary>
 public sealed class SweepOnAzuriteTests : IClassFixture<AzuriteBlobFixture>, IDisposable
 {
@@ -108,6 +108,28 @@ public sealed class SweepOnAzuriteTests : IClassFixture<AzuriteBlobFixture>, IDi
         Assert.Contains($"'../{active}/keep.csv'", record.Reason, StringComparison.Ordinal);
         Assert.Equal(HoldingState.Held, test.Engine.Register.FindHolding(holding.Id)!.State);
         Assert.Equal(new[] { $"/devstoreaccount1/{ended}/a.csv" }, Deletes);
+    }
+
+    [Fact]
+    public void A_holding_on_another_endpoint_with_the_same_account_name_is_not_swept_and_nothing_is_recorded()
+    {
+        // Registered on Azurite's own address; the session is connected to the same account name through the proxy.
+        var container = Name("elsewhere");
+        blobs.CreateContainer(container);
+        blobs.PutBlob(container, "a.csv", new byte[] { 1 });
+        var holding = test.Engine.Retention.Register("ENDED", $"{azurite.BlobEndpoint.ToString().TrimEnd('/')}/{container}", host)!;
+        var before = test.AuditCount();
+
+        Assert.Empty(Sweep());
+
+        var error = Assert.Single(errors);
+        Assert.Equal(("SweepStorageNotConnected", (object?)holding.Id), (error.ErrorId, error.Target));
+        Assert.Contains(azurite.BlobEndpoint.Authority, error.Message, StringComparison.Ordinal);
+        Assert.Contains(proxy.Address.Authority, error.Message, StringComparison.Ordinal);
+        Assert.Equal(new[] { "a.csv" }, blobs.ListBlobNames(container));
+        Assert.DoesNotContain(proxy.Requests, r => r.Target.Contains(container, StringComparison.Ordinal));
+        Assert.Equal(before, test.AuditCount());
+        Assert.Empty(test.Engine.Register.ListDestructions("ENDED"));
     }
 
     [Fact]

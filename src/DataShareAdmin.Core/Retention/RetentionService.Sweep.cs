@@ -245,7 +245,11 @@ public sealed partial class RetentionService
         }
     }
 
-    /// <summary>The store to sweep a holding through; null when it cannot be swept now, which is reported.</summary>
+    /// <summary>
+    /// The store to sweep a holding through, once it is shown safe to: a blob holding only through a connection to
+    /// exactly its own endpoint (scheme, host, port, account). Null when it is not, and that is reported; nothing is
+    /// recorded for it.
+    /// </summary>
     private static (IHoldingStore Store, IRetentionStorage? Storage)? OpenHolding(
         DataShareHolding holding, Func<string, IRetentionStorage?> storageFor, Action<DataShareException> reportError)
     {
@@ -262,7 +266,17 @@ public sealed partial class RetentionService
             return null;
         }
 
-        return (storage.Open(HoldingLocation.Of(holding)), storage);
+        var location = HoldingLocation.Of(holding);
+        if (!string.Equals(location.Endpoint, storage.Endpoint, StringComparison.Ordinal))
+        {
+            // The same account name on another endpoint (an emulator, another cloud, a typing slip) is another place:
+            // listing there would find nothing and "verify" a destruction that never happened.
+            reportError(new DataShareException("SweepStorageNotConnected", DataShareErrorCategory.ResourceUnavailable,
+                $"Holding {holding.Id} ({holding.Location}) is on the storage endpoint {location.Endpoint}, but this session is connected to {storage.Endpoint}: the same account name on another endpoint. It stays due and nothing was recorded for it. Connect-DataShareStorage to {location.Endpoint} and sweep again.", holding.Id));
+            return null;
+        }
+
+        return (storage.Open(location), storage);
     }
 
     private void CheckLimits(int holdings, long bytes, bool force)

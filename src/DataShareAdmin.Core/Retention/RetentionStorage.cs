@@ -72,6 +72,10 @@ public interface IRetentionStorage
 {
     string AccountName { get; }
 
+    /// <summary>The connected endpoint as <see cref="StorageEndpoint.Key"/> writes it: holdings are matched by it, never by account name alone.</summary>
+    string Endpoint { get; }
+
+    /// <summary>A store for a holding on this endpoint; SweepStorageNotConnected for a holding on any other.</summary>
     IHoldingStore Open(HoldingLocation location);
 
     /// <summary>"Off", "On (n days)" with the days, or "Unknown" when the settings cannot be read with the rights given.</summary>
@@ -87,10 +91,21 @@ public sealed class BlobRetentionStorage : IRetentionStorage
 
     public string AccountName => connection.Info.AccountName;
 
+    public string Endpoint => StorageEndpoint.Key(connection.Info.BlobEndpoint, connection.Info.AccountName);
+
     /// <summary>Whether the account lists blob versions: asked once per account (the first holding), not per holding.</summary>
     private BlobStates? states;
 
-    public IHoldingStore Open(HoldingLocation location) => new BlobHoldingStore(this, connection.Client.GetBlobContainerClient(location.Container), location);
+    public IHoldingStore Open(HoldingLocation location)
+    {
+        if (!string.Equals(location.Endpoint, Endpoint, StringComparison.Ordinal))
+        {
+            throw new DataShareException("SweepStorageNotConnected", DataShareErrorCategory.ResourceUnavailable,
+                $"{location} is on the storage endpoint {location.Endpoint}, but this connection is to {Endpoint}.", location.Location);
+        }
+
+        return new BlobHoldingStore(this, connection.Client.GetBlobContainerClient(location.Container), location);
+    }
 
     public string ReadSoftDelete(out int? retentionDays, CancellationToken cancellationToken)
     {
