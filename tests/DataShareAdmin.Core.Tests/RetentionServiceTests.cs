@@ -53,6 +53,8 @@ internal sealed class MemoryRetentionStorage : IRetentionStorage
             this.location = location;
         }
 
+        public string? Absence => null;
+
         public IEnumerable<HeldObject> List(CancellationToken cancellationToken)
         {
             if (!storage.Containers.TryGetValue(location.Container!, out var blobs))

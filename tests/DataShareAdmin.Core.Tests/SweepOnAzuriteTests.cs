@@ -18,7 +18,7 @@ public sealed class AzuriteBlobFixture : IDisposable
 /// <summary>
 /// The sweep against real storage (Azurite), with the fault-injecting proxy in front where the network must
 /// misbehave: a delete addresses exactly the listed blob and never one a normalised name points at; a holding is
-/// swept only through a connection to its own endpoint; a delete whose answer is lost is retried.
+/// swept only through a connection to its own endpoint; a listing answered 404 is not taken for an empty holding.
 /// </summary>
 public sealed class SweepOnAzuriteTests : IClassFixture<AzuriteBlobFixture>, IDisposable
 {
@@ -130,6 +130,49 @@ public sealed class SweepOnAzuriteTests : IClassFixture<AzuriteBlobFixture>, IDi
         Assert.DoesNotContain(proxy.Requests, r => r.Target.Contains(container, StringComparison.Ordinal));
         Assert.Equal(before, test.AuditCount());
         Assert.Empty(test.Engine.Register.ListDestructions("ENDED"));
+    }
+
+    [Theory]
+    [InlineData("[?&]comp=list", "ContainerNotFound")]
+    [InlineData("restype=container&comp=list", "ContainerNotFound")]
+    [InlineData("restype=container&comp=list", "ResourceNotFound")]
+    public void A_listing_answered_404_is_not_taken_for_an_empty_holding(string listing, string code)
+    {
+        var container = Name("notfound");
+        blobs.CreateContainer(container);
+        for (var i = 0; i < 300; i++)
+        {
+            blobs.PutBlob(container, $"extract/{i:000}.csv", new byte[] { 1 });
+        }
+
+        var holding = test.Engine.Retention.Register("ENDED", $"{Endpoint}/{container}", host)!;
+        var rule = proxy.Add(FaultRule.Answer("GET", listing, 404, code));
+        var before = test.AuditCount();
+
+        Assert.Empty(Sweep());
+
+        Assert.True(rule.Hits > 0);
+        var error = Assert.Single(errors);
+        Assert.Equal(("SweepStorageFailed", (object?)holding.Id), (error.ErrorId, error.Target));
+        Assert.Contains("404", error.Message, StringComparison.Ordinal);
+        Assert.Equal(300, blobs.ListBlobNames(container).Count);
+        Assert.Empty(Deletes);
+        Assert.Equal(HoldingState.Held, test.Engine.Register.FindHolding(holding.Id)!.State);
+        Assert.Equal(before, test.AuditCount());
+    }
+
+    [Fact]
+    public void A_container_that_no_longer_exists_on_the_endpoint_is_recorded_destroyed_saying_so()
+    {
+        var container = Name("gone");
+        var holding = test.Engine.Retention.Register("ENDED", $"{Endpoint}/{container}", host)!;
+
+        var record = Assert.Single(Sweep());
+
+        Assert.Empty(errors);
+        Assert.Equal((DestructionOutcome.Destroyed, true, 0L, 0L), (record.Outcome, record.Verified, record.ObjectsDeleted, record.ObjectsRemaining));
+        Assert.Contains($"container {container} no longer exists on {Endpoint}", record.Reason, StringComparison.Ordinal);
+        Assert.Equal(HoldingState.Destroyed, test.Engine.Register.FindHolding(holding.Id)!.State);
     }
 
     [Fact]

@@ -193,7 +193,9 @@ public sealed partial class RetentionService
             {
                 DestructionOutcome.Blocked => $"{blocked} object(s) kept by {blockReason}" + others,
                 DestructionOutcome.Incomplete => $"{remaining} object(s) left" + others,
-                _ => null,
+
+                // Found gone and proved so (not merely a listing that answered 404): the record says so.
+                _ => store.Absence is { } absence ? $"Nothing was left to delete: {absence}" : null,
             },
             ObjectsDeleted = deleted,
             BytesDeleted = bytes,
@@ -305,7 +307,7 @@ public sealed partial class RetentionService
     public static bool IsStorageFailure(Exception ex) => ex switch
     {
         RequestFailedException or IOException or UnauthorizedAccessException or TimeoutException or System.Net.Http.HttpRequestException => true,
-        Storage.BlobDeleteRefusedException => true,
+        StorageListingException or Storage.BlobDeleteRefusedException => true,
         AggregateException aggregate => aggregate.InnerExceptions.All(IsStorageFailure),
         _ => false,
     };

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Azure;
@@ -65,6 +66,12 @@ public interface IHoldingStore
 
     /// <summary>After a verified-empty listing: removes the container or folder itself.</summary>
     void Finish(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Set by a listing that found the place itself gone, and proved it (a container the account no longer lists, a
+    /// folder whose parent is there): what was found, for the destruction record. Null otherwise.
+    /// </summary>
+    string? Absence { get; }
 }
 
 /// <summary>What a sweep needs from a storage account: a store per blob holding, and the account's soft-delete setting.</summary>
@@ -92,6 +99,9 @@ public sealed class BlobRetentionStorage : IRetentionStorage
     public string AccountName => connection.Info.AccountName;
 
     public string Endpoint => StorageEndpoint.Key(connection.Info.BlobEndpoint, connection.Info.AccountName);
+
+    /// <summary>The endpoint as people read it, e.g. https://contosodata.blob.core.windows.net.</summary>
+    private string EndpointText => connection.Info.BlobEndpoint.ToString().TrimEnd('/');
 
     /// <summary>Whether the account lists blob versions: asked once per account (the first holding), not per holding.</summary>
     private BlobStates? states;
@@ -147,8 +157,11 @@ public sealed class BlobRetentionStorage : IRetentionStorage
             containerPath = container.Uri.AbsolutePath.TrimEnd('/');
         }
 
+        public string? Absence { get; private set; }
+
         public IEnumerable<HeldObject> List(CancellationToken cancellationToken)
         {
+            Absence = null;
             var states = States(cancellationToken);
             if (states is null)
             {
@@ -165,6 +178,7 @@ public sealed class BlobRetentionStorage : IRetentionStorage
                 }
                 catch (RequestFailedException ex) when (ex.Status == 404)
                 {
+                    ProveGone(ex, cancellationToken);
                     yield break;
                 }
 
@@ -195,7 +209,7 @@ public sealed class BlobRetentionStorage : IRetentionStorage
 
         /// <summary>
         /// What to list: snapshots and versions, or snapshots only where the service refuses the versions option (an
-        /// emulator); null when the container does not exist. Asked once per holding with a one-item page.
+        /// emulator); null when the container is proved gone. Asked once per holding with a one-item page.
         /// </summary>
         private BlobStates? States(CancellationToken cancellationToken)
         {
@@ -215,6 +229,7 @@ public sealed class BlobRetentionStorage : IRetentionStorage
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
+                ProveGone(ex, cancellationToken);
                 return null;
             }
             catch (RequestFailedException ex) when (ex.Status is 400 or 501)
@@ -223,6 +238,40 @@ public sealed class BlobRetentionStorage : IRetentionStorage
             }
 
             return account.states;
+        }
+
+        /// <summary>
+        /// A 404 to a listing is not an empty holding by itself: a wrong endpoint, a wrong account or a proxy answer
+        /// looks the same. Only ContainerNotFound, confirmed by the account's own list of containers (which must be
+        /// readable and must not have it), is taken for "no longer exists"; anything else fails the listing.
+        /// </summary>
+        private void ProveGone(RequestFailedException notFound, CancellationToken cancellationToken)
+        {
+            if (notFound.ErrorCode != "ContainerNotFound")
+            {
+                throw new StorageListingException(
+                    $"the listing answered 404 {notFound.ErrorCode ?? "without an error code"}, not ContainerNotFound (a wrong endpoint or account answers like that), and a failed listing is never taken for an empty holding", notFound);
+            }
+
+            bool listed;
+            try
+            {
+                listed = account.connection.Client.GetBlobContainers(prefix: location.Container, cancellationToken: cancellationToken)
+                    .Any(c => string.Equals(c.Name, location.Container, StringComparison.Ordinal));
+            }
+            catch (RequestFailedException ex)
+            {
+                throw new StorageListingException(
+                    $"the listing answered 404 ContainerNotFound, and the account's list of containers, read to confirm it, answered {ex.Status} {ex.ErrorCode}: not taken for an empty holding", ex);
+            }
+
+            if (listed)
+            {
+                throw new StorageListingException(
+                    $"the listing answered 404 ContainerNotFound, yet the account still lists the container {location.Container}: not taken for an empty holding", notFound);
+            }
+
+            Absence = $"the container {location.Container} no longer exists on {account.EndpointText} (the account's list of containers does not have it)";
         }
 
         public async Task<DeleteAnswer> DeleteAsync(HeldObject item, CancellationToken cancellationToken)
@@ -305,6 +354,24 @@ public sealed class BlobRetentionStorage : IRetentionStorage
     }
 }
 
+/// <summary>A listing that failed in a way the SDK does not see as a failure (a 404 not proved to mean "gone").</summary>
+public sealed class StorageListingException : Exception
+{
+    public StorageListingException()
+    {
+    }
+
+    public StorageListingException(string message)
+        : base(message)
+    {
+    }
+
+    public StorageListingException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
 /// <summary>A local folder holding: its files, deleted one by one, then the folder itself.</summary>
 public sealed class LocalFolderStore : IHoldingStore
 {
@@ -312,8 +379,11 @@ public sealed class LocalFolderStore : IHoldingStore
 
     public LocalFolderStore(string folder) => this.folder = folder;
 
+    public string? Absence { get; private set; }
+
     public IEnumerable<HeldObject> List(CancellationToken cancellationToken)
     {
+        Absence = null;
         if (!Directory.Exists(folder))
         {
             // Gone is destroyed only if its parent is there to say so: an unmounted share must not read as empty.
@@ -323,6 +393,7 @@ public sealed class LocalFolderStore : IHoldingStore
                 throw new DirectoryNotFoundException($"Neither '{folder}' nor its parent folder can be reached (an unmounted share or a wrong path?).");
             }
 
+            Absence = $"the folder {folder} no longer exists (its parent {parent} does)";
             yield break;
         }
 
