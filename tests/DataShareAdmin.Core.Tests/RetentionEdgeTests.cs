@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using DataShareAdmin.Core.Retention;
 using DataShareAdmin.Core.Time;
 using Microsoft.Data.Sqlite;
@@ -9,8 +10,8 @@ using Microsoft.Data.Sqlite;
 namespace DataShareAdmin.Core.Tests;
 
 /// <summary>
-/// The sweep at the edges: dates at the end of the calendar, and a record that cannot be planned. One bad holding
-/// never stops the others.
+/// The sweep at the edges: dates at the end of the calendar, a record that cannot be planned, and local folders
+/// whose links would lead a delete outside the holding. One bad holding never stops the others.
 /// </summary>
 public sealed class RetentionEdgeTests : IDisposable
 {
@@ -118,6 +119,66 @@ public sealed class RetentionEdgeTests : IDisposable
         Assert.Contains("LOST", error.Message, StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(test.Directory, "broken")));
         Assert.Equal(HoldingState.Held, Engine.Register.FindHolding(broken.Id)!.State);
+    }
+
+    [Fact]
+    public void A_folder_holding_that_is_itself_a_link_is_not_followed_and_what_it_points_at_stays()
+    {
+        var outside = Folder("outside", bytes: 7);
+        var link = Path.Combine(test.Directory, "extract-link");
+        Directory.CreateSymbolicLink(link, outside);
+        var holding = Hold("ENDED", link);
+        var other = Hold("ENDED", Folder("plain"));
+
+        var record = Assert.Single(Sweep());
+
+        Assert.Equal(other.Id, record.HoldingId);
+        Assert.True(File.Exists(Path.Combine(outside, "pupils.csv")));
+        var error = Assert.Single(errors);
+        Assert.Equal(("SweepHoldingUnsafe", (object?)holding.Id), (error.ErrorId, error.Target));
+        Assert.Contains("link", error.Message, StringComparison.Ordinal);
+        Assert.Equal(HoldingState.Held, Engine.Register.FindHolding(holding.Id)!.State);
+    }
+
+    [Fact]
+    public void A_folder_reached_through_a_linked_parent_that_another_agreement_holds_is_not_swept()
+    {
+        // ACTIVE holds real/ds; ENDED registered alias/ds, where alias is a link to real: the same folder.
+        var real = Path.Combine(test.Directory, "real");
+        var active = Folder(Path.Combine("real", "ds"), bytes: 9);
+        var alias = Path.Combine(test.Directory, "alias");
+        Directory.CreateSymbolicLink(alias, real);
+        Hold("ACTIVE", active);
+        var holding = Hold("ENDED", Path.Combine(alias, "ds"));
+
+        Assert.Empty(Sweep());
+
+        Assert.True(File.Exists(Path.Combine(active, "pupils.csv")));
+        var error = Assert.Single(errors);
+        Assert.Equal(("SweepHoldingUnsafe", (object?)holding.Id), (error.ErrorId, error.Target));
+        Assert.Contains("ACTIVE", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_sub_folder_swapped_for_a_link_after_the_listing_is_not_followed()
+    {
+        var folder = Folder("swap");
+        Directory.CreateDirectory(Path.Combine(folder, "sub"));
+        File.WriteAllText(Path.Combine(folder, "sub", "b.csv"), "mine");
+        var outside = Path.Combine(test.Directory, "precious");
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(Path.Combine(outside, "b.csv"), "not mine");
+        var store = new LocalFolderStore(folder);
+        var listed = store.List(CancellationToken.None).Single(o => o.Name.EndsWith("b.csv", StringComparison.Ordinal));
+
+        // Between the listing and the delete, the sub-folder becomes a link to a folder outside the holding.
+        Directory.Delete(Path.Combine(folder, "sub"), recursive: true);
+        Directory.CreateSymbolicLink(Path.Combine(folder, "sub"), outside);
+        var answer = await store.DeleteAsync(listed, CancellationToken.None);
+
+        Assert.Equal("not mine", File.ReadAllText(Path.Combine(outside, "b.csv")));
+        Assert.NotEqual(DeleteResult.Deleted, answer.Result);
+        Assert.NotEqual(DeleteResult.Gone, answer.Result);
     }
 
     public void Dispose() => test.Dispose();

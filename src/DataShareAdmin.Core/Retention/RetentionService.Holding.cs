@@ -307,7 +307,7 @@ public sealed partial class RetentionService
     public static bool IsStorageFailure(Exception ex) => ex switch
     {
         RequestFailedException or IOException or UnauthorizedAccessException or TimeoutException or System.Net.Http.HttpRequestException => true,
-        StorageListingException or Storage.BlobDeleteRefusedException => true,
+        StorageListingException or HoldingUnsafeException or Storage.BlobDeleteRefusedException => true,
         AggregateException aggregate => aggregate.InnerExceptions.All(IsStorageFailure),
         _ => false,
     };
@@ -316,8 +316,12 @@ public sealed partial class RetentionService
         new("HoldingNotDue", DataShareErrorCategory.InvalidOperation,
             $"Holding {holdingId} is not due on {DateText.FormatDate(day)} (not yet due, already destroyed, or not in the register); it was not touched.", holdingId);
 
-    private static DataShareException StoreFailed(DataShareHolding holding, string what, Exception ex) =>
+    private static DataShareException StoreFailed(DataShareHolding holding, string what, Exception ex) => ex is HoldingUnsafeException ? Unsafe(holding, ex.Message) :
         new("SweepStorageFailed", DataShareErrorCategory.ResourceUnavailable,
             $"Holding {holding.Id} ({holding.Location}) failed while {what}: {(ex is RequestFailedException rf ? rf.Status + " " + rf.ErrorCode : ex.Message)}. It stays due; the next sweep goes on from where this one stopped.",
             holding.Id, ex);
+
+    private static DataShareException Unsafe(DataShareHolding holding, string why) =>
+        new("SweepHoldingUnsafe", DataShareErrorCategory.InvalidData,
+            $"Holding {holding.Id} ({holding.Location}) is not swept: {why}. It stays due until that is put right.", holding.Id);
 }

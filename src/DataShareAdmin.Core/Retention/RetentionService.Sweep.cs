@@ -93,13 +93,14 @@ public sealed partial class RetentionService
         // for any holding size: a larger holding is listed again when its turn comes). Whatever appears after it was
         // taken is caught by the verification listing and deleted in a second round.
         var candidates = new List<(RetentionPlanItem Item, DataShareHolding Holding, IHoldingStore Store, IRetentionStorage? Storage)>();
+        var folders = HeldFolders();
         foreach (var item in plan)
         {
             host.CancellationToken.ThrowIfCancellationRequested();
             var holding = register.FindHolding(item.HoldingId)!;
             try
             {
-                if (OpenHolding(holding, storageFor, reportError) is { } opened)
+                if (OpenHolding(holding, storageFor, folders, reportError) is { } opened)
                 {
                     candidates.Add((item, holding, opened.Store, opened.Storage));
                 }
@@ -247,17 +248,24 @@ public sealed partial class RetentionService
 
     /// <summary>
     /// The store to sweep a holding through, once it is shown safe to: a blob holding only through a connection to
-    /// exactly its own endpoint (scheme, host, port, account). Null when it is not, and that is reported; nothing is
-    /// recorded for it.
+    /// exactly its own endpoint (scheme, host, port, account), a folder only if it is no other agreement's place,
+    /// however links make paths look. Null when it is not, and that is reported; nothing is recorded for it.
     /// </summary>
-    private static (IHoldingStore Store, IRetentionStorage? Storage)? OpenHolding(
-        DataShareHolding holding, Func<string, IRetentionStorage?> storageFor, Action<DataShareException> reportError)
+    private (IHoldingStore Store, IRetentionStorage? Storage)? OpenHolding(
+        DataShareHolding holding, Func<string, IRetentionStorage?> storageFor, List<(DataShareHolding Holding, string Path)> folders, Action<DataShareException> reportError)
     {
         if (holding.Kind == HoldingKind.LocalFolder)
         {
+            if (FolderProblem(holding, folders) is { } why)
+            {
+                reportError(Unsafe(holding, why));
+                return null;
+            }
+
             return (new LocalFolderStore(holding.Location), null);
         }
 
+        var location = HoldingLocation.Of(holding);
         var storage = storageFor(holding.StorageAccount ?? string.Empty);
         if (storage is null)
         {
@@ -266,7 +274,6 @@ public sealed partial class RetentionService
             return null;
         }
 
-        var location = HoldingLocation.Of(holding);
         if (!string.Equals(location.Endpoint, storage.Endpoint, StringComparison.Ordinal))
         {
             // The same account name on another endpoint (an emulator, another cloud, a typing slip) is another place:
@@ -277,6 +284,59 @@ public sealed partial class RetentionService
         }
 
         return (storage.Open(location), storage);
+    }
+
+    /// <summary>Every held folder holding with its path as the file system resolves it (links followed), read once per sweep.</summary>
+    private List<(DataShareHolding Holding, string Path)> HeldFolders()
+    {
+        var folders = new List<(DataShareHolding, string)>();
+        foreach (var holding in register.ListHeldHoldings())
+        {
+            if (holding.Kind == HoldingKind.LocalFolder)
+            {
+                folders.Add((holding, Resolved(holding.Location)));
+            }
+        }
+
+        return folders;
+    }
+
+    /// <summary>
+    /// Why a folder holding must not be swept: through a link it is (or is inside, or around) a folder another
+    /// agreement holds, or the register's own folder. Registration compares paths as written; this compares places.
+    /// </summary>
+    private string? FolderProblem(DataShareHolding holding, List<(DataShareHolding Holding, string Path)> folders)
+    {
+        var mine = Resolved(holding.Location);
+        foreach (var (other, theirs) in folders)
+        {
+            if (!string.Equals(other.AgreementId, holding.AgreementId, StringComparison.OrdinalIgnoreCase)
+                && (LocalFolderStore.IsWithin(mine, theirs) || LocalFolderStore.IsWithin(theirs, mine)))
+            {
+                return $"through a link, its folder is {mine}, which is the place of holding {other.Id} ({other.Location}) of agreement {other.AgreementId}, or contains it or lies inside it: sweeping it would delete another agreement's data";
+            }
+        }
+
+        var registerFile = register.Info.Location;
+        if (Path.IsPathRooted(registerFile) && !registerFile.Contains("://") && LocalFolderStore.IsWithin(Resolved(registerFile), mine))
+        {
+            return $"through a link, its folder is {mine}, which holds the register itself ({registerFile})";
+        }
+
+        return null;
+    }
+
+    /// <summary>A folder's path with its links resolved; as written when the file system cannot say (its own sweep reports why).</summary>
+    private static string Resolved(string path)
+    {
+        try
+        {
+            return LocalFolderStore.ResolveLinks(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return path;
+        }
     }
 
     private void CheckLimits(int holdings, long bytes, bool force)
