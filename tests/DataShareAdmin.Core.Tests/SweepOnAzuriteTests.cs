@@ -7,14 +7,6 @@ using DataShareAdmin.TestSupport;
 
 namespace DataShareAdmin.Core.Tests;
 
-/// <summary>Azurite's Blob service, started once for the sweep's storage tests.</summary>
-public sealed class AzuriteBlobFixture : IDisposable
-{
-    public AzuriteServer Server { get; } = AzuriteServer.Start(new AzuriteOptions { Services = AzuriteServices.Blob });
-
-    public void Dispose() => Server.Dispose();
-}
-
 /// <summary>
 /// The sweep against real storage (Azurite), with the fault-injecting proxy in front where the network must
 /// misbehave: a delete addresses exactly the listed blob and never one a normalised name points at; a holding is
