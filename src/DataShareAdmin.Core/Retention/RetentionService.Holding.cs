@@ -6,9 +6,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Azure;
-using DataShareAdmin.Core.Agreements;
-using DataShareAdmin.Core.Policy;
-using DataShareAdmin.Core.Register;
 using DataShareAdmin.Core.Time;
 using DataShareAdmin.Core.Transfers;
 

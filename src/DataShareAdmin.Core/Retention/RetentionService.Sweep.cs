@@ -1,14 +1,11 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Azure;
 using DataShareAdmin.Core.Agreements;
 using DataShareAdmin.Core.Policy;
-using DataShareAdmin.Core.Register;
 using DataShareAdmin.Core.Time;
 using DataShareAdmin.Core.Transfers;
 
