@@ -8,9 +8,12 @@ Connects the register and (when a blob holding may be due) the storage account, 
 Invoke-DataShareRetentionSweep -Confirm:$false, prints one line per destruction record and a summary, and exits with:
 
     0   success: everything due was destroyed and verified gone, or nothing was due
-    1   errors: a holding could not be swept (storage not connected or failing, a sweep left objects behind:
-        outcome Incomplete), directory access could not all be taken away, or the register, storage or directory
-        could not be connected. Read the errors on standard error.
+    1   errors: a holding could not be planned (HoldingPlanFailed: its agreement is missing or unreadable; every
+        other holding is still swept) or swept (storage not connected, or on another endpoint with the same account
+        name; storage failing, including a listing answered 404 that is not proved to mean "gone"; a folder holding
+        that is a link: SweepHoldingUnsafe), a sweep left objects behind (outcome Incomplete, including objects it
+        would not delete because their names could lead outside the holding), directory access could not all be
+        taken away, or the register, storage or directory could not be connected. Read the errors on standard error.
     4   at least one holding is Blocked by a legal hold or an immutability policy (and there were no errors). It
         stays due, and every sweep reports it until the hold is lifted: take it to whoever placed the hold.
     5   another sweep was running against the same register (SweepAlreadyRunning): this one did nothing. Normal

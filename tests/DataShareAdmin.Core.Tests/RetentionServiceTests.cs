@@ -16,6 +16,8 @@ internal sealed class MemoryRetentionStorage : IRetentionStorage
 {
     public string AccountName { get; set; } = "contosodata";
 
+    public string Endpoint => Core.Storage.StorageEndpoint.Key(new Uri($"https://{AccountName}.blob.core.windows.net"), AccountName);
+
     /// <summary>Container → blob name → size (snapshots are "name@snap").</summary>
     public ConcurrentDictionary<string, ConcurrentDictionary<string, long>> Containers { get; } = new();
 
@@ -50,6 +52,8 @@ internal sealed class MemoryRetentionStorage : IRetentionStorage
             this.storage = storage;
             this.location = location;
         }
+
+        public string? Absence => null;
 
         public IEnumerable<HeldObject> List(CancellationToken cancellationToken)
         {

@@ -66,6 +66,15 @@ public sealed class BlobRest : IDisposable
         Send(HttpMethod.Put, container + "/" + Uri.EscapeDataString(name).Replace("%2F", "/", StringComparison.Ordinal),
             new SortedDictionary<string, string>(StringComparer.Ordinal), content, new SortedDictionary<string, string>(StringComparer.Ordinal) { ["x-ms-blob-type"] = "BlockBlob" });
 
+    /// <summary>
+    /// Uploads a small block blob at a path given already escaped and sent exactly as written, never normalised: so
+    /// <c>p/%2E%2E/p2/z.csv</c> makes a blob named <c>p/../p2/z.csv</c>, which a client building its address from the
+    /// name would turn into <c>p2/z.csv</c>.
+    /// </summary>
+    public void PutBlobAtEscapedPath(string container, string escapedName, byte[] content) =>
+        Send(HttpMethod.Put, container + "/" + escapedName, new SortedDictionary<string, string>(StringComparer.Ordinal), content,
+            new SortedDictionary<string, string>(StringComparer.Ordinal) { ["x-ms-blob-type"] = "BlockBlob" }, exactPath: true);
+
     /// <summary>Takes a snapshot of a blob.</summary>
     public void Snapshot(string container, string name) =>
         Send(HttpMethod.Put, container + "/" + Uri.EscapeDataString(name).Replace("%2F", "/", StringComparison.Ordinal),
@@ -98,9 +107,14 @@ public sealed class BlobRest : IDisposable
         return names;
     }
 
-    private string Send(HttpMethod method, string path, SortedDictionary<string, string> query, byte[]? body = null, SortedDictionary<string, string>? headers = null)
+    private string Send(HttpMethod method, string path, SortedDictionary<string, string> query, byte[]? body = null, SortedDictionary<string, string>? headers = null, bool exactPath = false)
     {
-        var address = new Uri(endpoint, path + (query.Count == 0 ? string.Empty : "?" + string.Join("&", query.Select(q => q.Key + "=" + Uri.EscapeDataString(q.Value)))));
+        var relative = path + (query.Count == 0 ? string.Empty : "?" + string.Join("&", query.Select(q => q.Key + "=" + Uri.EscapeDataString(q.Value))));
+
+        // System.Uri unescapes %2E and removes dot segments unless told not to; HttpClient then sends the path as it is.
+        var address = exactPath
+            ? new Uri(endpoint.AbsoluteUri + relative, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true })
+            : new Uri(endpoint, relative);
         using var request = new HttpRequestMessage(method, address);
         var date = DateTime.UtcNow.ToString("R", CultureInfo.InvariantCulture);
         var msHeaders = new SortedDictionary<string, string>(headers ?? new SortedDictionary<string, string>(StringComparer.Ordinal), StringComparer.Ordinal)

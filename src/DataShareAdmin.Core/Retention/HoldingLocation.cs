@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Net;
+using DataShareAdmin.Core.Storage;
 using DataShareAdmin.Core.Transfers;
 
 namespace DataShareAdmin.Core.Retention;
@@ -32,6 +33,12 @@ public sealed class HoldingLocation
 
     /// <summary>The prefix inside the container, ending in '/'; null for a whole container.</summary>
     public string? Prefix { get; }
+
+    /// <summary>
+    /// For a blob holding, its endpoint as <see cref="StorageEndpoint.Key"/> writes it (scheme, host, port, account): a
+    /// sweep reaches a holding only through a connection to exactly this endpoint. Null for a folder.
+    /// </summary>
+    public string? Endpoint => Kind == HoldingKind.LocalFolder ? null : StorageEndpoint.Key(new Uri(Location), Account);
 
     public static HoldingLocation Of(DataShareHolding holding) => new(holding.Kind, holding.Location, holding.StorageAccount, holding.Container, holding.Prefix);
 

@@ -20,7 +20,7 @@ public static class RetentionRules
 
     /// <summary>The day by which the recipient organisation must confirm it destroyed its copies.</summary>
     public static DateTime ConfirmationDueBy(DataShareAgreement agreement, long confirmationDays) =>
-        TransferRules.AgreementDueOn(agreement).AddDays(confirmationDays);
+        ShareCalendar.AddDays(TransferRules.AgreementDueOn(agreement), confirmationDays);
 
     public static string Reason(DataShareHolding holding, DataShareAgreement agreement, DateTime due)
     {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Azure;
@@ -36,6 +37,12 @@ public enum DeleteResult
 
     /// <summary>Kept by a legal hold or an immutability policy.</summary>
     Blocked,
+
+    /// <summary>
+    /// Not deleted: the delete could not be proved to address exactly this object inside the holding (a name whose
+    /// dot segments lead elsewhere, a folder that became a link). It stays, and so does the holding.
+    /// </summary>
+    Unsafe,
 }
 
 /// <summary>How one delete ended, and the service's reason when it was blocked.</summary>
@@ -44,6 +51,8 @@ public sealed record DeleteAnswer(DeleteResult Result, string? Reason = null)
     public static readonly DeleteAnswer Deleted = new(DeleteResult.Deleted);
 
     public static readonly DeleteAnswer Gone = new(DeleteResult.Gone);
+
+    public static DeleteAnswer Unsafe(HeldObject item, string? why) => new(DeleteResult.Unsafe, $"'{item.Name}': {why}");
 }
 
 /// <summary>The deletes and listings of one holding's objects. <see cref="DeleteAsync"/> runs many at once.</summary>
@@ -57,6 +66,12 @@ public interface IHoldingStore
 
     /// <summary>After a verified-empty listing: removes the container or folder itself.</summary>
     void Finish(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Set by a listing that found the place itself gone, and proved it (a container the account no longer lists, a
+    /// folder whose parent is there): what was found, for the destruction record. Null otherwise.
+    /// </summary>
+    string? Absence { get; }
 }
 
 /// <summary>What a sweep needs from a storage account: a store per blob holding, and the account's soft-delete setting.</summary>
@@ -64,6 +79,10 @@ public interface IRetentionStorage
 {
     string AccountName { get; }
 
+    /// <summary>The connected endpoint as <see cref="StorageEndpoint.Key"/> writes it: holdings are matched by it, never by account name alone.</summary>
+    string Endpoint { get; }
+
+    /// <summary>A store for a holding on this endpoint; SweepStorageNotConnected for a holding on any other.</summary>
     IHoldingStore Open(HoldingLocation location);
 
     /// <summary>"Off", "On (n days)" with the days, or "Unknown" when the settings cannot be read with the rights given.</summary>
@@ -79,10 +98,24 @@ public sealed class BlobRetentionStorage : IRetentionStorage
 
     public string AccountName => connection.Info.AccountName;
 
+    public string Endpoint => StorageEndpoint.Key(connection.Info.BlobEndpoint, connection.Info.AccountName);
+
+    /// <summary>The endpoint as people read it, e.g. https://contosodata.blob.core.windows.net.</summary>
+    private string EndpointText => connection.Info.BlobEndpoint.ToString().TrimEnd('/');
+
     /// <summary>Whether the account lists blob versions: asked once per account (the first holding), not per holding.</summary>
     private BlobStates? states;
 
-    public IHoldingStore Open(HoldingLocation location) => new BlobHoldingStore(this, connection.Client.GetBlobContainerClient(location.Container), location);
+    public IHoldingStore Open(HoldingLocation location)
+    {
+        if (!string.Equals(location.Endpoint, Endpoint, StringComparison.Ordinal))
+        {
+            throw new DataShareException("SweepStorageNotConnected", DataShareErrorCategory.ResourceUnavailable,
+                $"{location} is on the storage endpoint {location.Endpoint}, but this connection is to {Endpoint}.", location.Location);
+        }
+
+        return new BlobHoldingStore(this, connection.Client.GetBlobContainerClient(location.Container), location);
+    }
 
     public string ReadSoftDelete(out int? retentionDays, CancellationToken cancellationToken)
     {
@@ -110,16 +143,25 @@ public sealed class BlobRetentionStorage : IRetentionStorage
         private readonly BlobRetentionStorage account;
         private readonly BlobContainerClient container;
         private readonly HoldingLocation location;
+        private readonly BlobDeleteScope scope;
+
+        /// <summary>The container's path as sent, e.g. /devstoreaccount1/data (path-style) or /data.</summary>
+        private readonly string containerPath;
 
         public BlobHoldingStore(BlobRetentionStorage account, BlobContainerClient container, HoldingLocation location)
         {
             this.account = account;
             this.container = container;
             this.location = location;
+            scope = new BlobDeleteScope(container.Uri, location.Prefix);
+            containerPath = container.Uri.AbsolutePath.TrimEnd('/');
         }
+
+        public string? Absence { get; private set; }
 
         public IEnumerable<HeldObject> List(CancellationToken cancellationToken)
         {
+            Absence = null;
             var states = States(cancellationToken);
             if (states is null)
             {
@@ -136,6 +178,7 @@ public sealed class BlobRetentionStorage : IRetentionStorage
                 }
                 catch (RequestFailedException ex) when (ex.Status == 404)
                 {
+                    ProveGone(ex, cancellationToken);
                     yield break;
                 }
 
@@ -166,7 +209,7 @@ public sealed class BlobRetentionStorage : IRetentionStorage
 
         /// <summary>
         /// What to list: snapshots and versions, or snapshots only where the service refuses the versions option (an
-        /// emulator); null when the container does not exist. Asked once per holding with a one-item page.
+        /// emulator); null when the container is proved gone. Asked once per holding with a one-item page.
         /// </summary>
         private BlobStates? States(CancellationToken cancellationToken)
         {
@@ -186,6 +229,7 @@ public sealed class BlobRetentionStorage : IRetentionStorage
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
+                ProveGone(ex, cancellationToken);
                 return null;
             }
             catch (RequestFailedException ex) when (ex.Status is 400 or 501)
@@ -196,26 +240,76 @@ public sealed class BlobRetentionStorage : IRetentionStorage
             return account.states;
         }
 
+        /// <summary>
+        /// A 404 to a listing is not an empty holding by itself: a wrong endpoint, a wrong account or a proxy answer
+        /// looks the same. Only ContainerNotFound, confirmed by the account's own list of containers (which must be
+        /// readable and must not have it), is taken for "no longer exists"; anything else fails the listing.
+        /// </summary>
+        private void ProveGone(RequestFailedException notFound, CancellationToken cancellationToken)
+        {
+            if (notFound.ErrorCode != "ContainerNotFound")
+            {
+                throw new StorageListingException(
+                    $"the listing answered 404 {notFound.ErrorCode ?? "without an error code"}, not ContainerNotFound (a wrong endpoint or account answers like that), and a failed listing is never taken for an empty holding", notFound);
+            }
+
+            bool listed;
+            try
+            {
+                listed = account.connection.Client.GetBlobContainers(prefix: location.Container, cancellationToken: cancellationToken)
+                    .Any(c => string.Equals(c.Name, location.Container, StringComparison.Ordinal));
+            }
+            catch (RequestFailedException ex)
+            {
+                throw new StorageListingException(
+                    $"the listing answered 404 ContainerNotFound, and the account's list of containers, read to confirm it, answered {ex.Status} {ex.ErrorCode}: not taken for an empty holding", ex);
+            }
+
+            if (listed)
+            {
+                throw new StorageListingException(
+                    $"the listing answered 404 ContainerNotFound, yet the account still lists the container {location.Container}: not taken for an empty holding", notFound);
+            }
+
+            Absence = $"the container {location.Container} no longer exists on {account.EndpointText} (the account's list of containers does not have it)";
+        }
+
         public async Task<DeleteAnswer> DeleteAsync(HeldObject item, CancellationToken cancellationToken)
         {
+            // Proof before any request: the name lies inside the holding however it might be read, and its escaped
+            // form names exactly it. The pipeline's guard checks the address once more just before it is sent.
+            if (!BlobNames.IsInside(item.Name, location.Prefix, out var why))
+            {
+                return DeleteAnswer.Unsafe(item, why);
+            }
+
+            var escaped = BlobNames.Escape(item.Name);
+            if (BlobNames.Unescape(escaped) != item.Name)
+            {
+                return DeleteAnswer.Unsafe(item, "its name cannot be written as an exact address");
+            }
+
             var blob = container.GetBlobClient(item.Name);
             try
             {
-                if (item.Snapshot is not null)
+                using (ExactBlobAddress.Use(scope, containerPath + "/" + escaped))
                 {
-                    await blob.WithSnapshot(item.Snapshot).DeleteAsync(DeleteSnapshotsOption.None, cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-                else if (item.VersionId is not null && !item.IsCurrent)
-                {
-                    await blob.WithVersion(item.VersionId).DeleteAsync(DeleteSnapshotsOption.None, cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await blob.DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    if (item.VersionId is not null)
+                    if (item.Snapshot is not null)
                     {
-                        // With versioning on, deleting the blob keeps its current version as a previous one: delete that too.
-                        await DeleteVersionAsync(blob, item.VersionId, cancellationToken).ConfigureAwait(false);
+                        await blob.WithSnapshot(item.Snapshot).DeleteAsync(DeleteSnapshotsOption.None, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (item.VersionId is not null && !item.IsCurrent)
+                    {
+                        await blob.WithVersion(item.VersionId).DeleteAsync(DeleteSnapshotsOption.None, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await blob.DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false);
+                        if (item.VersionId is not null)
+                        {
+                            // With versioning on, deleting the blob keeps its current version as a previous one: delete that too.
+                            await DeleteVersionAsync(blob, item.VersionId, cancellationToken).ConfigureAwait(false);
+                        }
                     }
                 }
 
@@ -228,6 +322,10 @@ public sealed class BlobRetentionStorage : IRetentionStorage
             catch (RequestFailedException ex) when (ex.Status == 409 && ex.ErrorCode is "BlobImmutableDueToLegalHold" or "BlobImmutableDueToPolicy")
             {
                 return new DeleteAnswer(DeleteResult.Blocked, ex.ErrorCode);
+            }
+            catch (BlobDeleteRefusedException ex)
+            {
+                return DeleteAnswer.Unsafe(item, ex.Message);
             }
         }
 
@@ -247,88 +345,29 @@ public sealed class BlobRetentionStorage : IRetentionStorage
         {
             if (location.Prefix is null)
             {
-                container.DeleteIfExists(cancellationToken: cancellationToken);
+                using (ExactBlobAddress.Use(scope, null))
+                {
+                    container.DeleteIfExists(cancellationToken: cancellationToken);
+                }
             }
         }
     }
 }
 
-/// <summary>A local folder holding: its files, deleted one by one, then the folder itself.</summary>
-public sealed class LocalFolderStore : IHoldingStore
+/// <summary>A listing that failed in a way the SDK does not see as a failure (a 404 not proved to mean "gone").</summary>
+public sealed class StorageListingException : Exception
 {
-    private readonly string folder;
-
-    public LocalFolderStore(string folder) => this.folder = folder;
-
-    public IEnumerable<HeldObject> List(CancellationToken cancellationToken)
+    public StorageListingException()
     {
-        if (!Directory.Exists(folder))
-        {
-            // Gone is destroyed only if its parent is there to say so: an unmounted share must not read as empty.
-            var parent = Path.GetDirectoryName(folder);
-            if (parent is null || !Directory.Exists(parent))
-            {
-                throw new DirectoryNotFoundException($"Neither '{folder}' nor its parent folder can be reached (an unmounted share or a wrong path?).");
-            }
-
-            yield break;
-        }
-
-        // Walk the tree without following symbolic links or junctions: a link inside a holding may point anywhere,
-        // and only the link itself belongs to the holding (it goes when the folder is deleted).
-        var pending = new Stack<string>();
-        pending.Push(folder);
-        while (pending.Count > 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var directory = pending.Pop();
-            foreach (var sub in Directory.EnumerateDirectories(directory))
-            {
-                if ((File.GetAttributes(sub) & FileAttributes.ReparsePoint) == 0)
-                {
-                    pending.Push(sub);
-                }
-            }
-
-            foreach (var file in Directory.EnumerateFiles(directory))
-            {
-                if ((File.GetAttributes(file) & FileAttributes.ReparsePoint) != 0)
-                {
-                    continue;
-                }
-
-                long size;
-                try
-                {
-                    size = new FileInfo(file).Length;
-                }
-                catch (FileNotFoundException)
-                {
-                    continue;
-                }
-
-                yield return new HeldObject { Name = file, Size = size };
-            }
-        }
     }
 
-    public Task<DeleteAnswer> DeleteAsync(HeldObject item, CancellationToken cancellationToken)
+    public StorageListingException(string message)
+        : base(message)
     {
-        if (!File.Exists(item.Name))
-        {
-            return Task.FromResult(DeleteAnswer.Gone);
-        }
-
-        File.SetAttributes(item.Name, FileAttributes.Normal);
-        File.Delete(item.Name);
-        return Task.FromResult(DeleteAnswer.Deleted);
     }
 
-    public void Finish(CancellationToken cancellationToken)
+    public StorageListingException(string message, Exception innerException)
+        : base(message, innerException)
     {
-        if (Directory.Exists(folder))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
     }
 }

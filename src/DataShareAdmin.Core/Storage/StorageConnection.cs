@@ -155,6 +155,9 @@ public sealed class StorageConnection
         options.Retry.Delay = TimeSpan.FromMilliseconds(500);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(30);
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
+
+        // A sweep's deletes go to exactly the listed blob, and are checked against the holding just before sending.
+        ExactBlobAddress.AddTo(options);
         return options;
     }
 

@@ -72,4 +72,21 @@ public sealed class ShareCalendar
 
     /// <summary>The calendar date of a value given by a user: its date part, with no zone conversion.</summary>
     public static DateTime DateOf(DateTime value) => DateTime.SpecifyKind(value.Date, DateTimeKind.Unspecified);
+
+    /// <summary>
+    /// A day plus (or minus) some days, held at the calendar's first or last day instead of overflowing: an agreement
+    /// ending on 9999-12-31 (a common way to write "open-ended") is due on 9999-12-31, never an exception that stops
+    /// every other holding from being planned.
+    /// </summary>
+    public static DateTime AddDays(DateTime day, long days)
+    {
+        var date = day.Date;
+        var room = days >= 0 ? (DateTime.MaxValue.Date - date).Days : (date - DateTime.MinValue.Date).Days;
+        if (days >= 0 ? days > room : days < -(long)room)
+        {
+            return DateTime.SpecifyKind(days >= 0 ? DateTime.MaxValue.Date : DateTime.MinValue.Date, day.Kind);
+        }
+
+        return date.AddDays(days);
+    }
 }

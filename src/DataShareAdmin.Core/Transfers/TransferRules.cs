@@ -218,8 +218,11 @@ public static class TransferRules
         return link + how;
     }
 
-    /// <summary>The first day an agreement's holdings must be gone: the day after it ends plus its retention days.</summary>
-    public static DateTime AgreementDueOn(DataShareAgreement agreement) => agreement.EndsOn.Date.AddDays(1 + agreement.RetentionDays);
+    /// <summary>
+    /// The first day an agreement's holdings must be gone: the day after it ends plus its retention days; the calendar's
+    /// last day for an agreement that ends too near it (an open-ended 9999-12-31).
+    /// </summary>
+    public static DateTime AgreementDueOn(DataShareAgreement agreement) => ShareCalendar.AddDays(agreement.EndsOn, 1L + agreement.RetentionDays);
 
     /// <summary>
     /// The first day a transfer's container must be gone: the day after the last of its links stops working (expires

@@ -21,5 +21,6 @@ public sealed class GetDataShareHoldingCommand : GetByAgreementCmdlet
 
     protected override object GetOne(string id) => Engine.Retention.Get(id);
 
-    protected override IEnumerable<object> List(string? agreementId) => Engine.Retention.Find(agreementId, IncludeDestroyed);
+    protected override IEnumerable<object> List(string? agreementId) =>
+        Engine.Retention.Find(agreementId, IncludeDestroyed, error => WriteError(ErrorRecords.From(error, error.Target)));
 }

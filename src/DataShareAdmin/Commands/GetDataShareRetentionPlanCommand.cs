@@ -22,7 +22,8 @@ public sealed class GetDataShareRetentionPlanCommand : DataShareCmdlet
         Run(AsOf, () =>
         {
             var day = AsOf is null ? (DateTime?)null : ShareCalendar.DateOf(AsOf.Value);
-            foreach (var item in Engine.Retention.Plan(day))
+            // A holding that cannot be planned is an error of its own, with its id; every other holding is still listed.
+            foreach (var item in Engine.Retention.Plan(day, error => WriteError(ErrorRecords.From(error, error.Target))))
             {
                 WriteObject(item);
             }

@@ -1,0 +1,368 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using DataShareAdmin.Core.Agreements;
+using DataShareAdmin.Core.Policy;
+using DataShareAdmin.Core.Time;
+using DataShareAdmin.Core.Transfers;
+
+namespace DataShareAdmin.Core.Retention;
+/// <summary>How Invoke-DataShareRetentionSweep was asked to run.</summary>
+public sealed class SweepOptions
+{
+    /// <summary>The day to sweep for; today when null. A later day is refused: a sweep never deletes early.</summary>
+    public DateTime? AsOf { get; set; }
+
+    /// <summary>Go on even when the sweep is larger than the policy's limits.</summary>
+    public bool Force { get; set; }
+
+    /// <summary>Deletes in flight at once.</summary>
+    public int ThrottleLimit { get; set; } = 16;
+
+    /// <summary>Only these holdings (plan items piped in); every due holding when null.</summary>
+    public IReadOnlyList<string>? HoldingIds { get; set; }
+
+    /// <summary>
+    /// A dry run (-WhatIf): measure and say what would be deleted, delete and record nothing. It needs no sweep lock
+    /// and works on a read-only register, such as a backup copy.
+    /// </summary>
+    public bool DryRun { get; set; }
+}
+
+/// <summary>The sweep: measure, check limits, then delete holding by holding through one pool of deletes.</summary>
+public sealed partial class RetentionService
+{
+    /// <summary>
+    /// Sweeps the due holdings: for each, with the host's permission, deletes every object, lists again, and records
+    /// what happened. Returns the destruction records as they are written. Problems with one holding are reported
+    /// through <paramref name="reportError"/> and the others go on.
+    /// </summary>
+    public IEnumerable<DestructionRecord> Sweep(SweepOptions options, Func<string, IRetentionStorage?> storageFor, IOperationHost host, Action<DataShareException> reportError)
+    {
+        var today = calendar.Today;
+        var day = (options.AsOf ?? today).Date;
+        if (day > today)
+        {
+            throw new DataShareException("SweepAsOfInFuture", DataShareErrorCategory.InvalidArgument,
+                $"-AsOf {DateText.FormatDate(day)} is after today ({DateText.FormatDate(today)}): a sweep never deletes before a holding's day. Use Get-DataShareRetentionPlan -AsOf to look ahead.", day);
+        }
+
+        if (register.Info.IsReadOnly && !options.DryRun)
+        {
+            // Refused before anything is deleted: deleting data whose destruction cannot be recorded would leave no proof.
+            throw new DataShareException("SweepRegisterReadOnly", DataShareErrorCategory.PermissionDenied,
+                $"The register {register.Info.Location} is open read-only, so destruction records could not be written; nothing was deleted. Connect without -ReadOnly.", register.Info.Location)
+            { IsTerminating = true };
+        }
+
+        if (options.ThrottleLimit is < 1 or > 256)
+        {
+            throw new DataShareException("SweepThrottleLimitInvalid", DataShareErrorCategory.InvalidArgument, "-ThrottleLimit is from 1 to 256.", options.ThrottleLimit);
+        }
+
+        // A dry run changes nothing, so it neither waits for nor blocks a real sweep, and leaves no lock behind.
+        var sweepLock = options.DryRun ? NoLock.Instance : register.TryLockSweep() ?? throw new DataShareException("SweepAlreadyRunning", DataShareErrorCategory.ResourceUnavailable,
+            $"Another retention sweep is running against the register {register.Info.Location}; this one has not started. Run it again when that one has finished.", register.Info.Location)
+        { IsTerminating = true };
+        return Run(sweepLock, day, options, storageFor, host, reportError);
+    }
+
+    /// <summary>The sweep itself, holding the lock until the last record is out; records come out as they are written.</summary>
+    private IEnumerable<DestructionRecord> Run(IDisposable sweepLock, DateTime day, SweepOptions options, Func<string, IRetentionStorage?> storageFor, IOperationHost host, Action<DataShareException> reportError)
+    {
+        using var held = sweepLock;
+        var plan = Plan(day, reportError).ToList();
+        if (options.HoldingIds is not null)
+        {
+            var wanted = new HashSet<string>(options.HoldingIds.Select(id => id.Trim()), StringComparer.OrdinalIgnoreCase);
+            foreach (var missing in wanted.Where(id => !plan.Any(p => string.Equals(p.HoldingId, id, StringComparison.OrdinalIgnoreCase))))
+            {
+                reportError(NotDue(missing, day));
+            }
+
+            plan = plan.Where(p => wanted.Contains(p.HoldingId)).ToList();
+        }
+
+        if (plan.Count == 0)
+        {
+            host.WriteVerbose($"Nothing to sweep: no holding is due on {DateText.FormatDate(day)}, or every due holding is already destroyed.");
+            yield break;
+        }
+
+        // Measure first (listing only), so limits are checked before anything is deleted.
+        // The measuring listing is kept for deleting from, up to a bounded number of objects in all (memory stays flat
+        // for any holding size: a larger holding is listed again when its turn comes). Whatever appears after it was
+        // taken is caught by the verification listing and deleted in a second round.
+        var candidates = new List<(RetentionPlanItem Item, DataShareHolding Holding, IHoldingStore Store, IRetentionStorage? Storage)>();
+        var folders = HeldFolders();
+        foreach (var item in plan)
+        {
+            host.CancellationToken.ThrowIfCancellationRequested();
+            var holding = register.FindHolding(item.HoldingId)!;
+            try
+            {
+                if (OpenHolding(holding, storageFor, folders, reportError) is { } opened)
+                {
+                    candidates.Add((item, holding, opened.Store, opened.Storage));
+                }
+            }
+            catch (DataShareException ex) when (!ex.IsTerminating)
+            {
+                reportError(ex);
+            }
+            catch (Exception ex) when (IsRecordProblem(ex))
+            {
+                reportError(NotPlanned(holding, ex));
+            }
+        }
+
+        // Measure the holdings side by side (listing only); results and errors are reported in plan order.
+        host.WriteProgress(Activity, $"Measuring {candidates.Count} holding(s)", -1, completed: false);
+        var cacheBudget = (long)ListingCacheObjects;
+        var measured = new (long Objects, long Bytes, List<HeldObject>? Listed, Exception? Error)[candidates.Count];
+        Parallel.For(0, candidates.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(options.ThrottleLimit, 8), CancellationToken = host.CancellationToken }, n =>
+        {
+            long objects = 0, bytes = 0;
+            var cached = Interlocked.Read(ref cacheBudget) > 0 ? new List<HeldObject>() : null;
+            try
+            {
+                foreach (var listed in candidates[n].Store.List(host.CancellationToken))
+                {
+                    objects++;
+                    bytes += listed.Size;
+                    if (cached is not null && Interlocked.Decrement(ref cacheBudget) >= 0)
+                    {
+                        cached.Add(listed);
+                    }
+                    else
+                    {
+                        cached = null;
+                    }
+                }
+
+                measured[n] = (objects, bytes, cached, null);
+            }
+            catch (Exception ex) when (IsStorageFailure(ex))
+            {
+                measured[n] = (0, 0, null, ex);
+            }
+        });
+
+        var work = new List<(RetentionPlanItem Item, DataShareHolding Holding, IHoldingStore Store, IRetentionStorage? Storage, long Objects, long Bytes, List<HeldObject>? Listed)>();
+        for (var n = 0; n < candidates.Count; n++)
+        {
+            var (item, holding, store, storage) = candidates[n];
+            if (measured[n].Error is { } failure)
+            {
+                reportError(StoreFailed(holding, "listing", failure));
+                continue;
+            }
+
+            work.Add((item, holding, store, storage, measured[n].Objects, measured[n].Bytes, measured[n].Listed));
+        }
+
+        CheckLimits(work.Count, work.Sum(w => w.Bytes), options.Force);
+
+        var softDelete = new Dictionary<string, (string State, int? Days)>(StringComparer.OrdinalIgnoreCase);
+        var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var accessRemoved = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+
+        // One pool of deletes across holdings: the next holding's deletes start while the last ones of the one before
+        // are still in flight, and each holding is verified and recorded, in order, once its own deletes are done.
+        var slots = new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit);
+        var pending = new Queue<HoldingRun>();
+        try
+        {
+            for (var i = 0; i < work.Count; i++)
+            {
+                var (item, holding, store, storage, objects, bytes, listedBefore) = work[i];
+                if (!host.ShouldProcess(holding.Location, $"Delete {objects} object(s), {TransferService.Bytes(bytes)}, of agreement {holding.AgreementId} (due {DateText.FormatDate(item.DueOn)}: {item.Reason})")
+                    || options.DryRun)
+                {
+                    continue;
+                }
+
+                var soft = ("Off", (int?)null);
+                if (storage is not null && !softDelete.TryGetValue(storage.AccountName, out soft))
+                {
+                    soft = (storage.ReadSoftDelete(out var days, host.CancellationToken), days);
+                    softDelete[storage.AccountName] = soft;
+                }
+
+                // Access goes the same night as the data, and before it: once per ended agreement, when connected.
+                if (AccessRevoker is not null && !accessRemoved.TryGetValue(holding.AgreementId, out _))
+                {
+                    var agreement = register.FindAgreement(holding.AgreementId);
+                    accessRemoved[holding.AgreementId] = agreement is not null && AgreementRules.StatusOn(agreement, day) is AgreementStatus.Ended or AgreementStatus.Destroyed
+                        ? AccessRevoker(holding.AgreementId, host)
+                        : null;
+                }
+
+                var run = new HoldingRun(holding, store, listedBefore, soft, clock.UtcNow)
+                {
+                    AccessRemoved = accessRemoved.TryGetValue(holding.AgreementId, out var access) ? access : null,
+                };
+                var status = $"{holding.Location} ({i + 1} of {work.Count})";
+                var percent = i * 100 / work.Count;
+                host.WriteProgress(Activity, status, percent, completed: false);
+                run.Error = Dispatch(run, listedBefore ?? store.List(host.CancellationToken), slots, host.CancellationToken,
+                    deleted => host.WriteProgress(Activity, $"{status}: {deleted} deleted", percent, completed: false));
+                pending.Enqueue(run);
+
+                while (pending.Count > 0 && pending.Peek().Tasks.All(t => t.IsCompleted))
+                {
+                    var record = Complete(pending.Dequeue(), day, slots, host, reportError);
+                    if (record is not null)
+                    {
+                        touched.Add(record.AgreementId);
+                        yield return record;
+                    }
+                }
+            }
+
+            while (pending.Count > 0)
+            {
+                var record = Complete(pending.Dequeue(), day, slots, host, reportError);
+                if (record is not null)
+                {
+                    touched.Add(record.AgreementId);
+                    yield return record;
+                }
+            }
+        }
+        finally
+        {
+            // Stopped (Ctrl+C): let the deletes in flight end before the pool goes; unrecorded holdings stay due.
+            foreach (var run in pending)
+            {
+                WaitQuietly(run.Tasks);
+            }
+
+            slots.Dispose();
+        }
+
+        host.WriteProgress(Activity, "Done", 100, completed: true);
+        foreach (var agreementId in touched)
+        {
+            MarkDestroyedIfComplete(agreementId, host);
+        }
+    }
+
+    /// <summary>
+    /// The store to sweep a holding through, once it is shown safe to: a blob holding only through a connection to
+    /// exactly its own endpoint (scheme, host, port, account), a folder only if it is no other agreement's place,
+    /// however links make paths look. Null when it is not, and that is reported; nothing is recorded for it.
+    /// </summary>
+    private (IHoldingStore Store, IRetentionStorage? Storage)? OpenHolding(
+        DataShareHolding holding, Func<string, IRetentionStorage?> storageFor, List<(DataShareHolding Holding, string Path)> folders, Action<DataShareException> reportError)
+    {
+        if (holding.Kind == HoldingKind.LocalFolder)
+        {
+            if (FolderProblem(holding, folders) is { } why)
+            {
+                reportError(Unsafe(holding, why));
+                return null;
+            }
+
+            return (new LocalFolderStore(holding.Location), null);
+        }
+
+        var location = HoldingLocation.Of(holding);
+        var storage = storageFor(holding.StorageAccount ?? string.Empty);
+        if (storage is null)
+        {
+            reportError(new DataShareException("SweepStorageNotConnected", DataShareErrorCategory.ResourceUnavailable,
+                $"Holding {holding.Id} ({holding.Location}) is in storage account {holding.StorageAccount}, which this session is not connected to; it stays due. Connect-DataShareStorage to it and sweep again.", holding.Id));
+            return null;
+        }
+
+        if (!string.Equals(location.Endpoint, storage.Endpoint, StringComparison.Ordinal))
+        {
+            // The same account name on another endpoint (an emulator, another cloud, a typing slip) is another place:
+            // listing there would find nothing and "verify" a destruction that never happened.
+            reportError(new DataShareException("SweepStorageNotConnected", DataShareErrorCategory.ResourceUnavailable,
+                $"Holding {holding.Id} ({holding.Location}) is on the storage endpoint {location.Endpoint}, but this session is connected to {storage.Endpoint}: the same account name on another endpoint. It stays due and nothing was recorded for it. Connect-DataShareStorage to {location.Endpoint} and sweep again.", holding.Id));
+            return null;
+        }
+
+        return (storage.Open(location), storage);
+    }
+
+    /// <summary>Every held folder holding with its path as the file system resolves it (links followed), read once per sweep.</summary>
+    private List<(DataShareHolding Holding, string Path)> HeldFolders()
+    {
+        var folders = new List<(DataShareHolding, string)>();
+        foreach (var holding in register.ListHeldHoldings())
+        {
+            if (holding.Kind == HoldingKind.LocalFolder)
+            {
+                folders.Add((holding, Resolved(holding.Location)));
+            }
+        }
+
+        return folders;
+    }
+
+    /// <summary>
+    /// Why a folder holding must not be swept: through a link it is (or is inside, or around) a folder another
+    /// agreement holds, or the register's own folder. Registration compares paths as written; this compares places.
+    /// </summary>
+    private string? FolderProblem(DataShareHolding holding, List<(DataShareHolding Holding, string Path)> folders)
+    {
+        var mine = Resolved(holding.Location);
+        foreach (var (other, theirs) in folders)
+        {
+            if (!string.Equals(other.AgreementId, holding.AgreementId, StringComparison.OrdinalIgnoreCase)
+                && (LocalFolderStore.IsWithin(mine, theirs) || LocalFolderStore.IsWithin(theirs, mine)))
+            {
+                return $"through a link, its folder is {mine}, which is the place of holding {other.Id} ({other.Location}) of agreement {other.AgreementId}, or contains it or lies inside it: sweeping it would delete another agreement's data";
+            }
+        }
+
+        var registerFile = register.Info.Location;
+        if (Path.IsPathRooted(registerFile) && !registerFile.Contains("://") && LocalFolderStore.IsWithin(Resolved(registerFile), mine))
+        {
+            return $"through a link, its folder is {mine}, which holds the register itself ({registerFile})";
+        }
+
+        return null;
+    }
+
+    /// <summary>A folder's path with its links resolved; as written when the file system cannot say (its own sweep reports why).</summary>
+    private static string Resolved(string path)
+    {
+        try
+        {
+            return LocalFolderStore.ResolveLinks(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return path;
+        }
+    }
+
+    private void CheckLimits(int holdings, long bytes, bool force)
+    {
+        var maxHoldings = policy.Number(PolicyCatalogue.SweepMaxHoldings);
+        var maxGiB = policy.Number(PolicyCatalogue.SweepMaxGiB);
+        if (!force && (holdings > maxHoldings || bytes > maxGiB * (1L << 30)))
+        {
+            throw new DataShareException("SweepLimitExceeded", DataShareErrorCategory.LimitsExceeded,
+                $"This sweep would delete {holdings} holding(s) and {TransferService.Bytes(bytes)}, more than policy allows in one run ({maxHoldings} holdings, {maxGiB} GiB: SweepMaxHoldings, SweepMaxGiB). Nothing was deleted. Check the plan (Get-DataShareRetentionPlan), then run again with -Force.",
+                null) { IsTerminating = true };
+        }
+    }
+
+    /// <summary>What a dry run holds instead of the sweep lock.</summary>
+    private sealed class NoLock : IDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+}
