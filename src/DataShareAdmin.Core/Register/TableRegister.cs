@@ -29,7 +29,7 @@ namespace DataShareAdmin.Core.Register;
 /// key range would do, and no read joins. Key parts are escaped so their order is the order the SQLite register
 /// gives.</para>
 /// </remarks>
-public sealed class TableRegister : IDataShareRegister
+public sealed partial class TableRegister : IDataShareRegister
 {
     public const int SchemaVersion = 6;
 
@@ -523,19 +523,6 @@ public sealed class TableRegister : IDataShareRegister
 
     public void AppendAudit(AuditEvent audit) => Write(audit, _ => new Ops());
 
-    public IEnumerable<AuditEntry> ReadAuditLog(long fromSequence)
-    {
-        var from = Key("au", Sequence(Math.Max(fromSequence, 0)));
-        foreach (var entity in Query($"PartitionKey eq '{Quote(partition)}' and RowKey ge '{Quote(from)}' and RowKey lt '{Quote(End(Prefix("au")))}'"))
-        {
-            yield return Entry(entity);
-        }
-    }
-
-    public AuditHead? ReadAuditHead() => Get("auhead") is { } head
-        ? new AuditHead { Sequence = head.GetInt64("Sequence") ?? 0, Hash = head.GetString("Hash") }
-        : null;
-
     // ---------------------------------------------------------------- policy
 
     public IEnumerable<PolicyValue> ReadPolicy() => Range(Prefix("pol")).Select(e => Read<PolicyValue>(e)!);
@@ -885,7 +872,8 @@ public sealed class TableRegister : IDataShareRegister
         Each("Audit entries", snapshot.AuditLog, e => new[] { EntryRow(e) });
         if (snapshot.AuditHead is { } head)
         {
-            Put(new[] { new TableEntity(partition, "auhead") { ["Sequence"] = head.Sequence, ["Hash"] = head.Hash } });
+            AuditStoredForm.RequireReadable(head);
+            Put(new[] { HeadRow(head.Sequence, head.Hash) });
             Flush();
         }
 
@@ -1063,7 +1051,7 @@ public sealed class TableRegister : IDataShareRegister
         for (var attempt = 1; ; attempt++)
         {
             var headRow = Get("auhead");
-            var head = headRow is null ? null : new AuditHead { Sequence = headRow.GetInt64("Sequence") ?? 0, Hash = headRow.GetString("Hash") };
+            var head = WritableHead(headRow);
             var ops = build((head?.Sequence ?? 0) + 1);
             var entry = AuditChain.Chain(new AuditEntry
             {
@@ -1083,7 +1071,7 @@ public sealed class TableRegister : IDataShareRegister
             }
 
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, EntryRow(entry)));
-            var newHead = new TableEntity(partition, "auhead") { ["Sequence"] = entry.Sequence, ["Hash"] = entry.Hash };
+            var newHead = HeadRow(entry.Sequence, entry.Hash);
             actions.Add(headRow is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, newHead)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, headRow.ETag));
@@ -1272,39 +1260,6 @@ public sealed class TableRegister : IDataShareRegister
         where T : class => entity is null ? null : JsonSerializer.Deserialize<T>(Take(entity, "Data"), Json);
 
     private static T Copy<T>(T record) => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(record, Json), Json)!;
-
-    private TableEntity EntryRow(AuditEntry entry)
-    {
-        var row = new TableEntity(partition, Key("au", Sequence(entry.Sequence)))
-        {
-            ["Kind"] = "Audit",
-            ["Sequence"] = entry.Sequence,
-            ["At"] = DateText.FormatInstant(entry.Timestamp),
-            ["Actor"] = entry.Actor,
-            ["Machine"] = entry.Machine,
-            ["Action"] = entry.Action,
-            ["TargetType"] = entry.TargetType,
-            ["TargetId"] = entry.TargetId,
-            ["PreviousHash"] = entry.PreviousHash,
-            ["Hash"] = entry.Hash,
-        };
-        Put(row, "Details", JsonSerializer.Serialize(entry.Details));
-        return row;
-    }
-
-    private static AuditEntry Entry(TableEntity row) => new()
-    {
-        Sequence = row.GetInt64("Sequence") ?? 0,
-        Timestamp = DateText.ParseInstant(row.GetString("At")),
-        Actor = row.GetString("Actor"),
-        Machine = row.GetString("Machine"),
-        Action = row.GetString("Action"),
-        TargetType = row.GetString("TargetType"),
-        TargetId = row.GetString("TargetId"),
-        Details = JsonSerializer.Deserialize<Dictionary<string, string>>(Take(row, "Details")) ?? new Dictionary<string, string>(),
-        PreviousHash = row.GetString("PreviousHash"),
-        Hash = row.GetString("Hash"),
-    };
 
     /// <summary>Text longer than a property may hold goes over several (Name, Name_1, Name_2…); an entity holds 1 MiB.</summary>
     private static void Put(TableEntity entity, string name, string text)
