@@ -41,6 +41,9 @@ public sealed class SqliteAuditTamperTests : AuditTamperContract
         return SqliteRegister.Open(new RegisterLocation(file, "Parameter"), Clock, TestRegister.Identity);
     }
 
+    protected override IDataShareRegister OpenAgain() =>
+        SqliteRegister.Open(new RegisterLocation(file, "Parameter"), Clock, TestRegister.Identity);
+
     protected override object? GetStored(long sequence, string column)
     {
         using var connection = Connect();
@@ -197,6 +200,9 @@ public sealed class TableAuditTamperTests : AuditTamperContract, IClassFixture<A
         partition = "tamper" + Guid.NewGuid().ToString("N").Substring(0, 12);
         return TableRegister.Open(new TableRegisterOptions { ConnectionString = azurite.ConnectionString, RegisterName = partition }, Clock, TestRegister.Identity);
     }
+
+    protected override IDataShareRegister OpenAgain() =>
+        TableRegister.Open(new TableRegisterOptions { ConnectionString = azurite.ConnectionString, RegisterName = partition }, Clock, TestRegister.Identity);
 
     protected override object? GetStored(long sequence, string column) => Row(sequence)[PropertyNames[column]];
 

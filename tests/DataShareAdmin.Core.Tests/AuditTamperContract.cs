@@ -40,6 +40,9 @@ public abstract class AuditTamperContract : IDisposable
     /// <summary>Removes an entry's row.</summary>
     protected abstract void DeleteRow(long sequence);
 
+    /// <summary>A second opening of the register <see cref="OpenFresh"/> last made: another writer on the same log.</summary>
+    protected abstract IDataShareRegister OpenAgain();
+
     /// <summary>Stores the head's sequence as text or its hash as bytes (<paramref name="how"/>: "sequence-as-text", "hash-as-bytes").</summary>
     protected abstract void TamperHead(string how);
 
@@ -309,6 +312,37 @@ public abstract class AuditTamperContract : IDisposable
 
         Assert.Equal(("AuditDetailsInvalid", DataShareErrorCategory.InvalidData), (error.ErrorId, error.Category));
         Assert.Equal(head, register.ReadAuditHead()!.ToString());
+    }
+
+    [Fact]
+    public void Two_writers_changing_one_policy_setting_at_once_each_record_the_value_they_replaced()
+    {
+        var first = Seeded();
+        var second = OpenAgain();
+        opened.Add(second);
+        const int each = 12;
+
+        System.Threading.Tasks.Parallel.For(0, 2, w =>
+        {
+            var policy = new Policy.PolicyService(w == 0 ? first : second);
+            for (var i = 0; i < each; i++)
+            {
+                // Values no other write repeats, so each entry's Before names exactly one earlier After.
+                policy.Set("CertificateMaxAgeMonths", (30 + (w * each) + i).ToString(CultureInfo.InvariantCulture), new FakeHost());
+            }
+        });
+
+        var sets = ReadAll(first).Where(e => e.Action == "Policy.Set").ToList();
+        Assert.Equal(2 * each, sets.Count);
+        var before = "24";
+        foreach (var entry in sets)
+        {
+            Assert.Equal(before, entry.Details["Before"]);
+            before = entry.Details["After"];
+        }
+
+        Assert.Equal(before, new Policy.PolicyService(second).Get(n => n == "CertificateMaxAgeMonths").Single().Value);
+        Assert.True(Check(first).IsIntact);
     }
 
     /// <summary>A different value of the same kind as the stored one.</summary>

@@ -396,8 +396,20 @@ public sealed partial class SqliteRegister : IDataShareRegister
         ModifiedBy = Text(r, "modified_by")!,
     });
 
-    public void WritePolicy(string name, string? value, AuditEvent audit) => Write(audit, transaction =>
+    public void WritePolicy(string name, string? expected, string? value, AuditEvent audit) => Write(audit, transaction =>
     {
+        // Read again inside the write transaction (which holds the write lock), so the audit entry's Before is true.
+        string? stored;
+        using (var read = Command(transaction, "SELECT value FROM policy WHERE name = $name", ("$name", name)))
+        {
+            stored = read.ExecuteScalar() as string;
+        }
+
+        if (!string.Equals(stored, expected, StringComparison.Ordinal))
+        {
+            throw new RegisterConflictException($"Policy setting '{name}' was changed by another writer.");
+        }
+
         if (value is null)
         {
             Execute(transaction, "DELETE FROM policy WHERE name = $name", ("$name", name));

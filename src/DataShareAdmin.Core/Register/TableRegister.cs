@@ -527,21 +527,39 @@ public sealed partial class TableRegister : IDataShareRegister
 
     public IEnumerable<PolicyValue> ReadPolicy() => Range(Prefix("pol")).Select(e => Read<PolicyValue>(e)!);
 
-    public void WritePolicy(string name, string? value, AuditEvent audit) => Write(audit, _ =>
+    public void WritePolicy(string name, string? expected, string? value, AuditEvent audit) => Write(audit, _ =>
     {
+        // Read after the audit head, on every attempt: a writer that changed the setting since also moved the head, so
+        // the transaction fails on the head and this is read again; the row's ETag guards it as well.
         var ops = new Ops();
         var key = Key("pol", name.ToLowerInvariant());
+        var row = Get(key);
+        if (!string.Equals(Read<PolicyValue>(row)?.Value, expected, StringComparison.Ordinal))
+        {
+            throw Conflict($"Policy setting '{name}' was changed by another writer.");
+        }
+
+        Func<Exception> changed = () => Conflict($"Policy setting '{name}' was changed by another writer.");
         if (value is null)
         {
-            if (Get(key) is not null)
+            if (row is not null)
             {
-                ops.Delete(key);
+                ops.Delete(key, row.ETag, changed);
             }
 
             return ops;
         }
 
-        ops.Upsert(Row(key, "Policy", new PolicyValue { Name = name, Value = value, ModifiedAt = DateText.Truncate(clock.UtcNow), ModifiedBy = identity.User }));
+        var entity = Row(key, "Policy", new PolicyValue { Name = name, Value = value, ModifiedAt = DateText.Truncate(clock.UtcNow), ModifiedBy = identity.User });
+        if (row is null)
+        {
+            ops.Add(entity, changed);
+        }
+        else
+        {
+            ops.Replace(entity, row.ETag, changed);
+        }
+
         return ops;
     });
 
