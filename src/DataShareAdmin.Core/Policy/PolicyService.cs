@@ -63,6 +63,7 @@ public sealed class PolicyService
             $"There is no policy setting '{name}'. Get-DataSharePolicy lists them: {string.Join(", ", Names())}.", name);
 
         string? normalised = null;
+        TextLimits.Check("Policy", "The value of " + definition.Name, value?.Trim(), TextLimits.PolicyValue, null);
         if (value is not null)
         {
             try

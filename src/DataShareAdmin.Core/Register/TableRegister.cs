@@ -38,6 +38,9 @@ public sealed partial class TableRegister : IDataShareRegister
     private const int MaxActions = 100;
     private const long MaxTransactionBytes = 3_500_000;
     private const char Separator = '!';
+
+    // A key is "up to 1 KiB"; Azurite reads that as 1 KiB of UTF-16, 512 characters, the stricter reading.
+    private const int MaxKeyChars = 512;
     private const string StorageScope = "https://storage.azure.com/.default";
 
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
@@ -292,7 +295,7 @@ public sealed partial class TableRegister : IDataShareRegister
     public DataShareOrganisation? FindOrganisation(string id) => Organisation(Get(Key("org", id)));
 
     public DataShareOrganisation? FindOrganisationByName(string name) =>
-        Get(Key("orgname", name.ToLowerInvariant())) is { } pointer ? FindOrganisation(pointer.GetString("Id")) : null;
+        Get(NameKey(name)) is { } pointer ? FindOrganisation(pointer.GetString("Id")) : null;
 
     public IEnumerable<DataShareOrganisation> ListOrganisations() =>
         Range(Prefix("org")).Select(e => Organisation(e)!).OrderBy(o => o.Name, StringComparer.OrdinalIgnoreCase).ThenBy(o => o.Id, StringComparer.Ordinal).ToList();
@@ -303,7 +306,7 @@ public sealed partial class TableRegister : IDataShareRegister
         stored.Version = 1;
         var ops = new Ops();
         ops.Add(Row(Key("org", stored.Id), "Organisation", stored), () => OrganisationExists(organisation.Name));
-        ops.Add(Pointer(Key("orgname", stored.Name.ToLowerInvariant()), stored.Id), () => OrganisationExists(organisation.Name));
+        ops.Add(Pointer(NameKey(stored.Name), stored.Id), () => OrganisationExists(organisation.Name));
         return ops.Then(() => organisation.Version = 1);
     });
 
@@ -317,12 +320,12 @@ public sealed partial class TableRegister : IDataShareRegister
         ops.Replace(Row(Key("org", stored.Id), "Organisation", stored), current.ETag, () => Conflict($"Organisation '{organisation.Name}' was changed by another writer."));
         if (!string.Equals(before.Name, stored.Name, StringComparison.OrdinalIgnoreCase))
         {
-            ops.Delete(Key("orgname", before.Name.ToLowerInvariant()));
-            ops.Add(Pointer(Key("orgname", stored.Name.ToLowerInvariant()), stored.Id), () => OrganisationExists(organisation.Name));
+            ops.Delete(NameKey(before.Name));
+            ops.Add(Pointer(NameKey(stored.Name), stored.Id), () => OrganisationExists(organisation.Name));
         }
         else if (!string.Equals(before.Name, stored.Name, StringComparison.Ordinal))
         {
-            ops.Upsert(Pointer(Key("orgname", stored.Name.ToLowerInvariant()), stored.Id));
+            ops.Upsert(Pointer(NameKey(stored.Name), stored.Id));
         }
 
         return ops.Then(() =>
@@ -376,7 +379,7 @@ public sealed partial class TableRegister : IDataShareRegister
     public DataSharePerson? FindPerson(string id) => Read<DataSharePerson>(Get(Key("pe", id)));
 
     public DataSharePerson? FindPersonByEmail(string normalisedEmail) =>
-        Get(Key("pemail", normalisedEmail)) is { } pointer ? FindPerson(pointer.GetString("Id")) : null;
+        Get(LookupKey("pemail", normalisedEmail)) is { } pointer ? FindPerson(pointer.GetString("Id")) : null;
 
     public IEnumerable<DataSharePerson> ListPeople() => Range(Prefix("pe")).Select(e => Read<DataSharePerson>(e)!);
 
@@ -415,7 +418,7 @@ public sealed partial class TableRegister : IDataShareRegister
             person = Copy(newPerson);
             person.Version = 1;
             ops.Add(Row(Key("pe", person.Id), "Person", person), () => Conflict($"A person with email '{newPerson.Email}' was added by another writer."));
-            ops.Add(Pointer(Key("pemail", person.NormalisedEmail), person.Id), () => Conflict($"A person with email '{newPerson.Email}' was added by another writer."));
+            ops.Add(Pointer(LookupKey("pemail", person.NormalisedEmail), person.Id), () => Conflict($"A person with email '{newPerson.Email}' was added by another writer."));
         }
         else
         {
@@ -853,14 +856,14 @@ public sealed partial class TableRegister : IDataShareRegister
             progress?.Invoke(kind, count);
         }
 
-        Each("Organisations", snapshot.Organisations, o => new[] { Row(Key("org", o.Id), "Organisation", Plain(o)), Pointer(Key("orgname", o.Name.ToLowerInvariant()), o.Id) });
+        Each("Organisations", snapshot.Organisations, o => new[] { Row(Key("org", o.Id), "Organisation", Plain(o)), Pointer(NameKey(o.Name), o.Id) });
         Each("Assessments", snapshot.Assessments, a => new[]
         {
             Row(Key("sa", a.OrganisationId, Date(a.AssessedOn), Instant(a.RecordedAt), a.Id), "Assessment", a),
             Pointer(Key("saref", a.OrganisationId, a.Reference.ToLowerInvariant()), a.Id),
         });
         Each("Agreements", snapshot.Agreements, a => new[] { Row(Key("ag", Upper(a.Id)), "Agreement", Copy(a)) });
-        Each("People", snapshot.People, p => new[] { Row(Key("pe", p.Id), "Person", p), Pointer(Key("pemail", p.NormalisedEmail), p.Id) });
+        Each("People", snapshot.People, p => new[] { Row(Key("pe", p.Id), "Person", p), Pointer(LookupKey("pemail", p.NormalisedEmail), p.Id) });
         Each("Recipients", snapshot.Recipients, r =>
         {
             var rows = new List<TableEntity> { Row(Key("rc", r.Id), "Recipient", r), Row(PlaceKey(r), "Recipient", r), Pointer(Key("rcpe", r.PersonId, r.Id), PlaceKey(r)) };
@@ -1246,6 +1249,34 @@ public sealed partial class TableRegister : IDataShareRegister
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The lookup row of an organisation's name, compared without regard to case.</summary>
+    private static string NameKey(string name) => LookupKey("orgname", name.ToLowerInvariant());
+
+    /// <summary>
+    /// A lookup row's key from free text (an organisation's name, an email): the escaped text while the key fits the
+    /// service's key limit, else the text's SHA-256 after "%h", which escaping never writes (it writes "%" and two
+    /// upper-case hex digits), so it cannot equal an escaped key. Text that fits keeps the key it always had; text that
+    /// does not could never be stored before.
+    /// </summary>
+    private static string LookupKey(string kind, string text)
+    {
+        var key = Key(kind, text);
+        if (key.Length <= MaxKeyChars)
+        {
+            return key;
+        }
+
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+        var hex = new StringBuilder(hash.Length * 2);
+        foreach (var b in hash)
+        {
+            hex.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+        }
+
+        return Prefix(kind) + "%h" + hex;
     }
 
     /// <summary>The start of the range of keys that begin with these parts.</summary>
