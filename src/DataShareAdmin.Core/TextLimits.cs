@@ -66,7 +66,7 @@ public static class TextLimits
             return null;
         }
 
-        var what = target is null ? field : $"{field} of {noun.ToLowerInvariant()} {target}";
+        var what = Describe(noun, field, target);
         if (value.Length > max)
         {
             throw new DataShareException(noun + "FieldTooLong", DataShareErrorCategory.LimitsExceeded,
@@ -95,9 +95,12 @@ public static class TextLimits
     {
         if (count > max)
         {
-            var what = target is null ? field : $"{field} of {noun.ToLowerInvariant()} {target}";
+            var what = Describe(noun, field, target);
             throw new DataShareException(noun + "FieldTooLong", DataShareErrorCategory.LimitsExceeded,
                 string.Format(CultureInfo.InvariantCulture, "{0} lists {1:N0} items; it can list at most {2:N0}. Nothing was changed.", what, count, max), target);
         }
     }
+
+    private static string Describe(string noun, string field, object? target) =>
+        target is null ? field : $"{field} of {noun.ToLowerInvariant()} {target}";
 }

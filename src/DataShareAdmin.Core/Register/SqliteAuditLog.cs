@@ -53,16 +53,7 @@ public sealed partial class SqliteRegister
 
         AuditStoredForm.RequireChainable(head);
 
-        var entry = AuditChain.Chain(new AuditEntry
-        {
-            Timestamp = clock.UtcNow,
-            Actor = identity.User,
-            Machine = identity.Machine,
-            Action = audit.Action,
-            TargetType = audit.TargetType,
-            TargetId = audit.TargetId,
-            Details = audit.Details,
-        }, head);
+        var entry = AuditChain.Chain(audit, clock.UtcNow, identity.User, identity.Machine, head);
 
         using var insert = Command(connection, transaction, InsertAuditSql + """
             ;

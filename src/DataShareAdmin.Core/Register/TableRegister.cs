@@ -1074,16 +1074,7 @@ public sealed partial class TableRegister : IDataShareRegister
             var headRow = Get("auhead");
             var head = WritableHead(headRow);
             var ops = build((head?.Sequence ?? 0) + 1);
-            var entry = AuditChain.Chain(new AuditEntry
-            {
-                Timestamp = DateText.ParseInstant(DateText.FormatInstant(clock.UtcNow)),
-                Actor = identity.User,
-                Machine = identity.Machine,
-                Action = audit.Action,
-                TargetType = audit.TargetType,
-                TargetId = audit.TargetId,
-                Details = audit.Details,
-            }, head);
+            var entry = AuditChain.Chain(audit, clock.UtcNow, identity.User, identity.Machine, head);
 
             var actions = ops.Actions.Select(a => a.Action).ToList();
             foreach (var action in actions)
