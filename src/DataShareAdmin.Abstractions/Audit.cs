@@ -33,6 +33,12 @@ public sealed class AuditEntry
 
     public string Hash { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Why this entry cannot be read as the module wrote it (the storage was changed around the module), or null.
+    /// Such an entry shows what could be read; Test-DataShareAuditLog reports the log broken at it.
+    /// </summary>
+    public string? Problem { get; set; }
+
     public override string ToString() => Sequence + " " + Action + " " + TargetId;
 }
 
@@ -74,6 +80,9 @@ public sealed class AuditHead
     public long Sequence { get; set; }
 
     public string Hash { get; set; } = string.Empty;
+
+    /// <summary>Why the stored head cannot be read as the module wrote it, or null.</summary>
+    public string? Problem { get; set; }
 
     /// <summary>The form to write down elsewhere and pass back to Test-DataShareAuditLog -ExpectedHead.</summary>
     public override string ToString() => Sequence + ":" + Hash;

@@ -224,8 +224,12 @@ public interface ISafePeopleStore
 {
     IEnumerable<PolicyValue> ReadPolicy();
 
-    /// <summary>Stores a setting; null removes it (back to the default).</summary>
-    void WritePolicy(string name, string? value, AuditEvent audit);
+    /// <summary>
+    /// Stores a setting; null removes it (back to the default). <paramref name="expected"/> is the stored value the
+    /// caller read (null: none stored): when another writer has changed it since, nothing is written and a
+    /// <see cref="RegisterConflictException"/> is thrown, so the audit entry's "Before" is always the value replaced.
+    /// </summary>
+    void WritePolicy(string name, string? expected, string? value, AuditEvent audit);
 
     DisclosureCertificate? FindCertificate(string id);
 

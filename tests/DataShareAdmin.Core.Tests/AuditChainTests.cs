@@ -157,6 +157,64 @@ public sealed class AuditChainTests
     }
 
     [Fact]
+    public void A_break_reports_the_first_bad_entry_and_counts_the_whole_log()
+    {
+        var entries = Chain(6);
+        var head = HeadOf(entries);
+        entries[1].Actor = "mallory";
+        entries[4].TargetId = "forged";
+
+        var result = AuditVerifier.Verify(entries, head);
+
+        Assert.False(result.IsIntact);
+        Assert.Equal(2, result.FirstBadSequence);
+        Assert.Equal(6, result.EntryCount);
+    }
+
+    [Fact]
+    public void An_entry_that_could_not_be_read_as_written_is_broken_even_when_its_values_still_verify()
+    {
+        var entries = Chain(4);
+        entries[2].Problem = "the details are not in the form the module writes";
+
+        var result = AuditVerifier.Verify(entries, HeadOf(entries));
+
+        Assert.False(result.IsIntact);
+        Assert.Equal(3, result.FirstBadSequence);
+        Assert.Contains("not in the form the module writes", result.Problem, StringComparison.Ordinal);
+        Assert.Equal(4, result.EntryCount);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-7)]
+    public void A_row_numbered_below_one_is_broken(long sequence)
+    {
+        var entries = Chain(3);
+        var head = HeadOf(entries);
+        entries.Insert(0, new AuditEntry { Sequence = sequence, Hash = entries[0].Hash, PreviousHash = AuditChain.GenesisHash });
+
+        var result = AuditVerifier.Verify(entries, head);
+
+        Assert.False(result.IsIntact);
+        Assert.Equal(sequence, result.FirstBadSequence);
+        Assert.Equal(4, result.EntryCount);
+    }
+
+    [Fact]
+    public void A_stored_head_that_could_not_be_read_as_written_is_broken()
+    {
+        var entries = Chain(3);
+        var head = HeadOf(entries);
+        head.Problem = "its hash is stored as bytes, not as text";
+
+        var result = AuditVerifier.Verify(entries, head);
+
+        Assert.False(result.IsIntact);
+        Assert.Equal(3, result.FirstBadSequence);
+    }
+
+    [Fact]
     public void Reordered_entries_are_detected()
     {
         var entries = Chain(5);

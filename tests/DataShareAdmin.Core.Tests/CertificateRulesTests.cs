@@ -104,6 +104,8 @@ public sealed class CertificateRulesTests
     [InlineData("level 1", CertificateLevel.Basic)]
     [InlineData("Level1", CertificateLevel.Basic)]
     [InlineData("1", CertificateLevel.Basic)]
+    [InlineData("Level-1", CertificateLevel.Basic)]
+    [InlineData("L-1", CertificateLevel.Basic)]
     [InlineData(" ENHANCED ", CertificateLevel.Enhanced)]
     [InlineData("standard", CertificateLevel.Standard)]
     public void Levels_parse_including_scotlands_level_1(string text, CertificateLevel expected) =>
@@ -123,6 +125,13 @@ public sealed class CertificateRulesTests
     [InlineData("2", "CertificateLevelInvalid")]
     [InlineData("0", "CertificateLevelInvalid")]
     [InlineData("", "CertificateLevelInvalid")]
+    [InlineData("-1", "CertificateLevelInvalid")]
+    [InlineData(" -1 ", "CertificateLevelInvalid")]
+    [InlineData("+1", "CertificateLevelInvalid")]
+    [InlineData("Level -1", "CertificateLevelInvalid")]
+    [InlineData("L +1", "CertificateLevelInvalid")]
+    [InlineData("-2", "CertificateLevelInvalid")]
+    [InlineData("\u22121", "CertificateLevelInvalid")]
     public void Unknown_levels_are_refused(string text, string errorId) =>
         Assert.Equal(errorId, Assert.Throws<DataShareException>(() => CertificateRules.ParseLevel(text)).ErrorId);
 

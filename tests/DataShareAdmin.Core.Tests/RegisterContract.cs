@@ -221,17 +221,32 @@ public abstract class RegisterContract : IDisposable
     public void Policy_values_are_stored_replaced_removed_and_audited()
     {
         var register = New();
-        register.WritePolicy("CertificateMaxAgeMonths", "36", new AuditEvent("Policy.Set", "Policy", "CertificateMaxAgeMonths"));
-        register.WritePolicy("certificatemaxagemonths", "30", new AuditEvent("Policy.Set", "Policy", "CertificateMaxAgeMonths"));
-        register.WritePolicy("TimeZone", "Europe/Paris", new AuditEvent("Policy.Set", "Policy", "TimeZone"));
+        register.WritePolicy("CertificateMaxAgeMonths", null, "36", new AuditEvent("Policy.Set", "Policy", "CertificateMaxAgeMonths"));
+        register.WritePolicy("certificatemaxagemonths", "36", "30", new AuditEvent("Policy.Set", "Policy", "CertificateMaxAgeMonths"));
+        register.WritePolicy("TimeZone", null, "Europe/Paris", new AuditEvent("Policy.Set", "Policy", "TimeZone"));
 
         var values = register.ReadPolicy().ToDictionary(v => v.Name, StringComparer.OrdinalIgnoreCase);
         Assert.Equal(("30", "tester", Clock.UtcNow), (values["CertificateMaxAgeMonths"].Value, values["CertificateMaxAgeMonths"].ModifiedBy, values["CertificateMaxAgeMonths"].ModifiedAt));
         Assert.Equal(2, values.Count);
 
-        register.WritePolicy("TimeZone", null, new AuditEvent("Policy.Set", "Policy", "TimeZone"));
+        register.WritePolicy("TimeZone", "Europe/Paris", null, new AuditEvent("Policy.Set", "Policy", "TimeZone"));
         Assert.Single(register.ReadPolicy());
         Assert.Equal(4, register.ReadAuditHead()!.Sequence);
+    }
+
+    [Fact]
+    public void A_policy_write_on_a_value_another_writer_has_changed_is_a_conflict_and_writes_nothing()
+    {
+        var register = New();
+        register.WritePolicy("CertificateMaxAgeMonths", null, "36", new AuditEvent("Policy.Set", "Policy", "CertificateMaxAgeMonths"));
+
+        // The writer read nothing stored (or 30), but 36 is there now: its Before would be untrue.
+        Assert.Throws<RegisterConflictException>(() => register.WritePolicy("CertificateMaxAgeMonths", null, "40", new AuditEvent("Policy.Set", "Policy", "CertificateMaxAgeMonths")));
+        Assert.Throws<RegisterConflictException>(() => register.WritePolicy("certificatemaxagemonths", "30", null, new AuditEvent("Policy.Set", "Policy", "CertificateMaxAgeMonths")));
+        Assert.Throws<RegisterConflictException>(() => register.WritePolicy("TimeZone", "Europe/Paris", "Europe/Rome", new AuditEvent("Policy.Set", "Policy", "TimeZone")));
+
+        Assert.Equal("36", Assert.Single(register.ReadPolicy()).Value);
+        Assert.Equal(1, register.ReadAuditHead()!.Sequence);
     }
 
     [Fact]

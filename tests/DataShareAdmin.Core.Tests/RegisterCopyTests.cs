@@ -196,6 +196,23 @@ public sealed class RegisterCopyTests : IClassFixture<AzuriteTablesFixture>, IDi
         Assert.Equal(("RegisterCopyIncomplete", DataShareErrorCategory.InvalidData), (error.ErrorId, error.Category));
     }
 
+    [Theory]
+    [InlineData("UPDATE audit_log SET details = ' ' || details WHERE sequence = 1")]
+    [InlineData("UPDATE audit_log SET timestamp = replace(timestamp, 'T', ' ') WHERE sequence = 1")]
+    [InlineData("INSERT INTO audit_log SELECT 0, timestamp, actor, machine, action, target_type, target_id, details, previous_hash, hash FROM audit_log WHERE sequence = 1")]
+    public void A_source_whose_audit_log_was_changed_outside_the_module_is_not_copied_into_a_clean_looking_one(string tamper)
+    {
+        test.Engine.Agreements.Create(Samples.Agreement("DS1"), new FakeHost());
+        Assert.Equal(1, test.ExecuteRaw(tamper));
+
+        Assert.False(test.Engine.Audit.Test(null, new FakeHost()).IsIntact);
+        using var shared = Tables("t");
+
+        var error = Assert.Throws<DataShareException>(() => RegisterCopier.Copy(test.Engine.Register, shared, test.Clock, new FakeHost()));
+
+        Assert.Equal(("AuditEntryUnreadable", DataShareErrorCategory.InvalidData), (error.ErrorId, error.Category));
+    }
+
     private static System.Collections.Generic.IEnumerable<AuditEntry> Stop(System.Collections.Generic.IEnumerable<AuditEntry> entries)
     {
         foreach (var entry in entries)

@@ -179,6 +179,20 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void The_audit_report_says_which_entries_were_changed_outside_the_module_instead_of_showing_them_blank()
+    {
+        Assert.Equal(1, test.ExecuteRaw("UPDATE audit_log SET details = '[]' WHERE sequence = 1"));
+
+        using var auditStream = new MemoryStream();
+        test.Engine.Reports.Export(ReportKind.Audit, ReportFormat.Csv, auditStream, null, null, test.Engine.Audit.Test(null, host));
+        var audit = ParseCsv(Encoding.UTF8.GetString(auditStream.ToArray()));
+
+        Assert.StartsWith("Audit log NOT intact", audit[1][Array.IndexOf(audit[0], "reportIntegrity")], StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("Not as written: the details are not a JSON object", audit[1][Array.IndexOf(audit[0], "details")], StringComparison.Ordinal);
+        Assert.Equal(test.SetUpEntries + test.AuditCount(), audit.Count - 1);
+    }
+
+    [Fact]
     public void The_retention_report_shows_destroyed_blocked_and_due_holdings_and_overdue_confirmations()
     {
         foreach (var id in new[] { "DS3", "DS4" })

@@ -81,6 +81,16 @@ internal sealed class TestRegister : IDisposable
         Identity = Identity,
     });
 
+    /// <summary>Runs SQL on the register file directly, around the module, as someone with write access to the file could.</summary>
+    public int ExecuteRaw(string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
+    }
+
     /// <summary>Audit entries written since set-up.</summary>
     public long AuditCount() => (Engine.Register.ReadAuditHead()?.Sequence ?? 0) - SetUpEntries;
 

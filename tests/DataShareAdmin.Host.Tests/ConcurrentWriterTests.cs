@@ -95,5 +95,41 @@ public sealed class ConcurrentWriterTests : IDisposable
         Assert.Contains($"count={1 + 2 * Iterations} title=A-{Iterations} purpose=B-{Iterations} intact=True entries={expectedEntries} gapless=True", check.Output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Two processes changing one policy setting at once: each Policy.Set entry's Before must be the value the change
+    /// replaced, which is the After of the entry just before it (every value set is used once, so none can match by luck).
+    /// </summary>
+    [Fact]
+    public async Task Two_processes_setting_one_policy_value_at_once_each_audit_the_value_they_replaced()
+    {
+        static string Writer(int offset) => $$"""
+            foreach ($i in 1..{{Iterations}}) {
+                Set-DataSharePolicy -Name CertificateMaxAgeMonths -Value ({{offset}} + $i) -Confirm:$false | Out-Null
+            }
+            """;
+
+        var results = await Task.WhenAll(
+            Task.Run(() => host.Run("-Command", Writer(30))),
+            Task.Run(() => host.Run("-Command", Writer(30 + Iterations))));
+        foreach (var result in results)
+        {
+            Assert.True(result.ExitCode == 0, result.ToString());
+        }
+
+        var check = host.Run("-Command", """
+            $before = '24'; $untrue = 0; $sets = 0
+            foreach ($entry in Get-DataShareAuditLog -Action Policy.Set) {
+                $sets++
+                if ($entry.Details['Before'] -ne $before) { $untrue++ }
+                $before = $entry.Details['After']
+            }
+            $value = (Get-DataSharePolicy -Name CertificateMaxAgeMonths).Value
+            "sets=$sets untrue=$untrue last=$($value -eq $before) intact=$((Test-DataShareAuditLog).IsIntact)"
+            """);
+
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.Contains($"sets={2 * Iterations} untrue=0 last=True intact=True", check.Output, StringComparison.Ordinal);
+    }
+
     public void Dispose() => host.Dispose();
 }

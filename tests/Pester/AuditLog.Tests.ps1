@@ -378,3 +378,96 @@ Describe 'Test-DataShareAuditLog' {
             Should -Throw -ErrorId 'AuditHeadInvalid,DataShareAdmin.Commands.TestDataShareAuditLogCommand'
     }
 }
+
+# Someone with write access to the register file changes the log around the module (here with the sqlite3 shell).
+# The engine's tests change every column on both backends; these show what a user sees.
+Describe 'A log changed outside the module' {
+    BeforeAll {
+        $Sqlite = Get-Command sqlite3 -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+        $TamperedPath = Join-Path $TestDrive 'tampered.db'
+
+        function Invoke-RawSql([string] $Sql) {
+            $Sql | & $Sqlite.Source $TamperedPath
+            if ($LASTEXITCODE -ne 0) { throw "sqlite3 failed on: $Sql" }
+        }
+    }
+
+    BeforeEach {
+        if ($null -eq $Sqlite) {
+            Set-ItResult -Skipped -Because 'the sqlite3 shell is not on PATH, and these tests change the register file with it (apt-get install sqlite3)'
+            return
+        }
+
+        Remove-Item -LiteralPath $TamperedPath, "$TamperedPath-wal", "$TamperedPath-shm" -ErrorAction Ignore
+        Connect-DataShareRegister -Path $TamperedPath -ErrorAction Stop
+        foreach ($name in 'Tamper One', 'Tamper Two', 'Tamper Three') {
+            $null = New-DataShareOrganisation -Name $name -ErrorAction Stop
+        }
+    }
+
+    AfterAll {
+        Connect-DataShareRegister -Path $RegisterPath -ErrorAction Stop
+    }
+
+    It 'Test-DataShareAuditLog reports details that are <Case> as a broken entry, counting the whole log, without an error' -ForEach @(
+        @{ Case = 'JSON null'; Details = 'null' }
+        @{ Case = 'an array'; Details = '[]' }
+        @{ Case = 'a number'; Details = '42' }
+        @{ Case = 'not JSON'; Details = '{"Name":' }
+        @{ Case = 'a key twice'; Details = '{"Name":"Tamper Two","Name":"Tamper Two"}' }
+    ) {
+        Invoke-RawSql "UPDATE audit_log SET details = '$Details' WHERE sequence = 2;"
+
+        $result = Test-DataShareAuditLog -ErrorAction Stop -WarningAction SilentlyContinue -WarningVariable warnings
+
+        $result.IsIntact | Should -BeFalse
+        $result.FirstBadSequence | Should -Be 2
+        $result.EntryCount | Should -Be 3
+        $result.Problem | Should -Match 'Entry 2'
+        @($warnings).Count | Should -Be 1
+    }
+
+    It 'Test-DataShareAuditLog reports a re-formatted time and a row numbered 0' {
+        Invoke-RawSql "UPDATE audit_log SET timestamp = replace(timestamp, 'T', ' ') WHERE sequence = 3;"
+        $result = Test-DataShareAuditLog -ErrorAction Stop -WarningAction SilentlyContinue
+        ($result.IsIntact, $result.FirstBadSequence, $result.EntryCount) | Should -Be @($false, 3, 3)
+
+        Invoke-RawSql 'INSERT INTO audit_log SELECT 0, timestamp, actor, machine, action, target_type, target_id, details, previous_hash, hash FROM audit_log WHERE sequence = 1;'
+        $result = Test-DataShareAuditLog -ErrorAction Stop -WarningAction SilentlyContinue
+        ($result.IsIntact, $result.FirstBadSequence, $result.EntryCount) | Should -Be @($false, 0, 4)
+    }
+
+    It 'Get-DataShareAuditLog shows every entry, the unreadable one with its Problem, and an AuditEntryUnreadable error for it' {
+        Invoke-RawSql "UPDATE audit_log SET details = 'null' WHERE sequence = 2;"
+
+        $entries = @(Get-DataShareAuditLog -ErrorAction SilentlyContinue -ErrorVariable problems)
+
+        $entries.Sequence | Should -Be @(1, 2, 3)
+        $entries[1].Action | Should -Be 'Organisation.Create'
+        $entries[1].Problem | Should -Match 'not a JSON object'
+        $entries[0].Problem | Should -BeNullOrEmpty
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'AuditEntryUnreadable,DataShareAdmin.Commands.GetDataShareAuditLogCommand'
+        $problems[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $problems[0].TargetObject.Sequence | Should -Be 2
+        { Get-DataShareAuditLog -ErrorAction Stop } | Should -Throw -ErrorId 'AuditEntryUnreadable,DataShareAdmin.Commands.GetDataShareAuditLogCommand'
+    }
+
+    It 'Get-DataShareAuditLog shows a row numbered below 1 unless -FromSequence is given' {
+        Invoke-RawSql 'INSERT INTO audit_log SELECT -4, timestamp, actor, machine, action, target_type, target_id, details, previous_hash, hash FROM audit_log WHERE sequence = 1;'
+
+        @(Get-DataShareAuditLog -ErrorAction Stop).Sequence | Should -Be @(-4, 1, 2, 3)
+        @(Get-DataShareAuditLog -FromSequence 1 -ErrorAction Stop).Sequence | Should -Be @(1, 2, 3)
+    }
+
+    It 'refuses a change whose audit entry would chain onto a head stored in another form, with AuditHeadUnreadable, and writes nothing' {
+        Invoke-RawSql "UPDATE audit_head SET hash = CAST(hash AS BLOB) WHERE id = 1;"
+
+        { New-DataShareOrganisation -Name 'Tamper Four' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AuditHeadUnreadable,DataShareAdmin.Commands.NewDataShareOrganisationCommand'
+        $error[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        @(Get-DataShareOrganisation -ErrorAction Stop).Count | Should -Be 3
+        @(Get-DataShareAuditLog -ErrorAction Stop).Count | Should -Be 3
+        (Test-DataShareAuditLog -WarningAction SilentlyContinue).Problem | Should -Match 'head'
+    }
+}

@@ -110,7 +110,7 @@ Describe 'New-DataShareOrganisation' {
         @{ Case = 'a name of white space'; ErrorId = 'OrganisationNameInvalid'; Parameters = @{ Name = '   ' } }
         @{ Case = 'a name with a tab'; ErrorId = 'OrganisationNameInvalid'; Parameters = @{ Name = "Tabbed`tTrust" } }
         @{ Case = 'a name with a line break'; ErrorId = 'OrganisationNameInvalid'; Parameters = @{ Name = "Broken`nTrust" } }
-        @{ Case = 'a name of 201 characters'; ErrorId = 'OrganisationNameInvalid'; Parameters = @{ Name = 'N' * 201 } }
+        @{ Case = 'a name of 201 characters'; ErrorId = 'OrganisationFieldTooLong'; Parameters = @{ Name = 'N' * 201 } }
         @{ Case = 'a malformed officer email'; ErrorId = 'OrganisationEmailInvalid'; Parameters = @{ Name = 'Email Trust'; ProtectionOfficerEmail = 'not-an-email' } }
         @{ Case = 'an officer email with a space'; ErrorId = 'OrganisationEmailInvalid'; Parameters = @{ Name = 'Email Trust'; ProtectionOfficerEmail = 'dpo @example.org' } }
     ) {
@@ -509,7 +509,7 @@ Describe 'Add-DataShareSecurityAssessment' {
 
         It 'rejects <Case> with <ErrorId> and writes nothing' -ForEach @(
             @{ Case = 'a reference of white space'; ErrorId = 'AssessmentReferenceMissing'; Change = @{ Reference = '   ' } }
-            @{ Case = 'a reference of 101 characters'; ErrorId = 'AssessmentReferenceMissing'; Change = @{ Reference = 'R' * 101 } }
+            @{ Case = 'a reference of 101 characters'; ErrorId = 'AssessmentFieldTooLong'; Change = @{ Reference = 'R' * 101 } }
             @{ Case = 'an assessment date in the future'; ErrorId = 'AssessmentDateInvalid'; Change = @{ AssessedOn = (Get-Date).Date.AddDays(7) } }
             @{ Case = 'ValidUntil before AssessedOn'; ErrorId = 'AssessmentDatesInvalid'; Change = @{ AssessedOn = [datetime]'2024-05-10'; ValidUntil = [datetime]'2024-05-09' } }
             @{ Case = 'an organisation not in the register'; ErrorId = 'OrganisationNotFound'; Change = @{ Organisation = 'No Such College' } }

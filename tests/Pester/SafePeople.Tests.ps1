@@ -111,6 +111,23 @@ Describe 'Add-DisclosureCertificate and Get-DisclosureCertificate' {
             Should -Throw -ErrorId "$ErrorId,DataShareAdmin.Commands.AddDisclosureCertificateCommand"
     }
 
+    It 'refuses a DBS certificate at level <Level> with CertificateLevelInvalid, as the help says, and writes nothing' -ForEach @(
+        @{ Level = -1 }
+        @{ Level = '-1' }
+        @{ Level = 'Level -1' }
+        @{ Level = '+1' }
+    ) {
+        $before = Get-CertificateState
+        Add-DisclosureCertificate -RecipientId $Sam.Id -Issuer DBS -Level $Level -Number '000000000444' -IssuedOn '2025-01-10' -ErrorAction SilentlyContinue -ErrorVariable problems
+
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -Be 'CertificateLevelInvalid,DataShareAdmin.Commands.AddDisclosureCertificateCommand'
+        $problems[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $after = Get-CertificateState
+        $after.Certificates | Should -Be $before.Certificates
+        $after.AuditCount | Should -Be $before.AuditCount
+    }
+
     It '-WhatIf records nothing' {
         $before = Get-CertificateState
         Add-DisclosureCertificate -RecipientId $Sam.Id -Issuer DBS -Level Basic -Number '000000000333' -IssuedOn '2025-01-10' -WhatIf

@@ -9,6 +9,8 @@ public static class AgreementRules
 {
     public const int MaxRetentionDays = 3650;
 
+    private const string Noun = "Agreement";
+
     // A reference such as DS00752: letters, digits and single separators, so ids are safe in file names,
     // container names and table keys later on.
     private static readonly Regex IdPattern = new(@"^[A-Z0-9](?:[A-Z0-9]|[-_.](?=[A-Z0-9])){1,39}$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
@@ -61,6 +63,14 @@ public static class AgreementRules
         RequireText(agreement.Purpose, "Purpose", agreement.Id);
         RequireText(agreement.LegalGateway, "LegalGateway", agreement.Id);
         RequireText(agreement.LawfulBasis, "LawfulBasis", agreement.Id);
+        TextLimits.Check(Noun, "Title", agreement.Title, TextLimits.Title, agreement.Id);
+        TextLimits.Check(Noun, "Purpose", agreement.Purpose, TextLimits.Statement, agreement.Id);
+        TextLimits.Check(Noun, "LegalGateway", agreement.LegalGateway, TextLimits.LegalGateway, agreement.Id);
+        TextLimits.Check(Noun, "LawfulBasis", agreement.LawfulBasis, TextLimits.LawfulBasis, agreement.Id);
+        TextLimits.Check(Noun, "DirectTransferJustification", agreement.DirectTransferJustification, TextLimits.Statement, agreement.Id);
+        TextLimits.Check(Noun, "OfficerName", agreement.OfficerName, TextLimits.Name, agreement.Id);
+        TextLimits.Check(Noun, "Reference", agreement.ApprovalReference, TextLimits.Reference, agreement.Id);
+        TextLimits.CheckCount(Noun, "AccessGroupIds", agreement.AccessGroupIds.Length, TextLimits.AccessGroups, agreement.Id);
 
         if (!Enum.IsDefined(typeof(AccessRoute), agreement.AccessRoute))
         {
@@ -87,6 +97,7 @@ public static class AgreementRules
 
     public static void ValidateDataItems(IReadOnlyList<DataItem> items, string agreementId)
     {
+        TextLimits.CheckCount(Noun, "DataItems", items.Count, TextLimits.DataItems, agreementId);
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var item in items)
         {
@@ -96,7 +107,7 @@ public static class AgreementRules
                     "Every data item needs a name, e.g. @{ Name = 'KS2 attainment'; Sensitivity = 'B'; IdentificationRisk = 3 } or 'KS2 attainment:B3'.", agreementId);
             }
 
-            item.Name = item.Name.Trim();
+            item.Name = TextLimits.Check(Noun, "DataItem name", item.Name.Trim(), TextLimits.DataItemName, agreementId)!;
             item.Sensitivity = (item.Sensitivity ?? string.Empty).Trim().ToUpperInvariant();
             if (item.Sensitivity.Length != 1 || item.Sensitivity[0] < 'A' || item.Sensitivity[0] > 'E'
                 || item.IdentificationRisk < 1 || item.IdentificationRisk > 6)

@@ -201,6 +201,8 @@ public sealed class AgreementService
                 "An approval needs the panel's reference (for example the DSAP minute or decision number).", normalised);
         }
 
+        TextLimits.Check("Agreement", "Reference", reference.Trim(), TextLimits.Reference, normalised);
+
         if (day > calendar.Today)
         {
             throw new DataShareException("AgreementApprovalDateInvalid", DataShareErrorCategory.InvalidArgument,

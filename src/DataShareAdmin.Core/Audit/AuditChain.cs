@@ -29,6 +29,18 @@ public static class AuditChain
         return entry;
     }
 
+    /// <summary>The entry <paramref name="audit"/> becomes when made by <paramref name="user"/> on <paramref name="machine"/> at <paramref name="at"/>, after <paramref name="head"/>.</summary>
+    public static AuditEntry Chain(AuditEvent audit, DateTimeOffset at, string user, string machine, AuditHead? head) => Chain(new AuditEntry
+    {
+        Timestamp = at,
+        Actor = user,
+        Machine = machine,
+        Action = audit.Action,
+        TargetType = audit.TargetType,
+        TargetId = audit.TargetId,
+        Details = audit.Details,
+    }, head);
+
     public static string ComputeHash(AuditEntry entry)
     {
         using var sha = SHA256.Create();

@@ -18,10 +18,14 @@ public sealed class AuditService
         this.progressEvery = progressEvery;
     }
 
-    /// <summary>Entries in sequence order, filtered; streamed from the register.</summary>
+    /// <summary>
+    /// Entries numbered <paramref name="fromSequence"/> or more (<see cref="long.MinValue"/> for every stored row), in
+    /// sequence order, filtered; streamed from the register. An entry changed outside the module is read as far as it
+    /// can be, with <see cref="AuditEntry.Problem"/> saying what could not be.
+    /// </summary>
     public IEnumerable<AuditEntry> Read(long fromSequence, Func<AuditEntry, bool>? filter)
     {
-        foreach (var entry in register.ReadAuditLog(Math.Max(1, fromSequence)))
+        foreach (var entry in register.ReadAuditLog(fromSequence))
         {
             if (filter is null || filter(entry))
             {
@@ -30,12 +34,18 @@ public sealed class AuditService
         }
     }
 
+    /// <summary>The error that goes with an entry read with a problem: shown, but not as it was written.</summary>
+    public static DataShareException Unreadable(AuditEntry entry) => new("AuditEntryUnreadable", DataShareErrorCategory.InvalidData,
+        $"Audit entry {entry.Sequence} cannot be read as it was written: {entry.Problem}. It is shown with what could be read. The audit log has been changed outside the module: run Test-DataShareAuditLog.",
+        entry.Sequence);
+
     /// <summary>Checks the whole chain, reporting progress and stopping when the host cancels.</summary>
     public AuditLogTestResult Test(string? expectedHead, IOperationHost host)
     {
         var expected = expectedHead is null ? null : AuditVerifier.ParseHead(expectedHead);
         var head = register.ReadAuditHead();
-        var result = AuditVerifier.Verify(WithProgress(register.ReadAuditLog(1), head?.Sequence ?? 0, host), head, expected);
+        // Every stored row, whatever its number: a row numbered below 1 is part of what is checked.
+        var result = AuditVerifier.Verify(WithProgress(register.ReadAuditLog(long.MinValue), head?.Sequence ?? 0, host), head, expected);
         result.Register = register.Info.ToString();
         result.CheckedAt = clock.UtcNow;
         return result;

@@ -28,67 +28,108 @@ public static class AuditVerifier
         var previousHash = AuditChain.GenesisHash;
         long count = 0;
 
+        // After the first break the rest is only counted: EntryCount is the whole log as stored.
         foreach (var entry in entries)
         {
             count++;
-            if (entry.Sequence != expectedSequence)
+            if (!result.IsIntact)
             {
-                return entry.Sequence < expectedSequence
-                    ? Broken(result, count, entry.Sequence, $"Entry {entry.Sequence} appears out of order after entry {expectedSequence - 1}.")
-                    : Broken(result, count, expectedSequence, $"Entry {expectedSequence} is missing: the next entry found is {entry.Sequence}.");
+                continue;
             }
 
-            if (!string.Equals(entry.PreviousHash, previousHash, StringComparison.Ordinal))
+            var problem = Check(entry, expectedSequence, previousHash, expectedHead, out var badSequence);
+            if (problem is not null)
             {
-                return Broken(result, count, entry.Sequence,
-                    $"Entry {entry.Sequence} does not follow the entry before it (previous hash differs): an entry was removed, replaced or reordered.");
-            }
-
-            if (!string.Equals(AuditChain.ComputeHash(entry), entry.Hash, StringComparison.Ordinal))
-            {
-                return Broken(result, count, entry.Sequence, $"Entry {entry.Sequence} has been altered: its content no longer matches its hash.");
-            }
-
-            if (expectedHead is not null && entry.Sequence == expectedHead.Sequence
-                && !string.Equals(entry.Hash, expectedHead.Hash, StringComparison.OrdinalIgnoreCase))
-            {
-                return Broken(result, count, entry.Sequence,
-                    $"Entry {entry.Sequence} differs from the head recorded elsewhere ({expectedHead}): the log has been rewritten from this entry on.");
+                Broken(result, badSequence, problem);
+                continue;
             }
 
             previousHash = entry.Hash;
             expectedSequence++;
         }
 
+        result.EntryCount = count;
+        if (!result.IsIntact)
+        {
+            return result;
+        }
+
         var lastSequence = expectedSequence - 1;
         var lastHead = lastSequence == 0 ? "0:" : lastSequence + ":" + previousHash;
-        result.EntryCount = count;
 
         if (storedHead is null)
         {
             if (lastSequence > 0)
             {
-                return Broken(result, count, lastSequence, "The stored head of the log is missing, so a removed tail could not be detected.");
+                return Broken(result, lastSequence, "The stored head of the log is missing, so a removed tail could not be detected.");
             }
+        }
+        else if (storedHead.Problem is not null)
+        {
+            return Broken(result, Math.Max(1, lastSequence), $"The stored head of the log cannot be read as it was written ({storedHead.Problem}).");
         }
         else if (storedHead.Sequence > lastSequence)
         {
-            return Broken(result, count, lastSequence + 1,
+            return Broken(result, lastSequence + 1,
                 $"The log has been cut short: the stored head records entry {storedHead.Sequence} but the last entry is {lastSequence}.");
         }
         else if (storedHead.Sequence < lastSequence || !string.Equals(storedHead.Hash, previousHash, StringComparison.Ordinal))
         {
-            return Broken(result, count, Math.Min(storedHead.Sequence + 1, lastSequence),
+            return Broken(result, Math.Max(1, Math.Min(storedHead.Sequence + 1, lastSequence)),
                 $"The stored head ({storedHead}) does not match the last entry ({lastHead}).");
         }
 
         if (expectedHead is not null && expectedHead.Sequence > lastSequence)
         {
-            return Broken(result, count, lastSequence + 1,
+            return Broken(result, lastSequence + 1,
                 $"The log ends at entry {lastSequence}, before the head recorded elsewhere ({expectedHead}): entries have been removed.");
         }
 
         return result;
+    }
+
+    /// <summary>What is wrong with the entry found where entry <paramref name="expectedSequence"/> belongs, or null.</summary>
+    private static string? Check(AuditEntry entry, long expectedSequence, string previousHash, AuditHead? expectedHead, out long badSequence)
+    {
+        badSequence = entry.Sequence;
+        if (entry.Sequence < 1)
+        {
+            return $"Entry {entry.Sequence} is numbered below 1, which the module never writes: a row was added to the log or renumbered outside the module.";
+        }
+
+        if (entry.Sequence != expectedSequence)
+        {
+            if (entry.Sequence < expectedSequence)
+            {
+                return $"Entry {entry.Sequence} appears out of order after entry {expectedSequence - 1}.";
+            }
+
+            badSequence = expectedSequence;
+            return $"Entry {expectedSequence} is missing: the next entry found is {entry.Sequence}.";
+        }
+
+        if (entry.Problem is not null)
+        {
+            return $"Entry {entry.Sequence} cannot be read as it was written: {entry.Problem}. It has been changed outside the module.";
+        }
+
+        if (!string.Equals(entry.PreviousHash, previousHash, StringComparison.Ordinal))
+        {
+            return $"Entry {entry.Sequence} does not follow the entry before it (previous hash differs): an entry was removed, replaced or reordered.";
+        }
+
+        if (!string.Equals(AuditChain.ComputeHash(entry), entry.Hash, StringComparison.Ordinal))
+        {
+            return $"Entry {entry.Sequence} has been altered: its content no longer matches its hash.";
+        }
+
+        if (expectedHead is not null && entry.Sequence == expectedHead.Sequence
+            && !string.Equals(entry.Hash, expectedHead.Hash, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"Entry {entry.Sequence} differs from the head recorded elsewhere ({expectedHead}): the log has been rewritten from this entry on.";
+        }
+
+        return null;
     }
 
     /// <summary>Parses the <c>sequence:hash</c> form that Test-DataShareAuditLog prints.</summary>
@@ -125,10 +166,9 @@ public static class AuditVerifier
         return true;
     }
 
-    private static AuditLogTestResult Broken(AuditLogTestResult result, long count, long sequence, string problem)
+    private static AuditLogTestResult Broken(AuditLogTestResult result, long sequence, string problem)
     {
         result.IsIntact = false;
-        result.EntryCount = count;
         result.FirstBadSequence = sequence;
         result.Problem = problem;
         return result;

@@ -449,7 +449,8 @@ public sealed class DirectoryService
         var recent = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in register.ReadAuditLog(1))
         {
-            if (entry.Action == "Notice.Send" && calendar.DayOf(entry.Timestamp) > afterDay && entry.Details.TryGetValue("Kind", out var kind))
+            // An entry changed outside the module is not trusted to hold a notice back.
+            if (entry.Problem is null && entry.Action == "Notice.Send" && calendar.DayOf(entry.Timestamp) > afterDay && entry.Details.TryGetValue("Kind", out var kind))
             {
                 var key = NoticeKey(kind, entry.TargetId, entry.Details.TryGetValue("Due", out var due) ? due : null);
                 if (!recent.TryGetValue(key, out var seen) || seen < entry.Timestamp)

@@ -31,7 +31,7 @@ public sealed class AssessmentVerdict
 /// <summary>Pure rules about organisations and their security assessments.</summary>
 public static class OrganisationRules
 {
-    public const int MaxNameLength = 200;
+    public const int MaxNameLength = TextLimits.OrganisationName;
 
     /// <summary>The standing of an agreement that names no organisation record (one written before schema 5 by hand).</summary>
     public static readonly AssessmentVerdict NoOrganisation = new(AssessmentState.None, null, "The agreement names no organisation record.");
@@ -39,8 +39,8 @@ public static class OrganisationRules
     /// <summary>The name in its stored form (trimmed), or an OrganisationNameInvalid error.</summary>
     public static string NormaliseName(string? name)
     {
-        var text = (name ?? string.Empty).Trim();
-        if (text.Length == 0 || text.Length > MaxNameLength || HasControl(text))
+        var text = TextLimits.Check("Organisation", "Name", (name ?? string.Empty).Trim(), MaxNameLength, null)!;
+        if (text.Length == 0 || HasControl(text))
         {
             throw new DataShareException("OrganisationNameInvalid", DataShareErrorCategory.InvalidArgument,
                 $"'{name}' is not a usable organisation name: give 1 to {MaxNameLength} characters, without line breaks or tabs, e.g. 'University of Example'.", name);

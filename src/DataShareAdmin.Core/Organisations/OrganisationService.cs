@@ -57,6 +57,7 @@ public sealed class OrganisationService
     /// <summary>Adds an organisation; null when the host declined (-WhatIf, or "no" at -Confirm).</summary>
     public DataShareOrganisation? Create(string name, string? address, string? officerName, string? officerEmail, IOperationHost host)
     {
+        CheckText(address, officerName, name);
         var now = clock.UtcNow;
         var organisation = new DataShareOrganisation
         {
@@ -139,6 +140,7 @@ public sealed class OrganisationService
     public DataShareOrganisation? Update(string nameOrId, OrganisationChanges changes, IOperationHost host)
     {
         var newName = changes.Name is null ? null : OrganisationRules.NormaliseName(changes.Name);
+        CheckText(changes.Address, changes.ProtectionOfficerName, nameOrId);
         var newEmail = changes.ProtectionOfficerEmail is null ? null : OfficerEmail(changes.ProtectionOfficerEmail) ?? string.Empty;
         var target = Resolve(nameOrId).Id;
         return Conflicts.Retry(first =>
@@ -189,11 +191,17 @@ public sealed class OrganisationService
         });
     }
 
+    private static void CheckText(string? address, string? officerName, object? target)
+    {
+        TextLimits.Check("Organisation", "Address", address?.Trim(), TextLimits.Address, target);
+        TextLimits.Check("Organisation", "ProtectionOfficerName", officerName?.Trim(), TextLimits.Name, target);
+    }
+
     /// <summary>Records a security assessment; null when the host declined.</summary>
     public SecurityAssessment? AddAssessment(AssessmentRequest request, IOperationHost host)
     {
-        var reference = (request.Reference ?? string.Empty).Trim();
-        if (reference.Length == 0 || reference.Length > 100)
+        var reference = TextLimits.Check("Assessment", "Reference", (request.Reference ?? string.Empty).Trim(), TextLimits.Reference, request.Organisation)!;
+        if (reference.Length == 0)
         {
             throw new DataShareException("AssessmentReferenceMissing", DataShareErrorCategory.InvalidArgument,
                 "A security assessment needs the assessor's reference for the questionnaire or report (1 to 100 characters), e.g. ISQ-2026-014.", request.Reference);

@@ -20,6 +20,8 @@ public sealed class RecipientChanges
 /// <summary>Adds people to agreements, records their declarations and training, and ends their part.</summary>
 public sealed class RecipientService
 {
+    private const string Noun = "Recipient";
+
     private readonly IDataShareRegister register;
     private readonly ShareCalendar calendar;
     private readonly IClock clock;
@@ -45,6 +47,9 @@ public sealed class RecipientService
             throw new DataShareException("RecipientNameMissing", DataShareErrorCategory.InvalidArgument,
                 $"A recipient needs the person's name as on their disclosure certificate; none was given for {email}.", email);
         }
+
+        TextLimits.Check(Noun, "Name", name.Trim(), TextLimits.Name, email);
+        TextLimits.Check(Noun, "Role", role?.Trim(), TextLimits.Role, email);
 
         var agreementKey = AgreementRules.NormaliseId(agreementId);
         var agreement = AgreementService.WithStatus(register.FindAgreement(agreementKey) ?? throw AgreementService.NotFound(agreementKey), calendar.Today);
@@ -144,6 +149,9 @@ public sealed class RecipientService
             throw new DataShareException("RecipientNameMissing", DataShareErrorCategory.InvalidArgument, "A person's name cannot be empty.", id);
         }
 
+        TextLimits.Check(Noun, "Name", changes.Name?.Trim(), TextLimits.Name, id);
+        TextLimits.Check(Noun, "Role", changes.Role?.Trim(), TextLimits.Role, id);
+
         return Conflicts.Retry(first =>
         {
             var recipient = register.FindRecipient(id) ?? throw NotFound(id);
@@ -205,6 +213,7 @@ public sealed class RecipientService
     public DataShareRecipient? Remove(string id, string? reason, IOperationHost host)
     {
         id = RequireId(id);
+        TextLimits.Check(Noun, "Reason", reason?.Trim(), TextLimits.Reason, id);
         return Conflicts.Retry(first =>
         {
             var recipient = register.FindRecipient(id) ?? throw NotFound(id);

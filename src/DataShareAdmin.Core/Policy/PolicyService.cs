@@ -67,6 +67,7 @@ public sealed class PolicyService
             $"There is no policy setting '{name}'. Get-DataSharePolicy lists them: {string.Join(", ", Names())}.", name);
 
         string? normalised = null;
+        TextLimits.Check("Policy", "The value of " + definition.Name, value?.Trim(), TextLimits.PolicyValue, null);
         if (value is not null)
         {
             try
@@ -85,29 +86,34 @@ public sealed class PolicyService
             }
         }
 
-        var stored = Stored();
-        stored.TryGetValue(definition.Name, out var current);
-        var before = current?.Value ?? definition.DefaultValue;
-        var after = normalised ?? definition.DefaultValue;
-        if (string.Equals(before, after, StringComparison.Ordinal) && (normalised is null) == (current is null))
+        // The value replaced is read again on each attempt; the register refuses the write if another writer changed
+        // it since, so the audit entry's Before is always the value this change replaced.
+        return Conflicts.Retry(first =>
         {
-            host.WriteVerbose($"{definition.Name} is already {after}; nothing to change.");
+            var stored = Stored();
+            stored.TryGetValue(definition.Name, out var current);
+            var before = current?.Value ?? definition.DefaultValue;
+            var after = normalised ?? definition.DefaultValue;
+            if (string.Equals(before, after, StringComparison.Ordinal) && (normalised is null) == (current is null))
+            {
+                host.WriteVerbose($"{definition.Name} is already {after}; nothing to change.");
+                return Find(definition.Name);
+            }
+
+            if (first && !host.ShouldProcess($"Policy setting {definition.Name}", $"Change from {Show(before)} to {Show(after)}"))
+            {
+                return null;
+            }
+
+            register.WritePolicy(definition.Name, current?.Value, normalised, new AuditEvent("Policy.Set", "Policy", definition.Name, new Dictionary<string, string?>
+            {
+                ["Before"] = before,
+                ["After"] = after,
+                ["IsDefault"] = normalised is null ? "true" : "false",
+            }));
+            host.WriteVerbose($"{definition.Name} is now {Show(after)}.");
             return Find(definition.Name);
-        }
-
-        if (!host.ShouldProcess($"Policy setting {definition.Name}", $"Change from {Show(before)} to {Show(after)}"))
-        {
-            return null;
-        }
-
-        register.WritePolicy(definition.Name, normalised, new AuditEvent("Policy.Set", "Policy", definition.Name, new Dictionary<string, string?>
-        {
-            ["Before"] = before,
-            ["After"] = after,
-            ["IsDefault"] = normalised is null ? "true" : "false",
-        }));
-        host.WriteVerbose($"{definition.Name} is now {Show(after)}.");
-        return Find(definition.Name);
+        });
     }
 
     private DataSharePolicySetting? Find(string name)

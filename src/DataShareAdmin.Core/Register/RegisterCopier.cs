@@ -69,7 +69,8 @@ public static class RegisterCopier
         Transfers = register.ListTransfers(null),
         Destructions = register.ListDestructions(null),
         Confirmations = register.ListConfirmations(),
-        AuditLog = register.ReadAuditLog(1),
+        // Every stored row: one numbered below 1 is refused by the copy rather than silently left behind.
+        AuditLog = register.ReadAuditLog(long.MinValue),
         AuditHead = register.ReadAuditHead(),
     };
 
@@ -111,7 +112,7 @@ public static class RegisterCopier
         }
 
         var expectedHead = source.ReadAuditHead();
-        var chain = AuditVerifier.Verify(destination.ReadAuditLog(1), destination.ReadAuditHead(), expectedHead);
+        var chain = AuditVerifier.Verify(destination.ReadAuditLog(long.MinValue), destination.ReadAuditHead(), expectedHead);
         if (!chain.IsIntact)
         {
             problems.Add("the copy's audit log does not verify: " + chain.Problem);

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Text.Json;
 using DataShareAdmin.Core.Audit;
 using DataShareAdmin.Core.Time;
 using Microsoft.Data.Sqlite;
@@ -14,7 +13,7 @@ namespace DataShareAdmin.Core.Register;
 /// change and its audit entry, so two processes (a nightly sweep and an officer) queue for the write lock
 /// (busy timeout) rather than corrupting or losing each other's writes.
 /// </summary>
-public sealed class SqliteRegister : IDataShareRegister
+public sealed partial class SqliteRegister : IDataShareRegister
 {
     private const int BusyTimeoutSeconds = 30;
     private const int SqliteReadOnly = 8;
@@ -381,15 +380,6 @@ public sealed class SqliteRegister : IDataShareRegister
 
     public void AppendAudit(AuditEvent audit) => Write(audit, _ => { });
 
-    public IEnumerable<AuditEntry> ReadAuditLog(long fromSequence) =>
-        Query("SELECT * FROM audit_log WHERE sequence >= $from ORDER BY sequence", ReadAuditEntry, ("$from", fromSequence));
-
-    public AuditHead? ReadAuditHead() => First(Query("SELECT sequence, hash FROM audit_head WHERE id = 1", r => new AuditHead
-    {
-        Sequence = r.GetInt64(0),
-        Hash = r.GetString(1),
-    }));
-
     public IEnumerable<PolicyValue> ReadPolicy() => Query("SELECT * FROM policy ORDER BY name", r => new PolicyValue
     {
         Name = Text(r, "name")!,
@@ -398,8 +388,20 @@ public sealed class SqliteRegister : IDataShareRegister
         ModifiedBy = Text(r, "modified_by")!,
     });
 
-    public void WritePolicy(string name, string? value, AuditEvent audit) => Write(audit, transaction =>
+    public void WritePolicy(string name, string? expected, string? value, AuditEvent audit) => Write(audit, transaction =>
     {
+        // Read again inside the write transaction (which holds the write lock), so the audit entry's Before is true.
+        string? stored;
+        using (var read = Command(transaction, "SELECT value FROM policy WHERE name = $name", ("$name", name)))
+        {
+            stored = read.ExecuteScalar() as string;
+        }
+
+        if (!string.Equals(stored, expected, StringComparison.Ordinal))
+        {
+            throw new RegisterConflictException($"Policy setting '{name}' was changed by another writer.");
+        }
+
         if (value is null)
         {
             Execute(transaction, "DELETE FROM policy WHERE name = $name", ("$name", name));
@@ -784,14 +786,10 @@ public sealed class SqliteRegister : IDataShareRegister
                 """, Concat(TransferParameters(t), ("$version", t.Version))));
             Each("Destructions", snapshot.Destructions, d => Execute(transaction, InsertDestructionSql, DestructionParameters(d)));
             Each("Confirmations", snapshot.Confirmations, c => Execute(transaction, InsertConfirmationSql, ConfirmationParameters(c)));
-            Each("Audit entries", snapshot.AuditLog, e => Execute(transaction, """
-                INSERT INTO audit_log (sequence, timestamp, actor, machine, action, target_type, target_id, details, previous_hash, hash)
-                VALUES ($sequence, $timestamp, $actor, $machine, $action, $type, $target, $details, $previous, $hash)
-                """,
-                ("$sequence", e.Sequence), ("$timestamp", DateText.FormatInstant(e.Timestamp)), ("$actor", e.Actor), ("$machine", e.Machine), ("$action", e.Action),
-                ("$type", e.TargetType), ("$target", e.TargetId), ("$details", JsonSerializer.Serialize(e.Details)), ("$previous", e.PreviousHash), ("$hash", e.Hash)));
+            Each("Audit entries", snapshot.AuditLog, e => Execute(transaction, InsertAuditSql, AuditParameters(e)));
             if (snapshot.AuditHead is { } head)
             {
+                AuditStoredForm.RequireReadable(head);
                 Execute(transaction, "INSERT INTO audit_head (id, sequence, hash) VALUES (1, $sequence, $hash)", ("$sequence", head.Sequence), ("$hash", head.Hash));
             }
 
@@ -831,41 +829,6 @@ public sealed class SqliteRegister : IDataShareRegister
         {
             throw Translate(ex, Info.Location);
         }
-    }
-
-    private static void AppendAudit(SqliteConnection connection, SqliteTransaction transaction, IClock clock, AuditIdentity identity, AuditEvent audit)
-    {
-        AuditHead? head = null;
-        using (var command = Command(connection, transaction, "SELECT sequence, hash FROM audit_head WHERE id = 1"))
-        using (var reader = command.ExecuteReader())
-        {
-            if (reader.Read())
-            {
-                head = new AuditHead { Sequence = reader.GetInt64(0), Hash = reader.GetString(1) };
-            }
-        }
-
-        var entry = AuditChain.Chain(new AuditEntry
-        {
-            Timestamp = clock.UtcNow,
-            Actor = identity.User,
-            Machine = identity.Machine,
-            Action = audit.Action,
-            TargetType = audit.TargetType,
-            TargetId = audit.TargetId,
-            Details = audit.Details,
-        }, head);
-
-        using var insert = Command(connection, transaction, """
-            INSERT INTO audit_log (sequence, timestamp, actor, machine, action, target_type, target_id, details, previous_hash, hash)
-            VALUES ($sequence, $timestamp, $actor, $machine, $action, $type, $target, $details, $previous, $hash);
-            INSERT INTO audit_head (id, sequence, hash) VALUES (1, $sequence, $hash)
-                ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash;
-            """,
-            ("$sequence", entry.Sequence), ("$timestamp", DateText.FormatInstant(entry.Timestamp)), ("$actor", entry.Actor),
-            ("$machine", entry.Machine), ("$action", entry.Action), ("$type", entry.TargetType), ("$target", entry.TargetId),
-            ("$details", JsonSerializer.Serialize(entry.Details)), ("$previous", entry.PreviousHash), ("$hash", entry.Hash));
-        insert.ExecuteNonQuery();
     }
 
     private IEnumerable<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
@@ -1066,20 +1029,6 @@ public sealed class SqliteRegister : IDataShareRegister
         RemovedAt = DateText.ParseOptionalInstant(Text(r, "removed_at")),
         RemovedReason = Text(r, "removed_reason"),
         Version = r.GetInt64(r.GetOrdinal("version")),
-    };
-
-    private static AuditEntry ReadAuditEntry(SqliteDataReader r) => new()
-    {
-        Sequence = r.GetInt64(r.GetOrdinal("sequence")),
-        Timestamp = DateText.ParseInstant(Text(r, "timestamp")!),
-        Actor = Text(r, "actor")!,
-        Machine = Text(r, "machine")!,
-        Action = Text(r, "action")!,
-        TargetType = Text(r, "target_type")!,
-        TargetId = Text(r, "target_id")!,
-        Details = JsonSerializer.Deserialize<Dictionary<string, string>>(Text(r, "details")!) ?? new Dictionary<string, string>(),
-        PreviousHash = Text(r, "previous_hash")!,
-        Hash = Text(r, "hash")!,
     };
 
     private static string? Text(SqliteDataReader reader, string column)

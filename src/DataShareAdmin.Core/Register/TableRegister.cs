@@ -29,7 +29,7 @@ namespace DataShareAdmin.Core.Register;
 /// key range would do, and no read joins. Key parts are escaped so their order is the order the SQLite register
 /// gives.</para>
 /// </remarks>
-public sealed class TableRegister : IDataShareRegister
+public sealed partial class TableRegister : IDataShareRegister
 {
     public const int SchemaVersion = 6;
 
@@ -38,6 +38,9 @@ public sealed class TableRegister : IDataShareRegister
     private const int MaxActions = 100;
     private const long MaxTransactionBytes = 3_500_000;
     private const char Separator = '!';
+
+    // A key is "up to 1 KiB"; Azurite reads that as 1 KiB of UTF-16, 512 characters, the stricter reading.
+    private const int MaxKeyChars = 512;
     private const string StorageScope = "https://storage.azure.com/.default";
 
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
@@ -299,7 +302,7 @@ public sealed class TableRegister : IDataShareRegister
     public DataShareOrganisation? FindOrganisation(string id) => Organisation(Get(Key("org", id)));
 
     public DataShareOrganisation? FindOrganisationByName(string name) =>
-        Get(Key("orgname", name.ToLowerInvariant())) is { } pointer ? FindOrganisation(pointer.GetString("Id")) : null;
+        Get(NameKey(name)) is { } pointer ? FindOrganisation(pointer.GetString("Id")) : null;
 
     public IEnumerable<DataShareOrganisation> ListOrganisations() =>
         Range(Prefix("org")).Select(e => Organisation(e)!).OrderBy(o => o.Name, StringComparer.OrdinalIgnoreCase).ThenBy(o => o.Id, StringComparer.Ordinal).ToList();
@@ -310,7 +313,7 @@ public sealed class TableRegister : IDataShareRegister
         stored.Version = 1;
         var ops = new Ops();
         ops.Add(Row(Key("org", stored.Id), "Organisation", stored), () => OrganisationExists(organisation.Name));
-        ops.Add(Pointer(Key("orgname", stored.Name.ToLowerInvariant()), stored.Id), () => OrganisationExists(organisation.Name));
+        ops.Add(Pointer(NameKey(stored.Name), stored.Id), () => OrganisationExists(organisation.Name));
         return ops.Then(() => organisation.Version = 1);
     });
 
@@ -324,12 +327,12 @@ public sealed class TableRegister : IDataShareRegister
         ops.Replace(Row(Key("org", stored.Id), "Organisation", stored), current.ETag, () => Conflict($"Organisation '{organisation.Name}' was changed by another writer."));
         if (!string.Equals(before.Name, stored.Name, StringComparison.OrdinalIgnoreCase))
         {
-            ops.Delete(Key("orgname", before.Name.ToLowerInvariant()));
-            ops.Add(Pointer(Key("orgname", stored.Name.ToLowerInvariant()), stored.Id), () => OrganisationExists(organisation.Name));
+            ops.Delete(NameKey(before.Name));
+            ops.Add(Pointer(NameKey(stored.Name), stored.Id), () => OrganisationExists(organisation.Name));
         }
         else if (!string.Equals(before.Name, stored.Name, StringComparison.Ordinal))
         {
-            ops.Upsert(Pointer(Key("orgname", stored.Name.ToLowerInvariant()), stored.Id));
+            ops.Upsert(Pointer(NameKey(stored.Name), stored.Id));
         }
 
         return ops.Then(() =>
@@ -383,7 +386,7 @@ public sealed class TableRegister : IDataShareRegister
     public DataSharePerson? FindPerson(string id) => Read<DataSharePerson>(Get(Key("pe", id)));
 
     public DataSharePerson? FindPersonByEmail(string normalisedEmail) =>
-        Get(Key("pemail", normalisedEmail)) is { } pointer ? FindPerson(pointer.GetString("Id")) : null;
+        Get(LookupKey("pemail", normalisedEmail)) is { } pointer ? FindPerson(pointer.GetString("Id")) : null;
 
     public IEnumerable<DataSharePerson> ListPeople() => Range(Prefix("pe")).Select(e => Read<DataSharePerson>(e)!);
 
@@ -422,7 +425,7 @@ public sealed class TableRegister : IDataShareRegister
             person = Copy(newPerson);
             person.Version = 1;
             ops.Add(Row(Key("pe", person.Id), "Person", person), () => Conflict($"A person with email '{newPerson.Email}' was added by another writer."));
-            ops.Add(Pointer(Key("pemail", person.NormalisedEmail), person.Id), () => Conflict($"A person with email '{newPerson.Email}' was added by another writer."));
+            ops.Add(Pointer(LookupKey("pemail", person.NormalisedEmail), person.Id), () => Conflict($"A person with email '{newPerson.Email}' was added by another writer."));
         }
         else
         {
@@ -530,38 +533,43 @@ public sealed class TableRegister : IDataShareRegister
 
     public void AppendAudit(AuditEvent audit) => Write(audit, _ => new Ops());
 
-    public IEnumerable<AuditEntry> ReadAuditLog(long fromSequence)
-    {
-        var from = Key("au", Sequence(Math.Max(fromSequence, 0)));
-        foreach (var entity in Query($"PartitionKey eq '{Quote(partition)}' and RowKey ge '{Quote(from)}' and RowKey lt '{Quote(End(Prefix("au")))}'"))
-        {
-            yield return Entry(entity);
-        }
-    }
-
-    public AuditHead? ReadAuditHead() => Get("auhead") is { } head
-        ? new AuditHead { Sequence = head.GetInt64("Sequence") ?? 0, Hash = head.GetString("Hash") }
-        : null;
-
     // ---------------------------------------------------------------- policy
 
     public IEnumerable<PolicyValue> ReadPolicy() => Range(Prefix("pol")).Select(e => Read<PolicyValue>(e)!);
 
-    public void WritePolicy(string name, string? value, AuditEvent audit) => Write(audit, _ =>
+    public void WritePolicy(string name, string? expected, string? value, AuditEvent audit) => Write(audit, _ =>
     {
+        // Read after the audit head, on every attempt: a writer that changed the setting since also moved the head, so
+        // the transaction fails on the head and this is read again; the row's ETag guards it as well.
         var ops = new Ops();
         var key = Key("pol", name.ToLowerInvariant());
+        var row = Get(key);
+        if (!string.Equals(Read<PolicyValue>(row)?.Value, expected, StringComparison.Ordinal))
+        {
+            throw Conflict($"Policy setting '{name}' was changed by another writer.");
+        }
+
+        Func<Exception> changed = () => Conflict($"Policy setting '{name}' was changed by another writer.");
         if (value is null)
         {
-            if (Get(key) is not null)
+            if (row is not null)
             {
-                ops.Delete(key);
+                ops.Delete(key, row.ETag, changed);
             }
 
             return ops;
         }
 
-        ops.Upsert(Row(key, "Policy", new PolicyValue { Name = name, Value = value, ModifiedAt = DateText.Truncate(clock.UtcNow), ModifiedBy = identity.User }));
+        var entity = Row(key, "Policy", new PolicyValue { Name = name, Value = value, ModifiedAt = DateText.Truncate(clock.UtcNow), ModifiedBy = identity.User });
+        if (row is null)
+        {
+            ops.Add(entity, changed);
+        }
+        else
+        {
+            ops.Replace(entity, row.ETag, changed);
+        }
+
         return ops;
     });
 
@@ -855,14 +863,14 @@ public sealed class TableRegister : IDataShareRegister
             progress?.Invoke(kind, count);
         }
 
-        Each("Organisations", snapshot.Organisations, o => new[] { Row(Key("org", o.Id), "Organisation", Plain(o)), Pointer(Key("orgname", o.Name.ToLowerInvariant()), o.Id) });
+        Each("Organisations", snapshot.Organisations, o => new[] { Row(Key("org", o.Id), "Organisation", Plain(o)), Pointer(NameKey(o.Name), o.Id) });
         Each("Assessments", snapshot.Assessments, a => new[]
         {
             Row(Key("sa", a.OrganisationId, Date(a.AssessedOn), Instant(a.RecordedAt), a.Id), "Assessment", a),
             Pointer(Key("saref", a.OrganisationId, a.Reference.ToLowerInvariant()), a.Id),
         });
         Each("Agreements", snapshot.Agreements, a => new[] { Row(Key("ag", Upper(a.Id)), "Agreement", Copy(a)) });
-        Each("People", snapshot.People, p => new[] { Row(Key("pe", p.Id), "Person", p), Pointer(Key("pemail", p.NormalisedEmail), p.Id) });
+        Each("People", snapshot.People, p => new[] { Row(Key("pe", p.Id), "Person", p), Pointer(LookupKey("pemail", p.NormalisedEmail), p.Id) });
         Each("Recipients", snapshot.Recipients, r =>
         {
             var rows = new List<TableEntity> { Row(Key("rc", r.Id), "Recipient", r), Row(PlaceKey(r), "Recipient", r), Pointer(Key("rcpe", r.PersonId, r.Id), PlaceKey(r)) };
@@ -892,7 +900,8 @@ public sealed class TableRegister : IDataShareRegister
         Each("Audit entries", snapshot.AuditLog, e => new[] { EntryRow(e) });
         if (snapshot.AuditHead is { } head)
         {
-            Put(new[] { new TableEntity(partition, "auhead") { ["Sequence"] = head.Sequence, ["Hash"] = head.Hash } });
+            AuditStoredForm.RequireReadable(head);
+            Put(new[] { HeadRow(head.Sequence, head.Hash) });
             Flush();
         }
 
@@ -1070,18 +1079,9 @@ public sealed class TableRegister : IDataShareRegister
         for (var attempt = 1; ; attempt++)
         {
             var headRow = Get("auhead");
-            var head = headRow is null ? null : new AuditHead { Sequence = headRow.GetInt64("Sequence") ?? 0, Hash = headRow.GetString("Hash") };
+            var head = WritableHead(headRow);
             var ops = build((head?.Sequence ?? 0) + 1);
-            var entry = AuditChain.Chain(new AuditEntry
-            {
-                Timestamp = DateText.ParseInstant(DateText.FormatInstant(clock.UtcNow)),
-                Actor = identity.User,
-                Machine = identity.Machine,
-                Action = audit.Action,
-                TargetType = audit.TargetType,
-                TargetId = audit.TargetId,
-                Details = audit.Details,
-            }, head);
+            var entry = AuditChain.Chain(audit, clock.UtcNow, identity.User, identity.Machine, head);
 
             var actions = ops.Actions.Select(a => a.Action).ToList();
             foreach (var action in actions)
@@ -1090,7 +1090,7 @@ public sealed class TableRegister : IDataShareRegister
             }
 
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, EntryRow(entry)));
-            var newHead = new TableEntity(partition, "auhead") { ["Sequence"] = entry.Sequence, ["Hash"] = entry.Hash };
+            var newHead = HeadRow(entry.Sequence, entry.Hash);
             actions.Add(headRow is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, newHead)
                 : new TableTransactionAction(TableTransactionActionType.UpdateReplace, newHead, headRow.ETag));
@@ -1249,6 +1249,34 @@ public sealed class TableRegister : IDataShareRegister
         return text.ToString();
     }
 
+    /// <summary>The lookup row of an organisation's name, compared without regard to case.</summary>
+    private static string NameKey(string name) => LookupKey("orgname", name.ToLowerInvariant());
+
+    /// <summary>
+    /// A lookup row's key from free text (an organisation's name, an email): the escaped text while the key fits the
+    /// service's key limit, else the text's SHA-256 after "%h", which escaping never writes (it writes "%" and two
+    /// upper-case hex digits), so it cannot equal an escaped key. Text that fits keeps the key it always had; text that
+    /// does not could never be stored before.
+    /// </summary>
+    private static string LookupKey(string kind, string text)
+    {
+        var key = Key(kind, text);
+        if (key.Length <= MaxKeyChars)
+        {
+            return key;
+        }
+
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+        var hex = new StringBuilder(hash.Length * 2);
+        foreach (var b in hash)
+        {
+            hex.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+        }
+
+        return Prefix(kind) + "%h" + hex;
+    }
+
     /// <summary>The start of the range of keys that begin with these parts.</summary>
     private static string Prefix(params string[] parts) => Key(parts) + Separator;
 
@@ -1279,39 +1307,6 @@ public sealed class TableRegister : IDataShareRegister
         where T : class => entity is null ? null : JsonSerializer.Deserialize<T>(Take(entity, "Data"), Json);
 
     private static T Copy<T>(T record) => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(record, Json), Json)!;
-
-    private TableEntity EntryRow(AuditEntry entry)
-    {
-        var row = new TableEntity(partition, Key("au", Sequence(entry.Sequence)))
-        {
-            ["Kind"] = "Audit",
-            ["Sequence"] = entry.Sequence,
-            ["At"] = DateText.FormatInstant(entry.Timestamp),
-            ["Actor"] = entry.Actor,
-            ["Machine"] = entry.Machine,
-            ["Action"] = entry.Action,
-            ["TargetType"] = entry.TargetType,
-            ["TargetId"] = entry.TargetId,
-            ["PreviousHash"] = entry.PreviousHash,
-            ["Hash"] = entry.Hash,
-        };
-        Put(row, "Details", JsonSerializer.Serialize(entry.Details));
-        return row;
-    }
-
-    private static AuditEntry Entry(TableEntity row) => new()
-    {
-        Sequence = row.GetInt64("Sequence") ?? 0,
-        Timestamp = DateText.ParseInstant(row.GetString("At")),
-        Actor = row.GetString("Actor"),
-        Machine = row.GetString("Machine"),
-        Action = row.GetString("Action"),
-        TargetType = row.GetString("TargetType"),
-        TargetId = row.GetString("TargetId"),
-        Details = JsonSerializer.Deserialize<Dictionary<string, string>>(Take(row, "Details")) ?? new Dictionary<string, string>(),
-        PreviousHash = row.GetString("PreviousHash"),
-        Hash = row.GetString("Hash"),
-    };
 
     /// <summary>Text longer than a property may hold goes over several (Name, Name_1, Name_2…); an entity holds 1 MiB.</summary>
     private static void Put(TableEntity entity, string name, string text)

@@ -501,7 +501,8 @@ public sealed class ReportService
             yield return new object?[]
             {
                 entry.Sequence, entry.Timestamp, entry.Actor, entry.Machine, entry.Action, entry.TargetType, entry.TargetId,
-                string.Join("; ", entry.Details.Select(d => d.Key + "=" + d.Value)), entry.Hash,
+                // An entry changed outside the module says so where its details would be, never silently blank.
+                entry.Problem is null ? string.Join("; ", entry.Details.Select(d => d.Key + "=" + d.Value)) : "Not as written: " + entry.Problem, entry.Hash,
             };
         }
     }

@@ -55,6 +55,7 @@ public sealed partial class RetentionService
     {
         var agreement = agreements.Get(agreementId);
         var parsed = HoldingLocation.Parse(location);
+        TextLimits.Check("Holding", "Location", parsed.Location, TextLimits.Location, location.Length > 100 ? location.Substring(0, 100) + "…" : location);
         if (parsed.Kind == HoldingKind.LocalFolder && register.Info.Location.StartsWith(parsed.Location + Path.DirectorySeparatorChar, StringComparison.OrdinalIgnoreCase))
         {
             throw new DataShareException("HoldingContainsRegister", DataShareErrorCategory.InvalidArgument,
@@ -243,7 +244,8 @@ public sealed partial class RetentionService
     public DestructionConfirmation? Confirm(string agreementId, string confirmedBy, DateTime confirmedOn, string? evidence, IOperationHost host)
     {
         var agreement = agreements.Get(agreementId);
-        var by = (confirmedBy ?? string.Empty).Trim();
+        var by = TextLimits.Check("DestructionConfirmation", "ConfirmedBy", (confirmedBy ?? string.Empty).Trim(), TextLimits.Name, agreement.Id)!;
+        TextLimits.Check("DestructionConfirmation", "Evidence", evidence?.Trim(), TextLimits.Evidence, agreement.Id);
         if (by.Length == 0)
         {
             throw new DataShareException("DestructionConfirmationInvalid", DataShareErrorCategory.InvalidArgument, "-ConfirmedBy names who confirmed it, e.g. the organisation's data protection officer.", agreementId);

@@ -66,21 +66,41 @@ public static class CertificateRules
     /// <summary>Parses a level, accepting Disclosure Scotland's "Level 1" for basic.</summary>
     public static CertificateLevel ParseLevel(string? text)
     {
-        var compact = (text ?? string.Empty).Replace(" ", string.Empty).Replace("-", string.Empty).Trim();
-        // "1" alone is how Scottish spreadsheets write Level 1. Other numbers are not levels (Enum.TryParse would
-        // read them as positions: "2" would become Enhanced).
-        if (compact.Equals("Level1", StringComparison.OrdinalIgnoreCase) || compact.Equals("L1", StringComparison.OrdinalIgnoreCase) || compact == "1")
+        // Dashes are ignored as separators ("Level-1"), but a sign before a number ("-1", "Level -1", "+1") makes it
+        // a number other than 1, which is refused: it must not become Level 1 by losing its sign.
+        if (!HasSignedNumber(text ?? string.Empty))
         {
-            return CertificateLevel.Basic;
-        }
+            var compact = (text ?? string.Empty).Replace(" ", string.Empty).Replace("-", string.Empty).Trim();
 
-        if (!StartsWithDigit(compact) && Enum.TryParse<CertificateLevel>(compact, ignoreCase: true, out var level) && Enum.IsDefined(typeof(CertificateLevel), level))
-        {
-            return level;
+            // "1" alone is how Scottish spreadsheets write Level 1. Other numbers are not levels (Enum.TryParse would
+            // read them as positions: "2" would become Enhanced).
+            if (compact.Equals("Level1", StringComparison.OrdinalIgnoreCase) || compact.Equals("L1", StringComparison.OrdinalIgnoreCase) || compact == "1")
+            {
+                return CertificateLevel.Basic;
+            }
+
+            if (!StartsWithDigit(compact) && Enum.TryParse<CertificateLevel>(compact, ignoreCase: true, out var level) && Enum.IsDefined(typeof(CertificateLevel), level))
+            {
+                return level;
+            }
         }
 
         throw new DataShareException("CertificateLevelInvalid", DataShareErrorCategory.InvalidArgument,
             $"'{text}' is not a certificate level. Use Basic, Standard or Enhanced (Disclosure Scotland's 'Level 1' is Basic).", text);
+    }
+
+    /// <summary>True when a '-' or '+' stands before a digit as a sign, not between a word and its number.</summary>
+    private static bool HasSignedNumber(string text)
+    {
+        for (var i = 0; i + 1 < text.Length; i++)
+        {
+            if (text[i] is '-' or '+' && char.IsDigit(text[i + 1]) && (i == 0 || !char.IsLetter(text[i - 1])))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Parses an issuer as officers write it: DBS, Disclosure Scotland, AccessNI / Access NI.</summary>

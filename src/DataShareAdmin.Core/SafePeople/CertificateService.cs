@@ -98,6 +98,7 @@ public sealed class CertificateService
     /// <summary>Checks a draft and builds the certificate it describes, without writing anything.</summary>
     internal DisclosureCertificate Build(DataSharePerson person, CertificateDraft draft)
     {
+        CheckText(draft.HolderName, draft.SeenOriginalBy, person.Email);
         var issuer = CertificateRules.ParseIssuer(draft.Issuer);
         var today = calendar.Today;
         var certificate = new DisclosureCertificate
@@ -120,6 +121,12 @@ public sealed class CertificateService
         return certificate;
     }
 
+    private static void CheckText(string? holderName, string? seenBy, object target)
+    {
+        TextLimits.Check("Certificate", "HolderName", holderName?.Trim(), TextLimits.Name, target);
+        TextLimits.Check("Certificate", "SeenOriginalBy", seenBy?.Trim(), TextLimits.Name, target);
+    }
+
     public DisclosureCertificate Get(string id) =>
         register.FindCertificate(RequireId(id)) ?? throw NotFound(id);
 
@@ -130,6 +137,7 @@ public sealed class CertificateService
     public DisclosureCertificate? Update(string id, CertificateChanges changes, IOperationHost host)
     {
         id = RequireId(id);
+        CheckText(changes.HolderName, changes.SeenOriginalBy, id);
         return Conflicts.Retry(first =>
         {
             var certificate = register.FindCertificate(id) ?? throw NotFound(id);
@@ -199,6 +207,7 @@ public sealed class CertificateService
     public DisclosureCertificate? Remove(string id, string? reason, IOperationHost host)
     {
         id = RequireId(id);
+        TextLimits.Check("Certificate", "Reason", reason?.Trim(), TextLimits.Reason, id);
         return Conflicts.Retry(first =>
         {
             var certificate = register.FindCertificate(id) ?? throw NotFound(id);

@@ -7,7 +7,7 @@ namespace DataShareAdmin.Commands;
 [OutputType(typeof(AuditEntry))]
 public sealed class GetDataShareAuditLogCommand : DataShareCmdlet
 {
-    /// <summary>The first sequence number to read.</summary>
+    /// <summary>The first sequence number to read; without it, every stored entry (a row numbered below 1 by someone editing the register shows too).</summary>
     [Parameter]
     [ValidateRange(1, long.MaxValue)]
     public long FromSequence { get; set; } = 1;
@@ -53,14 +53,20 @@ public sealed class GetDataShareAuditLogCommand : DataShareCmdlet
         {
             DateTimeOffset? after = After is null ? null : Engine.Calendar.ToInstant(After.Value);
             DateTimeOffset? before = Before is null ? null : Engine.Calendar.ToInstant(Before.Value);
-            foreach (var entry in Engine.Audit.Read(FromSequence, e =>
+            var from = MyInvocation.BoundParameters.ContainsKey(nameof(FromSequence)) ? FromSequence : long.MinValue;
+            foreach (var entry in Engine.Audit.Read(from, e =>
                          Matches(action, e.Action)
                          && Matches(actor, e.Actor)
                          && (target is null || target.IsMatch(e.TargetId) || (e.Details.TryGetValue("AgreementId", out var a) && target.IsMatch(a)))
                          && (after is null || e.Timestamp >= after)
                          && (before is null || e.Timestamp < before)))
             {
+                // An entry changed outside the module is shown with what could be read, and said to be so.
                 WriteObject(entry);
+                if (entry.Problem is not null)
+                {
+                    WriteError(ErrorRecords.From(Core.Audit.AuditService.Unreadable(entry), entry));
+                }
             }
         });
     }

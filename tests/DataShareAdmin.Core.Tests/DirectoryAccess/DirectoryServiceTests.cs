@@ -423,6 +423,24 @@ public sealed class DirectoryServiceTests : IDisposable
     }
 
     [Fact]
+    public void A_notice_entry_changed_outside_the_module_does_not_hold_the_notice_back()
+    {
+        Agreement("DS1", ends: "2026-06-30", officer: Officer);
+        Recipient("DS1", "jo@example.org");
+        var client = Client(DirectoryPermissions.Notice);
+        List<string> Run() => engine.Directory.SendDue(NoticeKind.AgreementEnding, 30, null, () => client, host, false).Select(n => n.Subject).ToList();
+        Assert.Equal(new[] { "DS1" }, Run());
+        var sent = Assert.Single(engine.Register.ReadAuditLog(1), e => e.Action == "Notice.Send");
+
+        // The entry's details re-spaced by hand: the same values, but not as the module wrote them.
+        Assert.Equal(1, test.ExecuteRaw($"UPDATE audit_log SET details = ' ' || details WHERE sequence = {sent.Sequence}"));
+        test.Clock.UtcNow = Now.AddDays(1);
+
+        Assert.Equal(new[] { "DS1" }, Run());
+        Assert.Equal(2, server.Mails.Count);
+    }
+
+    [Fact]
     public void A_transfer_link_is_mailed_from_the_sender_without_a_copy_in_sent_items_and_never_reaches_the_audit_log()
     {
         engine.Dispose();
