@@ -38,7 +38,7 @@ public sealed class SqliteAuditTamperTests : AuditTamperContract
     {
         Directory.CreateDirectory(directory);
         file = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".db");
-        return SqliteRegister.Open(new RegisterLocation(file, "Parameter"), Clock, TestRegister.Identity);
+        return SqliteRegister.Open(new RegisterLocation(file, "Parameter", createIfMissing: true), Clock, TestRegister.Identity);
     }
 
     protected override IDataShareRegister OpenAgain() =>
@@ -198,7 +198,7 @@ public sealed class TableAuditTamperTests : AuditTamperContract, IClassFixture<A
     protected override IDataShareRegister OpenFresh()
     {
         partition = "tamper" + Guid.NewGuid().ToString("N").Substring(0, 12);
-        return TableRegister.Open(new TableRegisterOptions { ConnectionString = azurite.ConnectionString, RegisterName = partition }, Clock, TestRegister.Identity);
+        return TableRegister.Open(new TableRegisterOptions { ConnectionString = azurite.ConnectionString, RegisterName = partition }, Clock, TestRegister.Identity, create: true);
     }
 
     protected override IDataShareRegister OpenAgain() =>

@@ -22,6 +22,7 @@ public sealed class SqliteTextLimitTests : TextLimitContract
             RegisterPath = Path.Combine(directory, Guid.NewGuid().ToString("N") + ".db"),
             Clock = new FixedClock(Now),
             Identity = TestRegister.Identity,
+            CreateRegister = true,
         });
     }
 
@@ -71,6 +72,7 @@ public sealed class TableTextLimitTests : TextLimitContract, IClassFixture<Azuri
             Table = new TableRegisterOptions { ConnectionString = azurite.ConnectionString, RegisterName = partition },
             Clock = new FixedClock(Now),
             Identity = TestRegister.Identity,
+            CreateRegister = true,
         });
     }
 
