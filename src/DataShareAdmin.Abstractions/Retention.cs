@@ -10,6 +10,13 @@ public enum HoldingState
 
     /// <summary>Deleted by a sweep and verified gone.</summary>
     Destroyed,
+
+    /// <summary>
+    /// A transfer's container, recorded before the transfer wrote anything, whose upload has not finished (it is
+    /// running, or was stopped, killed or failed). Data may be there, no link was issued, and a sweep deletes it on
+    /// its day like any held holding.
+    /// </summary>
+    Pending,
 }
 
 /// <summary>How a sweep of one holding ended.</summary>
