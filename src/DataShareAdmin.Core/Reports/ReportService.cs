@@ -258,7 +258,7 @@ public sealed class ReportService
             }
 
             var holdings = register.ListHoldings(agreement.Id).ToList();
-            var held = holdings.Where(h => h.State == HoldingState.Held).Select(h => h.Location).ToList();
+            var held = holdings.Where(h => h.State != HoldingState.Destroyed).Select(h => h.Location).ToList();
             var destroyed = holdings.Count(h => h.State == HoldingState.Destroyed);
             var status = Agreements.AgreementRules.StatusOn(agreement, day);
             var destruction = status == AgreementStatus.Destroyed ? $"Destroyed {DateText.FormatDate(agreement.DestroyedOn)}"

@@ -144,7 +144,7 @@ public sealed class RetentionService
         var cache = new Dictionary<string, DataShareAgreement>(StringComparer.OrdinalIgnoreCase);
         foreach (var holding in agreement is null && !includeDestroyed ? register.ListHeldHoldings() : register.ListHoldings(agreement))
         {
-            if (includeDestroyed || holding.State == HoldingState.Held)
+            if (includeDestroyed || holding.State != HoldingState.Destroyed)
             {
                 yield return WithDueOn(holding, cache);
             }
