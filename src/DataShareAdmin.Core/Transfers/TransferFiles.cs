@@ -15,10 +15,14 @@ internal sealed class SourceFile
     public long Size { get; set; }
 }
 
-/// <summary>The files New-DataShareTransfer -Path names: files as given, and every file under a folder.</summary>
+/// <summary>
+/// The files New-DataShareTransfer -Path names: files as given, and every file under a folder. Links are never
+/// followed, neither named nor found inside a folder: a link can lead outside the extract, or be pointed elsewhere
+/// between the check and the read, so the extract is exactly the files that are in it.
+/// </summary>
 internal static class TransferFiles
 {
-    /// <summary>Files as given, and every file under a folder (its name relative to the folder); no name twice.</summary>
+    /// <summary>Files as given, and every file under a folder (its name relative to the folder); no name twice, no link.</summary>
     public static List<SourceFile> Resolve(IReadOnlyList<string> paths, IOperationHost host)
     {
         if (paths.Count == 0)
@@ -28,15 +32,18 @@ internal static class TransferFiles
 
         var files = new List<SourceFile>();
         var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var path in paths)
+        foreach (var given in paths)
         {
+            // A trailing separator would make the system follow a link to a folder before it could be seen as one.
+            var path = given.Length > 1 ? given.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar) : given;
+            RefuseLink(new FileInfo(path));
             if (File.Exists(path))
             {
                 Add(path, System.IO.Path.GetFileName(path));
             }
             else if (Directory.Exists(path))
             {
-                var inFolder = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal).ToList();
+                var inFolder = FilesUnder(path).OrderBy(p => p, StringComparer.Ordinal).ToList();
                 if (inFolder.Count == 0)
                 {
                     throw new DataShareException("TransferNoFiles", DataShareErrorCategory.InvalidArgument, $"The folder '{path}' has no files to send.", path);
@@ -49,7 +56,7 @@ internal static class TransferFiles
             }
             else
             {
-                throw new DataShareException("TransferFileNotFound", DataShareErrorCategory.ObjectNotFound, $"There is no file or folder '{path}'.", path);
+                throw new DataShareException("TransferFileNotFound", DataShareErrorCategory.ObjectNotFound, $"There is no file or folder '{given}'.", given);
             }
         }
 
@@ -71,6 +78,39 @@ internal static class TransferFiles
             }
 
             files.Add(new SourceFile { Path = file, BlobName = name, Size = size });
+        }
+    }
+
+    /// <summary>Refuses a file or folder that is a symbolic link or junction (a dangling one too), naming where it points.</summary>
+    public static void RefuseLink(FileSystemInfo entry)
+    {
+        if (entry.LinkTarget is { } target)
+        {
+            throw new DataShareException("TransferPathIsLink", DataShareErrorCategory.InvalidArgument,
+                $"'{entry.FullName}' is a link to '{target}'. New-DataShareTransfer never follows links, which can lead outside the extract or be pointed elsewhere while the files are read: send the file or folder it points to by its own path, or copy it into the extract.",
+                entry.FullName);
+        }
+    }
+
+    /// <summary>Every file under a folder, walking its sub-folders without following any link.</summary>
+    private static IEnumerable<string> FilesUnder(string folder)
+    {
+        var pending = new Stack<DirectoryInfo>();
+        pending.Push(new DirectoryInfo(folder));
+        while (pending.Count > 0)
+        {
+            foreach (var entry in pending.Pop().EnumerateFileSystemInfos())
+            {
+                RefuseLink(entry);
+                if (entry is DirectoryInfo directory)
+                {
+                    pending.Push(directory);
+                }
+                else
+                {
+                    yield return entry.FullName;
+                }
+            }
         }
     }
 

@@ -93,6 +93,8 @@ public sealed partial class TransferService
             TransferFile result;
             try
             {
+                // Checked again just before the file is opened: it may have been swapped for a link since it was found.
+                TransferFiles.RefuseLink(new FileInfo(file.Path));
                 result = storage.Upload(transfer.Container, file.BlobName, file.Path, metadata, upload, sent =>
                 {
                     var percent = totalBytes == 0 ? 100 : (int)((done + sent) * 100 / totalBytes);
