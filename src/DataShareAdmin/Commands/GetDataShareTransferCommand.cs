@@ -3,7 +3,7 @@ using System.Management.Automation;
 
 namespace DataShareAdmin.Commands;
 
-/// <summary>Lists transfers (never their links): by id, or by agreement, optionally only active, expired or revoked ones.</summary>
+/// <summary>Lists transfers (never their links): by id, or by agreement, optionally only active, expired, revoked or incomplete ones.</summary>
 [Cmdlet(VerbsCommon.Get, "DataShareTransfer", DefaultParameterSetName = ByAgreementSet)]
 [OutputType(typeof(DataShareTransfer))]
 public sealed class GetDataShareTransferCommand : GetByAgreementCmdlet
@@ -25,6 +25,10 @@ public sealed class GetDataShareTransferCommand : GetByAgreementCmdlet
     [Parameter(ParameterSetName = ByAgreementSet)]
     public SwitchParameter Revoked { get; set; }
 
+    /// <summary>Only transfers whose upload never finished, so no link was issued.</summary>
+    [Parameter(ParameterSetName = ByAgreementSet)]
+    public SwitchParameter Incomplete { get; set; }
+
     protected override IReadOnlyList<string> RequestedIds => Id;
 
     protected override object GetOne(string id) => Engine.Transfers.Get(id);
@@ -45,6 +49,11 @@ public sealed class GetDataShareTransferCommand : GetByAgreementCmdlet
         if (Revoked)
         {
             statuses.Add(TransferStatus.Revoked);
+        }
+
+        if (Incomplete)
+        {
+            statuses.Add(TransferStatus.Incomplete);
         }
 
         return Engine.Transfers.Find(agreementId, statuses);
