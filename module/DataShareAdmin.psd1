@@ -55,6 +55,7 @@
         'Get-DataShareRetentionPlan'
         'Invoke-DataShareRetentionSweep'
         'Confirm-DataShareDestruction'
+        'Find-DataShareOrphan'
         'Export-DataShareReport'
     )
     FunctionsToExport    = @()
