@@ -71,3 +71,17 @@ public sealed class ReportTable
 
     public IEnumerable<object?[]> Rows { get; }
 }
+
+/// <summary>What the orphan search found for a Retention report, and where it looked (an account and its endpoint).</summary>
+public sealed class OrphanScan
+{
+    public OrphanScan(string where, IReadOnlyList<DataShareOrphan> found)
+    {
+        Where = where;
+        Found = found;
+    }
+
+    public string Where { get; }
+
+    public IReadOnlyList<DataShareOrphan> Found { get; }
+}

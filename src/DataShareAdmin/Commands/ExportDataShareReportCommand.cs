@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using DataShareAdmin.Core.Time;
 
@@ -115,6 +116,13 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
 
             WriteProgress($"Writing the {Kind} report", System.IO.Path.GetFileName(target), -1, completed: false);
             var integrity = Kind == ReportKind.Audit ? Engine.Audit.Test(null, this) : null;
+            if (Kind == ReportKind.Retention && SessionSettings.Current().Storage is Core.Storage.StorageConnection storage)
+            {
+                // The untracked copies, found first (reads only) so that the report can say at its top how many there are.
+                var found = Engine.Orphans.Find(new Core.Retention.BlobOrphanStorage(storage), this, error => WriteError(ErrorRecords.From(error, error.Target))).ToList();
+                Engine.Reports.Orphans = new Core.Reports.OrphanScan(storage.Info.ToString(), found);
+            }
+
 
             // Written beside the target and moved into place: a failure or Ctrl+C never leaves half a report.
             var partial = target + ".partial-" + Guid.NewGuid().ToString("N").Substring(0, 8);
