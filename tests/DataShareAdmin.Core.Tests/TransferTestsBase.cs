@@ -71,7 +71,13 @@ public abstract class TransferTestsBase : IDisposable
 
     public void Dispose()
     {
+        Cleanup();
         test.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>What a derived test class holds besides the register.</summary>
+    protected virtual void Cleanup()
+    {
     }
 }
