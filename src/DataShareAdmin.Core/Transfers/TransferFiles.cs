@@ -84,7 +84,13 @@ internal static class TransferFiles
     /// <summary>Refuses a file or folder that is a symbolic link or junction (a dangling one too), naming where it points.</summary>
     public static void RefuseLink(FileSystemInfo entry)
     {
-        if (entry.LinkTarget is { } target)
+#if NET6_0_OR_GREATER
+        var target = entry.LinkTarget;
+#else
+        // Only the net8.0 build ships (in Dependencies/); this one exists for the cmdlets to compile against.
+        var target = entry.Exists && (entry.Attributes & FileAttributes.ReparsePoint) != 0 ? "(a link)" : null;
+#endif
+        if (target is not null)
         {
             throw new DataShareException("TransferPathIsLink", DataShareErrorCategory.InvalidArgument,
                 $"'{entry.FullName}' is a link to '{target}'. New-DataShareTransfer never follows links, which can lead outside the extract or be pointed elsewhere while the files are read: send the file or folder it points to by its own path, or copy it into the extract.",
