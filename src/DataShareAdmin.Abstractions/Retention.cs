@@ -147,8 +147,8 @@ public sealed class DataShareOrphan
     /// <summary>The location to register as a holding (Register-DataShareHolding -Location); null for a single blob.</summary>
     public string? Location { get; set; }
 
-    /// <summary>Where it is: the container, prefix or blob as a URI, without any query string.</summary>
-    public string Address { get; set; } = string.Empty;
+    /// <summary>Where it is: the container, prefix or blob as a URI, without any query string (never a link).</summary>
+    public string Uri { get; set; } = string.Empty;
 
     public string StorageAccount { get; set; } = string.Empty;
 
@@ -176,5 +176,5 @@ public sealed class DataShareOrphan
     /// <summary>Why it was listed, and what the register knows of it.</summary>
     public string Reason { get; set; } = string.Empty;
 
-    public override string ToString() => Address;
+    public override string ToString() => Uri;
 }

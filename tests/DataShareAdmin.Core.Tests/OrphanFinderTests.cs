@@ -87,7 +87,7 @@ public sealed class OrphanFinderTests : IClassFixture<AzuriteTablesFixture>, IDi
 
         Assert.Equal(new[] { named, empty, lost, marked }.OrderBy(n => n, StringComparer.Ordinal), found.Keys.OrderBy(n => n, StringComparer.Ordinal));
         var orphan = found[lost];
-        Assert.Equal((OrphanKind.Container, endpoint + "/" + lost, endpoint + "/" + lost, "devstoreaccount1", (string?)null), (orphan.Kind, orphan.Location, orphan.Address, orphan.StorageAccount, orphan.Prefix));
+        Assert.Equal((OrphanKind.Container, endpoint + "/" + lost, endpoint + "/" + lost, "devstoreaccount1", (string?)null), (orphan.Kind, orphan.Location, orphan.Uri, orphan.StorageAccount, orphan.Prefix));
         Assert.Equal(("DS1", "TR-0000000002", "HD-0000000002", 2L, 20L), (orphan.AgreementId, orphan.TransferId, orphan.HoldingId, orphan.Objects, orphan.Bytes));
         Assert.Contains("holding HD-0000000002 is not in this register", orphan.Reason, StringComparison.Ordinal);
         Assert.NotNull(orphan.LastModified);
@@ -111,7 +111,7 @@ public sealed class OrphanFinderTests : IClassFixture<AzuriteTablesFixture>, IDi
         Put(deep, "2026/ds1/a.csv", "2026/ds9/x.csv", "2025/y.csv");
         test.Engine.Retention.Register("DS1", $"{endpoint}/{deep}/2026/ds1/", host);
 
-        var found = Find().ToDictionary(o => o.Address);
+        var found = Find().ToDictionary(o => o.Uri);
 
         Assert.Equal(
             new[] { $"{endpoint}/{analysis}/ds1-extra/", $"{endpoint}/{analysis}/ds2/", $"{endpoint}/{analysis}/notes.txt", $"{endpoint}/{deep}/2026/ds9/" }.OrderBy(a => a, StringComparer.Ordinal),

@@ -73,8 +73,8 @@ public sealed class ReportCopiesTests : TransferTestsBase
 
         Engine.Reports.Orphans = new OrphanScan("devstoreaccount1 (http://127.0.0.1:10000/devstoreaccount1)", new[]
         {
-            new DataShareOrphan { Kind = OrphanKind.Container, Address = "http://127.0.0.1:10000/devstoreaccount1/dsa-ds1-tr-lost", AgreementId = "DS1", Objects = 2, Bytes = 20, Reason = "Made for DS1." },
-            new DataShareOrphan { Kind = OrphanKind.Prefix, Address = "http://127.0.0.1:10000/devstoreaccount1/analysis/old/", Objects = 1, Bytes = 5, Reason = "Beside holdings." },
+            new DataShareOrphan { Kind = OrphanKind.Container, Uri = "http://127.0.0.1:10000/devstoreaccount1/dsa-ds1-tr-lost", AgreementId = "DS1", Objects = 2, Bytes = 20, Reason = "Made for DS1." },
+            new DataShareOrphan { Kind = OrphanKind.Prefix, Uri = "http://127.0.0.1:10000/devstoreaccount1/analysis/old/", Objects = 1, Bytes = 5, Reason = "Beside holdings." },
         });
 
         var rows = Csv(ReportKind.Retention);

@@ -508,7 +508,7 @@ public sealed class ReportService
             {
                 yield return new object?[]
                 {
-                    null, orphan.AgreementId, orphan.Address, null, "Orphan", null,
+                    null, orphan.AgreementId, orphan.Uri, null, "Orphan", null,
                     $"{orphan.Reason} {orphan.Objects.ToString(CultureInfo.InvariantCulture)} blob(s), {orphan.Bytes.ToString(CultureInfo.InvariantCulture)} bytes.",
                     null, null, null, null, null, null, null, null, null, null, null,
                 };

@@ -200,13 +200,13 @@ public sealed class OrphanFinder
 
                 if (orphan.Objects % 1000 == 0)
                 {
-                    host.WriteProgress(Activity, $"Measuring {orphan.Address}: {orphan.Objects} blob(s), {TransferService.Bytes(orphan.Bytes)}", -1, completed: false);
+                    host.WriteProgress(Activity, $"Measuring {orphan.Uri}: {orphan.Objects} blob(s), {TransferService.Bytes(orphan.Bytes)}", -1, completed: false);
                 }
             }
         }
         catch (Exception ex) when (RetentionService.IsStorageFailure(ex))
         {
-            reportError(Failed(storage, orphan.Address, ex));
+            reportError(Failed(storage, orphan.Uri, ex));
             return null;
         }
 
@@ -218,8 +218,8 @@ public sealed class OrphanFinder
         orphan.StorageAccount = storage.AccountName;
         orphan.Container = container;
         orphan.Prefix = prefix;
-        orphan.Address = endpoint + "/" + container + (prefix is null ? string.Empty : "/" + prefix);
-        orphan.Location = registrable ? orphan.Address : null;
+        orphan.Uri = endpoint + "/" + container + (prefix is null ? string.Empty : "/" + prefix);
+        orphan.Location = registrable ? orphan.Uri : null;
     }
 
     /// <summary>A listing as a stream that reports its own failure and ends, so one unreadable place never stops the search.</summary>
