@@ -208,6 +208,32 @@ public sealed class TransferPendingTests : TransferTestsBase
     }
 
     [Fact]
+    public void A_pipeline_stopping_once_the_transfer_is_issued_takes_nothing_away()
+    {
+        host.VerboseThrows = message => message.StartsWith("Issued transfer", StringComparison.Ordinal);
+
+        Assert.Throws<InvalidOperationException>(() => Engine.Transfers.Issue(Request(), storage, host));
+
+        var transfer = Engine.Register.ListTransfers("DS1").Single();
+        Assert.Equal(TransferState.Issued, transfer.State);
+        Assert.Equal(HoldingState.Held, Engine.Register.FindHolding(transfer.HoldingId)!.State);
+        Assert.Single(storage.Containers);
+        Assert.DoesNotContain(Engine.Register.ReadAuditLog(0), e => e.Action == "Transfer.Fail");
+    }
+
+    [Fact]
+    public void A_pipeline_stopping_once_a_fresh_link_is_recorded_leaves_its_policy()
+    {
+        var first = Engine.Transfers.Issue(Request(), storage, host)!;
+        host.VerboseThrows = message => message.StartsWith("Issued transfer", StringComparison.Ordinal);
+
+        Assert.Throws<InvalidOperationException>(() => Engine.Transfers.Issue(new TransferRequest { FromTransferId = first.Id, ValidFor = TimeSpan.FromDays(1) }, storage, host));
+
+        var again = Engine.Register.ListTransfers("DS1").Single(t => t.FromTransferId == first.Id);
+        Assert.Contains(again.Id, storage.Policies[first.Container]);
+    }
+
+    [Fact]
     public void A_transfer_whose_container_was_swept_while_it_uploaded_is_not_issued()
     {
         storage.DuringUpload = () =>

@@ -53,6 +53,7 @@ public sealed partial class TransferService
         host.WriteVerbose($"Recorded transfer {transfer.Id} as incomplete, with its container '{transfer.Container}' as holding {holding.Id} (due for deletion on {DateText.FormatDate(holding.DueOn)} unless it completes).");
 
         var token = host.CancellationToken;
+        Uri link;
         try
         {
             storage.CreateContainer(transfer.Container, new Dictionary<string, string>
@@ -67,15 +68,18 @@ public sealed partial class TransferService
             var uploaded = UploadAll(transfer, files, totalBytes, storage, upload, host);
             Verify(transfer, uploaded, storage, token);
             transfer.Files = uploaded;
-            var link = Sign(transfer, storage, token);
+            link = Sign(transfer, storage, token);
             Complete(transfer, holding);
-            host.WriteVerbose($"Issued transfer {transfer.Id}: {transfer.Files.Count} file(s), {Bytes(totalBytes)}, link valid until {transfer.ExpiresOn:yyyy-MM-dd HH:mm} UTC; container due for deletion on {DateText.FormatDate(holding.DueOn)}.");
-            return Output(transfer, link, host);
         }
         catch (Exception ex)
         {
             throw Fail(ex, transfer, holding, storage, host);
         }
+
+        // Issued and recorded: from here nothing undoes it (a pipeline stopping under the messages below must not
+        // delete the container of a transfer the register holds as issued).
+        host.WriteVerbose($"Issued transfer {transfer.Id}: {transfer.Files.Count} file(s), {Bytes(totalBytes)}, link valid until {transfer.ExpiresOn:yyyy-MM-dd HH:mm} UTC; container due for deletion on {DateText.FormatDate(holding.DueOn)}.");
+        return Output(transfer, link, host);
     }
 
     private List<TransferFile> UploadAll(DataShareTransfer transfer, List<SourceFile> files, long totalBytes, ITransferStorage storage, UploadOptions upload, IOperationHost host)
@@ -201,6 +205,8 @@ public sealed partial class TransferService
     private DataShareException Fail(Exception failure, DataShareTransfer transfer, DataShareHolding holding, ITransferStorage storage, IOperationHost host)
     {
         var today = calendar.Today;
+        var error = failure is OperationCanceledException || host.CancellationToken.IsCancellationRequested ? "TransferCancelled"
+            : (failure as DataShareException)?.ErrorId ?? "TransferFailed";
         var cleaned = failure is DataShareException { ErrorId: "TransferContainerExists" }
             ? $"the container '{transfer.Container}' was already there and is not this transfer's, so it was left alone"
             : CleanUp(transfer, storage, out var removed) ?? (removed ? $"the container '{transfer.Container}' was removed, so nothing is left behind" : "nothing had been created in storage");
@@ -209,7 +215,7 @@ public sealed partial class TransferService
         string recorded;
         try
         {
-            recorded = RecordFailure(failure, transfer, holding, today);
+            recorded = RecordFailure(failure, error, transfer, holding, today);
         }
         catch (Exception ex) when (ex is DataShareException or IOException)
         {
@@ -237,9 +243,8 @@ public sealed partial class TransferService
     }
 
     /// <summary>Transfer.Fail, with the holding due today unless a sweep has already destroyed it.</summary>
-    private string RecordFailure(Exception failure, DataShareTransfer transfer, DataShareHolding holding, DateTime today)
+    private string RecordFailure(Exception failure, string error, DataShareTransfer transfer, DataShareHolding holding, DateTime today)
     {
-        var error = failure is OperationCanceledException ? "TransferCancelled" : (failure as DataShareException)?.ErrorId ?? "TransferFailed";
         return Conflicts.Retry(_ =>
         {
             var current = register.FindHolding(holding.Id) ?? holding;

@@ -292,17 +292,20 @@ public sealed partial class TransferService
         holding.DueOn = Later(holding.DueOn, TransferRules.TransferDueOn(links, calendar.DayOf, policy().GraceDays, agreement));
         var token = host.CancellationToken;
         var policyAdded = false;
+        Uri link;
         try
         {
-            var link = Sign(transfer, storage, token, () => policyAdded = true);
+            link = Sign(transfer, storage, token, () => policyAdded = true);
             RecordFreshLink(transfer, holding);
-            host.WriteVerbose($"Issued transfer {transfer.Id} for the files of {source.Id}; link valid until {transfer.ExpiresOn:yyyy-MM-dd HH:mm} UTC.");
-            return Output(transfer, link, host);
         }
         catch (Exception ex) when (policyAdded)
         {
             throw Undo(ex, transfer, storage, () => storage.RemoveAccessPolicy(transfer.Container, transfer.AccessPolicyId!, CancellationToken.None), $"stored access policy '{transfer.AccessPolicyId}' in '{transfer.Container}'", host);
         }
+
+        // Recorded: a pipeline stopping under the message below must not take away the policy of a recorded link.
+        host.WriteVerbose($"Issued transfer {transfer.Id} for the files of {source.Id}; link valid until {transfer.ExpiresOn:yyyy-MM-dd HH:mm} UTC.");
+        return Output(transfer, link, host);
     }
 
     private static DateTime Later(DateTime a, DateTime b) => a > b ? a : b;
