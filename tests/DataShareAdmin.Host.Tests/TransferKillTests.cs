@@ -16,10 +16,21 @@ using Xunit.Abstractions;
 namespace DataShareAdmin.Host.Tests;
 
 /// <summary>
+/// Run alone, after the other host tests: ten host processes and their uploads would starve tests that wait on a process
+/// with a deadline (the sweep kill test's "deleted something within 60 s") on a machine of two cores.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AloneCollection
+{
+    public const string Name = "Alone: heavy process tests";
+}
+
+/// <summary>
 /// New-DataShareTransfer killed (SIGKILL, as by kill -9, an OOM kill or a power cut) at random points through the host
 /// executable, ten times: after each kill, every container in storage, and so every uploaded byte, belongs to a holding
 /// the register holds; and the sweep on that holding's due day, and not the day before, deletes it.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class TransferKillTests : IDisposable
 {
     private const int Trials = 10;
