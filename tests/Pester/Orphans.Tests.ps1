@@ -69,6 +69,18 @@ Describe 'Find-DataShareOrphan without storage' {
         $result.Output | Should -Be @('StorageNotConnected,DataShareAdmin.Commands.FindDataShareOrphanCommand', 'InvalidOperation')
     }
 
+    It 'refuses a retention report -IncludeOrphans with StorageNotConnected in such a session, and writes nothing' {
+        $path = Join-Path $TestDrive 'retention-no-storage.csv'
+        $result = Invoke-InRunspace -Script {
+            param($Path)
+            Export-DataShareReport -Kind Retention -Format Csv -Path $Path -IncludeOrphans -ErrorAction SilentlyContinue -ErrorVariable err
+            $err | ForEach-Object { $_.FullyQualifiedErrorId }
+        } -Arguments @($path)
+
+        $result.Output | Should -Be @('StorageNotConnected,DataShareAdmin.Commands.ExportDataShareReportCommand')
+        Test-Path -LiteralPath $path | Should -BeFalse
+    }
+
     It 'uses an approved verb, declares its output type and takes no parameters of its own' {
         $command = Get-Command Find-DataShareOrphan -ErrorAction Stop
         $command.Verb | Should -BeIn (Get-Verb).Verb
@@ -162,14 +174,35 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
         $bar[-1].RecordType | Should -Be ([System.Management.Automation.ProgressRecordType]::Completed)
     }
 
-    It 'is in the retention report as rows in the state Orphan, which says storage was searched' {
+    It 'is in the retention report with -IncludeOrphans, as rows in the state Orphan, and the report says storage was searched' {
         $path = Join-Path $TestDrive 'retention.csv'
 
-        Export-DataShareReport -Kind Retention -Format Csv -Path $path -ErrorAction Stop
+        Export-DataShareReport -Kind Retention -Format Csv -Path $path -IncludeOrphans -ErrorAction Stop
 
         $rows = @(Import-Csv -LiteralPath $path)
         @($rows | Where-Object state -EQ 'Orphan').location | Sort-Object | Should -Be @($Found.Uri | Sort-Object)
         $rows[0].reportIntegrity | Should -BeLike "Untracked copies: $($Found.Count) orphan(s) found in devstoreaccount1*"
+    }
+
+    It 'leaves storage alone without -IncludeOrphans, and the report says it was not searched' {
+        $path = Join-Path $TestDrive 'retention-register-only.json'
+
+        Export-DataShareReport -Kind Retention -Format Json -Path $path -ErrorAction Stop
+
+        $report = Get-Content -LiteralPath $path -Raw | ConvertFrom-Json
+        @($report.rows | Where-Object state -EQ 'Orphan').Count | Should -Be 0
+        $report.integrity | Should -BeLike 'Untracked copies: storage was not searched*-IncludeOrphans*'
+    }
+
+    It 'refuses -IncludeOrphans with another kind of report (ReportIncludeOrphansInvalid), and writes nothing' {
+        $path = Join-Path $TestDrive 'register-with-orphans.csv'
+
+        Export-DataShareReport -Kind Register -Format Csv -Path $path -IncludeOrphans -ErrorAction SilentlyContinue -ErrorVariable err
+
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'ReportIncludeOrphansInvalid,DataShareAdmin.Commands.ExportDataShareReportCommand'
+        $err[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::InvalidArgument)
+        Test-Path -LiteralPath $path | Should -BeFalse
     }
 
     It 'refuses a single blob piped to Register-DataShareHolding by binding, and registers nothing' {

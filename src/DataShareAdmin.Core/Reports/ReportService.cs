@@ -40,7 +40,7 @@ public sealed class ReportService
 
     /// <summary>
     /// For the Retention report: the orphans the session's storage holds (Find-DataShareOrphan's search, made by the
-    /// caller, which can report its errors), and where they were looked for; null when storage was not searched.
+    /// caller when asked, which can report its errors), and where they were looked for; null when storage was not searched.
     /// </summary>
     public OrphanScan? Orphans { get; set; }
 
@@ -493,9 +493,11 @@ public sealed class ReportService
     /// <summary>The retention report says at its top whether storage was searched for untracked copies, and what was found.</summary>
     private ReportContext WithOrphans(ReportContext context)
     {
-        context.Integrity = Orphans is { } scan
-            ? $"Untracked copies: {scan.Found.Count} orphan(s) found in {scan.Where} (Find-DataShareOrphan), listed as rows in the state Orphan."
-            : "Untracked copies: storage was not searched (the session is not connected to storage), so orphans are not listed; see Find-DataShareOrphan.";
+        context.Integrity = Orphans is not { } scan
+            ? "Untracked copies: storage was not searched, so orphans are not listed (-IncludeOrphans, in a session connected to storage, lists them; see Find-DataShareOrphan)."
+            : scan.Failures == 0
+                ? $"Untracked copies: {scan.Found.Count} orphan(s) found in {scan.Where} (Find-DataShareOrphan), listed as rows in the state Orphan."
+                : $"Untracked copies: {scan.Found.Count} orphan(s) found in {scan.Where} (Find-DataShareOrphan), listed as rows in the state Orphan; {scan.Failures} place(s) could NOT be listed, so there may be more.";
         return context;
     }
 

@@ -258,9 +258,14 @@ public sealed class OrphanFinder
         }
     }
 
-    private static DataShareException Failed(IOrphanStorage storage, string what, Exception ex) =>
-        new(ex is RequestFailedException { Status: 401 or 403 } ? "StorageAuthorizationFailed" : "OrphanListingFailed",
-            ex is RequestFailedException { Status: 401 or 403 } ? DataShareErrorCategory.PermissionDenied : DataShareErrorCategory.ResourceUnavailable,
-            $"Storage account {storage.AccountName} could not list {what} ({(ex is RequestFailedException rf ? rf.Status + " " + rf.ErrorCode : ex.Message)}), so orphans there are not known; the search went on with the rest. Listing needs a role such as Storage Blob Data Reader on the account.",
+    private static DataShareException Failed(IOrphanStorage storage, string what, Exception ex)
+    {
+        var refused = ex is RequestFailedException { Status: 401 or 403 };
+        var answer = ex is RequestFailedException { Status: > 0 } rf ? $"it answered {rf.Status} {rf.ErrorCode}" : $"it could not be reached at {storage.BlobEndpoint}";
+        return new DataShareException(refused ? "StorageAuthorizationFailed" : "OrphanListingFailed",
+            refused ? DataShareErrorCategory.PermissionDenied : DataShareErrorCategory.ResourceUnavailable,
+            $"Storage account {storage.AccountName} could not list {what} ({answer}), so orphans there are not known; the search went on with the rest."
+            + (refused ? " Listing needs a role such as Storage Blob Data Reader on the account." : string.Empty),
             what, ex);
+    }
 }
