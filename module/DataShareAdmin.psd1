@@ -57,6 +57,7 @@
         'Get-DataShareRetentionPlan'
         'Invoke-DataShareRetentionSweep'
         'Confirm-DataShareDestruction'
+        'Find-DataShareOrphan'
         'Export-DataShareReport'
     )
     FunctionsToExport    = @()

@@ -10,6 +10,13 @@ public enum HoldingState
 
     /// <summary>Deleted by a sweep and verified gone.</summary>
     Destroyed,
+
+    /// <summary>
+    /// A transfer's container, recorded before the transfer wrote anything, whose upload has not finished (it is
+    /// running, or was stopped, killed or failed). Data may be there, no link was issued, and a sweep deletes it on
+    /// its day like any held holding.
+    /// </summary>
+    Pending,
 }
 
 /// <summary>How a sweep of one holding ended.</summary>
@@ -113,4 +120,61 @@ public sealed class DestructionConfirmation
     public string RecordedBy { get; set; } = string.Empty;
 
     public override string ToString() => AgreementId;
+}
+
+/// <summary>What kind of place an orphan is.</summary>
+public enum OrphanKind
+{
+    /// <summary>A whole container, named or marked as DataShareAdmin's.</summary>
+    Container,
+
+    /// <summary>A folder (prefix) beside registered holdings: under the parent of a registered blob prefix.</summary>
+    Prefix,
+
+    /// <summary>One blob directly under such a parent; a holding is a container or a prefix, so it cannot be registered as it is.</summary>
+    Blob,
+}
+
+/// <summary>
+/// A place in the connected storage that looks like it holds an agreement's data — a container named or marked as
+/// DataShareAdmin's, or a prefix or blob beside registered holdings — yet belongs to no holding that is not destroyed,
+/// so no sweep would ever delete it. Find-DataShareOrphan lists them; pipe them to Register-DataShareHolding.
+/// </summary>
+public sealed class DataShareOrphan
+{
+    public OrphanKind Kind { get; set; }
+
+    /// <summary>The location to register as a holding (Register-DataShareHolding -Location); null for a single blob.</summary>
+    public string? Location { get; set; }
+
+    /// <summary>Where it is: the container, prefix or blob as a URI, without any query string (never a link).</summary>
+    public string Uri { get; set; } = string.Empty;
+
+    public string StorageAccount { get; set; } = string.Empty;
+
+    public string Container { get; set; } = string.Empty;
+
+    /// <summary>The prefix (ending in '/') or, for a blob, its name; null for a whole container.</summary>
+    public string? Prefix { get; set; }
+
+    /// <summary>The agreement the container's DataShareAdmin metadata names, if it has any; a hint to check, not a fact.</summary>
+    public string? AgreementId { get; set; }
+
+    /// <summary>The transfer and the holding the container's metadata names, if any.</summary>
+    public string? TransferId { get; set; }
+
+    public string? HoldingId { get; set; }
+
+    /// <summary>Blobs in it (current ones), and their bytes.</summary>
+    public long Objects { get; set; }
+
+    public long Bytes { get; set; }
+
+    /// <summary>When it last changed: the newest blob (or the container itself when it is empty).</summary>
+    public DateTimeOffset? LastModified { get; set; }
+
+    /// <summary>Why it was listed, and what the register knows of it.</summary>
+    public string Reason { get; set; } = string.Empty;
+
+    public override string ToString() => Uri;
 }

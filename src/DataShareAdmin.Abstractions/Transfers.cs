@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace DataShareAdmin;
 
-/// <summary>Where a transfer stands at a moment: its link works, has run out, or was withdrawn, or its files are gone.</summary>
+/// <summary>Where a transfer stands at a moment: its link works, has run out, or was withdrawn, or its files are gone; or it never got one.</summary>
 public enum TransferStatus
 {
     Active,
@@ -12,6 +12,19 @@ public enum TransferStatus
 
     /// <summary>A retention sweep deleted its container and verified it gone: the link can serve nothing, whatever else it says.</summary>
     Destroyed,
+
+    /// <summary>The upload never finished (it is still running, or was stopped, killed or failed): no link was issued.</summary>
+    Incomplete,
+}
+
+/// <summary>What the register holds about a transfer's upload: finished with a link issued, or not.</summary>
+public enum TransferState
+{
+    /// <summary>Every file was uploaded and checked, and the link was issued.</summary>
+    Issued,
+
+    /// <summary>Recorded before the first byte was written; the upload has not finished (or never will): no link.</summary>
+    Incomplete,
 }
 
 /// <summary>How a transfer's link is signed, which decides how it can be withdrawn.</summary>
@@ -106,7 +119,13 @@ public sealed class DataShareTransfer
 
     public string? RevokedBy { get; set; }
 
-    /// <summary>Active, Expired, Revoked or Destroyed, as of when the object was read.</summary>
+    /// <summary>
+    /// Issued once every file is uploaded and checked and the link is signed; Incomplete from the moment the transfer
+    /// is recorded (before its container exists) until then. An incomplete transfer's files have no SHA-256 yet.
+    /// </summary>
+    public TransferState State { get; set; }
+
+    /// <summary>Active, Expired, Revoked, Destroyed or Incomplete, as of when the object was read.</summary>
     public TransferStatus Status { get; set; }
 
     /// <summary>The link: set only on the object New-DataShareTransfer returns. Never stored, never logged.</summary>

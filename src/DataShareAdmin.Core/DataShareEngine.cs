@@ -65,6 +65,7 @@ public sealed class DataShareEngine : IDisposable
         CertificateImport = new CertificateImporter(Certificates, register, Policy.DateOrder);
         Reports = new Reports.ReportService(register, Calendar, clock, identity, Readiness, () => safePeoplePolicy.Value, Policy);
         Retention = new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy);
+        Orphans = new Retention.OrphanFinder(register);
         Transfers = new TransferService(register, Calendar, clock, identity.User, Agreements, Recipients, Readiness, Policy.Transfers);
         Directory = new DirectoryAccess.DirectoryService(register, Calendar, clock, Policy, Readiness, () => directory);
         if (directory is not null)
@@ -96,6 +97,9 @@ public sealed class DataShareEngine : IDisposable
     public TransferService Transfers { get; }
 
     public Retention.RetentionService Retention { get; }
+
+    /// <summary>What a sweep would never delete: storage that looks like an agreement's data but is in no held holding.</summary>
+    public Retention.OrphanFinder Orphans { get; }
 
     public Reports.ReportService Reports { get; }
 

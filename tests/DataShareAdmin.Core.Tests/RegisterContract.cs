@@ -10,7 +10,7 @@ namespace DataShareAdmin.Core.Tests;
 /// What every register backend must do. Each backend derives from this class and supplies a fresh, empty
 /// register; the same tests then run against each (SQLite now, Azure Tables later).
 /// </summary>
-public abstract class RegisterContract : IDisposable
+public abstract partial class RegisterContract : IDisposable
 {
     private readonly List<IDataShareRegister> opened = new();
 

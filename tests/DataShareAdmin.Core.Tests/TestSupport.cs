@@ -29,7 +29,18 @@ internal sealed class FakeHost : IOperationHost
         return Approve;
     }
 
-    public void WriteVerbose(string message) => Verbose.Add(message);
+    /// <summary>Messages on which WriteVerbose throws, as a stopping pipeline's WriteVerbose does.</summary>
+    public Func<string, bool>? VerboseThrows { get; set; }
+
+    public void WriteVerbose(string message)
+    {
+        if (VerboseThrows?.Invoke(message) == true)
+        {
+            throw new InvalidOperationException("The pipeline has been stopped.");
+        }
+
+        Verbose.Add(message);
+    }
 
     public void WriteWarning(string message) => Warnings.Add(message);
 

@@ -171,7 +171,7 @@ public sealed class AuditAndRegisterCmdletTests : IDisposable
         var info = first.Run("Connect-DataShareRegister -Path $args[0] -Create -PassThru", temp.File("a.db")).AssertNoErrors().Single<RegisterInfo>();
         second.Run("Connect-DataShareRegister -Path $args[0] -Create", temp.File("b.db")).AssertNoErrors();
 
-        Assert.Equal(("SQLite", temp.File("a.db"), "Parameter", 6, false), (info.Backend, info.Location, info.Source, info.SchemaVersion, info.IsReadOnly));
+        Assert.Equal(("SQLite", temp.File("a.db"), "Parameter", 7, false), (info.Backend, info.Location, info.Source, info.SchemaVersion, info.IsReadOnly));
         first.Run(Scripts.Organisations + Environment.NewLine + Scripts.NewAgreement("DS1")).AssertNoErrors();
         Assert.Empty(second.Run("Get-DataShareAgreement").AssertNoErrors().Output);
 

@@ -74,7 +74,7 @@ public sealed class ModuleLoadingTests
 
         var manifestText = File.ReadAllText(TestEnvironment.ModuleManifest);
         var exported = module.ExportedCmdlets.Keys.Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(39, exported.Length);
+        Assert.Equal(40, exported.Length);
         Assert.All(exported, name => Assert.Contains("'" + name + "'", manifestText, StringComparison.Ordinal));
 
         var engineVersion = AppDomain.CurrentDomain.GetAssemblies().First(a => a.GetName().Name == "DataShareAdmin").GetName().Version!;
@@ -99,7 +99,7 @@ public sealed class ModuleLoadingTests
         using var session = new PowerShellSession(registerPath: null);
         var commands = session.Run("Get-Command -Module DataShareAdmin").AssertNoErrors().All<CmdletInfo>().ToList();
 
-        Assert.Equal(39, commands.Count);
+        Assert.Equal(40, commands.Count);
         Assert.All(commands, c => Assert.NotEmpty(c.OutputType));
     }
 

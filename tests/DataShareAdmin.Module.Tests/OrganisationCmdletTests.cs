@@ -148,7 +148,7 @@ public sealed class OrganisationCmdletTests : IDisposable
 
         var info = upgraded.Run("Connect-DataShareRegister -Path $args[0] -PassThru", copy).AssertNoErrors().Single<RegisterInfo>();
 
-        Assert.Equal(6, info.SchemaVersion);
+        Assert.Equal(7, info.SchemaVersion);
         var organisations = upgraded.Run("Get-DataShareOrganisation").AssertNoErrors().All<DataShareOrganisation>().ToList();
         Assert.Equal(new[] { "Example Research Trust", "Northshire County Council", "University of Example" }, organisations.Select(o => o.Name));
         var agreement = upgraded.Run("Get-DataShareAgreement DS00752 -AsOf 2026-06-15").AssertNoErrors().Single<DataShareAgreement>();

@@ -27,7 +27,7 @@ public sealed class TableRegisterCmdletTests : IClassFixture<AzuriteFixture>, ID
     public void The_cmdlets_work_the_same_on_the_shared_register()
     {
         var info = session.Run(ConnectTables() + " -PassThru", azurite.ConnectionString).AssertNoErrors().Single<RegisterInfo>();
-        Assert.Equal(("AzureTables", 6), (info.Backend, info.SchemaVersion));
+        Assert.Equal(("AzureTables", 7), (info.Backend, info.SchemaVersion));
         Assert.EndsWith("/DataShareRegister#" + name, info.Location, StringComparison.Ordinal);
         Assert.DoesNotContain("AccountKey", info.Location, StringComparison.Ordinal);
 

@@ -294,7 +294,7 @@ public sealed class TransferCmdletTests : IClassFixture<AzuriteFixture>, IDispos
     }
 
     [Fact]
-    public void Stopping_mid_upload_removes_the_container_and_records_nothing()
+    public void Stopping_mid_upload_removes_the_container_and_records_the_transfer_incomplete()
     {
         var large = temp.File("large.bin");
         using (var stream = File.Create(large))
@@ -317,8 +317,8 @@ public sealed class TransferCmdletTests : IClassFixture<AzuriteFixture>, IDispos
         }
 
         Assert.Equal(containers, blobs.ListContainers());
-        Assert.Equal(audit, session.AuditCount());
-        Assert.Empty(session.Run("Get-DataShareTransfer").AssertNoErrors().Output);
+        Assert.Equal(audit + 2, session.AuditCount()); // Transfer.Start, Transfer.Fail
+        Assert.Equal(TransferStatus.Incomplete, session.Run("Get-DataShareTransfer").AssertNoErrors().Single<DataShareTransfer>().Status);
     }
 
     [Fact]

@@ -50,6 +50,13 @@ public sealed partial class SqliteRegister : IDataShareRegister
         VALUES ($id, $person, $issuer, $level, $number, $issued, $holder, $dob, $seenBy, $seenOn, $added, $addedBy, $online, $onlineAt, $version)
         """;
 
+    private const string InsertTransferSql = """
+        INSERT INTO transfers (id, agreement_id, holding_id, account, blob_endpoint, container, files, total_bytes, recipients, link_kind,
+            access_policy_id, allowed_ip_range, starts_on, expires_on, issued_at, issued_by, from_transfer_id, revoked_at, revoked_by, state, version)
+        VALUES ($id, $agreement, $holding, $account, $endpoint, $container, $files, $bytes, $recipients, $kind, $policy, $ip, $starts,
+            $expires, $issued, $issuedBy, $from, $revoked, $revokedBy, $state, $version)
+        """;
+
     private const string InsertDestructionSql = """
         INSERT INTO destructions (id, holding_id, agreement_id, location, outcome, reason, objects_deleted, bytes_deleted, objects_remaining,
             verified, soft_delete, recoverable_until, started_at, finished_at, operator, machine, as_of, access_removed)
@@ -513,12 +520,7 @@ public sealed partial class SqliteRegister : IDataShareRegister
     {
         WriteHolding(transaction, holding);
         transfer.Version = 1;
-        if (!TryExecute(transaction, """
-            INSERT INTO transfers (id, agreement_id, holding_id, account, blob_endpoint, container, files, total_bytes, recipients, link_kind,
-                access_policy_id, allowed_ip_range, starts_on, expires_on, issued_at, issued_by, from_transfer_id, revoked_at, revoked_by, version)
-            VALUES ($id, $agreement, $holding, $account, $endpoint, $container, $files, $bytes, $recipients, $kind, $policy, $ip, $starts,
-                $expires, $issued, $issuedBy, $from, $revoked, $revokedBy, 1)
-            """, TransferParameters(transfer)))
+        if (!TryExecute(transaction, InsertTransferSql, Concat(TransferParameters(transfer), ("$version", transfer.Version))))
         {
             throw new DataShareException("TransferExists", DataShareErrorCategory.ResourceExists,
                 $"A transfer with id '{transfer.Id}' already exists.", transfer.Id);
@@ -529,7 +531,8 @@ public sealed partial class SqliteRegister : IDataShareRegister
     {
         var parameters = new List<(string, object?)>(TransferParameters(transfer)) { ("$expected", transfer.Version) };
         if (Execute(transaction, """
-            UPDATE transfers SET revoked_at = $revoked, revoked_by = $revokedBy, version = version + 1
+            UPDATE transfers SET files = $files, total_bytes = $bytes, state = $state, revoked_at = $revoked, revoked_by = $revokedBy,
+                version = version + 1
             WHERE id = $id AND version = $expected
             """, parameters.ToArray()) == 0)
         {
@@ -588,6 +591,7 @@ public sealed partial class SqliteRegister : IDataShareRegister
         ("$kind", t.LinkKind.ToString()), ("$policy", t.AccessPolicyId), ("$ip", t.AllowedIpRange), ("$starts", DateText.FormatInstant(t.StartsOn)),
         ("$expires", DateText.FormatInstant(t.ExpiresOn)), ("$issued", DateText.FormatInstant(t.IssuedAt)), ("$issuedBy", t.IssuedBy),
         ("$from", t.FromTransferId), ("$revoked", t.RevokedAt is null ? null : DateText.FormatInstant(t.RevokedAt.Value)), ("$revokedBy", t.RevokedBy),
+        ("$state", t.State.ToString()),
     };
 
     private static DataShareTransfer ReadTransfer(SqliteDataReader r)
@@ -614,6 +618,7 @@ public sealed partial class SqliteRegister : IDataShareRegister
             FromTransferId = Text(r, "from_transfer_id"),
             RevokedAt = DateText.ParseOptionalInstant(Text(r, "revoked_at")),
             RevokedBy = Text(r, "revoked_by"),
+            State = (TransferState)Enum.Parse(typeof(TransferState), Text(r, "state")!),
             Version = r.GetInt64(r.GetOrdinal("version")),
         };
     }
@@ -636,7 +641,8 @@ public sealed partial class SqliteRegister : IDataShareRegister
         Version = r.GetInt64(r.GetOrdinal("version")),
     };
 
-    public IEnumerable<DataShareHolding> ListHeldHoldings() => Query("SELECT * FROM holdings WHERE state = 'Held' ORDER BY due_on, id", ReadHolding);
+    /// <summary>Held and pending holdings (an unfinished transfer's container holds data too): every one not verified destroyed.</summary>
+    public IEnumerable<DataShareHolding> ListHeldHoldings() => Query("SELECT * FROM holdings WHERE state IN ('Held', 'Pending') ORDER BY due_on, id", ReadHolding);
 
     public void InsertHolding(DataShareHolding holding, AuditEvent audit) => Write(audit, transaction => WriteHolding(transaction, holding));
 
@@ -778,12 +784,7 @@ public sealed partial class SqliteRegister : IDataShareRegister
                 ("$container", h.Container), ("$prefix", h.Prefix), ("$transfer", h.TransferId), ("$due", DateText.FormatDate(h.DueOn)),
                 ("$at", DateText.FormatInstant(h.RegisteredAt)), ("$by", h.RegisteredBy), ("$state", h.State.ToString()),
                 ("$destroyed", h.DestroyedAt is null ? null : DateText.FormatInstant(h.DestroyedAt.Value)), ("$identity", HoldingIdentity.Of(h)), ("$version", h.Version)));
-            Each("Transfers", snapshot.Transfers, t => Execute(transaction, """
-                INSERT INTO transfers (id, agreement_id, holding_id, account, blob_endpoint, container, files, total_bytes, recipients, link_kind,
-                    access_policy_id, allowed_ip_range, starts_on, expires_on, issued_at, issued_by, from_transfer_id, revoked_at, revoked_by, version)
-                VALUES ($id, $agreement, $holding, $account, $endpoint, $container, $files, $bytes, $recipients, $kind, $policy, $ip, $starts,
-                    $expires, $issued, $issuedBy, $from, $revoked, $revokedBy, $version)
-                """, Concat(TransferParameters(t), ("$version", t.Version))));
+            Each("Transfers", snapshot.Transfers, t => Execute(transaction, InsertTransferSql, Concat(TransferParameters(t), ("$version", t.Version))));
             Each("Destructions", snapshot.Destructions, d => Execute(transaction, InsertDestructionSql, DestructionParameters(d)));
             Each("Confirmations", snapshot.Confirmations, c => Execute(transaction, InsertConfirmationSql, ConfirmationParameters(c)));
             Each("Audit entries", snapshot.AuditLog, e => Execute(transaction, InsertAuditSql, AuditParameters(e)));

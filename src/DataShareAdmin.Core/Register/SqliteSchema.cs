@@ -239,6 +239,14 @@ internal static class SqliteSchema
         ALTER TABLE agreements ADD COLUMN officer_email TEXT NULL;
         ALTER TABLE destructions ADD COLUMN access_removed TEXT NULL;
         """,
+
+        // Version 7: no untracked copies. A transfer is recorded (Incomplete, with its holding Pending) before its
+        // container exists, and becomes Issued only when every file is uploaded and checked; transfers already in the
+        // register were all complete. A holding's state column takes 'Pending' as it is (no change needed there), but a
+        // release that knows only 'Held' and 'Destroyed' must not open the file: the version says so.
+        """
+        ALTER TABLE transfers ADD COLUMN state TEXT NOT NULL DEFAULT 'Issued';
+        """,
     };
 
     /// <summary>

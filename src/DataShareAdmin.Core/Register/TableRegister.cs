@@ -31,7 +31,7 @@ namespace DataShareAdmin.Core.Register;
 /// </remarks>
 public sealed partial class TableRegister : IDataShareRegister
 {
-    public const int SchemaVersion = 6;
+    public const int SchemaVersion = 7;
 
     private const int MaxAttempts = 60;
     private const int PropertyChars = 30_000;
@@ -148,6 +148,11 @@ public sealed partial class TableRegister : IDataShareRegister
                     throw new DataShareException("RegisterSchemaTooNew", DataShareErrorCategory.InvalidData,
                         $"The register {location} has schema version {version}, newer than this module knows ({SchemaVersion}). Update the module; the register has not been changed.", location) { IsTerminating = true };
                 }
+
+                if (version < SchemaVersion && !readOnly)
+                {
+                    MarkSchema(table, found);
+                }
             }
             else if (!create)
             {
@@ -187,6 +192,33 @@ public sealed partial class TableRegister : IDataShareRegister
         options.Location = location;
         var actor = ActingAs(options, identity);
         return new TableRegister(table, options.RegisterName, clock, actor, Describe(location, source, readOnly, actor));
+    }
+
+    /// <summary>
+    /// Raises an older release's marker to this schema. Records need no rewriting (what a newer schema adds reads as its
+    /// default in an older record: schema 7's transfer state as Issued), but a release that knows only the older schema
+    /// must refuse the register from now on, rather than misread a pending holding or an incomplete transfer.
+    /// </summary>
+    private static void MarkSchema(TableClient table, TableEntity meta)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            meta["SchemaVersion"] = SchemaVersion;
+            try
+            {
+                table.UpdateEntity(meta, meta.ETag, TableUpdateMode.Merge);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < 3)
+            {
+                // Another process changed the marker at the same moment: read it again, and stop if it is already done.
+                meta = table.GetEntity<TableEntity>(meta.PartitionKey, meta.RowKey).Value;
+                if ((meta.GetInt32("SchemaVersion") ?? 0) >= SchemaVersion)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     /// <summary>Where a register with these options is (as its RegisterInfo.Location says), without any request.</summary>
@@ -788,8 +820,9 @@ public sealed partial class TableRegister : IDataShareRegister
     private static List<string> HoldingKeys(DataShareHolding h)
     {
         var keys = new List<string> { Key("hd", h.Id), Key("hdag", Upper(h.AgreementId), Date(h.DueOn), h.Id), Key("hddue", Date(h.DueOn), h.Id) };
-        if (h.State == HoldingState.Held)
+        if (h.State != HoldingState.Destroyed)
         {
+            // Held and pending alike: both may hold data, so both are what a sweep and an overlap check list.
             keys.Add(Key("hdheld", Date(h.DueOn), h.Id));
         }
 

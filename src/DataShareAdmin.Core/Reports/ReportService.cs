@@ -38,6 +38,12 @@ public sealed class ReportService
         this.policy = policy;
     }
 
+    /// <summary>
+    /// For the Retention report: the orphans the session's storage holds (Find-DataShareOrphan's search, made by the
+    /// caller when asked, which can report its errors), and where they were looked for; null when storage was not searched.
+    /// </summary>
+    public OrphanScan? Orphans { get; set; }
+
     /// <summary>Writes a report to <paramref name="output"/>; returns the number of rows written.</summary>
     public long Export(ReportKind kind, ReportFormat format, Stream output, DateTime? asOf, ICollection<string>? agreementIds, AuditLogTestResult? integrity = null,
         System.Threading.CancellationToken cancellationToken = default)
@@ -131,7 +137,7 @@ public sealed class ReportService
         {
             var issued = calendar.DayOf(transfer.IssuedAt);
             var back = ((lastMonth.Year - issued.Year) * 12) + lastMonth.Month - issued.Month;
-            if (Included(transfer.AgreementId) && back is >= 0 and < 12)
+            if (Included(transfer.AgreementId) && transfer.State == TransferState.Issued && back is >= 0 and < 12)
             {
                 transfers[11 - back]++;
             }
@@ -165,7 +171,7 @@ public sealed class ReportService
             ReportKind.Register => new ReportTable(context, RegisterColumns, RegisterRows(day, only)),
             ReportKind.SafePeople => new ReportTable(context, SafePeopleColumns, SafePeopleRows(day, only)),
             ReportKind.Transfers => new ReportTable(context, TransferColumns, TransferRows(only)),
-            ReportKind.Retention => new ReportTable(context, RetentionColumns, RetentionRows(day, only)),
+            ReportKind.Retention => new ReportTable(WithOrphans(context), RetentionColumns, RetentionRows(day, only)),
             ReportKind.Organisations => new ReportTable(context, OrganisationColumns, OrganisationRows(day, only)),
             _ => new ReportTable(context, AuditColumns, AuditRows(only)),
         };
@@ -258,7 +264,7 @@ public sealed class ReportService
             }
 
             var holdings = register.ListHoldings(agreement.Id).ToList();
-            var held = holdings.Where(h => h.State == HoldingState.Held).Select(h => h.Location).ToList();
+            var held = holdings.Where(h => h.State != HoldingState.Destroyed).Select(h => h.Location).ToList();
             var destroyed = holdings.Count(h => h.State == HoldingState.Destroyed);
             var status = Agreements.AgreementRules.StatusOn(agreement, day);
             var destruction = status == AgreementStatus.Destroyed ? $"Destroyed {DateText.FormatDate(agreement.DestroyedOn)}"
@@ -384,7 +390,7 @@ public sealed class ReportService
         Text("transferId", "Transfer"), Text("agreement", "Agreement"), Text("files", "Files (size)"), Number("fileCount", "Files (count)"),
         Number("totalBytes", "Bytes"), Text("sha256", "SHA-256 (per file)"), Text("recipients", "Recipients"), Text("issuedBy", "Issued by"),
         Instant("issuedAt", "Issued"), Instant("expiresOn", "Expires"), Text("linkKind", "Link"), Flag("revoked", "Revoked"),
-        Instant("revokedAt", "Revoked at"), Text("revokedBy", "Revoked by"),
+        Instant("revokedAt", "Revoked at"), Text("revokedBy", "Revoked by"), Flag("linkIssued", "Link issued"),
     };
 
     private IEnumerable<object?[]> TransferRows(HashSet<string>? only)
@@ -396,12 +402,15 @@ public sealed class ReportService
                 continue;
             }
 
-            // Never the link: the register does not have it, and the report would not show it if it did.
+            // Never the link: the register does not have it, and the report would not show it if it did. A transfer whose
+            // upload never finished had no link: no expiry, kind or hashes, and linkIssued false.
+            var issued = transfer.State == TransferState.Issued;
             yield return new object?[]
             {
                 transfer.Id, transfer.AgreementId, string.Join("; ", transfer.Files.Select(f => f.Name + " (" + f.Size.ToString(CultureInfo.InvariantCulture) + " bytes)")), transfer.Files.Count, transfer.TotalBytes,
-                string.Join("; ", transfer.Files.Select(f => f.Name + "=" + f.Sha256)), string.Join("; ", transfer.RecipientIds), transfer.IssuedBy,
-                transfer.IssuedAt, transfer.ExpiresOn, transfer.LinkKind.ToString(), transfer.RevokedAt is not null, transfer.RevokedAt, transfer.RevokedBy,
+                issued ? string.Join("; ", transfer.Files.Select(f => f.Name + "=" + f.Sha256)) : null, string.Join("; ", transfer.RecipientIds), transfer.IssuedBy,
+                transfer.IssuedAt, issued ? transfer.ExpiresOn : null, issued ? transfer.LinkKind.ToString() : null, transfer.RevokedAt is not null, transfer.RevokedAt, transfer.RevokedBy,
+                issued,
             };
         }
     }
@@ -451,7 +460,7 @@ public sealed class ReportService
 
             records.TryGetValue(holding.Id, out var last);
             var due = RetentionRules.DueOn(holding, agreement);
-            var state = holding.State == HoldingState.Destroyed ? "Destroyed" : last?.Outcome == DestructionOutcome.Blocked ? "Blocked" : due <= day ? "Due" : "Held";
+            var state = holding.State == HoldingState.Destroyed ? "Destroyed" : last?.Outcome == DestructionOutcome.Blocked ? "Blocked" : due <= day ? "Due" : holding.State.ToString();
             var (confirmation, dueBy, overdue) = Confirmation(agreement, day, confirmationDays);
             yield return new object?[]
             {
@@ -471,6 +480,39 @@ public sealed class ReportService
                 {
                     null, agreement.Id, "(no holdings registered)", Transfers.TransferRules.AgreementDueOn(agreement), agreement.DestroyedOn is null ? "Ended" : "Destroyed",
                     null, null, null, null, null, null, null, null, null, confirmation, dueBy, overdue, null,
+                };
+            }
+        }
+
+        foreach (var row in OrphanRows(only))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>The retention report says at its top whether storage was searched for untracked copies, and what was found.</summary>
+    private ReportContext WithOrphans(ReportContext context)
+    {
+        context.Integrity = Orphans is not { } scan
+            ? "Untracked copies: storage was not searched, so orphans are not listed (-IncludeOrphans, in a session connected to storage, lists them; see Find-DataShareOrphan)."
+            : scan.Failures == 0
+                ? $"Untracked copies: {scan.Found.Count} orphan(s) found in {scan.Where} (Find-DataShareOrphan), listed as rows in the state Orphan."
+                : $"Untracked copies: {scan.Found.Count} orphan(s) found in {scan.Where} (Find-DataShareOrphan), listed as rows in the state Orphan; {scan.Failures} place(s) could NOT be listed, so there may be more.";
+        return context;
+    }
+
+    /// <summary>One row per orphan: no holding, so no due day or sweep; the agreement only when its container's metadata names one.</summary>
+    private IEnumerable<object?[]> OrphanRows(HashSet<string>? only)
+    {
+        foreach (var orphan in Orphans?.Found ?? Array.Empty<DataShareOrphan>())
+        {
+            if (only is null || (orphan.AgreementId is not null && only.Contains(orphan.AgreementId)))
+            {
+                yield return new object?[]
+                {
+                    null, orphan.AgreementId, orphan.Uri, null, "Orphan", null,
+                    $"{orphan.Reason} {orphan.Objects.ToString(CultureInfo.InvariantCulture)} blob(s), {orphan.Bytes.ToString(CultureInfo.InvariantCulture)} bytes.",
+                    null, null, null, null, null, null, null, null, null, null, null,
                 };
             }
         }

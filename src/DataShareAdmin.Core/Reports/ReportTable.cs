@@ -71,3 +71,21 @@ public sealed class ReportTable
 
     public IEnumerable<object?[]> Rows { get; }
 }
+
+/// <summary>What the orphan search found for a Retention report, where it looked (an account and its endpoint), and in how many places its listing failed.</summary>
+public sealed class OrphanScan
+{
+    public OrphanScan(string where, IReadOnlyList<DataShareOrphan> found, int failures = 0)
+    {
+        Where = where;
+        Found = found;
+        Failures = failures;
+    }
+
+    public string Where { get; }
+
+    public IReadOnlyList<DataShareOrphan> Found { get; }
+
+    /// <summary>Places that could not be listed: the orphans there, if any, are not in the report.</summary>
+    public int Failures { get; }
+}

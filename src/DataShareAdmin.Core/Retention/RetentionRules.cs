@@ -25,6 +25,11 @@ public static class RetentionRules
     public static string Reason(DataShareHolding holding, DataShareAgreement agreement, DateTime due)
     {
         var agreementDue = TransferRules.AgreementDueOn(agreement);
+        if (holding.State == HoldingState.Pending)
+        {
+            return $"Transfer {holding.TransferId} never finished uploading (stopped, killed or failed): no link was issued, and its container goes as soon as the upload cannot still be running.";
+        }
+
         return holding.TransferId is not null && due < agreementDue
             ? $"Transfer {holding.TransferId}'s container: its links stopped working; kept until {DateText.FormatDate(due.AddDays(-1))} for the grace days."
             : $"Agreement {agreement.Id} ended on {DateText.FormatDate(agreement.EndsOn)}; kept {agreement.RetentionDays} day(s) after.";

@@ -133,7 +133,7 @@ public sealed partial class RetentionService
         var cache = new Dictionary<string, DataShareAgreement>(StringComparer.OrdinalIgnoreCase);
         foreach (var holding in agreement is null && !includeDestroyed ? register.ListHeldHoldings() : register.ListHoldings(agreement))
         {
-            if (!includeDestroyed && holding.State != HoldingState.Held)
+            if (!includeDestroyed && holding.State == HoldingState.Destroyed)
             {
                 continue;
             }

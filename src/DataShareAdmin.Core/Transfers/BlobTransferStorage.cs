@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
@@ -40,19 +41,51 @@ public sealed class BlobTransferStorage : ITransferStorage
 
     public void CreateContainer(string container, IDictionary<string, string> metadata, CancellationToken cancellationToken) => Call(container, () =>
     {
+        var client = Client.GetBlobContainerClient(container);
         try
         {
-            Client.GetBlobContainerClient(container).Create(PublicAccessType.None, metadata, cancellationToken: cancellationToken);
+            client.Create(PublicAccessType.None, metadata, cancellationToken: cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
+            // The SDK sends a create again when its answer was lost, and the retry finds the container made: that is
+            // this create's own work exactly when the container carries this holding's id.
+            if (ex.ErrorCode == "ContainerAlreadyExists" && Carries(client, metadata, cancellationToken))
+            {
+                return;
+            }
+
             throw new DataShareException("TransferContainerExists", DataShareErrorCategory.ResourceExists,
-                $"Container '{container}' already exists in {AccountName}; a transfer never reuses a container it did not create.", container, ex);
+                $"Container '{container}' already exists in {AccountName} and was not created by this transfer; a transfer never reuses a container it did not create.", container, ex);
         }
     });
 
-    public bool DeleteContainer(string container, CancellationToken cancellationToken) =>
-        Call(container, () => Client.GetBlobContainerClient(container).DeleteIfExists(cancellationToken: cancellationToken).Value);
+    /// <summary>True when the container is there and its metadata names the same holding.</summary>
+    private static bool Carries(BlobContainerClient client, IDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stored = new Dictionary<string, string>(client.GetProperties(cancellationToken: cancellationToken).Value.Metadata, StringComparer.OrdinalIgnoreCase);
+            return metadata.TryGetValue("holdingid", out var holding) && stored.TryGetValue("holdingid", out var found) && found == holding;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    public bool DeleteContainer(string container, CancellationToken cancellationToken) => Call(container, () =>
+    {
+        try
+        {
+            return Client.GetBlobContainerClient(container).DeleteIfExists(cancellationToken: cancellationToken).Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409 && ex.ErrorCode == "ContainerBeingDeleted")
+        {
+            // A delete sent again after its answer was lost finds the first one under way: it is going.
+            return true;
+        }
+    });
 
     public TransferFile Upload(string container, string blobName, string path, IDictionary<string, string> metadata, UploadOptions options,
         Action<long> progress, CancellationToken cancellationToken) => Call(container, () =>
@@ -72,21 +105,55 @@ public sealed class BlobTransferStorage : ITransferStorage
             var read = ReadBlock(file, content, content.Length, cancellationToken);
             sha.AppendData(content, 0, read);
             var result = Finish(sha, read, metadata);
-            blob.Upload(new MemoryStream(content, 0, read, writable: false), new BlobUploadOptions
+            OnlyOnce(container, blobName, blob, result, () => blob.Upload(new MemoryStream(content, 0, read, writable: false), new BlobUploadOptions
             {
                 Metadata = metadata,
                 HttpHeaders = headers,
                 Conditions = onlyNew,
-            }, cancellationToken);
+            }, cancellationToken), cancellationToken);
             progress(read);
             return result;
         }
 
         var total = UploadBlocks(blob, file, sha, options, progress, cancellationToken, out var blockIds);
         var file256 = Finish(sha, total, metadata);
-        blob.CommitBlockList(blockIds, new CommitBlockListOptions { Metadata = metadata, HttpHeaders = headers, Conditions = onlyNew }, cancellationToken);
+        OnlyOnce(container, blobName, blob, file256,
+            () => blob.CommitBlockList(blockIds, new CommitBlockListOptions { Metadata = metadata, HttpHeaders = headers, Conditions = onlyNew }, cancellationToken), cancellationToken);
         return file256;
     });
+
+    /// <summary>
+    /// Writes a new blob that must not overwrite anything. When the service says one is there already (the SDK sent the
+    /// write again after its answer was lost, and the retry found it applied), it is taken as written only if it is
+    /// this very file: the same size and the SHA-256 computed while the file was read. Anything else is refused.
+    /// </summary>
+    private void OnlyOnce(string container, string blobName, BlockBlobClient blob, TransferFile file, Action write, CancellationToken cancellationToken)
+    {
+        try
+        {
+            write();
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            BlobProperties? there;
+            try
+            {
+                there = blob.GetProperties(cancellationToken: cancellationToken).Value;
+            }
+            catch (RequestFailedException gone) when (gone.Status == 404)
+            {
+                there = null;
+            }
+
+            var stored = there is null ? null : new Dictionary<string, string>(there.Metadata, StringComparer.OrdinalIgnoreCase);
+            if (there is null || there.ContentLength != file.Size || stored!.TryGetValue(Sha256Key, out var sha) != true || sha != file.Sha256)
+            {
+                throw new DataShareException("TransferBlobExists", DataShareErrorCategory.ResourceExists,
+                    $"Storage account {AccountName} answered {ex.Status} {ex.ErrorCode}: a blob named '{blobName}' is already in container '{container}', and it is not this file ({(there is null ? "none can be read there" : "its size or SHA-256 differs")}). A transfer never overwrites a blob.",
+                    container, ex);
+            }
+        }
+    }
 
     /// <summary>
     /// Reads and hashes the file in order on the calling thread while up to <see cref="UploadOptions.Concurrency"/>
@@ -269,55 +336,68 @@ public sealed class BlobTransferStorage : ITransferStorage
 
     public void AddAccessPolicy(string container, string policyId, DateTimeOffset startsOn, DateTimeOffset expiresOn, CancellationToken cancellationToken) => Call(container, () =>
     {
-        var client = Client.GetBlobContainerClient(container);
-        var current = client.GetAccessPolicy(cancellationToken: cancellationToken).Value;
-        var identifiers = new List<BlobSignedIdentifier>(current.SignedIdentifiers);
-
-        // A transfer policy past its expiry grants nothing any more; dropping it frees one of the five slots.
-        identifiers.RemoveAll(i => i.Id.StartsWith(Ids.TransferPrefix, StringComparison.Ordinal)
-            && i.AccessPolicy?.PolicyExpiresOn is { } expired && expired < DateTimeOffset.UtcNow);
-        if (identifiers.Count >= 5)
+        ChangePolicies(container, policyId, identifiers =>
         {
-            throw new DataShareException("TransferAccessPoliciesFull", DataShareErrorCategory.LimitsExceeded,
-                $"Container '{container}' already has 5 stored access policies (links), the most Azure allows. Revoke an older transfer of these files first.", container);
-        }
+            // A transfer policy past its expiry grants nothing any more; dropping it frees one of the five slots.
+            identifiers.RemoveAll(i => i.Id.StartsWith(Ids.TransferPrefix, StringComparison.Ordinal)
+                && i.AccessPolicy?.PolicyExpiresOn is { } expired && expired < DateTimeOffset.UtcNow);
+            if (identifiers.Count >= 5)
+            {
+                throw new DataShareException("TransferAccessPoliciesFull", DataShareErrorCategory.LimitsExceeded,
+                    $"Container '{container}' already has 5 stored access policies (links), the most Azure allows. Revoke an older transfer of these files first.", container);
+            }
 
-        identifiers.Add(new BlobSignedIdentifier
-        {
-            Id = policyId,
-            AccessPolicy = new BlobAccessPolicy { PolicyStartsOn = startsOn, PolicyExpiresOn = expiresOn, Permissions = LinkPermissions },
-        });
-
-        // Conditional on the container not having changed since it was read, so a concurrent change is not lost
-        // (the service takes date conditions here, not ETags).
-        client.SetAccessPolicy(PublicAccessType.None, identifiers, Unchanged(current), cancellationToken);
-        return true;
+            identifiers.Add(new BlobSignedIdentifier
+            {
+                Id = policyId,
+                AccessPolicy = new BlobAccessPolicy { PolicyStartsOn = startsOn, PolicyExpiresOn = expiresOn, Permissions = LinkPermissions },
+            });
+        }, done: present => present, cancellationToken);
     });
 
     public bool RemoveAccessPolicy(string container, string policyId, CancellationToken cancellationToken) => Call(container, () =>
     {
-        var client = Client.GetBlobContainerClient(container);
-        BlobContainerAccessPolicy current;
         try
         {
-            current = client.GetAccessPolicy(cancellationToken: cancellationToken).Value;
+            return ChangePolicies(container, policyId, identifiers => identifiers.RemoveAll(i => string.Equals(i.Id, policyId, StringComparison.Ordinal)), done: present => !present, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return false;
         }
-
-        var identifiers = new List<BlobSignedIdentifier>(current.SignedIdentifiers);
-        if (identifiers.RemoveAll(i => string.Equals(i.Id, policyId, StringComparison.Ordinal)) == 0)
-        {
-            return false;
-        }
-
-        client.SetAccessPolicy(PublicAccessType.None, identifiers, Unchanged(current), cancellationToken);
-        return true;
     });
 
-    private static BlobRequestConditions Unchanged(BlobContainerAccessPolicy current) => new() { IfUnmodifiedSince = current.LastModified };
+    /// <summary>
+    /// Reads the container's stored access policies, changes them and writes them back on condition that the container
+    /// has not changed since (the service takes date conditions here, not ETags), so a concurrent change is not lost.
+    /// A write refused because the container changed is read again: when <paramref name="done"/> says the policy is
+    /// already as wanted (this change's own write, applied though its answer was lost), that is success; otherwise the
+    /// change is made again. Returns false when the policy was as wanted before anything was written.
+    /// </summary>
+    private bool ChangePolicies(string container, string policyId, Action<List<BlobSignedIdentifier>> change, Func<bool, bool> done, CancellationToken cancellationToken)
+    {
+        var client = Client.GetBlobContainerClient(container);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = client.GetAccessPolicy(cancellationToken: cancellationToken).Value;
+            var identifiers = new List<BlobSignedIdentifier>(current.SignedIdentifiers);
+            if (done(identifiers.Any(i => string.Equals(i.Id, policyId, StringComparison.Ordinal))))
+            {
+                return attempt > 1;
+            }
+
+            change(identifiers);
+            try
+            {
+                client.SetAccessPolicy(PublicAccessType.None, identifiers, new BlobRequestConditions { IfUnmodifiedSince = current.LastModified }, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < 3)
+            {
+                // Changed since it was read, perhaps by this very write: read again and look.
+            }
+        }
+    }
 
     public Uri SignWithAccessPolicy(string container, string policyId, string? ipRange)
     {

@@ -43,7 +43,11 @@ public interface ITransferStorage
     /// <summary>True when plain http to a loopback emulator was explicitly allowed; links then allow http too.</summary>
     bool AllowsHttp { get; }
 
-    /// <summary>Creates a new container; a container of that name already existing is an error, never reused.</summary>
+    /// <summary>
+    /// Creates a new container with its metadata. A container of that name already there is an error
+    /// (TransferContainerExists), never reused, unless its metadata names the same holding: then it is this create's own,
+    /// applied though its answer was lost and the request was sent again.
+    /// </summary>
     void CreateContainer(string container, IDictionary<string, string> metadata, CancellationToken cancellationToken);
 
     /// <summary>Deletes a container and everything in it; false when it was not there.</summary>
@@ -51,7 +55,9 @@ public interface ITransferStorage
 
     /// <summary>
     /// Uploads one file as a new blob, computing its SHA-256 in the same pass, and stores size and hash in the blob's
-    /// metadata. <paramref name="progress"/> is called on the calling thread with the bytes uploaded so far.
+    /// metadata. <paramref name="progress"/> is called on the calling thread with the bytes uploaded so far. A blob of
+    /// that name already there is TransferBlobExists, unless it is this very file (size and SHA-256): a write applied
+    /// though its answer was lost.
     /// </summary>
     TransferFile Upload(string container, string blobName, string path, IDictionary<string, string> metadata, UploadOptions options,
         Action<long> progress, CancellationToken cancellationToken);

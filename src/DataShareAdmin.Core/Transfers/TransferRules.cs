@@ -164,11 +164,13 @@ public static class TransferRules
     }
 
     /// <summary>
-    /// Destroyed once a sweep verified its container gone (the files are what the link serves, so that outranks
-    /// everything), then Revoked, then Expired at <see cref="DataShareTransfer.ExpiresOn"/>; Active otherwise.
+    /// Incomplete while the upload never finished (no link was ever issued); then Destroyed once a sweep verified its
+    /// container gone (the files are what the link serves, so that outranks the rest), then Revoked, then Expired at
+    /// <see cref="DataShareTransfer.ExpiresOn"/>; Active otherwise.
     /// </summary>
     public static TransferStatus StatusAt(DataShareTransfer transfer, DateTimeOffset now, bool containerDestroyed = false) =>
-        containerDestroyed ? TransferStatus.Destroyed
+        transfer.State == TransferState.Incomplete ? TransferStatus.Incomplete
+        : containerDestroyed ? TransferStatus.Destroyed
         : transfer.RevokedAt is not null ? TransferStatus.Revoked
         : transfer.ExpiresOn <= now ? TransferStatus.Expired
         : TransferStatus.Active;
@@ -242,6 +244,19 @@ public static class TransferRules
         }
 
         var due = (last ?? DateTime.MinValue.AddDays(1)).AddDays(1 + graceDays);
+        var agreementDue = AgreementDueOn(agreement);
+        return due < agreementDue ? due : agreementDue;
+    }
+
+    /// <summary>
+    /// The first day the container of a transfer that has not finished must be gone: as if its link had stopped working
+    /// the moment the upload began (no link was ever issued), so the day after it started plus the grace days, which
+    /// leave an upload that is still running at least the rest of its first day and those days to finish — never later
+    /// than its agreement's holdings. A transfer that completes moves it to follow its link.
+    /// </summary>
+    public static DateTime PendingDueOn(DateTimeOffset startedAt, Func<DateTimeOffset, DateTime> dayOf, int graceDays, DataShareAdmin.DataShareAgreement agreement)
+    {
+        var due = dayOf(startedAt).AddDays(1 + graceDays);
         var agreementDue = AgreementDueOn(agreement);
         return due < agreementDue ? due : agreementDue;
     }

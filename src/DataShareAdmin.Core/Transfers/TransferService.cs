@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Threading;
 using DataShareAdmin.Core.Agreements;
@@ -40,7 +38,7 @@ public sealed class TransferRequest
 /// container of the transfer's own, a read-only link is signed, and the transfer and its holding are recorded.
 /// Any failure (Ctrl+C included) removes what was created. The link is returned once and stored nowhere.
 /// </summary>
-public sealed class TransferService
+public sealed partial class TransferService
 {
     private const string Activity = "Uploading transfer";
 
@@ -107,6 +105,11 @@ public sealed class TransferService
         var ipRange = TransferRules.NormaliseIpRange(request.AllowedIpRange);
 
         var source = request.FromTransferId is null ? null : Get(request.FromTransferId);
+        if (source?.State == TransferState.Incomplete)
+        {
+            throw Incomplete(source, "has no uploaded files to issue a fresh link for: send them again with -Path");
+        }
+
         var agreementId = source?.AgreementId ?? request.AgreementId
             ?? throw new DataShareException("AgreementIdMissing", DataShareErrorCategory.InvalidArgument, "Give -AgreementId, or -FromTransfer.", null);
         var agreement = agreements.Get(agreementId);
@@ -139,7 +142,7 @@ public sealed class TransferService
         };
 
         return source is null
-            ? IssueNew(transfer, ResolveFiles(request.Paths, host), storage, request.Upload, host)
+            ? IssueNew(transfer, TransferFiles.Resolve(request.Paths, host), storage, request.Upload, host)
             : IssueAgain(transfer, source, storage, host);
     }
 
@@ -256,136 +259,6 @@ public sealed class TransferService
         return chosen.Select(r => r.Id).ToArray();
     }
 
-    private sealed class SourceFile
-    {
-        public string Path { get; set; } = string.Empty;
-
-        public string BlobName { get; set; } = string.Empty;
-
-        public long Size { get; set; }
-    }
-
-    /// <summary>Files as given, and every file under a folder (its name relative to the folder); no name twice.</summary>
-    private static List<SourceFile> ResolveFiles(IReadOnlyList<string> paths, IOperationHost host)
-    {
-        if (paths.Count == 0)
-        {
-            throw new DataShareException("TransferNoFiles", DataShareErrorCategory.InvalidArgument, "Give -Path: the files or folders to send.", null);
-        }
-
-        var files = new List<SourceFile>();
-        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var path in paths)
-        {
-            if (File.Exists(path))
-            {
-                Add(path, System.IO.Path.GetFileName(path));
-            }
-            else if (Directory.Exists(path))
-            {
-                var inFolder = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal).ToList();
-                if (inFolder.Count == 0)
-                {
-                    throw new DataShareException("TransferNoFiles", DataShareErrorCategory.InvalidArgument, $"The folder '{path}' has no files to send.", path);
-                }
-
-                foreach (var file in inFolder)
-                {
-                    Add(file, RelativeName(path, file));
-                }
-            }
-            else
-            {
-                throw new DataShareException("TransferFileNotFound", DataShareErrorCategory.ObjectNotFound, $"There is no file or folder '{path}'.", path);
-            }
-        }
-
-        return files;
-
-        void Add(string file, string name)
-        {
-            if (names.TryGetValue(name, out var other))
-            {
-                throw new DataShareException("TransferFileNameDuplicate", DataShareErrorCategory.InvalidArgument,
-                    $"'{file}' and '{other}' would both be sent as '{name}'. Rename one, or send them in separate transfers.", file);
-            }
-
-            names[name] = file;
-            var size = new FileInfo(file).Length;
-            if (size == 0)
-            {
-                host.WriteWarning($"'{file}' is empty (0 bytes); it is sent as it is. Check the extract is complete.");
-            }
-
-            files.Add(new SourceFile { Path = file, BlobName = name, Size = size });
-        }
-    }
-
-    private static string RelativeName(string folder, string file)
-    {
-        var root = System.IO.Path.GetFullPath(folder).TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar;
-        var full = System.IO.Path.GetFullPath(file);
-        return full.Substring(root.Length).Replace(System.IO.Path.DirectorySeparatorChar, '/');
-    }
-
-    private DataShareTransfer? IssueNew(DataShareTransfer transfer, List<SourceFile> files, ITransferStorage storage, UploadOptions upload, IOperationHost host)
-    {
-        transfer.Container = TransferRules.ContainerName(transfer.AgreementId, transfer.Id);
-        var totalBytes = files.Sum(f => f.Size);
-        if (!host.ShouldProcess(
-            $"agreement {transfer.AgreementId}: {files.Count} file(s), {Bytes(totalBytes)}, to {transfer.RecipientIds.Count} recipient(s)",
-            $"Upload into new container '{transfer.Container}' in {storage.AccountName} and issue a link valid until {transfer.ExpiresOn:yyyy-MM-dd HH:mm} UTC"))
-        {
-            return null;
-        }
-
-        var agreement = agreements.Get(transfer.AgreementId);
-        var holding = new DataShareHolding
-        {
-            Id = Ids.NewHoldingId(),
-            AgreementId = transfer.AgreementId,
-            Kind = HoldingKind.BlobContainer,
-            Location = transfer.BlobEndpoint + "/" + transfer.Container,
-            StorageAccount = storage.AccountName,
-            Container = transfer.Container,
-            TransferId = transfer.Id,
-            RegisteredAt = transfer.IssuedAt,
-            RegisteredBy = actor,
-            DueOn = TransferRules.TransferDueOn(new[] { transfer }, calendar.DayOf, policy().GraceDays, agreement),
-        };
-        transfer.HoldingId = holding.Id;
-
-        var token = host.CancellationToken;
-        var created = false;
-        try
-        {
-            storage.CreateContainer(transfer.Container, new Dictionary<string, string>
-            {
-                ["agreementid"] = transfer.AgreementId,
-                ["transferid"] = transfer.Id,
-                ["holdingid"] = holding.Id,
-                ["createdby"] = "DataShareAdmin",
-            }, token);
-            created = true;
-            host.WriteVerbose($"Created container '{transfer.Container}' in {storage.AccountName}.");
-
-            transfer.Files = UploadAll(transfer, files, totalBytes, storage, upload, host);
-            transfer.TotalBytes = totalBytes;
-            var link = Sign(transfer, storage, token);
-            Record(transfer, holding, isNewHolding: true);
-            host.WriteVerbose($"Issued transfer {transfer.Id}: {transfer.Files.Count} file(s), {Bytes(totalBytes)}, link valid until {transfer.ExpiresOn:yyyy-MM-dd HH:mm} UTC; container due for deletion on {DateText.FormatDate(holding.DueOn)}.");
-            return Output(transfer, link, host);
-        }
-        catch (Exception ex) when (created)
-        {
-            throw Undo(ex, transfer, storage, () => storage.DeleteContainer(transfer.Container, CancellationToken.None), $"container '{transfer.Container}'", host);
-        }
-        catch (OperationCanceledException ex)
-        {
-            throw Cancelled(ex, transfer, "nothing had been created yet");
-        }
-    }
-
     private DataShareTransfer? IssueAgain(DataShareTransfer transfer, DataShareTransfer source, ITransferStorage storage, IOperationHost host)
     {
         if (!string.Equals(source.StorageAccount, storage.AccountName, StringComparison.Ordinal))
@@ -399,17 +272,14 @@ public sealed class TransferService
         var holding = register.FindHolding(source.HoldingId) ?? throw new DataShareException("TransferFilesGone", DataShareErrorCategory.ObjectNotFound,
             $"Transfer {source.Id}'s holding {source.HoldingId} is no longer in the register.", source.Id);
 
-        // The same checks on the files: each still there, the same size and hash as recorded.
+        // The same checks on the files: each still there, the same size and hash as recorded, and nothing else (the
+        // fresh link opens the whole container).
         var stored = storage.ListFiles(source.Container, host.CancellationToken) ?? throw new DataShareException("TransferFilesGone",
             DataShareErrorCategory.ObjectNotFound, $"Transfer {source.Id}'s container '{source.Container}' no longer exists (deleted by the retention sweep or by hand). Upload the files again with -Path.", source.Id);
-        foreach (var file in source.Files)
+        if (Mismatch(stored, source.Files, source.Container) is { } problem)
         {
-            var match = stored.FirstOrDefault(s => s.Name == file.Name);
-            if (match is null || match.Size != file.Size || !match.Metadata.TryGetValue(BlobTransferStorage.Sha256Key, out var sha) || sha != file.Sha256)
-            {
-                throw new DataShareException("TransferFilesChanged", DataShareErrorCategory.InvalidData,
-                    $"'{file.Name}' in container '{source.Container}' is {(match is null ? "missing" : "not the file transfer " + source.Id + " uploaded (size or SHA-256 differs)")}. Upload the files again with -Path.", source.Id);
-            }
+            throw new DataShareException("TransferFilesChanged", DataShareErrorCategory.InvalidData,
+                $"The files of transfer {source.Id} are not as it uploaded them: {problem}. Upload the files again with -Path.", source.Id);
         }
 
         transfer.Files = source.Files.Select(f => new TransferFile { Name = f.Name, Size = f.Size, Sha256 = f.Sha256 }).ToArray();
@@ -425,68 +295,23 @@ public sealed class TransferService
         holding.DueOn = Later(holding.DueOn, TransferRules.TransferDueOn(links, calendar.DayOf, policy().GraceDays, agreement));
         var token = host.CancellationToken;
         var policyAdded = false;
+        Uri link;
         try
         {
-            var link = Sign(transfer, storage, token, () => policyAdded = true);
-            Record(transfer, holding, isNewHolding: false);
-            host.WriteVerbose($"Issued transfer {transfer.Id} for the files of {source.Id}; link valid until {transfer.ExpiresOn:yyyy-MM-dd HH:mm} UTC.");
-            return Output(transfer, link, host);
+            link = Sign(transfer, storage, token, () => policyAdded = true);
+            RecordFreshLink(transfer, holding);
         }
         catch (Exception ex) when (policyAdded)
         {
             throw Undo(ex, transfer, storage, () => storage.RemoveAccessPolicy(transfer.Container, transfer.AccessPolicyId!, CancellationToken.None), $"stored access policy '{transfer.AccessPolicyId}' in '{transfer.Container}'", host);
         }
+
+        // Recorded: a pipeline stopping under the message below must not take away the policy of a recorded link.
+        host.WriteVerbose($"Issued transfer {transfer.Id} for the files of {source.Id}; link valid until {transfer.ExpiresOn:yyyy-MM-dd HH:mm} UTC.");
+        return Output(transfer, link, host);
     }
 
     private static DateTime Later(DateTime a, DateTime b) => a > b ? a : b;
-
-    private List<TransferFile> UploadAll(DataShareTransfer transfer, List<SourceFile> files, long totalBytes, ITransferStorage storage, UploadOptions upload, IOperationHost host)
-    {
-        var uploaded = new List<TransferFile>(files.Count);
-        long done = 0;
-        var lastReport = Stopwatch.StartNew();
-        var lastPercent = -1;
-        string? lastStatus = null;
-        for (var i = 0; i < files.Count; i++)
-        {
-            var file = files[i];
-            var status = $"{file.BlobName} ({i + 1} of {files.Count}, {Bytes(file.Size)})";
-            var metadata = new Dictionary<string, string> { ["agreementid"] = transfer.AgreementId, ["transferid"] = transfer.Id };
-            TransferFile result;
-            try
-            {
-                result = storage.Upload(transfer.Container, file.BlobName, file.Path, metadata, upload, sent =>
-                {
-                    var percent = totalBytes == 0 ? 100 : (int)((done + sent) * 100 / totalBytes);
-                    if (status != lastStatus || (percent != lastPercent && (lastReport.ElapsedMilliseconds >= 200 || percent == 100)))
-                    {
-                        host.WriteProgress(Activity, status, percent, completed: false);
-                        lastPercent = percent;
-                        lastStatus = status;
-                        lastReport.Restart();
-                    }
-                }, host.CancellationToken);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new DataShareException("TransferFileUnreadable", DataShareErrorCategory.ReadError, $"'{file.Path}' could not be read: {ex.Message}", file.Path, ex);
-            }
-
-            result.Name = file.BlobName;
-            if (result.Size != file.Size)
-            {
-                throw new DataShareException("TransferFileChanged", DataShareErrorCategory.InvalidData,
-                    $"'{file.Path}' changed size while it was being sent ({file.Size} bytes before, {result.Size} after). Send it again once it is complete.", file.Path);
-            }
-
-            done += file.Size;
-            uploaded.Add(result);
-            host.WriteVerbose($"Uploaded {file.BlobName}: {Bytes(result.Size)}, SHA-256 {result.Sha256}.");
-        }
-
-        host.WriteProgress(Activity, "Done", 100, completed: true);
-        return uploaded;
-    }
 
     /// <summary>Adds the stored access policy (or asks for a user delegation key) and signs the link.</summary>
     private static Uri Sign(DataShareTransfer transfer, ITransferStorage storage, CancellationToken token, Action? policyAdded = null)
@@ -501,30 +326,11 @@ public sealed class TransferService
         return storage.SignWithUserDelegation(transfer.Container, transfer.StartsOn, transfer.ExpiresOn, transfer.AllowedIpRange, token);
     }
 
-    private void Record(DataShareTransfer transfer, DataShareHolding holding, bool isNewHolding)
+    /// <summary>A fresh link on a holding already there: the transfer, the holding's later due day and Transfer.Issue, in one write.</summary>
+    private void RecordFreshLink(DataShareTransfer transfer, DataShareHolding holding)
     {
-        var details = new Dictionary<string, string?>
-        {
-            ["AgreementId"] = transfer.AgreementId,
-            ["HoldingId"] = holding.Id,
-            ["Container"] = transfer.Container,
-            ["StorageAccount"] = transfer.StorageAccount,
-            ["Files"] = string.Join(";", transfer.Files.Select(f => f.Name + ":" + f.Size.ToString(CultureInfo.InvariantCulture) + ":" + f.Sha256)),
-            ["TotalBytes"] = transfer.TotalBytes.ToString(CultureInfo.InvariantCulture),
-            ["RecipientIds"] = string.Join(",", transfer.RecipientIds),
-            ["LinkKind"] = transfer.LinkKind.ToString(),
-            ["AccessPolicyId"] = transfer.AccessPolicyId,
-            ["AllowedIpRange"] = transfer.AllowedIpRange,
-            ["StartsOn"] = DateText.FormatInstant(transfer.StartsOn),
-            ["ExpiresOn"] = DateText.FormatInstant(transfer.ExpiresOn),
-            ["FromTransferId"] = transfer.FromTransferId,
-            ["HoldingDueOn"] = DateText.FormatDate(holding.DueOn),
-        };
-        if (!isNewHolding)
-        {
-            details["HoldingDueOnMoved"] = "true";
-        }
-
+        var details = Details(transfer, holding);
+        details["HoldingDueOnMoved"] = "true";
         register.InsertTransfer(transfer, holding, new AuditEvent("Transfer.Issue", "Transfer", transfer.Id, details));
     }
 
@@ -556,6 +362,11 @@ public sealed class TransferService
     public DataShareTransfer? Revoke(string id, ITransferStorage? storage, IOperationHost host)
     {
         var transfer = Get(id);
+        if (transfer.State == TransferState.Incomplete)
+        {
+            throw Incomplete(transfer, "has no link to revoke");
+        }
+
         if (transfer.RevokedAt is not null)
         {
             throw new DataShareException("TransferAlreadyRevoked", DataShareErrorCategory.InvalidOperation,
@@ -633,37 +444,59 @@ public sealed class TransferService
     private DataShareTransfer WithStatus(DataShareTransfer transfer, bool containerDestroyed)
     {
         transfer.Status = TransferRules.StatusAt(transfer, clock.UtcNow, containerDestroyed);
+        if (transfer.Status == TransferStatus.Incomplete)
+        {
+            transfer.Note = IncompleteNote(transfer);
+        }
+
         return transfer;
+    }
+
+    /// <summary>What became of an incomplete transfer's container: due for deletion on its day, or already swept.</summary>
+    private string IncompleteNote(DataShareTransfer transfer)
+    {
+        var holding = register.FindHolding(transfer.HoldingId);
+        var agreement = register.FindAgreement(transfer.AgreementId);
+        var fate = holding is null || agreement is null ? $"its holding {transfer.HoldingId} is not in the register"
+            : holding.State == HoldingState.Destroyed ? $"the retention sweep deleted its container '{transfer.Container}' (holding {holding.Id}) on {holding.DestroyedAt:yyyy-MM-dd}"
+            : $"its container '{transfer.Container}' is holding {holding.Id}, due for deletion on {DateText.FormatDate(Retention.RetentionRules.DueOn(holding, agreement))}";
+        return $"No link was issued: the upload did not finish (it may still be running, or it was stopped, killed or failed; a failure is recorded as Transfer.Fail in the audit log). {char.ToUpperInvariant(fate[0])}{fate.Substring(1)}.";
     }
 
     /// <summary>The ids of the holdings of an agreement (or all) that a sweep verified destroyed.</summary>
     internal static HashSet<string> DestroyedHoldings(IDataShareRegister register, string? agreementId) =>
         new(register.ListHoldings(agreementId).Where(h => h.State == HoldingState.Destroyed).Select(h => h.Id), StringComparer.Ordinal);
 
-    /// <summary>
-    /// Removes what was created after any failure (Ctrl+C included), and says what happened and what, if anything,
-    /// was left. The host is spoken to only after the clean-up: a stopping pipeline refuses to be written to.
-    /// </summary>
+    private static DataShareException Incomplete(DataShareTransfer transfer, string what) =>
+        new("TransferIncomplete", DataShareErrorCategory.InvalidOperation,
+            $"Transfer {transfer.Id} never finished uploading, so it {what}. {transfer.Note}", transfer.Id);
+
+    /// <summary>Removes the stored access policy a fresh link added, after any failure (Ctrl+C included), and says so.</summary>
     private static DataShareException Undo(Exception failure, DataShareTransfer transfer, ITransferStorage storage, Func<bool> undo, string what, IOperationHost host)
     {
-        string outcome;
-        var leftBehind = false;
         try
         {
             undo();
-            outcome = $"the {what} was removed, so nothing is left behind";
+            return Failed(failure, transfer, $"the {what} was removed, so nothing is left behind", null, host);
         }
         catch (Exception ex) when (ex is DataShareException or OperationCanceledException)
         {
-            leftBehind = true;
-            outcome = $"the {what} in {storage.AccountName} could NOT be removed ({ex.Message}): delete it by hand";
+            return Failed(failure, transfer, $"the {what} in {storage.AccountName} could NOT be removed ({ex.Message}): delete it by hand",
+                $"Transfer {transfer.Id} failed and left the {what} in {storage.AccountName}: delete it by hand.", host);
         }
+    }
 
+    /// <summary>
+    /// The error for a transfer that failed or was stopped, saying what was cleaned up (<paramref name="outcome"/>). The
+    /// host is spoken to only after the clean-up, and quietly: a stopping pipeline refuses to be written to.
+    /// </summary>
+    private static DataShareException Failed(Exception failure, DataShareTransfer transfer, string outcome, string? warning, IOperationHost host)
+    {
         try
         {
-            if (leftBehind)
+            if (warning is not null)
             {
-                host.WriteWarning($"Transfer {transfer.Id} failed and left the {what} in {storage.AccountName}: delete it by hand.");
+                host.WriteWarning(warning);
             }
 
             host.WriteProgress(Activity, "Stopped", 100, completed: true);
@@ -673,24 +506,17 @@ public sealed class TransferService
             // The pipeline is stopping (Ctrl+C): the error below still says what happened.
         }
 
-        if (failure is OperationCanceledException cancelled)
+        if (failure is OperationCanceledException || host.CancellationToken.IsCancellationRequested)
         {
-            return Cancelled(cancelled, transfer, outcome);
-        }
-
-        if (host.CancellationToken.IsCancellationRequested)
-        {
-            return Cancelled(new OperationCanceledException(failure.Message, failure), transfer, outcome);
+            return new DataShareException("TransferCancelled", DataShareErrorCategory.OperationStopped,
+                $"Transfer {transfer.Id} for agreement {transfer.AgreementId} was stopped. No link was issued; {outcome}.", transfer.AgreementId,
+                failure as OperationCanceledException ?? new OperationCanceledException(failure.Message, failure));
         }
 
         var inner = failure as DataShareException;
         return new DataShareException(inner?.ErrorId ?? "TransferFailed", inner?.Category ?? DataShareErrorCategory.WriteError,
             $"Transfer {transfer.Id} for agreement {transfer.AgreementId} failed: {failure.Message} No link was issued; {outcome}.", inner?.Target ?? transfer.AgreementId, failure);
     }
-
-    private static DataShareException Cancelled(OperationCanceledException ex, DataShareTransfer transfer, string outcome) =>
-        new("TransferCancelled", DataShareErrorCategory.OperationStopped,
-            $"Transfer {transfer.Id} for agreement {transfer.AgreementId} was stopped. No link was issued; {outcome}.", transfer.AgreementId, ex);
 
     private static DataShareException NotFound(string? id) =>
         new("TransferNotFound", DataShareErrorCategory.ObjectNotFound, $"There is no transfer '{id}'. Get-DataShareTransfer lists them.", id);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using DataShareAdmin.Core.Time;
 
@@ -48,6 +49,10 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
     /// <summary>Output the written file.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
+
+    /// <summary>With -Kind Retention: search the connected storage for orphans (Find-DataShareOrphan) and list them too.</summary>
+    [Parameter]
+    public SwitchParameter IncludeOrphans { get; set; }
 
     protected override int ProgressActivityId => 0x5A30;
 
@@ -109,6 +114,19 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
                 throw new DataShareException("ReportFileExists", DataShareErrorCategory.ResourceExists, $"'{target}' already exists. Use -Force to replace it.", target);
             }
 
+            var storage = SessionSettings.Current().Storage as Core.Storage.StorageConnection;
+            if (IncludeOrphans && Kind != ReportKind.Retention)
+            {
+                throw new DataShareException("ReportIncludeOrphansInvalid", DataShareErrorCategory.InvalidArgument,
+                    $"-IncludeOrphans goes with -Kind Retention, whose rows orphans are; a {Kind} report has no place for them.", Kind);
+            }
+
+            if (IncludeOrphans && storage is null)
+            {
+                throw new DataShareException("StorageNotConnected", DataShareErrorCategory.InvalidOperation,
+                    "-IncludeOrphans searches the connected storage account, and none is connected: run Connect-DataShareStorage first, or leave -IncludeOrphans out.", null);
+            }
+
             // Each id checked and taken in its stored form (trimmed, upper case), so the filter matches the register.
             var selected = new List<string>();
             foreach (var id in agreements)
@@ -123,6 +141,19 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
 
             WriteProgress($"Writing the {Kind} report", System.IO.Path.GetFileName(target), -1, completed: false);
             var integrity = Kind == ReportKind.Audit ? Engine.Audit.Test(null, this) : null;
+            if (IncludeOrphans && storage is not null)
+            {
+                // The untracked copies, found first (reads only) so that the report can say at its top how many there are,
+                // and in how many places the search failed.
+                var failures = 0;
+                var found = Engine.Orphans.Find(new Core.Retention.BlobOrphanStorage(storage), this, error =>
+                {
+                    failures++;
+                    WriteError(ErrorRecords.From(error, error.Target));
+                }).ToList();
+                Engine.Reports.Orphans = new Core.Reports.OrphanScan(storage.Info.ToString(), found, failures);
+            }
+
 
             // Written beside the target and moved into place: a failure or Ctrl+C never leaves half a report.
             var partial = target + ".partial-" + Guid.NewGuid().ToString("N").Substring(0, 8);

@@ -3,7 +3,7 @@ using System.Management.Automation;
 
 namespace DataShareAdmin.Commands;
 
-/// <summary>Lists transfers (never their links): by id, or by agreement, optionally only active, expired, revoked or destroyed ones.</summary>
+/// <summary>Lists transfers (never their links): by id, or by agreement, optionally only active, expired, revoked, destroyed or incomplete ones.</summary>
 [Cmdlet(VerbsCommon.Get, "DataShareTransfer", DefaultParameterSetName = ByAgreementSet)]
 [OutputType(typeof(DataShareTransfer))]
 public sealed class GetDataShareTransferCommand : GetByAgreementCmdlet
@@ -28,6 +28,10 @@ public sealed class GetDataShareTransferCommand : GetByAgreementCmdlet
     /// <summary>Only transfers whose container a retention sweep deleted (and verified gone).</summary>
     [Parameter(ParameterSetName = ByAgreementSet)]
     public SwitchParameter Destroyed { get; set; }
+
+    /// <summary>Only transfers whose upload never finished, so no link was issued.</summary>
+    [Parameter(ParameterSetName = ByAgreementSet)]
+    public SwitchParameter Incomplete { get; set; }
 
     protected override IReadOnlyList<string> RequestedIds => Id;
 
@@ -54,6 +58,11 @@ public sealed class GetDataShareTransferCommand : GetByAgreementCmdlet
         if (Destroyed)
         {
             statuses.Add(TransferStatus.Destroyed);
+        }
+
+        if (Incomplete)
+        {
+            statuses.Add(TransferStatus.Incomplete);
         }
 
         return Engine.Transfers.Find(agreementId, statuses);
