@@ -399,7 +399,7 @@ Describe 'A log changed outside the module' {
         }
 
         Remove-Item -LiteralPath $TamperedPath, "$TamperedPath-wal", "$TamperedPath-shm" -ErrorAction Ignore
-        Connect-DataShareRegister -Path $TamperedPath -ErrorAction Stop
+        Connect-DataShareRegister -Path $TamperedPath -Create -ErrorAction Stop
         foreach ($name in 'Tamper One', 'Tamper Two', 'Tamper Three') {
             $null = New-DataShareOrganisation -Name $name -ErrorAction Stop
         }

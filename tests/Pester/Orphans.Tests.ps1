@@ -101,7 +101,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
         # A transfer made through another register: its container is in storage, named and marked as DataShareAdmin's,
         # but this register has no holding for it.
         $other = Join-Path $TestDrive 'other.db'
-        Connect-DataShareRegister -Path $other -ErrorAction Stop
+        Connect-DataShareRegister -Path $other -Create -ErrorAction Stop
         $null = New-TestAgreement -Id 'ORP0001' -AccessRoute DirectTransfer -ApprovalReference 'DSAP-ORP1'
         $null = Initialize-DataShareTestOrganisation -PassedAssessment
         $recipient = Add-DataShareRecipient -AgreementId 'ORP0001' -Name 'Rae Ready' -Email 'rae.ready@example.ac.uk' -ErrorAction Stop

@@ -87,7 +87,7 @@ AfterAll {
 Describe 'One bad record never stops retention for the rest' {
     BeforeAll {
         $EdgeRegister = Join-Path $TestDrive 'edge' 'register.db'
-        Connect-DataShareRegister -Path $EdgeRegister -ErrorAction Stop
+        Connect-DataShareRegister -Path $EdgeRegister -Create -ErrorAction Stop
 
         $null = New-EndedAgreement -Id 'RSE0001'
         $DueFolder = New-HoldingFolder -Name 'edge-due'
@@ -158,7 +158,7 @@ Describe 'One bad record never stops retention for the rest' {
     Context $DamagedContextName -Skip:($null -ne $Sqlite3SkipReason) {
         BeforeAll {
             $DamagedRegister = Join-Path $TestDrive 'damaged' 'register.db'
-            Connect-DataShareRegister -Path $DamagedRegister -ErrorAction Stop
+            Connect-DataShareRegister -Path $DamagedRegister -Create -ErrorAction Stop
             $null = New-EndedAgreement -Id 'RSD0001'
             $null = New-EndedAgreement -Id 'RSD0002'
             $First = Register-DataShareHolding 'RSD0001' (New-HoldingFolder -Name 'damaged-first') -ErrorAction Stop
@@ -223,7 +223,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             <# A register of its own for one Context, so only its holdings are due in it. #>
             param([Parameter(Mandatory)] [string] $Name)
             $path = Join-Path $TestDrive $Name 'register.db'
-            Connect-DataShareRegister -Path $path -ErrorAction Stop
+            Connect-DataShareRegister -Path $path -Create -ErrorAction Stop
             $path
         }
     }
