@@ -231,6 +231,56 @@ function Get-DataShareTestState {
     }
 }
 
+function Get-DataShareTestPwsh {
+    <#
+    .SYNOPSIS
+    How to start a child pwsh the way this one was started: the executable, and the arguments that must come first.
+    Never the pwsh on PATH, which may be another version or none at all.
+    .DESCRIPTION
+    A pwsh started as itself has [Environment]::ProcessPath pointing at it. A pwsh run as a dotnet tool (dotnet pwsh,
+    as the repository's test command runs it) is the dotnet host running $PSHOME/pwsh.dll: the child is started the
+    same way. Throws when this is neither, e.g. a host that embeds PowerShell.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param()
+
+    $process = [System.Environment]::ProcessPath
+    if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'pwsh') {
+        return [pscustomobject]@{ FilePath = $process; Prefix = @() }
+    }
+
+    $entry = Join-Path $PSHOME 'pwsh.dll'
+    if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet' -and (Test-Path -LiteralPath $entry -PathType Leaf)) {
+        return [pscustomobject]@{ FilePath = $process; Prefix = @($entry) }
+    }
+
+    throw "These tests run in '$process', which is neither pwsh nor the dotnet host running $entry, so no child pwsh can be started the same way."
+}
+
+function Invoke-DataShareTestPwsh {
+    <#
+    .SYNOPSIS
+    Runs a child pwsh (see Get-DataShareTestPwsh) with these arguments, after -NoProfile -NonInteractive, and returns
+    its exit code and everything it printed, standard error included, as one string.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory)]
+        [string[]] $ArgumentList
+    )
+
+    $pwsh = Get-DataShareTestPwsh
+    $prefix = @($pwsh.Prefix)
+    $lines = @(& $pwsh.FilePath @prefix -NoProfile -NonInteractive @ArgumentList 2>&1 | ForEach-Object { "$_" })
+    [pscustomobject]@{
+        ExitCode = $LASTEXITCODE
+        Lines    = $lines
+        Output   = $lines -join "`n"
+    }
+}
+
 function Restore-DataShareTestEnvironment {
     <#
     .SYNOPSIS

@@ -102,21 +102,6 @@ BeforeAll {
         Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop
     }
 
-    function Get-PowerShellExecutable {
-        <# The pwsh running these tests, to start a child process of it; $null when this is not pwsh. #>
-        $path = [System.Environment]::ProcessPath
-        if ($path -and [System.IO.Path]::GetFileNameWithoutExtension($path) -eq 'pwsh') {
-            return $path
-        }
-
-        $found = Get-Command -Name pwsh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-        if ($found) {
-            return $found.Source
-        }
-
-        return $null
-    }
-
     function Start-FakeGraph {
         <#
         A stand-in for Microsoft Graph on a free loopback port, served from a background runspace: GET /v1.0/users
@@ -619,12 +604,6 @@ Describe 'Send-DataShareNotice without a directory connection' {
     }
 
     It '-WhatIf shows who would be mailed, and copied, for the agreements that end within the window only' {
-        $pwsh = Get-PowerShellExecutable
-        if ($null -eq $pwsh) {
-            Set-ItResult -Skipped -Because 'the What if messages go to the host, and these tests are not running in pwsh, so no child pwsh can show them'
-            return
-        }
-
         # The What if messages are written to the host, not to a stream: a child pwsh prints them on standard output.
         $script = @'
 param($Manifest, $Register, $Near, $Far)
@@ -635,9 +614,10 @@ Send-DataShareNotice -Kind AgreementEnding -WithinDays 30 -AgreementId $Near, $F
 '@
         $scriptPath = Join-Path $TestDrive 'notice-whatif.ps1'
         Set-Content -LiteralPath $scriptPath -Value $script -Encoding utf8
-        $lines = @(& $pwsh -NoProfile -NonInteractive -File $scriptPath -Manifest $DataShareModuleManifest -Register $RegisterPath -Near $Ending.Id -Far $Later.Id 2>&1 |
-                ForEach-Object { "$_" })
-        $LASTEXITCODE | Should -Be 0 -Because ($lines -join [Environment]::NewLine)
+        $run = Invoke-DataShareTestPwsh -ArgumentList '-File', $scriptPath, '-Manifest', $DataShareModuleManifest, '-Register', $RegisterPath,
+            '-Near', $Ending.Id, '-Far', $Later.Id
+        $lines = $run.Lines
+        $run.ExitCode | Should -Be 0 -Because $run.Output
 
         $whatIf = @($lines | Where-Object { $_ -like 'What if:*' })
         $whatIf.Count | Should -Be 1 -Because "only $($Ending.Id) ends within 30 days: $($lines -join ' | ')"

@@ -80,11 +80,7 @@ BeforeAll {
         $quote = { param($text) "'" + $text.Replace("'", "''") + "'" }
         $command = "Import-Module $(& $quote $DataShareModuleManifest) -ErrorAction Stop; " +
         "& $(& $quote $NightlySweepScript) -RegisterPath $(& $quote $Register); exit `$LASTEXITCODE"
-        $output = & ([System.Environment]::ProcessPath) -NoProfile -NonInteractive -Command $command 2>&1
-        [pscustomobject]@{
-            ExitCode = $LASTEXITCODE
-            Output   = ($output | ForEach-Object { "$_" }) -join "`n"
-        }
+        Invoke-DataShareTestPwsh -ArgumentList '-Command', $command
     }
 }
 
@@ -584,8 +580,18 @@ Describe 'Sweeping local folders' {
         }
     }
 
-    # Last: the blob holding registered here stays due in this register from now on.
+    # A register of its own, with nothing else due: the blob holding registered here stays due in it from now on, and
+    # what the tests above left due (or swept) cannot change what these two see.
     Context 'a blob holding without a storage connection' {
+        BeforeAll {
+            $UnconnectedRegister = Join-Path $TestDrive 'unconnected' 'register.db'
+            Connect-DataShareRegister -Path $UnconnectedRegister -ErrorAction Stop
+        }
+
+        AfterAll {
+            Connect-DataShareRegister -Path $SweepRegister -ErrorAction Stop
+        }
+
         It 'reports it with SweepStorageNotConnected, and it stays due' {
             $null = New-EndedAgreement -Id 'RTS0004'
             $blob = Register-DataShareHolding 'RTS0004' 'https://notconnectedaccount.blob.core.windows.net/data/extract/' -ErrorAction Stop
@@ -602,7 +608,7 @@ Describe 'Sweeping local folders' {
         }
 
         It 'and the nightly script exits with 1' {
-            $run = Invoke-NightlySweep -Register $SweepRegister
+            $run = Invoke-NightlySweep -Register $UnconnectedRegister
 
             $run.ExitCode | Should -Be 1 -Because $run.Output
             $run.Output | Should -BeLike '*0 destroyed, 0 blocked, 0 incomplete, 1 error(s)*'
