@@ -27,9 +27,13 @@ Describe 'The module manifest' {
     }
 
     It 'carries the version from Directory.Build.props' {
-        $props = Join-Path (Split-Path (Split-Path $PSScriptRoot -Parent) -Parent) 'Directory.Build.props'
-        if (-not (Test-Path -LiteralPath $props) -or $env:DATASHAREADMIN_TEST_MODULE) {
-            Set-ItResult -Skipped -Because 'the module under test is not this repository''s build'
+        # Only this repository's own build (out/<Configuration>/DataShareAdmin, however it was chosen) carries the version
+        # of this Directory.Build.props; a module from elsewhere given in DATASHAREADMIN_TEST_MODULE may not.
+        $repositoryRoot = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
+        $props = Join-Path $repositoryRoot 'Directory.Build.props'
+        $outFolder = [System.IO.Path]::GetFullPath((Join-Path $repositoryRoot 'out')) + [System.IO.Path]::DirectorySeparatorChar
+        if (-not $DataShareModuleManifest.StartsWith($outFolder, [System.StringComparison]::Ordinal)) {
+            Set-ItResult -Skipped -Because "the module under test ($DataShareModuleManifest) is not this repository's build"
             return
         }
 
