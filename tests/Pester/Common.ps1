@@ -281,6 +281,99 @@ function Invoke-DataShareTestPwsh {
     }
 }
 
+function Invoke-DataShareTestRunspace {
+    <#
+    .SYNOPSIS
+    Runs a script block in a runspace of its own that has imported the module under test and connected a register,
+    and returns every stream it wrote, as records: Output, Error, Warning, Verbose, Debug, Information and Progress.
+    .DESCRIPTION
+    For what a test cannot see in its own session: progress records (PowerShell cannot redirect them), a run stopped
+    part-way (-StopAfterFirstProgress), and connections that must not outlive the test. The script block's param()
+    block takes -ArgumentList.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory)]
+        [scriptblock] $ScriptBlock,
+
+        [object[]] $ArgumentList = @(),
+
+        [string] $Register = $RegisterPath,
+
+        # Stops the run once it has written its first progress record; waits at most this long for one.
+        [timespan] $StopAfterFirstProgress = [timespan]::Zero
+    )
+
+    $shell = [powershell]::Create()
+    try {
+        $null = $shell.AddScript({
+                param($Manifest, $Register)
+                Import-Module $Manifest -ErrorAction Stop
+                Connect-DataShareRegister -Path $Register -ErrorAction Stop
+            }).AddArgument($DataShareModuleManifest).AddArgument($Register)
+        $null = $shell.AddStatement().AddScript($ScriptBlock.ToString())
+        foreach ($argument in $ArgumentList) {
+            $null = $shell.AddArgument($argument)
+        }
+
+        $stopped = $false
+        if ($StopAfterFirstProgress -gt [timespan]::Zero) {
+            $handle = $shell.BeginInvoke()
+            $deadline = [datetime]::UtcNow + $StopAfterFirstProgress
+            while ($shell.Streams.Progress.Count -eq 0 -and -not $handle.IsCompleted -and [datetime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 50
+            }
+
+            $stopped = $shell.Streams.Progress.Count -gt 0 -and -not $handle.IsCompleted
+            $shell.Stop()
+            $output = @()
+            try {
+                $output = @($shell.EndInvoke($handle))
+            }
+            catch [System.Management.Automation.PipelineStoppedException] {
+                # What stopping the run is expected to do.
+            }
+        }
+        else {
+            $output = @($shell.Invoke())
+        }
+
+        [pscustomobject]@{
+            Output      = $output
+            Error       = @($shell.Streams.Error)
+            Warning     = @($shell.Streams.Warning)
+            Verbose     = @($shell.Streams.Verbose)
+            Debug       = @($shell.Streams.Debug)
+            Information = @($shell.Streams.Information)
+            Progress    = @($shell.Streams.Progress)
+            Stopped     = $stopped
+        }
+    }
+    finally {
+        $shell.Dispose()
+    }
+}
+
+function Assert-DataShareError {
+    <#
+    .SYNOPSIS
+    The error record has this id (of this cmdlet), this category and a message that says something.
+    #>
+    param(
+        [Parameter(Mandatory)] [AllowNull()] $ErrorRecord,
+        [Parameter(Mandatory)] [string] $ErrorId,
+        [Parameter(Mandatory)] [System.Management.Automation.ErrorCategory] $Category,
+        [Parameter(Mandatory)] [string] $Cmdlet
+    )
+
+    $ErrorRecord | Should -Not -BeNullOrEmpty -Because "$Cmdlet should have written $ErrorId"
+    $command = 'DataShareAdmin.Commands.' + ($Cmdlet -replace '-', '') + 'Command'
+    $ErrorRecord.FullyQualifiedErrorId | Should -Be "$ErrorId,$command"
+    $ErrorRecord.CategoryInfo.Category | Should -Be $Category
+    $ErrorRecord.Exception.Message | Should -Not -BeNullOrEmpty
+}
+
 function Restore-DataShareTestEnvironment {
     <#
     .SYNOPSIS

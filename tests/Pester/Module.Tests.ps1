@@ -13,6 +13,7 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $ManifestData = Import-PowerShellDataFile -LiteralPath $DataShareModuleManifest
+    $RepositoryRoot = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
 }
 
 AfterAll {
@@ -77,6 +78,37 @@ Describe 'The module folder' {
     ) {
         Join-Path $DataShareModuleDirectory $_ | Should -Not -Exist
     }
+
+    It 'has exactly the cmdlets, the shared types and the loader beside the manifest: every other assembly is in Dependencies' {
+        @(Get-ChildItem -LiteralPath $DataShareModuleDirectory -Filter '*.dll' -File | ForEach-Object Name | Sort-Object) |
+            Should -Be @('DataShareAdmin.Abstractions.dll', 'DataShareAdmin.dll', 'DataShareAdmin.Loader.dll')
+    }
+
+    It 'ships the native SQLite library for this platform under Dependencies/runtimes' {
+        $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+        $native = Join-Path $DataShareModuleDirectory 'Dependencies' 'runtimes' $rid 'native'
+        @(Get-ChildItem -LiteralPath $native -Filter '*e_sqlite3*' -File -ErrorAction SilentlyContinue) | Should -Not -BeNullOrEmpty -Because "$native must hold it"
+    }
+
+    It 'has cmdlets that reference the engine and the shared types but none of the engine''s third-party assemblies' {
+        $stream = [System.IO.File]::OpenRead((Join-Path $DataShareModuleDirectory 'DataShareAdmin.dll'))
+        try {
+            $reader = [System.Reflection.PortableExecutable.PEReader]::new($stream)
+            $metadata = [System.Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($reader)
+            $references = @(foreach ($handle in $metadata.AssemblyReferences) {
+                    $metadata.GetString($metadata.GetAssemblyReference($handle).Name)
+                })
+        }
+        finally {
+            $stream.Dispose()
+        }
+
+        $references | Should -Contain 'DataShareAdmin.Core'
+        $references | Should -Contain 'DataShareAdmin.Abstractions'
+        foreach ($prefix in 'Microsoft.Data.Sqlite', 'SQLitePCLRaw', 'Azure.', 'Microsoft.Graph', 'Microsoft.Identity') {
+            @($references | Where-Object { $_.StartsWith($prefix, [System.StringComparison]::Ordinal) }) | Should -BeNullOrEmpty -Because "the cmdlets must not bind to $prefix"
+        }
+    }
 }
 
 Describe 'Exports' {
@@ -100,6 +132,11 @@ Describe 'Exports' {
         $Module.ExportedAliases.Count | Should -Be 0
     }
 
+    It 'carries the manifest''s version in the cmdlets'' assembly' {
+        $version = [System.Reflection.AssemblyName]::GetAssemblyName((Join-Path $DataShareModuleDirectory 'DataShareAdmin.dll')).Version
+        [version]::new($version.Major, $version.Minor, $version.Build) | Should -Be ([version]$ManifestData.ModuleVersion)
+    }
+
     It '<_> uses an approved verb and declares its output type' -ForEach $ExportedCmdletNames {
         $command = Get-Command -Name $_ -Module DataShareAdmin -CommandType Cmdlet -ErrorAction Stop
         (Get-Verb).Verb | Should -Contain $command.Verb
@@ -118,6 +155,30 @@ Describe 'Help' {
         $examples = @((Get-Help -Name $name -Examples -ErrorAction Stop).examples.example | Where-Object { $null -ne $_ })
         $examples.Count | Should -BeGreaterOrEqual 1
         ($examples[0].code | Out-String).Trim() | Should -Not -BeNullOrEmpty
+        ($examples[0].code | Out-String) | Should -BeLike "*$name*" -Because 'the first example shows the cmdlet itself'
+    }
+
+    It '<_> has every parameter and parameter set documented on its page in docs/en-US, and none it does not have' -ForEach $ExportedCmdletNames {
+        $name = $_
+        $page = (Get-Content -LiteralPath (Join-Path $RepositoryRoot 'docs' 'en-US' "$name.md") -Raw) -replace "`r`n", "`n"
+        $command = Get-Command -Name $name -Module DataShareAdmin -ErrorAction Stop
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+
+        foreach ($parameter in $command.Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $page | Should -Match ([regex]::Escape("### -$parameter") + '\n') -Because "$name.md must document -$parameter"
+        }
+
+        foreach ($set in $command.ParameterSets.Name | Where-Object { $_ -ne '__AllParameterSets' }) {
+            $page | Should -Match ([regex]::Escape("### $set")) -Because "$name.md must show the $set parameter set"
+        }
+
+        foreach ($documented in [regex]::Matches($page, '(?m)^### -(\S+)\s*$') | ForEach-Object { $_.Groups[1].Value }) {
+            $command.Parameters.ContainsKey($documented) | Should -BeTrue -Because "$name.md documents -$documented, which $name does not have"
+        }
+    }
+
+    It 'ships about_DataShareAdmin' {
+        (Get-Help -Name about_DataShareAdmin -ErrorAction Stop | Out-String) | Should -BeLike '*hash chain*'
     }
 }
 
