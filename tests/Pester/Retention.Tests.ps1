@@ -249,6 +249,16 @@ Describe 'Register-DataShareHolding' {
         $registered.Prefix | Should -Be @('one/', 'two/')
     }
 
+    It 'completes -HoldingId and -Id with the ids of the holdings still held' {
+        $held = @(Get-DataShareHolding -ErrorAction Stop | ForEach-Object Id | Sort-Object)
+        $held.Count | Should -BeGreaterThan 1
+
+        foreach ($typed in 'Invoke-DataShareRetentionSweep -HoldingId HD-', 'Get-DataShareHolding -Id hd-') {
+            $completion = TabExpansion2 -inputScript $typed -cursorColumn $typed.Length
+            @($completion.CompletionMatches.CompletionText | Sort-Object) | Should -Be $held -Because "'$typed' completes the held ids"
+        }
+    }
+
     It 'Get-DataShareHolding lists by agreement and by id, and reports an unknown id with HoldingNotFound' {
         $byAgreement = @(Get-DataShareHolding -AgreementId 'RTB0001' -ErrorAction Stop)
         $byAgreement.AgreementId | Sort-Object -Unique | Should -Be 'RTB0001'
@@ -465,6 +475,32 @@ Describe 'Sweeping local folders' {
         $err.Count | Should -Be 1
         $err[0].FullyQualifiedErrorId | Should -BeLike 'DestructionAlreadyConfirmed,*'
         $err[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ResourceExists)
+    }
+
+    Context 'progress' {
+        BeforeAll {
+            $ProgressRegister = Join-Path $TestDrive 'progress' 'register.db'
+            Connect-DataShareRegister -Path $ProgressRegister -ErrorAction Stop
+            $null = New-EndedAgreement -Id 'RTS0005'
+            $null = Register-DataShareHolding 'RTS0005' (New-HoldingFolder -Name 'progress-1') -ErrorAction Stop
+            $null = Register-DataShareHolding 'RTS0005' (New-HoldingFolder -Name 'progress-2') -ErrorAction Stop
+        }
+
+        AfterAll {
+            Connect-DataShareRegister -Path $SweepRegister -ErrorAction Stop
+        }
+
+        It 'reports the sweep''s progress under one activity and always completes it' {
+            $run = Invoke-DataShareTestRunspace -Register $ProgressRegister -ScriptBlock {
+                Invoke-DataShareRetentionSweep -Confirm:$false
+            }
+
+            $run.Error | Should -BeNullOrEmpty
+            @($run.Output).Count | Should -Be 2
+            @($run.Progress | Where-Object Activity -EQ 'Retention sweep') | Should -Not -BeNullOrEmpty
+            $run.Progress[-1].RecordType | Should -Be ([System.Management.Automation.ProgressRecordType]::Completed)
+            @(Get-DataShareAuditLog -Action 'Holding.Destroy' -ErrorAction Stop).Count | Should -Be 2
+        }
     }
 
     Context 'limits, the lock and the nightly script' {
