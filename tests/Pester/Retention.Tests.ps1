@@ -208,6 +208,8 @@ Describe 'Register-DataShareHolding' {
         @{ Case = 'plain http to a storage account'; Location = 'http://retentiontest.blob.core.windows.net/share/x/' }
         @{ Case = 'a blob URI with no container'; Location = 'https://retentiontest.blob.core.windows.net/' }
         @{ Case = 'an invalid container name'; Location = 'https://retentiontest.blob.core.windows.net/Share_Data/x/' }
+        @{ Case = 'white space'; Location = '   ' }
+        @{ Case = 'a scheme that is neither a folder nor blob storage'; Location = 'ftp://files.example.org/extract/' }
     ) {
         if ($null -eq $Location) {
             $Location = [System.IO.Path]::GetPathRoot($TestDrive)
@@ -216,7 +218,7 @@ Describe 'Register-DataShareHolding' {
         Register-DataShareHolding 'RTA0001' $Location -ErrorAction SilentlyContinue -ErrorVariable err
 
         $err.Count | Should -Be 1
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'HoldingLocationInvalid,*'
+        Assert-DataShareError -ErrorRecord $err[0] -ErrorId 'HoldingLocationInvalid' -Category InvalidArgument -Cmdlet 'Register-DataShareHolding'
     }
 
     It 'refuses an unknown agreement with AgreementNotFound' {
