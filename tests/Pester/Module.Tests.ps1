@@ -229,3 +229,17 @@ Describe 'Assembly isolation' {
         [object]::ReferenceEquals($context, $Default) | Should -BeTrue
     }
 }
+
+Describe 'README.md' {
+    It 'names no file outside the repository, and every file it links to is in it' {
+        $readme = Get-Content -LiteralPath (Join-Path $RepositoryRoot 'README.md') -Raw
+
+        $readme | Should -Not -Match '\.\./' -Because 'a clone has nothing beside the repository'
+        $links = [regex]::Matches($readme, '\]\(([^)#]+)(#[^)]*)?\)') | ForEach-Object { $_.Groups[1].Value } | Where-Object { $_ -notmatch '^[a-z]+:' }
+        @($links) | Should -Not -BeNullOrEmpty
+        foreach ($link in $links) {
+            Join-Path $RepositoryRoot $link | Should -Exist -Because "README.md links to $link"
+        }
+    }
+}
+
