@@ -8,14 +8,6 @@ using DataShareAdmin.TestSupport;
 
 namespace DataShareAdmin.Core.Tests;
 
-/// <summary>One Azurite for the sweep's tests against the real emulator.</summary>
-public sealed class AzuriteBlobFixture : IDisposable
-{
-    public AzuriteServer Server { get; } = AzuriteServer.Start(new AzuriteOptions { Services = AzuriteServices.Blob });
-
-    public void Dispose() => Server.Dispose();
-}
-
 /// <summary>
 /// The sweep through the real Azure SDK against Azurite: a prefix of 1,500 blobs beside look-alike prefixes of an
 /// agreement that is still active, and a container whose blob has snapshots. (The rules are in RetentionServiceTests;

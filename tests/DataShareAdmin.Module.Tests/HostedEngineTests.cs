@@ -5,26 +5,18 @@ using DataShareAdmin.TestSupport;
 
 namespace DataShareAdmin.Module.Tests;
 
-/// <summary>One Azurite for the test that needs the Azure SDK to run for real.</summary>
-public sealed class AzuriteFixture : IDisposable
-{
-    public AzuriteServer Server { get; } = AzuriteServer.Start(new AzuriteOptions { Services = AzuriteServices.Blob });
-
-    public void Dispose() => Server.Dispose();
-}
-
 /// <summary>
 /// What only a hosted engine can show (docs/testing.md): the module in the trimmed engine the host executable embeds
 /// (System.Management.Automation with the core cmdlets only), in a process that had already loaded older copies of
 /// its dependencies into the default load context (TestEnvironment), and two runspaces of one process. Everything a
 /// user does with the cmdlets is tested in Pester on real pwsh.
 /// </summary>
-public sealed class HostedEngineTests : IClassFixture<AzuriteFixture>, IDisposable
+public sealed class HostedEngineTests : IClassFixture<AzuriteBlobFixture>, IDisposable
 {
     private readonly AzuriteServer azurite;
     private readonly TempDirectory temp = new();
 
-    public HostedEngineTests(AzuriteFixture fixture) => azurite = fixture.Server;
+    public HostedEngineTests(AzuriteBlobFixture fixture) => azurite = fixture.Server;
 
     [Fact]
     public void Sqlite_runs_from_the_module_s_own_context_beside_an_older_one_already_loaded_in_the_default_context()
