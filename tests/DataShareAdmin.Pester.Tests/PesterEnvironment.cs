@@ -6,6 +6,7 @@ using System.Linq;
 using System.Reflection;
 using System.Text;
 using DataShareAdmin.TestSupport;
+using Xunit;
 
 namespace DataShareAdmin.Pester.Tests;
 
@@ -147,4 +148,14 @@ public sealed class PesterEnvironment : IDisposable
         File.SetUnixFileMode(decoy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead |
             UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
     }
+}
+
+/// <summary>
+/// The Pester runs share one environment, set up once, and run one at a time: each starts a pwsh and often an Azurite,
+/// and two at once on a small machine only slow each other down.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class PesterRuns : ICollectionFixture<PesterEnvironment>
+{
+    public const string Name = "Pester";
 }

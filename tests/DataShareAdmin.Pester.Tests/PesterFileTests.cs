@@ -7,7 +7,8 @@ namespace DataShareAdmin.Pester.Tests;
 /// Every Pester file of tests/Pester, one xunit case each: the case fails naming every Pester test that failed, with its
 /// message, and is reported skipped, with the reasons, when a Pester test in the file was skipped.
 /// </summary>
-public sealed class PesterFileTests : IClassFixture<PesterEnvironment>
+[Collection(PesterRuns.Name)]
+public sealed class PesterFileTests
 {
     private readonly PesterEnvironment environment;
     private readonly ITestOutputHelper output;

@@ -6,7 +6,8 @@ using Xunit;
 namespace DataShareAdmin.Pester.Tests;
 
 /// <summary>The gate itself: a failing, skipped or missing Pester test can never pass unnoticed.</summary>
-public sealed class RunnerTests : IClassFixture<PesterEnvironment>
+[Collection(PesterRuns.Name)]
+public sealed class RunnerTests
 {
     private readonly PesterEnvironment environment;
 
