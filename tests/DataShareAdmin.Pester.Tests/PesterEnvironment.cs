@@ -6,7 +6,6 @@ using System.Linq;
 using System.Reflection;
 using System.Text;
 using DataShareAdmin.TestSupport;
-using Xunit;
 
 namespace DataShareAdmin.Pester.Tests;
 
@@ -23,7 +22,14 @@ public sealed class PesterEnvironment : IDisposable
 
     private static readonly TimeSpan ToolRestoreTimeout = TimeSpan.FromMinutes(10);
 
-    public PesterEnvironment()
+    private static readonly Lazy<PesterEnvironment> SharedEnvironment = new(() =>
+    {
+        var environment = new PesterEnvironment();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => environment.Dispose();
+        return environment;
+    });
+
+    private PesterEnvironment()
     {
         if (!File.Exists(ModuleManifest))
         {
@@ -44,6 +50,9 @@ public sealed class PesterEnvironment : IDisposable
         WriteDecoy();
     }
 
+    /// <summary>The one environment of this test run, set up by the first test that needs it.</summary>
+    public static PesterEnvironment Shared => SharedEnvironment.Value;
+
     public static string RepositoryRoot => Path.GetFullPath(Metadata("RepositoryRoot"));
 
     public static string ModuleManifest => Path.GetFullPath(Metadata("ModuleManifest"));
@@ -60,9 +69,23 @@ public sealed class PesterEnvironment : IDisposable
     /// <summary>A folder holding only the decoy pwsh, put first on the Pester run's PATH.</summary>
     public string DecoyFolder { get; }
 
-    /// <summary>The Pester files, by name: one xunit case each.</summary>
-    public static IEnumerable<string> TestFiles() =>
-        Directory.GetFiles(PesterFolder, "*.Tests.ps1").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
+    /// <summary>
+    /// The Pester files, by name, in two halves of about the same size: one xunit class runs each half, and xunit runs
+    /// the two classes side by side, so a two-core machine keeps both cores busy.
+    /// </summary>
+    public static IEnumerable<string> TestFiles(int half)
+    {
+        var halves = new[] { new List<string>(), new List<string>() };
+        var sizes = new long[2];
+        foreach (var file in new DirectoryInfo(PesterFolder).GetFiles("*.Tests.ps1").OrderByDescending(f => f.Length).ThenBy(f => f.Name, StringComparer.Ordinal))
+        {
+            var lighter = sizes[0] <= sizes[1] ? 0 : 1;
+            halves[lighter].Add(file.Name);
+            sizes[lighter] += file.Length;
+        }
+
+        return halves[half].Order(StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// The dotnet host running these tests (the SDK names it in DOTNET_HOST_PATH), so the tool and the SDK are the ones
@@ -148,14 +171,4 @@ public sealed class PesterEnvironment : IDisposable
         File.SetUnixFileMode(decoy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead |
             UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
     }
-}
-
-/// <summary>
-/// The Pester runs share one environment, set up once, and run one at a time: each starts a pwsh and often an Azurite,
-/// and two at once on a small machine only slow each other down.
-/// </summary>
-[CollectionDefinition(Name)]
-public sealed class PesterRuns : ICollectionFixture<PesterEnvironment>
-{
-    public const string Name = "Pester";
 }

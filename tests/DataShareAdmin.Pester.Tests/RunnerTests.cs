@@ -6,19 +6,16 @@ using Xunit;
 namespace DataShareAdmin.Pester.Tests;
 
 /// <summary>The gate itself: a failing, skipped or missing Pester test can never pass unnoticed.</summary>
-[Collection(PesterRuns.Name)]
 public sealed class RunnerTests
 {
-    private readonly PesterEnvironment environment;
-
-    public RunnerTests(PesterEnvironment environment) => this.environment = environment;
+    private static PesterEnvironment Shared => PesterEnvironment.Shared;
 
     private static string Sample(string name) => Path.Combine(AppContext.BaseDirectory, "Samples", name);
 
     [Fact]
     public void A_failed_test_fails_the_run_and_is_named_with_its_message_and_a_skip_is_named_with_its_reason()
     {
-        var run = PesterRun.Start(environment, Sample("Gate.Tests.ps1"));
+        var run = PesterRun.Start(Shared, Sample("Gate.Tests.ps1"));
 
         Assert.False(run.Passed);
         Assert.NotEqual(0, run.Process.ExitCode);
@@ -39,7 +36,7 @@ public sealed class RunnerTests
     [Fact]
     public void A_file_that_does_not_parse_fails_the_run()
     {
-        var run = PesterRun.Start(environment, Sample("Unparsable.Tests.ps1"));
+        var run = PesterRun.Start(Shared, Sample("Unparsable.Tests.ps1"));
 
         Assert.False(run.Passed);
         Assert.Empty(run.Results.Cases);
