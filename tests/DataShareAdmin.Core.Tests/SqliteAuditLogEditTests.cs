@@ -8,11 +8,11 @@ namespace DataShareAdmin.Core.Tests;
 /// The audit log of a real SQLite register file edited behind the engine's back, as someone with the file could: the
 /// check reads the stored rows and finds the first bad entry. (The chain's rules themselves are in AuditChainTests.)
 /// </summary>
-public sealed class SqliteAuditTamperTests : IDisposable
+public sealed class SqliteAuditLogEditTests : IDisposable
 {
     private readonly TestRegister test = new();
 
-    public SqliteAuditTamperTests()
+    public SqliteAuditLogEditTests()
     {
         // Entry 1 is the set-up's organisation; six agreements are entries 2 to 7. The file is closed for tampering.
         var host = new FakeHost();
