@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
+using DataShareAdmin.Core.SafePeople;
 
 namespace DataShareAdmin.Core.Outputs;
 
@@ -135,27 +135,13 @@ internal sealed class OutputColumns
         return columns;
     }
 
-    internal static string Normalise(string name)
-    {
-        var text = new StringBuilder(name.Length);
-        foreach (var c in name)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                text.Append(char.ToLowerInvariant(c));
-            }
-        }
-
-        return text.ToString();
-    }
-
     private static int FindDefault(IReadOnlyList<string> names, string[] defaults, HashSet<int> used)
     {
         foreach (var wanted in defaults)
         {
             for (var i = 0; i < names.Count; i++)
             {
-                if (!used.Contains(i) && Normalise(names[i]) == wanted)
+                if (!used.Contains(i) && CertificateImporter.Compact(names[i]) == wanted)
                 {
                     return i;
                 }
