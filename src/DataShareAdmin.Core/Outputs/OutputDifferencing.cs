@@ -16,6 +16,7 @@ internal static class OutputDifferencing
     public static Dictionary<int, List<OutputFinding>> Compare(OutputTable table, IReleasedOutputs? released, string? agreementId, int threshold, List<string> comparedWith, CancellationToken cancellation)
     {
         var findings = new Dictionary<int, List<OutputFinding>>();
+        var others = new Dictionary<int, int>();
         if (released is null || string.IsNullOrEmpty(agreementId))
         {
             return findings;
@@ -58,14 +59,21 @@ internal static class OutputDifferencing
                 }
 
                 var difference = Math.Abs(table.Counts[here] - before);
-                if (difference > 0 && difference < threshold)
+                if (difference <= 0 || difference >= threshold)
                 {
-                    if (!findings.TryGetValue(here, out var list))
-                    {
-                        findings[here] = list = new List<OutputFinding>();
-                    }
+                    continue;
+                }
 
-                    list.Add(new OutputFinding
+                // One finding per cell, for its smallest difference, whatever the number of releases: memory stays per cell.
+                others[here] = others.TryGetValue(here, out var n) ? n + 1 : 0;
+                if (findings.TryGetValue(here, out var kept) && kept[0].Observed <= difference)
+                {
+                    continue;
+                }
+
+                findings[here] = new List<OutputFinding>
+                {
+                    new()
                     {
                         Rule = OutputRule.Differencing,
                         Verdict = OutputVerdict.Fail,
@@ -74,9 +82,14 @@ internal static class OutputDifferencing
                         Limit = threshold,
                         Related = earlier.ToString(),
                         Detail = $"{table.Counts[here]} here against {before} in release {earlier}: the difference, {difference}, is under {threshold}",
-                    });
-                }
+                    },
+                };
             }
+        }
+
+        foreach (var pair in others.Where(p => p.Value > 0))
+        {
+            findings[pair.Key][0].Detail += $" (and {pair.Value} more {(pair.Value == 1 ? "release" : "releases")} differ by under {threshold})";
         }
 
         return findings;

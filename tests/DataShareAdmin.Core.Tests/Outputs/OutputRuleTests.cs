@@ -262,6 +262,23 @@ public sealed class OutputRuleTests : System.IDisposable
     }
 
     [Fact]
+    public void A_cell_differing_from_several_releases_keeps_one_finding_for_the_closest_and_counts_the_others()
+    {
+        var released = new InMemoryReleasedOutputs();
+        foreach (var (id, count) in new[] { ("OR-1", 115L), ("OR-2", 122L), ("OR-3", 118L) })
+        {
+            released.Add("DS1", new ReleasedTable(id, id + ".csv", new[] { "School" }), new[] { new ReleasedCell(new[] { "A" }, count) });
+        }
+
+        var path = files.Table("d.csv", "School,Count", "A,123");
+        var finding = Assert.Single(OutputFiles.Check(path, released: released, agreementId: "DS1").Cells.Single().Findings, f => f.Rule == OutputRule.Differencing);
+
+        Assert.Equal(1, finding.Observed);
+        Assert.Equal("OR-2 (OR-2.csv)", finding.Related);
+        Assert.EndsWith("(and 2 more releases differ by under 10)", finding.Detail);
+    }
+
+    [Fact]
     public void A_released_table_with_fewer_dimensions_is_compared_with_this_tables_totals()
     {
         var released = new InMemoryReleasedOutputs();
