@@ -318,17 +318,18 @@ Describe $InstallDescribeName -Skip:$IsWindows {
         $text = [System.IO.File]::ReadAllText($nextManifest)
         [System.IO.File]::WriteAllText($nextManifest, ($text -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$NextVersion'"))
 
-        $Packages = Join-Path $TestDrive 'feed-packages'
-        $made = Invoke-IsolatedPwsh -Variable @{ PackageScript = $PackageScript; Module = $DataShareModuleDirectory; Next = $NextModule; Out = $Packages } -Script @'
-$null = & $PackageScript -ModuleDirectory $Module -OutputDirectory $Out
+        # This release's package is the one the tests above made (made here when only this block runs), and the
+        # next one is made beside it.
+        $Packages = Join-Path $TestDrive 'packages'
+        $Nupkg = Join-Path $Packages "DataShareAdmin.$Version.nupkg"
+        $NextNupkg = Join-Path $Packages "DataShareAdmin.$NextVersion.nupkg"
+        $made = Invoke-IsolatedPwsh -Variable @{ PackageScript = $PackageScript; Module = $DataShareModuleDirectory; Next = $NextModule; Out = $Packages; Nupkg = $Nupkg } -Script @'
+if (-not (Test-Path -LiteralPath $Nupkg)) { $null = & $PackageScript -ModuleDirectory $Module -OutputDirectory $Out }
 $null = & $PackageScript -ModuleDirectory $Next -OutputDirectory $Out
 '@
         if ($made.ExitCode -ne 0) {
             throw "Packaging failed: $($made.Output)"
         }
-
-        $Nupkg = Join-Path $Packages "DataShareAdmin.$Version.nupkg"
-        $NextNupkg = Join-Path $Packages "DataShareAdmin.$NextVersion.nupkg"
 
         # Pester has no order-dependent tests of its own: each step below records whether it ran, so a later step
         # that cannot mean anything after a failure says so instead of failing for an unrelated reason.
