@@ -19,7 +19,7 @@ BeforeAll {
         <#
         Runs build.ps1 in a child pwsh with a stand-in dotnet first on PATH that records each call's arguments, one
         line each, and succeeds. Returns the exit code, what was printed and the recorded calls. -Environment sets
-        more variables for the child (and puts them back after).
+        more variables for the child.
         #>
         param(
             [Parameter(Mandatory)] [string[]] $ArgumentList,
@@ -33,21 +33,8 @@ BeforeAll {
         Set-Content -LiteralPath $standIn -Value "#!/bin/sh`necho `"`$*`" >> '$log'`nexit 0`n" -NoNewline
         & chmod +x $standIn
 
-        $saved = @{ PATH = $env:PATH }
-        foreach ($name in $Environment.Keys) {
-            $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-            [Environment]::SetEnvironmentVariable($name, $Environment[$name])
-        }
-
-        try {
-            $env:PATH = $folder + [System.IO.Path]::PathSeparator + $env:PATH
-            $run = Invoke-DataShareTestPwsh -ArgumentList (@('-File', $BuildScript) + $ArgumentList)
-        }
-        finally {
-            foreach ($name in $saved.Keys) {
-                [Environment]::SetEnvironmentVariable($name, $saved[$name])
-            }
-        }
+        $childEnvironment = @{ PATH = $folder + [System.IO.Path]::PathSeparator + $env:PATH } + $Environment
+        $run = Invoke-DataShareTestPwsh -ArgumentList (@('-File', $BuildScript) + $ArgumentList) -Environment $childEnvironment
 
         [pscustomobject]@{
             ExitCode = $run.ExitCode

@@ -99,20 +99,7 @@ BeforeAll {
         $file = Join-Path $TestDrive ('step-' + [guid]::NewGuid().ToString('N') + '.ps1')
         Set-Content -LiteralPath $file -Value ($preamble.ToString() + $Script) -Encoding utf8NoBOM
 
-        $saved = @{}
-        foreach ($name in $IsolatedEnvironment.Keys) {
-            $saved[$name] = [Environment]::GetEnvironmentVariable($name)
-            [Environment]::SetEnvironmentVariable($name, $IsolatedEnvironment[$name])
-        }
-
-        try {
-            $run = Invoke-DataShareTestPwsh -ArgumentList '-File', $file
-        }
-        finally {
-            foreach ($name in $saved.Keys) {
-                [Environment]::SetEnvironmentVariable($name, $saved[$name])
-            }
-        }
+        $run = Invoke-DataShareTestPwsh -ArgumentList '-File', $file -Environment $IsolatedEnvironment
 
         $resultLine = @($run.Lines | Where-Object { $_.StartsWith('RESULT ', [System.StringComparison]::Ordinal) }) | Select-Object -Last 1
         [pscustomobject]@{
@@ -293,6 +280,21 @@ $made = & $PackageScript -ModuleDirectory $Module -OutputDirectory $Out
 
         $run.ExitCode | Should -Not -Be 0
         $run.Output | Should -BeLike '*DataShareAdmin.psd1*'
+        Test-Path -LiteralPath $out | Should -BeFalse
+    }
+
+    It 'is refused, with nothing written, for a module folder under another name, which would install as that name' {
+        $other = Join-Path $TestDrive 'renamed/DataShareAdmin-copy'
+        $out = Join-Path $TestDrive 'renamed-out'
+        $null = New-Item -ItemType Directory -Path $other -Force
+        Copy-Item -LiteralPath $DataShareModuleManifest -Destination $other
+
+        $run = Invoke-IsolatedPwsh -Variable @{ PackageScript = $PackageScript; Module = $other; Out = $out } -Script @'
+& $PackageScript -ModuleDirectory $Module -OutputDirectory $Out
+'@
+
+        $run.ExitCode | Should -Not -Be 0
+        $run.Output | Should -BeLike '*must be named DataShareAdmin*'
         Test-Path -LiteralPath $out | Should -BeFalse
     }
 }
