@@ -54,6 +54,13 @@ if (-not (Get-Command -Name Compress-PSResource -ErrorAction SilentlyContinue)) 
         'dotnet tool restore; dotnet pwsh -NoProfile -File build.ps1 -Task Package')
 }
 
+# Compared before anything is made: a package written into the folder it packs would hold itself.
+$OutputDirectory = [System.IO.Path]::GetFullPath($OutputDirectory, (Get-Location -PSProvider FileSystem).ProviderPath).TrimEnd('/', '\')
+$separator = [System.IO.Path]::DirectorySeparatorChar
+if (($OutputDirectory + $separator).StartsWith($ModuleDirectory + $separator, [System.StringComparison]::OrdinalIgnoreCase)) {
+    throw "The output folder $OutputDirectory is inside the module folder ${ModuleDirectory}: choose one outside it (out/package by default)."
+}
+
 $null = New-Item -ItemType Directory -Path $OutputDirectory -Force
 $OutputDirectory = (Resolve-Path -LiteralPath $OutputDirectory).ProviderPath
 $nupkg = Join-Path $OutputDirectory "$moduleName.$version.nupkg"

@@ -283,6 +283,21 @@ $made = & $PackageScript -ModuleDirectory $Module -OutputDirectory $Out
         Test-Path -LiteralPath $out | Should -BeFalse
     }
 
+    It 'is refused, with nothing written, for an output folder inside the module folder, which would pack itself' {
+        $module = Join-Path $TestDrive 'inside/DataShareAdmin'
+        $null = New-Item -ItemType Directory -Path $module -Force
+        Copy-Item -LiteralPath $DataShareModuleManifest -Destination $module
+        $before = @(Get-ChildItem -LiteralPath $module -Recurse -Force).Count
+
+        $run = Invoke-IsolatedPwsh -Variable @{ PackageScript = $PackageScript; Module = $module; Out = (Join-Path $module 'sub/../package') } -Script @'
+& $PackageScript -ModuleDirectory $Module -OutputDirectory $Out
+'@
+
+        $run.ExitCode | Should -Not -Be 0
+        $run.Output | Should -BeLike '*inside the module folder*'
+        @(Get-ChildItem -LiteralPath $module -Recurse -Force).Count | Should -Be $before
+    }
+
     It 'is refused, with nothing written, for a module folder under another name, which would install as that name' {
         $other = Join-Path $TestDrive 'renamed/DataShareAdmin-copy'
         $out = Join-Path $TestDrive 'renamed-out'
