@@ -335,14 +335,14 @@ Describe $InstallDescribeName -Skip:$IsWindows {
         $text = [System.IO.File]::ReadAllText($nextManifest)
         [System.IO.File]::WriteAllText($nextManifest, ($text -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$NextVersion'"))
 
-        # This release's package is the one the tests above made (made here when only this block runs), and the
-        # next one is made beside it.
+        # This release's package is the one the tests above made (made here when only this block runs). The next
+        # one needs only its .nupkg, so Compress-PSResource makes it without the zip the script adds.
         $Packages = Join-Path $TestDrive 'packages'
         $Nupkg = Join-Path $Packages "DataShareAdmin.$Version.nupkg"
         $NextNupkg = Join-Path $Packages "DataShareAdmin.$NextVersion.nupkg"
         $made = Invoke-IsolatedPwsh -Variable @{ PackageScript = $PackageScript; Module = $DataShareModuleDirectory; Next = $NextModule; Out = $Packages; Nupkg = $Nupkg } -Script @'
 if (-not (Test-Path -LiteralPath $Nupkg)) { $null = & $PackageScript -ModuleDirectory $Module -OutputDirectory $Out }
-$null = & $PackageScript -ModuleDirectory $Next -OutputDirectory $Out
+Compress-PSResource -Path $Next -DestinationPath $Out
 '@
         if ($made.ExitCode -ne 0) {
             throw "Packaging failed: $($made.Output)"
