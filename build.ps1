@@ -11,7 +11,11 @@ is done by MSBuild through `dotnet build`, so a machine without PowerShell build
   Test     Build, then every test of the solution (dotnet test): the xunit suites and, through
            tests/DataShareAdmin.Pester.Tests, the Pester files in tests/Pester on the pinned pwsh (dotnet-tools.json)
            with Pester 5.9.1 from NuGet, against the built module.
-  Package  Build, then out/package/DataShareAdmin/<version>/ and out/package/DataShareAdmin.<version>.zip.
+  Package  Build, then in out/package (or -PackagePath): DataShareAdmin.<version>.nupkg, the gallery package that
+           Publish-PSResource sends to a gallery or feed and Install-PSResource installs (made with PSResourceGet's
+           Compress-PSResource by build/New-ModulePackage.ps1), and DataShareAdmin.<version>.zip of the module laid out
+           as installed (DataShareAdmin/<version>/). Needs PSResourceGet 1.1+ (pwsh 7.6 ships it); without a pwsh:
+           dotnet tool restore; dotnet pwsh -NoProfile -File build.ps1 -Task Package
   Clean    dotnet clean, and removes out/<Configuration> and out/package.
 
 .EXAMPLE
@@ -25,6 +29,12 @@ Builds the Release module into out/Release/DataShareAdmin.
 Builds the Debug configuration and runs the xunit and Pester tests against it.
 
 .EXAMPLE
+dotnet tool restore; dotnet pwsh -NoProfile -File build.ps1 -Task Package
+
+Builds the Release module and writes out/package/DataShareAdmin.<version>.nupkg and .zip on the pwsh pinned in
+dotnet-tools.json: only the .NET SDK is needed.
+
+.EXAMPLE
 dotnet tool restore; dotnet pwsh -NoProfile -File tests/Pester/Invoke-PesterSuite.ps1 -Path tests/Pester/Retention.Tests.ps1
 
 Runs one Pester file by hand against the Release build (see docs/testing.md).
@@ -35,7 +45,10 @@ param(
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Where -Task Package writes the .nupkg and the .zip: out/package unless given (a release pipeline's staging folder).
+    [string] $PackagePath
 )
 
 $ErrorActionPreference = 'Stop'
@@ -49,6 +62,9 @@ $OutRoot = Join-Path $RepoRoot 'out'
 $ModuleDir = Join-Path $OutRoot $Configuration 'DataShareAdmin'
 $ModuleManifest = Join-Path $ModuleDir 'DataShareAdmin.psd1'
 $PackageRoot = Join-Path $OutRoot 'package'
+if ([string]::IsNullOrEmpty($PackagePath)) {
+    $PackagePath = $PackageRoot
+}
 
 function Invoke-DotNet {
     param(
@@ -85,24 +101,9 @@ function Invoke-TestTask {
 function Invoke-PackageTask {
     Invoke-BuildTask
 
+    $made = @(& (Join-Path $RepoRoot 'build/New-ModulePackage.ps1') -ModuleDirectory $ModuleDir -OutputDirectory $PackagePath)
     $version = (Import-PowerShellDataFile -LiteralPath $ModuleManifest)['ModuleVersion']
-    if ([string]::IsNullOrWhiteSpace($version)) {
-        throw "$ModuleManifest has no ModuleVersion."
-    }
-
-    # Laid out as it is installed (DataShareAdmin/<version>/), so the zip unpacks straight into a Modules folder.
-    $packageModuleRoot = Join-Path $PackageRoot 'DataShareAdmin'
-    $packageDir = Join-Path $packageModuleRoot $version
-    $zip = Join-Path $PackageRoot "DataShareAdmin.$version.zip"
-    if (Test-Path -LiteralPath $packageModuleRoot) {
-        Remove-Item -LiteralPath $packageModuleRoot -Recurse -Force
-    }
-
-    $null = New-Item -ItemType Directory -Path $packageDir -Force
-    Copy-Item -Path (Join-Path $ModuleDir '*') -Destination $packageDir -Recurse -Force
-    Compress-Archive -LiteralPath $packageModuleRoot -DestinationPath $zip -Force
-
-    Write-Host "DataShareAdmin $version packaged: $packageDir and $zip" -ForegroundColor Green
+    Write-Host "DataShareAdmin $version packaged: $($made.FullName -join ' and ')" -ForegroundColor Green
 }
 
 function Invoke-CleanTask {

@@ -66,10 +66,13 @@
 
     PrivateData          = @{
         PSData = @{
-            Tags         = @('DataSharing', 'DataProtection', 'GDPR', 'FiveSafes', 'Retention', 'Audit', 'AzureBlob', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            # What a gallery shows and users search. There is no HelpInfoUri: no page serves updatable help yet,
+            # and Update-Help fails on a link that does not resolve.
+            Tags         = @('DataSharing', 'DataProtection', 'GDPR', 'FiveSafes', 'Retention', 'Compliance', 'Audit', 'AzureStorage', 'AzureBlob', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
             ProjectUri   = 'https://github.com/datashareadmin/DataShareAdmin'
-            ReleaseNotes = 'See CHANGELOG.md: 0.1.0 adds the register, agreements, recipients and the hash-chained audit log.'
+            # The section of CHANGELOG.md for ModuleVersion, filled in at build (build/Module.targets); empty in the source.
+            ReleaseNotes = ''
         }
     }
 }

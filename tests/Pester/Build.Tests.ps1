@@ -4,7 +4,7 @@
 
 BeforeDiscovery {
     # The stand-in is a shell script: on Windows the test is skipped, and its name says why.
-    $BuildDescribeName = 'build.ps1 -Task Test'
+    $BuildDescribeName = 'build.ps1 -Task Test and -Task Package'
     if ($IsWindows) {
         $BuildDescribeName += ' (skipped on Windows: the stand-in dotnet is a shell script)'
     }
@@ -18,9 +18,13 @@ BeforeAll {
     function Invoke-BuildScript {
         <#
         Runs build.ps1 in a child pwsh with a stand-in dotnet first on PATH that records each call's arguments, one
-        line each, and succeeds. Returns the exit code, what was printed and the recorded calls.
+        line each, and succeeds. Returns the exit code, what was printed and the recorded calls. -Environment sets
+        more variables for the child.
         #>
-        param([Parameter(Mandatory)] [string[]] $ArgumentList)
+        param(
+            [Parameter(Mandatory)] [string[]] $ArgumentList,
+            [System.Collections.IDictionary] $Environment = @{}
+        )
 
         $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         $null = New-Item -ItemType Directory -Path $folder
@@ -29,14 +33,8 @@ BeforeAll {
         Set-Content -LiteralPath $standIn -Value "#!/bin/sh`necho `"`$*`" >> '$log'`nexit 0`n" -NoNewline
         & chmod +x $standIn
 
-        $savedPath = $env:PATH
-        try {
-            $env:PATH = $folder + [System.IO.Path]::PathSeparator + $env:PATH
-            $run = Invoke-DataShareTestPwsh -ArgumentList (@('-File', $BuildScript) + $ArgumentList)
-        }
-        finally {
-            $env:PATH = $savedPath
-        }
+        $childEnvironment = @{ PATH = $folder + [System.IO.Path]::PathSeparator + $env:PATH } + $Environment
+        $run = Invoke-DataShareTestPwsh -ArgumentList (@('-File', $BuildScript) + $ArgumentList) -Environment $childEnvironment
 
         [pscustomobject]@{
             ExitCode = $run.ExitCode
@@ -61,5 +59,30 @@ Describe $BuildDescribeName -Skip:$IsWindows {
             "test $solution -c Release --no-build --nologo"
         )
         $run.Output | Should -Not -BeLike '*skipped*'
+    }
+
+    It 'packages the built module as the gallery package and the zip, where -PackagePath says, after building' {
+        # Compress-PSResource makes PSResourceGet's repository list when there is none: a home of its own keeps it
+        # away from the user's.
+        $packageHome = Join-Path $TestDrive 'package-home'
+        $null = New-Item -ItemType Directory -Path (Join-Path $packageHome '.local/share') -Force
+        $out = Join-Path $TestDrive 'package-out'
+        $version = (Import-PowerShellDataFile -LiteralPath $DataShareModuleManifest).ModuleVersion
+
+        $run = Invoke-BuildScript -ArgumentList '-Task', 'Package', '-PackagePath', $out -Environment @{ HOME = $packageHome; XDG_DATA_HOME = (Join-Path $packageHome '.local/share') }
+
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Calls | Should -Be @("build $(Join-Path $RepositoryRoot 'DataShareAdmin.sln') -c Release --nologo")
+        @(Get-ChildItem -LiteralPath $out -File | ForEach-Object Name | Sort-Object) | Should -Be @("DataShareAdmin.$version.nupkg", "DataShareAdmin.$version.zip")
+        $archive = [System.IO.Compression.ZipFile]::OpenRead((Join-Path $out "DataShareAdmin.$version.nupkg"))
+        try {
+            @($archive.Entries.FullName) | Should -Contain 'DataShareAdmin.psd1'
+            @($archive.Entries.FullName) | Should -Contain 'Dependencies/DataShareAdmin.Core.dll'
+        }
+        finally {
+            $archive.Dispose()
+        }
+
+        $run.Output | Should -BeLike "*DataShareAdmin $version packaged*DataShareAdmin.$version.nupkg*"
     }
 }

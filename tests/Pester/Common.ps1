@@ -262,18 +262,35 @@ function Invoke-DataShareTestPwsh {
     <#
     .SYNOPSIS
     Runs a child pwsh (see Get-DataShareTestPwsh) with these arguments, after -NoProfile -NonInteractive, and returns
-    its exit code and everything it printed, standard error included, as one string.
+    its exit code and everything it printed, standard error included, as one string. -Environment sets variables
+    for the child only (this process gets its own values back afterwards).
     #>
     [CmdletBinding()]
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory)]
-        [string[]] $ArgumentList
+        [string[]] $ArgumentList,
+
+        [System.Collections.IDictionary] $Environment = @{}
     )
 
     $pwsh = Get-DataShareTestPwsh
     $prefix = @($pwsh.Prefix)
-    $lines = @(& $pwsh.FilePath @prefix -NoProfile -NonInteractive @ArgumentList 2>&1 | ForEach-Object { "$_" })
+    $saved = @{}
+    foreach ($name in $Environment.Keys) {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, [string]$Environment[$name])
+    }
+
+    try {
+        $lines = @(& $pwsh.FilePath @prefix -NoProfile -NonInteractive @ArgumentList 2>&1 | ForEach-Object { "$_" })
+    }
+    finally {
+        foreach ($name in $saved.Keys) {
+            [Environment]::SetEnvironmentVariable($name, $saved[$name])
+        }
+    }
+
     [pscustomobject]@{
         ExitCode = $LASTEXITCODE
         Lines    = $lines
