@@ -8,8 +8,9 @@ A thin wrapper: the real work (compiling, assembling the module folder, stamping
 is done by MSBuild through `dotnet build`, so a machine without PowerShell builds the same module.
 
   Build    dotnet build DataShareAdmin.sln; the module is assembled in out/<Configuration>/DataShareAdmin.
-  Test     Build, then the xunit suites (dotnet test), then the Pester tests in tests/Pester against the built
-           module when Pester 5 or later is installed.
+  Test     Build, then every test of the solution (dotnet test): the xunit suites and, through
+           tests/DataShareAdmin.Pester.Tests, the Pester files in tests/Pester on the pinned pwsh (dotnet-tools.json)
+           with Pester 5.9.1 from NuGet, against the built module.
   Package  Build, then out/package/DataShareAdmin/<version>/ and out/package/DataShareAdmin.<version>.zip.
   Clean    dotnet clean, and removes out/<Configuration> and out/package.
 
@@ -22,6 +23,11 @@ Builds the Release module into out/Release/DataShareAdmin.
 ./build.ps1 -Task Test -Configuration Debug
 
 Builds the Debug configuration and runs the xunit and Pester tests against it.
+
+.EXAMPLE
+dotnet tool restore; dotnet pwsh -NoProfile -File tests/Pester/Invoke-PesterSuite.ps1 -Path tests/Pester/Retention.Tests.ps1
+
+Runs one Pester file by hand against the Release build (see docs/testing.md).
 #>
 [CmdletBinding()]
 param(
@@ -43,7 +49,6 @@ $OutRoot = Join-Path $RepoRoot 'out'
 $ModuleDir = Join-Path $OutRoot $Configuration 'DataShareAdmin'
 $ModuleManifest = Join-Path $ModuleDir 'DataShareAdmin.psd1'
 $PackageRoot = Join-Path $OutRoot 'package'
-$PesterTests = Join-Path $RepoRoot 'tests' 'Pester'
 
 function Invoke-DotNet {
     param(
@@ -70,43 +75,11 @@ function Invoke-BuildTask {
 }
 
 function Invoke-TestTask {
+    # The same route as README's test command: the solution's tests include DataShareAdmin.Pester.Tests, which runs
+    # every Pester file on the pwsh pinned in dotnet-tools.json with Pester 5.9.1 from NuGet. Never the pwsh or the
+    # Pester that happens to be installed here.
     Invoke-BuildTask
     Invoke-DotNet -ArgumentList 'test', $Solution, '-c', $Configuration, '--no-build', '--nologo'
-
-    $pester = Get-Module -Name Pester -ListAvailable |
-        Where-Object Version -GE ([version]'5.0') |
-        Sort-Object -Property Version -Descending |
-        Select-Object -First 1
-    if ($null -eq $pester) {
-        Write-Host 'Pester 5 or later is not installed, so the Pester tests were skipped (Install-PSResource Pester to run them).' -ForegroundColor Yellow
-        return
-    }
-
-    # A child process: the tests import the module with -Force and point the session at throw-away registers, and on
-    # Windows a loaded module would lock the DLLs the next build writes. The child leaves this session as it was.
-    $resultPath = Join-Path $OutRoot 'TestResults' "Pester.$Configuration.xml"
-    $null = New-Item -ItemType Directory -Path (Split-Path $resultPath -Parent) -Force
-    $command = @"
-`$ErrorActionPreference = 'Stop'
-Import-Module -Name $(ConvertTo-Literal $pester.Path) -Force
-`$env:DATASHAREADMIN_TEST_MODULE = $(ConvertTo-Literal $ModuleManifest)
-`$configuration = New-PesterConfiguration
-`$configuration.Run.Path = $(ConvertTo-Literal $PesterTests)
-`$configuration.Run.Exit = `$true
-`$configuration.Output.Verbosity = 'Detailed'
-`$configuration.TestResult.Enabled = `$true
-`$configuration.TestResult.OutputFormat = 'NUnitXml'
-`$configuration.TestResult.OutputPath = $(ConvertTo-Literal $resultPath)
-Invoke-Pester -Configuration `$configuration
-"@
-    $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($command))
-    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
-
-    Write-Host "Pester $($pester.Version): $PesterTests against $ModuleManifest" -ForegroundColor Cyan
-    & $pwsh -NoProfile -NonInteractive -EncodedCommand $encoded
-    if ($LASTEXITCODE -ne 0) {
-        throw "The Pester tests failed (exit code $LASTEXITCODE); see the output above and $resultPath."
-    }
 }
 
 function Invoke-PackageTask {
@@ -140,11 +113,6 @@ function Invoke-CleanTask {
             Remove-Item -LiteralPath $path -Recurse -Force
         }
     }
-}
-
-function ConvertTo-Literal([string] $Text) {
-    # A single-quoted PowerShell string for $Text, for the child process's command.
-    "'" + $Text.Replace("'", "''") + "'"
 }
 
 switch ($Task) {

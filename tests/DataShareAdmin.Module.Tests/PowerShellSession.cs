@@ -26,9 +26,6 @@ internal sealed class RunResult
 
     public T Single<T>() => (T)Output.Single().BaseObject;
 
-    public IEnumerable<T> All<T>() => Output.Select(o => (T)o.BaseObject);
-
-    public ErrorRecord SingleError() => Assert.Single(Errors);
 }
 
 /// <summary>
@@ -39,29 +36,19 @@ internal sealed class PowerShellSession : IDisposable
 {
     private readonly Runspace runspace;
 
-    public PowerShellSession(string? registerPath, bool readOnly = false)
+    public PowerShellSession(string? registerPath)
     {
         runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
         runspace.Open();
         Run("Import-Module $args[0] -ErrorAction Stop", TestEnvironment.ModuleManifest).AssertNoErrors();
         if (registerPath is not null)
         {
-            Run(readOnly ? "Connect-DataShareRegister -Path $args[0] -ReadOnly" : "Connect-DataShareRegister -Path $args[0] -Create", registerPath).AssertNoErrors();
-            if (!readOnly)
-            {
-                // Agreements name organisations in the register: the ones the scripts use are there from the start,
-                // the samples' one with a passed security assessment.
-                Run(Scripts.Organisations).AssertNoErrors();
-            }
+            Run("Connect-DataShareRegister -Path $args[0] -Create", registerPath).AssertNoErrors();
 
-            SetUpEntries = readOnly ? 0 : Run("Test-DataShareAuditLog").AssertNoErrors().Single<AuditLogTestResult>().EntryCount;
+            // Agreements name organisations in the register: the ones the scripts use are there from the start.
+            Run(Scripts.Organisations).AssertNoErrors();
         }
     }
-
-    /// <summary>Audit entries in the register once the session was set up (the organisations it added, and any before).</summary>
-    public long SetUpEntries { get; }
-
-    public Runspace Runspace => runspace;
 
     /// <summary>Runs a script; a terminating error is thrown as the engine threw it.</summary>
     public RunResult Run(string script, params object[] arguments)
@@ -86,20 +73,6 @@ internal sealed class PowerShellSession : IDisposable
             Information = shell.Streams.Information.ToList(),
         };
     }
-
-    /// <summary>
-    /// Runs a script expected to stop with a terminating error and returns its record. The script is wrapped in
-    /// try/catch, which catches terminating errors only: a non-terminating error would fail this assertion.
-    /// </summary>
-    public ErrorRecord RunTerminating(string script, params object[] arguments)
-    {
-        var result = Run("try { " + script + " } catch { $_ }", arguments);
-        Assert.Empty(result.Errors);
-        return Assert.IsType<ErrorRecord>(Assert.Single(result.Output).BaseObject);
-    }
-
-    /// <summary>Audit entries written since the session was set up.</summary>
-    public long AuditCount() => Run("Test-DataShareAuditLog").AssertNoErrors().Single<AuditLogTestResult>().EntryCount - SetUpEntries;
 
     public void Dispose() => runspace.Dispose();
 }

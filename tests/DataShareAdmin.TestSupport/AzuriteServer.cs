@@ -100,6 +100,17 @@ public sealed class AzuriteServer : IAsyncDisposable, IDisposable
     /// <summary>The last lines node wrote (stdout and stderr), for diagnosing a failing test.</summary>
     public string Log => _output.ToString();
 
+    /// <summary>
+    /// Installs Azurite in <c>tests/azurite</c> (<c>npm ci</c>) unless it is already installed from the current lock file,
+    /// for tests that start it themselves (the Pester files). Returns the folder.
+    /// </summary>
+    public static string EnsureInstalled(string? azuriteDirectory = null)
+    {
+        var directory = azuriteDirectory ?? AzuriteInstaller.FindDirectory();
+        AzuriteInstaller.EnsureInstalled(directory);
+        return directory;
+    }
+
     /// <summary>Installs Azurite if needed, starts it and waits until its ports accept connections.</summary>
     public static AzuriteServer Start(AzuriteOptions? options = null)
     {
@@ -109,8 +120,7 @@ public sealed class AzuriteServer : IAsyncDisposable, IDisposable
             throw new ArgumentException("Choose at least one service.", nameof(options));
         }
 
-        var directory = options.AzuriteDirectory ?? AzuriteInstaller.FindDirectory();
-        AzuriteInstaller.EnsureInstalled(directory);
+        var directory = EnsureInstalled(options.AzuriteDirectory);
 
         for (var attempt = 1; ; attempt++)
         {

@@ -57,6 +57,11 @@ Describe 'New-DataShareAgreement' {
         $created.DataItems[0].IdentificationRisk | Should -Be 2
     }
 
+    It 'takes hashtables and the short form together in one -DataItem' {
+        $created = New-TestAgreement -DataItem @{ Name = 'CIN'; Sensitivity = 'd'; IdentificationRisk = 5 }, 'KS4:A1'
+        ($created.DataItems | ForEach-Object { $_.ToString() }) -join '|' | Should -Be 'CIN:D5|KS4:A1'
+    }
+
     It 'splits a string of several data items separated by ;' {
         $created = New-TestAgreement -DataItem 'KS2 attainment:B3; FSM eligibility:C4;'
         ($created.DataItems | ForEach-Object { $_.ToString() }) -join '|' | Should -Be 'KS2 attainment:B3|FSM eligibility:C4'
@@ -126,6 +131,10 @@ Describe 'New-DataShareAgreement' {
 
         $created = @($rows | New-DataShareAgreement -ErrorAction Stop)
         $created.Id | Should -Be @('PIPE001', 'PIPE002')
+
+        # The access route binds by property name too.
+        $direct = New-Object -TypeName psobject -Property (Get-DataShareTestAgreementParameter -Id 'PIPE003' -AccessRoute DirectTransfer)
+        ($direct | New-DataShareAgreement -ErrorAction Stop).AccessRoute | Should -Be ([DataShareAdmin.AccessRoute]::DirectTransfer)
     }
 
     Context 'bad input' {
@@ -134,6 +143,7 @@ Describe 'New-DataShareAgreement' {
             @{ Case = 'an unknown classification'; ErrorId = 'DataItemClassificationInvalid'; Override = @{ Id = 'BAD002'; DataItem = @('X:F9') } }
             @{ Case = 'an identification risk above 6'; ErrorId = 'DataItemClassificationInvalid'; Override = @{ Id = 'BAD003'; DataItem = @('KS2 attainment:B7') } }
             @{ Case = 'a data item without a rating'; ErrorId = 'DataItemClassificationInvalid'; Override = @{ Id = 'BAD004'; DataItem = @('KS2 attainment') } }
+            @{ Case = 'a hashtable data item with an identification risk above 6'; ErrorId = 'DataItemClassificationInvalid'; Override = @{ Id = 'BAD014'; DataItem = @(@{ Name = 'Bad'; Sensitivity = 'B'; IdentificationRisk = 7 }) } }
             @{ Case = 'a data item listed twice'; ErrorId = 'DataItemDuplicate'; Override = @{ Id = 'BAD005'; DataItem = @('Attendance:C2', 'attendance:B3') } }
             @{ Case = 'a malformed id'; ErrorId = 'AgreementIdInvalid'; Override = @{ Id = 'DS 007/52!' } }
             @{ Case = 'a one-character id'; ErrorId = 'AgreementIdInvalid'; Override = @{ Id = 'D' } }
@@ -274,6 +284,13 @@ Describe 'Get-DataShareAgreement' {
         $problems.Count | Should -Be 1
         $problems[0].FullyQualifiedErrorId | Should -Be 'AgreementNotFound,DataShareAdmin.Commands.GetDataShareAgreementCommand'
         $problems[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ObjectNotFound)
+        $problems[0].TargetObject | Should -Be 'DS99998'
+    }
+
+    It 'completes -Id with the ids in the register that start with what was typed' {
+        $completion = TabExpansion2 -inputScript 'Get-DataShareAgreement -Id WILD-0' -cursorColumn 'Get-DataShareAgreement -Id WILD-0'.Length
+
+        @($completion.CompletionMatches.CompletionText) | Should -Be @('WILD-001', 'WILD-002')
     }
 }
 

@@ -204,14 +204,20 @@ function Get-TestAzuriteConnectionString {
     "BlobEndpoint=$($Azurite.BlobEndpoint);TableEndpoint=$($Azurite.TableEndpoint);"
 }
 
+function Get-TestAzuriteBlobConnectionString {
+    <# The connection string of the Azurite's blob service alone, as its well-known development account: what Connect-DataShareStorage takes. #>
+    param([Parameter(Mandatory)] $Azurite)
+
+    'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+    'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+    "BlobEndpoint=$($Azurite.BlobEndpoint);"
+}
+
 function Connect-TestAzuriteStorage {
     <# Connects this session's storage to the Azurite from Start-TestAzurite, as its well-known development account. #>
     param([Parameter(Mandatory)] $Azurite)
 
-    $connectionString = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
-    'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
-    "BlobEndpoint=$($Azurite.BlobEndpoint);"
-    Connect-DataShareStorage -ConnectionString $connectionString -AllowHttpLoopback -ErrorAction Stop
+    Connect-DataShareStorage -ConnectionString (Get-TestAzuriteBlobConnectionString -Azurite $Azurite) -AllowHttpLoopback -ErrorAction Stop
 }
 
 function Stop-TestAzurite {
@@ -233,4 +239,33 @@ function Stop-TestAzurite {
 
     $Azurite.Process.Dispose()
     Remove-Item -LiteralPath $Azurite.WorkDirectory -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+function Get-TestAzuriteContainer {
+    <#
+    The names of the containers in the Azurite from Start-TestAzurite, read with the development account's key (Shared
+    Key), to show what a command left in storage or took away.
+    #>
+    param([Parameter(Mandatory)] $Azurite)
+
+    $account = 'devstoreaccount1'
+    $key = [Convert]::FromBase64String('Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==')
+    $uri = [System.Uri]::new("$($Azurite.BlobEndpoint)/?comp=list")
+    $date = [datetime]::UtcNow.ToString('R', [cultureinfo]::InvariantCulture)
+    $version = '2025-01-05'
+
+    # Shared Key: the verb, eleven empty standard headers, the x-ms- headers in order, then the resource and its query.
+    $toSign = "GET`n" + ("`n" * 11) + "x-ms-date:$date`nx-ms-version:$version`n" + "/$account$($uri.AbsolutePath)`ncomp:list"
+    $hmac = [System.Security.Cryptography.HMACSHA256]::new($key)
+    try {
+        $signature = [Convert]::ToBase64String($hmac.ComputeHash([System.Text.Encoding]::UTF8.GetBytes($toSign)))
+    }
+    finally {
+        $hmac.Dispose()
+    }
+
+    $headers = @{ 'x-ms-date' = $date; 'x-ms-version' = $version; Authorization = "SharedKey ${account}:$signature" }
+    $response = Invoke-WebRequest -Uri $uri -Headers $headers -NoProxy -ErrorAction Stop
+    $xml = [xml][System.Text.Encoding]::UTF8.GetString($response.RawContentStream.ToArray()).TrimStart([char]0xFEFF)
+    @($xml.EnumerationResults.Containers.Container | Where-Object { $_ } | ForEach-Object { $_.Name } | Sort-Object)
 }

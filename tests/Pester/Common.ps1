@@ -231,6 +231,149 @@ function Get-DataShareTestState {
     }
 }
 
+function Get-DataShareTestPwsh {
+    <#
+    .SYNOPSIS
+    How to start a child pwsh the way this one was started: the executable, and the arguments that must come first.
+    Never the pwsh on PATH, which may be another version or none at all.
+    .DESCRIPTION
+    A pwsh started as itself has [Environment]::ProcessPath pointing at it. A pwsh run as a dotnet tool (dotnet pwsh,
+    as the repository's test command runs it) is the dotnet host running $PSHOME/pwsh.dll: the child is started the
+    same way. Throws when this is neither, e.g. a host that embeds PowerShell.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param()
+
+    $process = [System.Environment]::ProcessPath
+    if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'pwsh') {
+        return [pscustomobject]@{ FilePath = $process; Prefix = @() }
+    }
+
+    $entry = Join-Path $PSHOME 'pwsh.dll'
+    if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet' -and (Test-Path -LiteralPath $entry -PathType Leaf)) {
+        return [pscustomobject]@{ FilePath = $process; Prefix = @($entry) }
+    }
+
+    throw "These tests run in '$process', which is neither pwsh nor the dotnet host running $entry, so no child pwsh can be started the same way."
+}
+
+function Invoke-DataShareTestPwsh {
+    <#
+    .SYNOPSIS
+    Runs a child pwsh (see Get-DataShareTestPwsh) with these arguments, after -NoProfile -NonInteractive, and returns
+    its exit code and everything it printed, standard error included, as one string.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory)]
+        [string[]] $ArgumentList
+    )
+
+    $pwsh = Get-DataShareTestPwsh
+    $prefix = @($pwsh.Prefix)
+    $lines = @(& $pwsh.FilePath @prefix -NoProfile -NonInteractive @ArgumentList 2>&1 | ForEach-Object { "$_" })
+    [pscustomobject]@{
+        ExitCode = $LASTEXITCODE
+        Lines    = $lines
+        Output   = $lines -join "`n"
+    }
+}
+
+function Invoke-DataShareTestRunspace {
+    <#
+    .SYNOPSIS
+    Runs a script block in a runspace of its own that has imported the module under test and connected a register,
+    and returns every stream it wrote, as records: Output, Error, Warning, Verbose, Debug, Information and Progress.
+    .DESCRIPTION
+    For what a test cannot see in its own session: progress records (PowerShell cannot redirect them), a run stopped
+    part-way (-StopAfterFirstProgress), and connections that must not outlive the test. The script block's param()
+    block takes -ArgumentList.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory)]
+        [scriptblock] $ScriptBlock,
+
+        [object[]] $ArgumentList = @(),
+
+        [string] $Register = $RegisterPath,
+
+        # Stops the run once it has written its first progress record; waits at most this long for one.
+        [timespan] $StopAfterFirstProgress = [timespan]::Zero
+    )
+
+    $shell = [powershell]::Create()
+    try {
+        $null = $shell.AddScript({
+                param($Manifest, $Register)
+                Import-Module $Manifest -ErrorAction Stop
+                Connect-DataShareRegister -Path $Register -ErrorAction Stop
+            }).AddArgument($DataShareModuleManifest).AddArgument($Register)
+        $null = $shell.AddStatement().AddScript($ScriptBlock.ToString())
+        foreach ($argument in $ArgumentList) {
+            $null = $shell.AddArgument($argument)
+        }
+
+        $stopped = $false
+        if ($StopAfterFirstProgress -gt [timespan]::Zero) {
+            $handle = $shell.BeginInvoke()
+            $deadline = [datetime]::UtcNow + $StopAfterFirstProgress
+            while ($shell.Streams.Progress.Count -eq 0 -and -not $handle.IsCompleted -and [datetime]::UtcNow -lt $deadline) {
+                Start-Sleep -Milliseconds 50
+            }
+
+            $stopped = $shell.Streams.Progress.Count -gt 0 -and -not $handle.IsCompleted
+            $shell.Stop()
+            $output = @()
+            try {
+                $output = @($shell.EndInvoke($handle))
+            }
+            catch [System.Management.Automation.PipelineStoppedException] {
+                # What stopping the run is expected to do.
+            }
+        }
+        else {
+            $output = @($shell.Invoke())
+        }
+
+        [pscustomobject]@{
+            Output      = $output
+            Error       = @($shell.Streams.Error)
+            Warning     = @($shell.Streams.Warning)
+            Verbose     = @($shell.Streams.Verbose)
+            Debug       = @($shell.Streams.Debug)
+            Information = @($shell.Streams.Information)
+            Progress    = @($shell.Streams.Progress)
+            Stopped     = $stopped
+        }
+    }
+    finally {
+        $shell.Dispose()
+    }
+}
+
+function Assert-DataShareError {
+    <#
+    .SYNOPSIS
+    The error record has this id (of this cmdlet), this category and a message that says something.
+    #>
+    param(
+        [Parameter(Mandatory)] [AllowNull()] $ErrorRecord,
+        [Parameter(Mandatory)] [string] $ErrorId,
+        [Parameter(Mandatory)] [System.Management.Automation.ErrorCategory] $Category,
+        [Parameter(Mandatory)] [string] $Cmdlet
+    )
+
+    $ErrorRecord | Should -Not -BeNullOrEmpty -Because "$Cmdlet should have written $ErrorId"
+    $command = 'DataShareAdmin.Commands.' + ($Cmdlet -replace '-', '') + 'Command'
+    $ErrorRecord.FullyQualifiedErrorId | Should -Be "$ErrorId,$command"
+    $ErrorRecord.CategoryInfo.Category | Should -Be $Category
+    $ErrorRecord.Exception.Message | Should -Not -BeNullOrEmpty
+}
+
 function Restore-DataShareTestEnvironment {
     <#
     .SYNOPSIS

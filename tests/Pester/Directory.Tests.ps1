@@ -102,30 +102,15 @@ BeforeAll {
         Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop
     }
 
-    function Get-PowerShellExecutable {
-        <# The pwsh running these tests, to start a child process of it; $null when this is not pwsh. #>
-        $path = [System.Environment]::ProcessPath
-        if ($path -and [System.IO.Path]::GetFileNameWithoutExtension($path) -eq 'pwsh') {
-            return $path
-        }
-
-        $found = Get-Command -Name pwsh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-        if ($found) {
-            return $found.Source
-        }
-
-        return $null
-    }
-
     function Start-FakeGraph {
         <#
         A stand-in for Microsoft Graph on a free loopback port, served from a background runspace: GET /v1.0/users
         answers a Graph-format user collection with the users (from -Users, keyed by mail) whose mail the $filter
-        names, case ignored; GET /v1.0/groups/{id} answers for the groups in -Groups (group id -> member object ids),
+        names, case ignored; GET /v1.0/users/{id} answers with the user of that id; GET /v1.0/groups/{id} answers for the groups in -Groups (group id -> member object ids),
         and DELETE /v1.0/groups/{id}/members/{member}/$ref takes a member out of one (204), or is 404 for someone who is
         not in it; POST /v1.0/users/{mailbox}/sendMail is accepted (202) for the mailboxes in -Mailboxes; anything else
         (any other sendMail included) is 404. Every request is recorded (method, path, decoded query, the Authorization
-        and ConsistencyLevel headers); the groups' members as they are now are in .Groups.
+        and ConsistencyLevel headers, the body); the groups' members as they are now are in .Groups.
         #>
         param(
             [Parameter(Mandatory)] [hashtable] $Users,
@@ -192,12 +177,20 @@ BeforeAll {
 
                     $request = $context.Request
                     $query = [System.Uri]::UnescapeDataString($request.Url.Query)
+                    $requestBody = $null
+                    if ($request.HasEntityBody) {
+                        $reader = [System.IO.StreamReader]::new($request.InputStream, $request.ContentEncoding)
+                        $requestBody = $reader.ReadToEnd()
+                        $reader.Dispose()
+                    }
+
                     $Requests.Enqueue([pscustomobject]@{
                             Method           = $request.HttpMethod
                             Path             = $request.Url.AbsolutePath
                             Query            = $query
                             Authorization    = $request.Headers['Authorization']
                             ConsistencyLevel = $request.Headers['ConsistencyLevel']
+                            Body             = $requestBody
                         })
 
                     $status = 404
@@ -212,6 +205,15 @@ BeforeAll {
 
                         $status = 200
                         $body = '{"value":[' + (@($found) -join ',') + ']}'
+                    }
+                    elseif ($request.HttpMethod -eq 'GET' -and $path -match '^/v1\.0/users/([^/]+)$') {
+                        $wanted = '"id":"' + $Matches[1] + '"'
+                        foreach ($mail in $Users.Keys) {
+                            if ($Users[$mail].Contains($wanted, [System.StringComparison]::OrdinalIgnoreCase)) {
+                                $status = 200
+                                $body = $Users[$mail]
+                            }
+                        }
                     }
                     elseif ($request.HttpMethod -eq 'GET' -and $path -match '^/v1\.0/groups/([^/]+)$') {
                         if ($Groups.ContainsKey($Matches[1])) {
@@ -619,12 +621,6 @@ Describe 'Send-DataShareNotice without a directory connection' {
     }
 
     It '-WhatIf shows who would be mailed, and copied, for the agreements that end within the window only' {
-        $pwsh = Get-PowerShellExecutable
-        if ($null -eq $pwsh) {
-            Set-ItResult -Skipped -Because 'the What if messages go to the host, and these tests are not running in pwsh, so no child pwsh can show them'
-            return
-        }
-
         # The What if messages are written to the host, not to a stream: a child pwsh prints them on standard output.
         $script = @'
 param($Manifest, $Register, $Near, $Far)
@@ -635,9 +631,10 @@ Send-DataShareNotice -Kind AgreementEnding -WithinDays 30 -AgreementId $Near, $F
 '@
         $scriptPath = Join-Path $TestDrive 'notice-whatif.ps1'
         Set-Content -LiteralPath $scriptPath -Value $script -Encoding utf8
-        $lines = @(& $pwsh -NoProfile -NonInteractive -File $scriptPath -Manifest $DataShareModuleManifest -Register $RegisterPath -Near $Ending.Id -Far $Later.Id 2>&1 |
-                ForEach-Object { "$_" })
-        $LASTEXITCODE | Should -Be 0 -Because ($lines -join [Environment]::NewLine)
+        $run = Invoke-DataShareTestPwsh -ArgumentList '-File', $scriptPath, '-Manifest', $DataShareModuleManifest, '-Register', $RegisterPath,
+            '-Near', $Ending.Id, '-Far', $Later.Id
+        $lines = $run.Lines
+        $run.ExitCode | Should -Be 0 -Because $run.Output
 
         $whatIf = @($lines | Where-Object { $_ -like 'What if:*' })
         $whatIf.Count | Should -Be 1 -Because "only $($Ending.Id) ends within 30 days: $($lines -join ' | ')"
@@ -1147,3 +1144,122 @@ Describe 'Send-DataShareNotice does not mail the same notice again within Notice
         Get-MailCount | Should -Be ($before + 1)
     }
 }
+
+Describe 'One agreement''s people resolved, tested, mailed and revoked against a loopback stand-in for Microsoft Graph' {
+    BeforeAll {
+        $Token = 'secret-graph-token-4b1d'
+        $JoId = '6f2d1c3a-1b2c-4d5e-8f90-a1b2c3d4e5f6'
+        $SamId = '0b7e4d2a-9a64-4f0e-8c1f-3a520b7e4d2a'
+        $Group = '5d3e1f0a-7b2c-4e9d-8a61-0c4b2e7f9d13'
+        $Mailbox = 'notices@contoso.example'
+        $Graph = Start-FakeGraph -Users @{
+            'jo.dir@example.org'      = @{ id = $JoId; displayName = 'Jo Dir'; mail = 'jo.dir@example.org'; userPrincipalName = 'jo.dir_example.org#EXT#@contoso.onmicrosoft.com'; userType = 'Guest'; accountEnabled = $true }
+            'sam.dir@contoso.example' = @{ id = $SamId; displayName = 'Sam Dir'; mail = 'sam.dir@contoso.example'; userPrincipalName = 'sam.dir@contoso.example'; userType = 'Member'; accountEnabled = $false }
+        } -Groups @{ $Group = @($JoId, $SamId) } -Mailboxes $Mailbox
+
+        $Shared = New-TestAgreement -Id (New-DataShareTestId -Prefix 'DIR') -StartsOn $Today.AddDays(-30) -EndsOn $Today.AddDays(20) -ApprovalReference 'DSAP-DIR-ONE'
+        Set-DataShareAgreement -Id $Shared.Id -AccessGroupId $Group -OfficerName 'Ada Officer' -OfficerEmail 'ada@council.example' -ErrorAction Stop
+        $People = @{}
+        foreach ($email in 'jo.dir@example.org', 'sam.dir@contoso.example', 'nobody.dir@example.org') {
+            $People[$email] = Add-DataShareRecipient -AgreementId $Shared.Id -Name $email.Split('@')[0] -Email $email -ErrorAction Stop
+        }
+
+        $Connected = {
+            param($Endpoint, $Token, $Mailbox, $Command)
+            Connect-DataShareDirectory -AccessToken (ConvertTo-SecureString $Token -AsPlainText -Force) -GraphEndpoint $Endpoint -AllowHttpLoopback -Sender $Mailbox -ErrorAction Stop
+            & ([scriptblock]::Create($Command))
+        }
+
+        function Invoke-Connected {
+            <# Runs a command in a runspace of its own connected to the stand-in (so the connection ends with it); every stream. #>
+            param([Parameter(Mandatory)] [string] $Command)
+            Invoke-DataShareTestRunspace -ScriptBlock $Connected -ArgumentList $Graph.Endpoint, $Token, $Mailbox, $Command
+        }
+
+        function Get-PeopleAudit([string] $Action) {
+            $ids = @($People.Values | ForEach-Object { $_.PersonId; $_.Id })
+            @(Get-DataShareAuditLog -Action $Action -ErrorAction Stop | Where-Object TargetId -In $ids)
+        }
+    }
+
+    AfterAll {
+        Stop-FakeGraph $Graph
+    }
+
+    It 'resolves each account, says which are missing or disabled, and shows the token to Graph only' {
+        $requestsBefore = $Graph.Requests.Count
+
+        $run = Invoke-Connected "Get-DataShareAgreement -Id $($Shared.Id) | Resolve-DataShareRecipient -Verbose"
+
+        $run.Error | Should -BeNullOrEmpty
+        $byEmail = @{}
+        foreach ($resolution in $run.Output) {
+            $byEmail[$resolution.Email] = $resolution
+        }
+
+        $byEmail['jo.dir@example.org'].Status | Should -Be ([DataShareAdmin.DirectoryMatch]::Resolved)
+        $byEmail['jo.dir@example.org'].UserType | Should -Be 'Guest'
+        $byEmail['jo.dir@example.org'].UserPrincipalName | Should -Be 'jo.dir_example.org#EXT#@contoso.onmicrosoft.com'
+        $byEmail['sam.dir@contoso.example'].Status | Should -Be ([DataShareAdmin.DirectoryMatch]::Disabled)
+        $byEmail['nobody.dir@example.org'].Status | Should -Be ([DataShareAdmin.DirectoryMatch]::NotFound)
+        @($run.Warning.Message | Where-Object { $_ -like '*nobody.dir@example.org*' }) | Should -Not -BeNullOrEmpty
+        @($run.Warning.Message | Where-Object { $_ -like '*disabled*' }) | Should -Not -BeNullOrEmpty
+        (Get-DataShareRecipient -Id $People['jo.dir@example.org'].Id -ErrorAction Stop).DirectoryObjectId | Should -Be $JoId
+        (Get-PeopleAudit 'Person.Resolve').Count | Should -Be 2
+
+        $requests = @($Graph.Requests.ToArray() | Select-Object -Skip $requestsBefore)
+        $requests | Should -Not -BeNullOrEmpty
+        $requests | ForEach-Object { $_.Authorization | Should -Be "Bearer $Token" }
+        $everything = @(Get-DataShareAuditLog -ErrorAction Stop | ForEach-Object { $_.Details.Values }) + @($run.Verbose.Message) + @($run.Warning.Message)
+        ($everything -join "`n") | Should -Not -BeLike "*$Token*"
+    }
+
+    It 'tests each recipient''s account once connected' {
+        $run = Invoke-Connected "Test-DataShareRecipient -AgreementId $($Shared.Id)"
+
+        $run.Error | Should -BeNullOrEmpty
+        $check = @{}
+        foreach ($result in $run.Output) {
+            $check[$result.Email] = $result.Checks | Where-Object Name -EQ 'Directory'
+        }
+
+        $check['jo.dir@example.org'].Passed | Should -BeTrue -Because $check['jo.dir@example.org'].Reason
+        $check['sam.dir@contoso.example'].Reason | Should -BeLike '*disabled*'
+        $check['nobody.dir@example.org'].Reason | Should -BeLike '*Resolve-DataShareRecipient*'
+    }
+
+    It 'mails the agreement-ending notice to every recipient, copying the officer, and audits it' {
+        $requestsBefore = $Graph.Requests.Count
+
+        $run = Invoke-Connected "Send-DataShareNotice -Kind AgreementEnding -WithinDays 30 -AgreementId $($Shared.Id) -Confirm:`$false"
+
+        $run.Error | Should -BeNullOrEmpty
+        $notice = @($run.Output)
+        $notice.Count | Should -Be 1
+        @($notice[0].To | Sort-Object) | Should -Be @('jo.dir@example.org', 'nobody.dir@example.org', 'sam.dir@contoso.example')
+        @($notice[0].Cc) | Should -Be @('ada@council.example')
+        $mail = @($Graph.Requests.ToArray() | Select-Object -Skip $requestsBefore | Where-Object { $_.Method -eq 'POST' -and $_.Path -like '*/sendMail' })
+        $mail.Count | Should -Be 1
+        $mail[0].Body | Should -BeLike "*$($Shared.Id)*"
+        @(Get-DataShareAuditLog -Action 'Notice.Send' -ErrorAction Stop | Where-Object { ($_.Details.Values -join ' ') -like "*$($Shared.Id)*" -or $_.TargetId -eq $Shared.Id }) |
+            Should -HaveCount 1
+    }
+
+    It 'revokes nothing with -WhatIf, then takes each resolved person out of the group and names the one never resolved' {
+        $requestsBefore = $Graph.Requests.Count
+        $whatIf = Invoke-Connected "Revoke-DataShareAccess -AgreementId $($Shared.Id) -WhatIf"
+
+        $whatIf.Error | Should -BeNullOrEmpty
+        @($Graph.Requests.ToArray() | Select-Object -Skip $requestsBefore | Where-Object Method -EQ 'DELETE') | Should -BeNullOrEmpty
+        @($Graph.Groups[$Group] | Sort-Object) | Should -Be @(@($JoId, $SamId) | Sort-Object)
+
+        $run = Invoke-Connected "Revoke-DataShareAccess -AgreementId $($Shared.Id) -Confirm:`$false -WarningAction SilentlyContinue"
+
+        $run.Error | Should -BeNullOrEmpty
+        @($run.Output | Where-Object Action -EQ ([DataShareAdmin.AccessAction]::RemovedFromGroup)).Count | Should -Be 2
+        @($run.Output | Where-Object Action -EQ ([DataShareAdmin.AccessAction]::NotResolved)).Email | Should -Be @('nobody.dir@example.org')
+        $Graph.Groups[$Group].Count | Should -Be 0
+        (Get-PeopleAudit 'Access.Revoke').Count | Should -Be 2
+    }
+}
+

@@ -13,6 +13,7 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $ManifestData = Import-PowerShellDataFile -LiteralPath $DataShareModuleManifest
+    $RepositoryRoot = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
 }
 
 AfterAll {
@@ -27,9 +28,13 @@ Describe 'The module manifest' {
     }
 
     It 'carries the version from Directory.Build.props' {
-        $props = Join-Path (Split-Path (Split-Path $PSScriptRoot -Parent) -Parent) 'Directory.Build.props'
-        if (-not (Test-Path -LiteralPath $props) -or $env:DATASHAREADMIN_TEST_MODULE) {
-            Set-ItResult -Skipped -Because 'the module under test is not this repository''s build'
+        # Only this repository's own build (out/<Configuration>/DataShareAdmin, however it was chosen) carries the version
+        # of this Directory.Build.props; a module from elsewhere given in DATASHAREADMIN_TEST_MODULE may not.
+        $repositoryRoot = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
+        $props = Join-Path $repositoryRoot 'Directory.Build.props'
+        $outFolder = [System.IO.Path]::GetFullPath((Join-Path $repositoryRoot 'out')) + [System.IO.Path]::DirectorySeparatorChar
+        if (-not $DataShareModuleManifest.StartsWith($outFolder, [System.StringComparison]::Ordinal)) {
+            Set-ItResult -Skipped -Because "the module under test ($DataShareModuleManifest) is not this repository's build"
             return
         }
 
@@ -74,6 +79,37 @@ Describe 'The module folder' {
     ) {
         Join-Path $DataShareModuleDirectory $_ | Should -Not -Exist
     }
+
+    It 'has exactly the cmdlets, the shared types and the loader beside the manifest: every other assembly is in Dependencies' {
+        @(Get-ChildItem -LiteralPath $DataShareModuleDirectory -Filter '*.dll' -File | ForEach-Object Name | Sort-Object) |
+            Should -Be @('DataShareAdmin.Abstractions.dll', 'DataShareAdmin.dll', 'DataShareAdmin.Loader.dll')
+    }
+
+    It 'ships the native SQLite library for this platform under Dependencies/runtimes' {
+        $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+        $native = Join-Path $DataShareModuleDirectory 'Dependencies' 'runtimes' $rid 'native'
+        @(Get-ChildItem -LiteralPath $native -Filter '*e_sqlite3*' -File -ErrorAction SilentlyContinue) | Should -Not -BeNullOrEmpty -Because "$native must hold it"
+    }
+
+    It 'has cmdlets that reference the engine and the shared types but none of the engine''s third-party assemblies' {
+        $stream = [System.IO.File]::OpenRead((Join-Path $DataShareModuleDirectory 'DataShareAdmin.dll'))
+        try {
+            $reader = [System.Reflection.PortableExecutable.PEReader]::new($stream)
+            $metadata = [System.Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($reader)
+            $references = @(foreach ($handle in $metadata.AssemblyReferences) {
+                    $metadata.GetString($metadata.GetAssemblyReference($handle).Name)
+                })
+        }
+        finally {
+            $stream.Dispose()
+        }
+
+        $references | Should -Contain 'DataShareAdmin.Core'
+        $references | Should -Contain 'DataShareAdmin.Abstractions'
+        foreach ($prefix in 'Microsoft.Data.Sqlite', 'SQLitePCLRaw', 'Azure.', 'Microsoft.Graph', 'Microsoft.Identity') {
+            @($references | Where-Object { $_.StartsWith($prefix, [System.StringComparison]::Ordinal) }) | Should -BeNullOrEmpty -Because "the cmdlets must not bind to $prefix"
+        }
+    }
 }
 
 Describe 'Exports' {
@@ -97,6 +133,11 @@ Describe 'Exports' {
         $Module.ExportedAliases.Count | Should -Be 0
     }
 
+    It 'carries the manifest''s version in the cmdlets'' assembly' {
+        $version = [System.Reflection.AssemblyName]::GetAssemblyName((Join-Path $DataShareModuleDirectory 'DataShareAdmin.dll')).Version
+        [version]::new($version.Major, $version.Minor, $version.Build) | Should -Be ([version]$ManifestData.ModuleVersion)
+    }
+
     It '<_> uses an approved verb and declares its output type' -ForEach $ExportedCmdletNames {
         $command = Get-Command -Name $_ -Module DataShareAdmin -CommandType Cmdlet -ErrorAction Stop
         (Get-Verb).Verb | Should -Contain $command.Verb
@@ -115,6 +156,30 @@ Describe 'Help' {
         $examples = @((Get-Help -Name $name -Examples -ErrorAction Stop).examples.example | Where-Object { $null -ne $_ })
         $examples.Count | Should -BeGreaterOrEqual 1
         ($examples[0].code | Out-String).Trim() | Should -Not -BeNullOrEmpty
+        ($examples[0].code | Out-String) | Should -BeLike "*$name*" -Because 'the first example shows the cmdlet itself'
+    }
+
+    It '<_> has every parameter and parameter set documented on its page in docs/en-US, and none it does not have' -ForEach $ExportedCmdletNames {
+        $name = $_
+        $page = (Get-Content -LiteralPath (Join-Path $RepositoryRoot 'docs' 'en-US' "$name.md") -Raw) -replace "`r`n", "`n"
+        $command = Get-Command -Name $name -Module DataShareAdmin -ErrorAction Stop
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+
+        foreach ($parameter in $command.Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $page | Should -Match ([regex]::Escape("### -$parameter") + '\n') -Because "$name.md must document -$parameter"
+        }
+
+        foreach ($set in $command.ParameterSets.Name | Where-Object { $_ -ne '__AllParameterSets' }) {
+            $page | Should -Match ([regex]::Escape("### $set")) -Because "$name.md must show the $set parameter set"
+        }
+
+        foreach ($documented in [regex]::Matches($page, '(?m)^### -(\S+)\s*$') | ForEach-Object { $_.Groups[1].Value }) {
+            $command.Parameters.ContainsKey($documented) | Should -BeTrue -Because "$name.md documents -$documented, which $name does not have"
+        }
+    }
+
+    It 'ships about_DataShareAdmin' {
+        (Get-Help -Name about_DataShareAdmin -ErrorAction Stop | Out-String) | Should -BeLike '*hash chain*'
     }
 }
 
@@ -165,3 +230,17 @@ Describe 'Assembly isolation' {
         [object]::ReferenceEquals($context, $Default) | Should -BeTrue
     }
 }
+
+Describe 'README.md' {
+    It 'names no file outside the repository, and every file it links to is in it' {
+        $readme = Get-Content -LiteralPath (Join-Path $RepositoryRoot 'README.md') -Raw
+
+        $readme | Should -Not -Match '\.\./' -Because 'a clone has nothing beside the repository'
+        $links = [regex]::Matches($readme, '\]\(([^)#]+)(#[^)]*)?\)') | ForEach-Object { $_.Groups[1].Value } | Where-Object { $_ -notmatch '^[a-z]+:' }
+        @($links) | Should -Not -BeNullOrEmpty
+        foreach ($link in $links) {
+            Join-Path $RepositoryRoot $link | Should -Exist -Because "README.md links to $link"
+        }
+    }
+}
+

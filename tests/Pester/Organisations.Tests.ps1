@@ -373,6 +373,12 @@ Describe 'Add-DataShareSecurityAssessment' {
         $Assessed = New-DataShareOrganisation -Name 'Assessed College' -ErrorAction Stop
     }
 
+    It 'completes -Organisation with the names in the register, quoted where they have spaces' {
+        $completion = TabExpansion2 -inputScript 'Add-DataShareSecurityAssessment -Organisation Assessed' -cursorColumn 'Add-DataShareSecurityAssessment -Organisation Assessed'.Length
+
+        @($completion.CompletionMatches.CompletionText) | Should -Be @("'Assessed College'")
+    }
+
     It 'records a passed assessment that counts for SecurityAssessmentValidMonths (12) months by default' {
         $added = Add-DataShareSecurityAssessment -Organisation 'assessed college' -AssessedOn '2024-02-29' -Outcome Passed -Reference ' ISQ-2024-007 ' -ErrorAction Stop
 

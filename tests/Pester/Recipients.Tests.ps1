@@ -357,6 +357,17 @@ Describe 'Set-DataShareRecipient' {
         (Get-DataShareTestState).AuditCount | Should -Be $before.AuditCount
     }
 
+    It 'refuses a piped agreement with RecipientIdInvalid, saying to use -AgreementId, rather than take it for a recipient' {
+        $before = Get-DataShareTestState
+
+        Get-DataShareAgreement -Id 'SETR001' -ErrorAction Stop | Set-DataShareRecipient -Role 'Lead' -ErrorAction SilentlyContinue -ErrorVariable problems
+
+        $problems.Count | Should -Be 1
+        Assert-DataShareError -ErrorRecord $problems[0] -ErrorId 'RecipientIdInvalid' -Category InvalidArgument -Cmdlet 'Set-DataShareRecipient'
+        $problems[0].Exception.Message | Should -BeLike '*-AgreementId*'
+        (Get-DataShareTestState).AuditHead | Should -Be $before.AuditHead
+    }
+
     It 'takes a recipient id in any case, as Get-DataShareRecipient does' {
         $changed = Set-DataShareRecipient -Id $Jay.Id.ToLowerInvariant() -Role 'Analyst' -PassThru -ErrorAction Stop
         $changed.Id | Should -Be $Jay.Id

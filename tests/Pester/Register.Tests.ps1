@@ -48,10 +48,60 @@ Describe 'Connect-DataShareRegister' {
         $info = Connect-DataShareRegister -Path $path -Create -PassThru -ErrorAction Stop
 
         $info | Should -BeOfType ([DataShareAdmin.RegisterInfo])
+        $info.Backend | Should -Be 'SQLite'
         $info.Location | Should -Be $path
         $info.Source | Should -Be 'Parameter'
+        $info.SchemaVersion | Should -Be 6
         $info.IsReadOnly | Should -BeFalse
         $path | Should -Exist
+    }
+
+    It 'opens a register -ReadOnly: reads work, every change stops with RegisterReadOnly, and the file is not changed' {
+        $path = Join-Path $TestDrive 'read-only.db'
+        Connect-DataShareRegister -Path $path -ErrorAction Stop
+        $agreement = New-TestAgreement
+        Connect-DataShareRegister -Path $path -ReadOnly -ErrorAction Stop
+        $bytes = [System.IO.File]::ReadAllBytes($path)
+
+        (Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop).Id | Should -Be $agreement.Id
+        # Terminating errors: caught here although the preference is to go on.
+        $ErrorActionPreference = 'Continue'
+        foreach ($change in @(
+                @{ Cmdlet = 'New-DataShareAgreement'; Script = { $parameters = Get-DataShareTestAgreementParameter; New-DataShareAgreement @parameters } }
+                @{ Cmdlet = 'Set-DataShareAgreement'; Script = { Set-DataShareAgreement -Id $agreement.Id -Title 'Not allowed' } }
+            )) {
+            $caught = $null
+            try {
+                $null = & $change.Script
+            }
+            catch {
+                $caught = $_
+            }
+
+            Assert-DataShareError -ErrorRecord $caught -ErrorId 'RegisterReadOnly' -Category PermissionDenied -Cmdlet $change.Cmdlet
+        }
+
+        [System.IO.File]::ReadAllBytes($path) | Should -Be $bytes
+    }
+
+    It 'upgrades the previous release''s register, its organisations made from the agreements, and flags the agreement that has no justification' {
+        $copy = Join-Path $TestDrive 'register-v4.db'
+        Copy-Item -LiteralPath (Join-Path $PSScriptRoot '..' 'fixtures' 'registers' 'register-v4.db') -Destination $copy
+
+        $info = Connect-DataShareRegister -Path $copy -PassThru -ErrorAction Stop
+
+        $info.SchemaVersion | Should -Be 6
+        $organisations = @(Get-DataShareOrganisation -ErrorAction Stop)
+        $organisations.Name | Should -Be @('Example Research Trust', 'Northshire County Council', 'University of Example')
+        $agreement = Get-DataShareAgreement -Id DS00752 -AsOf '2026-06-15' -ErrorAction Stop
+        $agreement.Status | Should -Be ([DataShareAdmin.AgreementStatus]::Active)
+        $agreement.OrganisationId | Should -Be $organisations[2].Id
+        $agreement.DirectTransferJustification | Should -BeNullOrEmpty
+        (Test-DataShareAuditLog -ErrorAction Stop).IsIntact | Should -BeTrue
+
+        $report = Join-Path $TestDrive 'register-v4.csv'
+        Export-DataShareReport -Kind Register -Format Csv -Path $report -AsOf '2026-06-15' -ErrorAction Stop
+        Get-Content -LiteralPath $report -Raw | Should -BeLike '*Direct transfer without a justification: approved, but no transfers until one is recorded*'
     }
 
     It 'opens and checks each piped path in turn and keeps the last one' {

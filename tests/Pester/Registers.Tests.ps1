@@ -508,4 +508,33 @@ Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
         Connect-DataShareRegister -Path $file -ReadOnly -ErrorAction Stop
         (Test-DataShareAuditLog -ErrorAction Stop).Head | Should -Be $fileHead
     }
+
+    It 'refuses to copy a Table register into itself, named by its connection string or by the variable holding it' {
+        $name = New-TestRegisterName -Prefix 'self'
+        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -ErrorAction Stop
+        $null = New-TestAgreement
+        $head = (Test-DataShareAuditLog -ErrorAction Stop).Head
+
+        foreach ($destination in $Tables, 'DSA_PESTER_TABLES') {
+            Copy-DataShareRegister -DestinationConnectionString $destination -RegisterName $name -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable problems
+            $problems.Count | Should -Be 1
+            Assert-DataShareError -ErrorRecord $problems[0] -ErrorId 'RegisterCopyToItself' -Category InvalidArgument -Cmdlet 'Copy-DataShareRegister'
+        }
+
+        (Test-DataShareAuditLog -ErrorAction Stop).Head | Should -Be $head
+    }
+
+    It 'completes agreement ids from the Table register, and the session can still write to it afterwards' {
+        $name = New-TestRegisterName -Prefix 'complete'
+        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -ErrorAction Stop
+        $agreement = New-TestAgreement -Id 'DS00752'
+
+        $completion = TabExpansion2 -inputScript 'Get-DataShareAgreement -Id DS007' -cursorColumn 'Get-DataShareAgreement -Id DS007'.Length
+
+        @($completion.CompletionMatches.CompletionText) | Should -Be @($agreement.Id)
+        # The completion read the register on its own, read-only; the session's connection still writes.
+        $null = New-TestAgreement -Id 'DS00753'
+        @(Get-DataShareAgreement -ErrorAction Stop).Count | Should -Be 2
+    }
 }
+

@@ -121,6 +121,14 @@ Describe 'Export-DataShareReport writes every kind in every format' {
         }
     }
 
+    It 'says in the verbose stream which report it wrote' {
+        $path = Get-ReportPath 'register.md'
+
+        $records = @(Export-DataShareReport -Kind Register -Format Markdown -Path $path -Verbose -ErrorAction Stop 4>&1)
+
+        @($records.Message) -join "`n" | Should -BeLike '*Wrote the Register report*'
+    }
+
     It 'puts the integrity check at the top of the audit report' {
         $path = Get-ReportPath 'audit.json'
         Export-DataShareReport -Kind Audit -Format Json -Path $path -ErrorAction Stop
@@ -327,6 +335,31 @@ Describe 'Export-DataShareReport never spoils a file' {
         @(Get-ChildItem -LiteralPath $folder -Recurse -Force) | Should -BeNullOrEmpty
     }
 
+    It 'refuses a path on a drive that does not exist with ReportPathInvalid (ObjectNotFound)' {
+        Export-DataShareReport -Kind Register -Format Html -Path 'NoSuchDrive:/report.html' -ErrorAction SilentlyContinue -ErrorVariable problems
+
+        $problems.Count | Should -Be 1
+        Assert-DataShareError -ErrorRecord $problems[0] -ErrorId 'ReportPathInvalid' -Category ObjectNotFound -Cmdlet 'Export-DataShareReport'
+    }
+
+    It 'warns, and writes no file, when agreements were piped in but none came' {
+        $path = Get-ReportPath 'empty.csv'
+
+        Get-DataShareAgreement -Status Suspended -ErrorAction Stop |
+            Export-DataShareReport -Kind Register -Format Csv -Path $path -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop
+
+        @($warnings.Message) -join "`n" | Should -BeLike 'No agreements came down the pipeline*'
+        Test-Path -LiteralPath $path | Should -BeFalse
+    }
+
+    It 'takes an -AgreementId in any case with spaces around it' {
+        $path = Get-ReportPath 'spaced.csv'
+
+        Export-DataShareReport -Kind Register -Format Csv -Path $path -AgreementId " $($Active.Id.ToLowerInvariant()) " -ErrorAction Stop
+
+        @(Import-Csv -LiteralPath $path).reference | Should -Be @($Active.Id)
+    }
+
     It 'refuses an agreement that is not in the register with AgreementNotFound and writes nothing' {
         $path = Get-ReportPath 'missing.csv'
 
@@ -391,3 +424,85 @@ Describe 'Agreements piped in limit the report' {
         $rows[0].state | Should -Be 'Held'
     }
 }
+
+Describe 'The HTML report in a real browser' {
+    BeforeAll {
+        $Chromium = foreach ($name in 'chromium', 'chromium-browser', 'google-chrome') {
+            Get-Command -Name $name -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1 -ExpandProperty Source
+        }
+
+        $Chromium = @($Chromium)[0]
+
+        # A register of its own: an active agreement with a recipient, a title that would run as a script and show an
+        # image, and an ended agreement titled with a formula.
+        Connect-DataShareRegister -Path (Join-Path $TestDrive 'browser' 'register.db') -ErrorAction Stop
+        $null = New-TestAgreement -Id 'DS00752' -AccessRoute DirectTransfer -ApprovalReference 'DSAP-1'
+        $null = Add-DataShareRecipient -AgreementId 'DS00752' -Name 'Jo Bloggs' -Email 'jo@example.org' -ErrorAction Stop
+        $null = New-TestAgreement -Id 'XSS1' -Title '<script>document.title="pwned"</script><img src=x onerror=alert(1)>'
+        $null = New-TestAgreement -Id 'FORMULA1' -Title '=HYPERLINK("http://evil.example")' -StartsOn $Today.AddDays(-300) -EndsOn $Today.AddDays(-10)
+        $BrowserReport = Join-Path $TestDrive 'browser' 'register.html'
+        Export-DataShareReport -Kind Register -Format Html -Path $BrowserReport -ErrorAction Stop
+
+        function Invoke-Headless {
+            <# Runs headless Chromium on the report; returns what it printed on standard output and on standard error. #>
+            param([string[]] $Option)
+
+            $start = [System.Diagnostics.ProcessStartInfo]::new($Chromium)
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            $start.UseShellExecute = $false
+            foreach ($argument in @('--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-extensions', '--enable-logging=stderr', '--v=0') + $Option + [System.Uri]::new($BrowserReport).AbsoluteUri) {
+                $start.ArgumentList.Add($argument)
+            }
+
+            $process = [System.Diagnostics.Process]::Start($start)
+            try {
+                $output = $process.StandardOutput.ReadToEndAsync()
+                $errorOutput = $process.StandardError.ReadToEndAsync()
+                if (-not $process.WaitForExit(90000)) {
+                    $process.Kill($true)
+                    throw 'Chromium did not finish within 90 s.'
+                }
+
+                [pscustomobject]@{ Output = $output.GetAwaiter().GetResult(); Error = $errorOutput.GetAwaiter().GetResult() }
+            }
+            finally {
+                $process.Dispose()
+            }
+        }
+    }
+
+    AfterAll {
+        Connect-DataShareRegister -Path $RegisterPath -ErrorAction SilentlyContinue
+    }
+
+    It 'opens offline without errors, shows every agreement and runs nothing from the register' {
+        if (-not $Chromium) {
+            # The test run installs Chromium with apt-get as root on Debian (DataShareAdmin.Pester.Tests).
+            Set-ItResult -Skipped -Because 'Chromium is not installed here (chromium, chromium-browser or google-chrome on PATH)'
+            return
+        }
+
+        $run = Invoke-Headless -Option '--virtual-time-budget=2000', '--dump-dom'
+        $dom = $run.Output
+
+        $dom | Should -BeLike '*<title>Register of external data shares</title>*'
+        foreach ($id in 'DS00752', 'XSS1', 'FORMULA1') {
+            $dom | Should -BeLike "*<td>$id</td>*"
+        }
+
+        # The injected script did not run (it would have changed the title) and the image tag is text, not an element.
+        ($dom -split '<body', 2)[0] | Should -Not -BeLike '*pwned*'
+        $dom | Should -Not -BeLike '*<img src="x"*'
+        $dom | Should -BeLike '*&lt;img src=x onerror=alert(1)&gt;*'
+        ([regex]::Matches($dom, '<svg ')).Count | Should -Be 4
+        @($run.Error -split "`n" | Where-Object { $_ -like '*CONSOLE*' -or $_ -like '*Uncaught*' }) | Should -BeNullOrEmpty
+
+        $picture = Join-Path $TestDrive 'browser' 'register.png'
+        $null = Invoke-Headless -Option '--hide-scrollbars', '--window-size=1400,1000', "--screenshot=$picture"
+        $bytes = [System.IO.File]::ReadAllBytes($picture)
+        $bytes.Length | Should -BeGreaterThan 10000
+        $bytes[0..3] | Should -Be @(0x89, 0x50, 0x4E, 0x47)
+    }
+}
+

@@ -80,11 +80,7 @@ BeforeAll {
         $quote = { param($text) "'" + $text.Replace("'", "''") + "'" }
         $command = "Import-Module $(& $quote $DataShareModuleManifest) -ErrorAction Stop; " +
         "& $(& $quote $NightlySweepScript) -RegisterPath $(& $quote $Register); exit `$LASTEXITCODE"
-        $output = & ([System.Environment]::ProcessPath) -NoProfile -NonInteractive -Command $command 2>&1
-        [pscustomobject]@{
-            ExitCode = $LASTEXITCODE
-            Output   = ($output | ForEach-Object { "$_" }) -join "`n"
-        }
+        Invoke-DataShareTestPwsh -ArgumentList '-Command', $command
     }
 }
 
@@ -212,6 +208,8 @@ Describe 'Register-DataShareHolding' {
         @{ Case = 'plain http to a storage account'; Location = 'http://retentiontest.blob.core.windows.net/share/x/' }
         @{ Case = 'a blob URI with no container'; Location = 'https://retentiontest.blob.core.windows.net/' }
         @{ Case = 'an invalid container name'; Location = 'https://retentiontest.blob.core.windows.net/Share_Data/x/' }
+        @{ Case = 'white space'; Location = '   ' }
+        @{ Case = 'a scheme that is neither a folder nor blob storage'; Location = 'ftp://files.example.org/extract/' }
     ) {
         if ($null -eq $Location) {
             $Location = [System.IO.Path]::GetPathRoot($TestDrive)
@@ -220,7 +218,7 @@ Describe 'Register-DataShareHolding' {
         Register-DataShareHolding 'RTA0001' $Location -ErrorAction SilentlyContinue -ErrorVariable err
 
         $err.Count | Should -Be 1
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'HoldingLocationInvalid,*'
+        Assert-DataShareError -ErrorRecord $err[0] -ErrorId 'HoldingLocationInvalid' -Category InvalidArgument -Cmdlet 'Register-DataShareHolding'
     }
 
     It 'refuses an unknown agreement with AgreementNotFound' {
@@ -251,6 +249,16 @@ Describe 'Register-DataShareHolding' {
 
         $registered.Count | Should -Be 2
         $registered.Prefix | Should -Be @('one/', 'two/')
+    }
+
+    It 'completes -HoldingId and -Id with the ids of the holdings still held' {
+        $held = @(Get-DataShareHolding -ErrorAction Stop | ForEach-Object Id | Sort-Object)
+        $held.Count | Should -BeGreaterThan 1
+
+        foreach ($typed in 'Invoke-DataShareRetentionSweep -HoldingId HD-', 'Get-DataShareHolding -Id hd-') {
+            $completion = TabExpansion2 -inputScript $typed -cursorColumn $typed.Length
+            @($completion.CompletionMatches.CompletionText | Sort-Object) | Should -Be $held -Because "'$typed' completes the held ids"
+        }
     }
 
     It 'Get-DataShareHolding lists by agreement and by id, and reports an unknown id with HoldingNotFound' {
@@ -471,6 +479,32 @@ Describe 'Sweeping local folders' {
         $err[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::ResourceExists)
     }
 
+    Context 'progress' {
+        BeforeAll {
+            $ProgressRegister = Join-Path $TestDrive 'progress' 'register.db'
+            Connect-DataShareRegister -Path $ProgressRegister -ErrorAction Stop
+            $null = New-EndedAgreement -Id 'RTS0005'
+            $null = Register-DataShareHolding 'RTS0005' (New-HoldingFolder -Name 'progress-1') -ErrorAction Stop
+            $null = Register-DataShareHolding 'RTS0005' (New-HoldingFolder -Name 'progress-2') -ErrorAction Stop
+        }
+
+        AfterAll {
+            Connect-DataShareRegister -Path $SweepRegister -ErrorAction Stop
+        }
+
+        It 'reports the sweep''s progress under one activity and always completes it' {
+            $run = Invoke-DataShareTestRunspace -Register $ProgressRegister -ScriptBlock {
+                Invoke-DataShareRetentionSweep -Confirm:$false
+            }
+
+            $run.Error | Should -BeNullOrEmpty
+            @($run.Output).Count | Should -Be 2
+            @($run.Progress | Where-Object Activity -EQ 'Retention sweep') | Should -Not -BeNullOrEmpty
+            $run.Progress[-1].RecordType | Should -Be ([System.Management.Automation.ProgressRecordType]::Completed)
+            @(Get-DataShareAuditLog -Action 'Holding.Destroy' -ErrorAction Stop).Count | Should -Be 2
+        }
+    }
+
     Context 'limits, the lock and the nightly script' {
         BeforeAll {
             $null = New-EndedAgreement -Id 'RTS0003'
@@ -584,8 +618,18 @@ Describe 'Sweeping local folders' {
         }
     }
 
-    # Last: the blob holding registered here stays due in this register from now on.
+    # A register of its own, with nothing else due: the blob holding registered here stays due in it from now on, and
+    # what the tests above left due (or swept) cannot change what these two see.
     Context 'a blob holding without a storage connection' {
+        BeforeAll {
+            $UnconnectedRegister = Join-Path $TestDrive 'unconnected' 'register.db'
+            Connect-DataShareRegister -Path $UnconnectedRegister -ErrorAction Stop
+        }
+
+        AfterAll {
+            Connect-DataShareRegister -Path $SweepRegister -ErrorAction Stop
+        }
+
         It 'reports it with SweepStorageNotConnected, and it stays due' {
             $null = New-EndedAgreement -Id 'RTS0004'
             $blob = Register-DataShareHolding 'RTS0004' 'https://notconnectedaccount.blob.core.windows.net/data/extract/' -ErrorAction Stop
@@ -602,7 +646,7 @@ Describe 'Sweeping local folders' {
         }
 
         It 'and the nightly script exits with 1' {
-            $run = Invoke-NightlySweep -Register $SweepRegister
+            $run = Invoke-NightlySweep -Register $UnconnectedRegister
 
             $run.ExitCode | Should -Be 1 -Because $run.Output
             $run.Output | Should -BeLike '*0 destroyed, 0 blocked, 0 incomplete, 1 error(s)*'

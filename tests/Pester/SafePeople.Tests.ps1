@@ -406,6 +406,13 @@ Describe 'Test-DataShareRecipient' {
         $results.Count | Should -Be 4
         ($results.AgreementId | Sort-Object -Unique) | Should -Be 'SPR0001'
     }
+
+    It 'tests the recipients of an agreement piped in twice once each' {
+        $agreement = Get-DataShareAgreement -Id 'SPR0001' -ErrorAction Stop
+        $results = @($agreement, $agreement | Test-DataShareRecipient -ErrorAction Stop)
+        $results.Count | Should -Be 4
+        @($results.RecipientId | Sort-Object -Unique).Count | Should -Be 4
+    }
 }
 
 Describe 'Import-DisclosureCertificate' {

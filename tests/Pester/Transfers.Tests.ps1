@@ -1,9 +1,10 @@
 #Requires -Version 7.4
 # New-, Get- and Revoke-DataShareTransfer against a fresh register in $TestDrive and a private Azurite (the storage
-# emulator pinned in tests/azurite) that this file starts on free loopback ports and stops when it is done.
+# emulator pinned in tests/azurite) that this file starts on free loopback ports and stops when it is done: issuing,
+# links, refusals and revocation. Uploads.Tests.ps1 has storage connections and what an upload does and shows.
 #
-# The storage tests need node on PATH and Azurite installed in tests/azurite (npm ci there, or run the xunit storage
-# tests once, which install it). Without either they are skipped, and the Describe's name says why.
+# The storage tests need node on PATH and Azurite installed in tests/azurite (the test run installs it). Without
+# either they are skipped, and the Describe's name says why.
 
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Common.ps1') -DiscoveryOnly
@@ -24,51 +25,7 @@ BeforeAll {
     # Yesterday is never in the future in the register's zone (Europe/London), wherever the machine is.
     $Yesterday = (Get-Date).Date.AddDays(-1)
 
-    function Get-TransferState {
-        [pscustomobject]@{
-            Transfers  = @(Get-DataShareTransfer -ErrorAction Stop).Count
-            AuditCount = @(Get-DataShareAuditLog -ErrorAction Stop).Count
-        }
-    }
-
-    function Add-ReadyRecipient {
-        <# A recipient who passes every safe-people check today and for well over a year. #>
-        param(
-            [Parameter(Mandatory)] [string] $AgreementId,
-            [Parameter(Mandatory)] [string] $Name,
-            [Parameter(Mandatory)] [string] $Email,
-            [string] $CertificateNumber
-        )
-
-        $recipient = Add-DataShareRecipient -AgreementId $AgreementId -Name $Name -Email $Email -ErrorAction Stop
-        if ($CertificateNumber) {
-            $null = Add-DisclosureCertificate -RecipientId $recipient.Id -Issuer DBS -Level Basic -Number $CertificateNumber `
-                -IssuedOn $Yesterday.AddDays(-30) -ErrorAction Stop
-        }
-
-        Set-DataShareRecipient -Id $recipient.Id -DeclarationSignedOn $Yesterday -TrainingCompletedOn $Yesterday -ErrorAction Stop
-        $recipient
-    }
-
-    function New-TestFile {
-        <# A file of the given size with random content (so every block differs), under $TestDrive. #>
-        param(
-            [Parameter(Mandatory)] [string] $RelativePath,
-            [Parameter(Mandatory)] [int] $Size
-        )
-
-        $path = Join-Path $TestDrive $RelativePath
-        $null = New-Item -ItemType Directory -Path (Split-Path $path -Parent) -Force
-        $bytes = [byte[]]::new($Size)
-        [System.Random]::new($Size).NextBytes($bytes)
-        [System.IO.File]::WriteAllBytes($path, $bytes)
-        $path
-    }
-
-    function Get-Sha256 {
-        param([Parameter(Mandatory)] [string] $Path)
-        (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash.ToLowerInvariant()
-    }
+    . (Join-Path $PSScriptRoot 'TransferHelpers.ps1')
 }
 
 AfterAll {
@@ -426,6 +383,56 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
         }
     }
 
+    Context 'New-DataShareTransfer refusals, each with its category, leaving nothing in storage' {
+        BeforeAll {
+            # Approved for a direct transfer, but not yet: it starts next month.
+            $null = New-TestAgreement -Id 'TRX0011' -AccessRoute DirectTransfer -ApprovalReference 'DSAP-TRX11' `
+                -StartsOn $Yesterday.AddDays(31) -EndsOn $Yesterday.AddDays(400)
+        }
+
+        AfterAll {
+            Set-DataSharePolicy -Name TransferAllowedSensitivity -Default -Confirm:$false -ErrorAction SilentlyContinue
+        }
+
+        It 'refuses <Case> with <ErrorId> (<Category>)' -ForEach @(
+            @{ Case = 'an agreement that is not active'; ErrorId = 'TransferAgreementNotActive'; Category = 'InvalidOperation'; Parameters = @{ AgreementId = 'TRX0011'; ValidFor = '01:00:00' } }
+            @{ Case = 'an agreement whose route keeps the data in the secure research service'; ErrorId = 'TransferRouteNotDirect'; Category = 'InvalidOperation'; Parameters = @{ AgreementId = 'TRX0004'; ValidFor = '01:00:00' } }
+            @{ Case = 'a file that does not exist'; ErrorId = 'TransferFileNotFound'; Category = 'ObjectNotFound'; Parameters = @{ AgreementId = 'TRX0003'; ValidFor = '01:00:00'; Path = 'missing' } }
+            @{ Case = 'a recipient who is not ready'; ErrorId = 'TransferRecipientNotReady'; Category = 'InvalidOperation'; Parameters = @{ AgreementId = 'TRX0005'; ValidFor = '01:00:00' } }
+            @{ Case = 'a recipient id not in the register'; ErrorId = 'RecipientNotFound'; Category = 'ObjectNotFound'; Parameters = @{ AgreementId = 'TRX0003'; ValidFor = '01:00:00'; RecipientId = 'RC-0000000000' } }
+            @{ Case = 'a transfer id not in the register'; ErrorId = 'TransferNotFound'; Category = 'ObjectNotFound'; Parameters = @{ FromTransfer = 'TR-0000000000'; ValidFor = '01:00:00' } }
+            @{ Case = 'a data item rated above what policy lets go directly'; ErrorId = 'TransferDataItemNotAllowed'; Category = 'InvalidOperation'; Parameters = @{ AgreementId = 'TRX0003'; ValidFor = '01:00:00' }; Sensitivity = 'A' }
+        ) {
+            if ($Sensitivity) {
+                Set-DataSharePolicy -Name TransferAllowedSensitivity -Value $Sensitivity -Confirm:$false -ErrorAction Stop
+            }
+
+            $arguments = $Parameters.Clone()
+            if (-not $arguments.ContainsKey('FromTransfer')) {
+                $arguments.Path = if ($arguments.Path -eq 'missing') { Join-Path $TestDrive 'extract' 'no-such-file.csv' } else { $ExtractPath }
+            }
+
+            $containers = Get-TestAzuriteContainer -Azurite $Azurite
+            $before = Get-TransferState
+            try {
+                $output = @(New-DataShareTransfer @arguments -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err)
+                $after = Get-TransferState
+            }
+            finally {
+                if ($Sensitivity) {
+                    Set-DataSharePolicy -Name TransferAllowedSensitivity -Default -Confirm:$false -ErrorAction Stop
+                }
+            }
+
+            $output.Count | Should -Be 0
+            $err.Count | Should -Be 1
+            Assert-DataShareError -ErrorRecord $err[0] -ErrorId $ErrorId -Category $Category -Cmdlet 'New-DataShareTransfer'
+            Get-TestAzuriteContainer -Azurite $Azurite | Should -Be $containers
+            $after.Transfers | Should -Be $before.Transfers
+            $after.AuditCount | Should -Be $before.AuditCount
+        }
+    }
+
     Context 'Revoke-DataShareTransfer' {
         It 'revokes the link: the download that worked now fails with 403' {
             $issued = New-DataShareTransfer -AgreementId 'TRX0001' -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
@@ -438,6 +445,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             $revoked.RevokedAt | Should -Not -BeNullOrEmpty
             $revoked.RevokedBy | Should -Not -BeNullOrEmpty
             $revoked.Uri | Should -BeNullOrEmpty
+            $revoked.Note | Should -BeLike '*30 seconds*' -Because 'the real service can take that long to apply a revocation'
             (Invoke-WebRequest -Uri $issued.Files[0].Uri -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 403
 
             (Get-DataShareTransfer -Id $issued.Id -ErrorAction Stop).Status | Should -Be ([DataShareAdmin.TransferStatus]::Revoked)
@@ -451,7 +459,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             Revoke-DataShareTransfer -Id $issued.Id -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err
 
             $err.Count | Should -Be 1
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'TransferAlreadyRevoked,*'
+            Assert-DataShareError -ErrorRecord $err[0] -ErrorId 'TransferAlreadyRevoked' -Category InvalidOperation -Cmdlet 'Revoke-DataShareTransfer'
         }
 
         It '-WhatIf revokes nothing: the link still works' {
