@@ -64,14 +64,10 @@ public sealed class DataShareEngine : IDisposable
         Organisations.AssessmentRecorded = Readiness.ForgetOrganisations;
         CertificateImport = new CertificateImporter(Certificates, register, Policy.DateOrder);
         Reports = new Reports.ReportService(register, Calendar, clock, identity, Readiness, () => safePeoplePolicy.Value, Policy);
-        Retention = new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy);
+        Directory = new DirectoryAccess.DirectoryService(register, Calendar, clock, Policy, Readiness, () => directory);
+        Retention = new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy, directory is null ? null : Directory.RevokeForSweep);
         Orphans = new Retention.OrphanFinder(register);
         Transfers = new TransferService(register, Calendar, clock, identity.User, Agreements, Recipients, Readiness, Policy.Transfers);
-        Directory = new DirectoryAccess.DirectoryService(register, Calendar, clock, Policy, Readiness, () => directory);
-        if (directory is not null)
-        {
-            Retention.AccessRevoker = Directory.RevokeForSweep;
-        }
     }
 
     public IDataShareRegister Register { get; }
