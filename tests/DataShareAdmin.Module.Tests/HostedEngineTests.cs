@@ -61,8 +61,8 @@ public sealed class HostedEngineTests : IClassFixture<AzuriteBlobFixture>, IDisp
     {
         using var first = new PowerShellSession(registerPath: null);
         using var second = new PowerShellSession(registerPath: null);
-        var info = first.Run("Connect-DataShareRegister -Path $args[0] -PassThru", temp.File("a.db")).AssertNoErrors().Single<RegisterInfo>();
-        second.Run("Connect-DataShareRegister -Path $args[0]", temp.File("b.db")).AssertNoErrors();
+        var info = first.Run("Connect-DataShareRegister -Path $args[0] -Create -PassThru", temp.File("a.db")).AssertNoErrors().Single<RegisterInfo>();
+        second.Run("Connect-DataShareRegister -Path $args[0] -Create", temp.File("b.db")).AssertNoErrors();
 
         Assert.Equal(("SQLite", temp.File("a.db"), "Parameter", false), (info.Backend, info.Location, info.Source, info.IsReadOnly));
         first.Run(Scripts.Organisations + Environment.NewLine + Scripts.NewAgreement("DS1")).AssertNoErrors();

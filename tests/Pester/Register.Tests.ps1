@@ -51,14 +51,14 @@ Describe 'Connect-DataShareRegister' {
         $info.Backend | Should -Be 'SQLite'
         $info.Location | Should -Be $path
         $info.Source | Should -Be 'Parameter'
-        $info.SchemaVersion | Should -Be 6
+        $info.SchemaVersion | Should -Be 7
         $info.IsReadOnly | Should -BeFalse
         $path | Should -Exist
     }
 
     It 'opens a register -ReadOnly: reads work, every change stops with RegisterReadOnly, and the file is not changed' {
         $path = Join-Path $TestDrive 'read-only.db'
-        Connect-DataShareRegister -Path $path -ErrorAction Stop
+        Connect-DataShareRegister -Path $path -Create -ErrorAction Stop
         $agreement = New-TestAgreement
         Connect-DataShareRegister -Path $path -ReadOnly -ErrorAction Stop
         $bytes = [System.IO.File]::ReadAllBytes($path)
@@ -90,7 +90,7 @@ Describe 'Connect-DataShareRegister' {
 
         $info = Connect-DataShareRegister -Path $copy -PassThru -ErrorAction Stop
 
-        $info.SchemaVersion | Should -Be 6
+        $info.SchemaVersion | Should -Be 7
         $organisations = @(Get-DataShareOrganisation -ErrorAction Stop)
         $organisations.Name | Should -Be @('Example Research Trust', 'Northshire County Council', 'University of Example')
         $agreement = Get-DataShareAgreement -Id DS00752 -AsOf '2026-06-15' -ErrorAction Stop

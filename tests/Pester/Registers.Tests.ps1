@@ -511,7 +511,7 @@ Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
 
     It 'refuses to copy a Table register into itself, named by its connection string or by the variable holding it' {
         $name = New-TestRegisterName -Prefix 'self'
-        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -ErrorAction Stop
+        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -Create -ErrorAction Stop
         $null = New-TestAgreement
         $head = (Test-DataShareAuditLog -ErrorAction Stop).Head
 
@@ -526,7 +526,7 @@ Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
 
     It 'completes agreement ids from the Table register, and the session can still write to it afterwards' {
         $name = New-TestRegisterName -Prefix 'complete'
-        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -ErrorAction Stop
+        Connect-DataShareRegister -ConnectionString $Tables -RegisterName $name -Create -ErrorAction Stop
         $agreement = New-TestAgreement -Id 'DS00752'
 
         $completion = TabExpansion2 -inputScript 'Get-DataShareAgreement -Id DS007' -cursorColumn 'Get-DataShareAgreement -Id DS007'.Length

@@ -435,7 +435,7 @@ Describe 'The HTML report in a real browser' {
 
         # A register of its own: an active agreement with a recipient, a title that would run as a script and show an
         # image, and an ended agreement titled with a formula.
-        Connect-DataShareRegister -Path (Join-Path $TestDrive 'browser' 'register.db') -ErrorAction Stop
+        Connect-DataShareRegister -Path (Join-Path $TestDrive 'browser' 'register.db') -Create -ErrorAction Stop
         $null = New-TestAgreement -Id 'DS00752' -AccessRoute DirectTransfer -ApprovalReference 'DSAP-1'
         $null = Add-DataShareRecipient -AgreementId 'DS00752' -Name 'Jo Bloggs' -Email 'jo@example.org' -ErrorAction Stop
         $null = New-TestAgreement -Id 'XSS1' -Title '<script>document.title="pwned"</script><img src=x onerror=alert(1)>'

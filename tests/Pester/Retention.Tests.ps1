@@ -482,7 +482,7 @@ Describe 'Sweeping local folders' {
     Context 'progress' {
         BeforeAll {
             $ProgressRegister = Join-Path $TestDrive 'progress' 'register.db'
-            Connect-DataShareRegister -Path $ProgressRegister -ErrorAction Stop
+            Connect-DataShareRegister -Path $ProgressRegister -Create -ErrorAction Stop
             $null = New-EndedAgreement -Id 'RTS0005'
             $null = Register-DataShareHolding 'RTS0005' (New-HoldingFolder -Name 'progress-1') -ErrorAction Stop
             $null = Register-DataShareHolding 'RTS0005' (New-HoldingFolder -Name 'progress-2') -ErrorAction Stop
@@ -623,7 +623,7 @@ Describe 'Sweeping local folders' {
     Context 'a blob holding without a storage connection' {
         BeforeAll {
             $UnconnectedRegister = Join-Path $TestDrive 'unconnected' 'register.db'
-            Connect-DataShareRegister -Path $UnconnectedRegister -ErrorAction Stop
+            Connect-DataShareRegister -Path $UnconnectedRegister -Create -ErrorAction Stop
         }
 
         AfterAll {

@@ -224,7 +224,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             $completion.CompletionMatches[0].ToolTip | Should -BeLike '*TRX0001, 1 file(s), Active*'
         }
 
-        It 'stopped part-way, leaves no container, no transfer and no audit entry' {
+        It 'stopped part-way, removes its container and records the transfer as incomplete, with no link' {
             $huge = Join-Path $TestDrive 'huge.bin'
             $stream = [System.IO.File]::Create($huge)
             try {
@@ -246,8 +246,13 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             $run.Stopped | Should -BeTrue -Because 'the upload was stopped after its first progress record'
             Get-TestAzuriteContainer -Azurite $Azurite | Should -Be $containers
             $after = Get-TransferState
-            $after.Transfers | Should -Be $before.Transfers
-            $after.AuditCount | Should -Be $before.AuditCount
+            # The register knew of the upload before it began (no untracked copy), and says how it ended.
+            $after.Transfers | Should -Be ($before.Transfers + 1)
+            $stopped = @(Get-DataShareTransfer -AgreementId 'TRX0001' -Incomplete -ErrorAction Stop | Where-Object { $_.Files.Name -contains 'huge.bin' })
+            $stopped.Count | Should -Be 1
+            $stopped[0].Status | Should -Be ([DataShareAdmin.TransferStatus]::Incomplete)
+            $stopped[0].Uri | Should -BeNullOrEmpty
+            @(Get-DataShareAuditLog -TargetId $stopped[0].Id -ErrorAction Stop).Action | Should -Be @('Transfer.Start', 'Transfer.Fail')
         }
 
         It 'never writes the signature to the debug or information streams or the register file' {

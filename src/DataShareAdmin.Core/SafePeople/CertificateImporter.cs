@@ -271,7 +271,8 @@ public sealed class CertificateImporter
         return null;
     }
 
-    private static string Compact(string name)
+    /// <summary>A column name without case, spaces or punctuation ("No. of pupils" is "noofpupils"), as headers are matched.</summary>
+    internal static string Compact(string name)
     {
         var text = new StringBuilder(name.Length);
         foreach (var c in name)

@@ -12,14 +12,20 @@ namespace DataShareAdmin.Core.SafePeople;
 /// </summary>
 public static class CsvTable
 {
-    public static IEnumerable<(int Line, IReadOnlyList<string> Fields)> Read(TextReader reader)
+    public static IEnumerable<(int Line, IReadOnlyList<string> Fields)> Read(TextReader reader) => Read(reader, int.MaxValue);
+
+    /// <summary>
+    /// As <see cref="Read(TextReader)"/>, refusing (CsvFieldTooLong) a field longer than <paramref name="maxFieldLength"/>
+    /// characters, so a file with no line breaks or an unclosed quote cannot fill memory.
+    /// </summary>
+    public static IEnumerable<(int Line, IReadOnlyList<string> Fields)> Read(TextReader reader, int maxFieldLength)
     {
         char? separator = null;
         var line = 0;
         while (true)
         {
             var startLine = line + 1;
-            var record = ReadRecord(reader, ref line, ref separator);
+            var record = ReadRecord(reader, ref line, ref separator, maxFieldLength);
             if (record is null)
             {
                 yield break;
@@ -29,7 +35,7 @@ public static class CsvTable
         }
     }
 
-    private static List<string>? ReadRecord(TextReader reader, ref int line, ref char? separator)
+    private static List<string>? ReadRecord(TextReader reader, ref int line, ref char? separator, int maxFieldLength)
     {
         var fields = new List<string>();
         var field = new StringBuilder();
@@ -52,6 +58,12 @@ public static class CsvTable
 
             any = true;
             var c = (char)next;
+            if (field.Length >= maxFieldLength)
+            {
+                throw new DataShareException("CsvFieldTooLong", DataShareErrorCategory.LimitsExceeded,
+                    $"A field starting on line {line + 1} is longer than {maxFieldLength} characters (an unclosed quote, or not a table): nothing was read from the file.");
+            }
+
             if (c == '\uFEFF' && fields.Count == 0 && field.Length == 0 && line == 0)
             {
                 continue;
