@@ -32,6 +32,15 @@ if ($PSBoundParameters.ContainsKey('RegisterPath') -eq $false) {
     }
 }
 
+# A register is never made by mistake: connecting to one that is not there fails loudly, and the session stays
+# unconnected (every later command would fail with RegisterNotConnected) until a connect succeeds.
+try {
+    Connect-DataShareRegister -Path ([System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($RegisterPath), 'no-such-register.db'))
+}
+catch {
+    $host.UI.WriteLine("Connecting to a register that is not there fails: $($_.FullyQualifiedErrorId)")
+}
+
 # -Create: a register is made only when asked (the first run makes it; a later run with your own -RegisterPath opens it).
 $register = Connect-DataShareRegister -Path $RegisterPath -Create -PassThru
 $host.UI.WriteLine("Register: $($register.Location) (schema $($register.SchemaVersion))")
@@ -214,6 +223,12 @@ try {
     Set-DataShareAgreement -Id DS00990 -EndsOn $today.AddDays(-1)
     $host.UI.WriteLine('Retention plan for today:')
     Get-DataShareRetentionPlan | Out-Default
+    # A dry run first: -WhatIf says what the sweep would delete, takes no lock and changes nothing.
+    $host.UI.WriteLine('Dry run (-WhatIf):')
+    Get-DataShareRetentionPlan | Where-Object { $_.AgreementId -eq 'DS00990' } | Invoke-DataShareRetentionSweep -WhatIf
+    if (-not [System.IO.Directory]::Exists($working)) {
+        throw 'The dry run deleted the working copy of DS00990.'
+    }
     $records = @(Get-DataShareRetentionPlan | Where-Object { $_.AgreementId -eq 'DS00990' } | Invoke-DataShareRetentionSweep -Confirm:$false)
     $host.UI.WriteLine('Destruction records:')
     $records | Out-Default
@@ -232,6 +247,17 @@ try {
         $http.Dispose()
     }
     $host.UI.WriteLine("Working copy gone: $gone. The transfer's link now answers HTTP $status.")
+
+    # No untracked copies: every container this register's transfers made is still in a held holding or was
+    # verified gone, so the storage holds no orphan the sweep would never delete.
+    $orphans = @(Find-DataShareOrphan)
+    $host.UI.WriteLine("Orphans in storage (copies no holding accounts for): $($orphans.Count).")
+    if ($orphans.Count -gt 0) {
+        $orphans | Format-List | Out-Default
+        throw 'Storage holds copies that no holding accounts for.'
+    }
+    $retentionReport = Export-DataShareReport -Kind Retention -Format Html -IncludeOrphans -Path ([System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($RegisterPath), 'retention.html')) -Force -PassThru
+    $host.UI.WriteLine("Retention report, orphans included: $($retentionReport.FullName)")
 
     Confirm-DataShareDestruction -AgreementId DS00990 -ConfirmedBy 'Data protection officer, Example Research Trust' -ConfirmedOn $today -Evidence 'Email of today' | Out-Null
     $host.UI.WriteLine("DS00990 is now $((Get-DataShareAgreement -Id DS00990).Status).")
