@@ -11,7 +11,10 @@ using DataShareAdmin.Core.Transfers;
 
 namespace DataShareAdmin.Core;
 
-/// <summary>How to open the engine: which register, which clock, who is acting.</summary>
+/// <summary>
+/// How to open the engine: the one route from a session to the engine. It carries what the session is connected to
+/// (the register, storage, the directory), which clock, and who is acting.
+/// </summary>
 public sealed class EngineOptions
 {
     /// <summary>An explicit register file; null means the usual search (environment, machine configuration, user folder).</summary>
@@ -35,6 +38,9 @@ public sealed class EngineOptions
     /// <summary>A seam for tests and later backends: opens the register for a location.</summary>
     public Func<RegisterLocation, IClock, AuditIdentity, IDataShareRegister>? OpenRegister { get; set; }
 
+    /// <summary>The session's storage connection (Connect-DataShareStorage), when there is one.</summary>
+    public Storage.StorageConnection? Storage { get; set; }
+
     /// <summary>The session's directory connection (Connect-DataShareDirectory), when there is one.</summary>
     public DirectoryAccess.IDirectoryClientFactory? Directory { get; set; }
 
@@ -46,35 +52,39 @@ public sealed class EngineOptions
 public sealed class DataShareEngine : IDisposable
 {
     private readonly Lazy<SafePeoplePolicy> safePeoplePolicy;
+    private DirectoryAccess.DirectoryCheck? directoryCheck;
 
-    private DataShareEngine(IDataShareRegister register, IClock clock, AuditIdentity identity, Func<Uri, IDbsStatusClient> dbsClientFactory, DirectoryAccess.IDirectoryClientFactory? directory)
+    private DataShareEngine(IDataShareRegister register, IClock clock, AuditIdentity identity, EngineOptions options)
     {
+        var dbsClientFactory = options.DbsClientFactory ?? (uri => new DbsUpdateServiceClient(uri));
+        var directory = options.Directory;
         Register = register;
+        Storage = new Storage.SessionStorage(options.Storage);
         Policy = new PolicyService(register);
 
         // Calendar dates are judged in the zone the register's policy names, the same for every administrator.
         Calendar = new ShareCalendar(clock, ShareCalendar.FindTimeZone(Policy.EffectiveValues()[PolicyCatalogue.TimeZone]));
         safePeoplePolicy = new Lazy<SafePeoplePolicy>(Policy.SafePeople);
-        Organisations = new Organisations.OrganisationService(register, Calendar, clock, identity.User, Policy);
+        Readiness = new ReadinessService(register, Calendar, () => safePeoplePolicy.Value, () => directoryCheck);
+        Organisations = new Organisations.OrganisationService(register, Calendar, clock, identity.User, Policy, Readiness.ForgetOrganisations);
         Agreements = new AgreementService(register, Calendar, clock, identity.User, Organisations);
         Recipients = new RecipientService(register, Calendar, clock, identity.User);
         Audit = new AuditService(register, clock);
         Certificates = new CertificateService(register, Calendar, clock, identity.User, () => safePeoplePolicy.Value, dbsClientFactory);
-        Readiness = new ReadinessService(register, Calendar, () => safePeoplePolicy.Value);
-        Organisations.AssessmentRecorded = Readiness.ForgetOrganisations;
         CertificateImport = new CertificateImporter(Certificates, register, Policy.DateOrder);
         Reports = new Reports.ReportService(register, Calendar, clock, identity, Readiness, () => safePeoplePolicy.Value, Policy);
-        Retention = new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy);
+        Directory = new DirectoryAccess.DirectoryService(register, Calendar, clock, Policy, Readiness, () => directory);
+        Retention = new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy, directory is null ? null : Directory.RevokeForSweep);
         Orphans = new Retention.OrphanFinder(register);
         Transfers = new TransferService(register, Calendar, clock, identity.User, Agreements, Recipients, Readiness, Policy.Transfers);
-        Directory = new DirectoryAccess.DirectoryService(register, Calendar, clock, Policy, Readiness, () => directory);
-        if (directory is not null)
-        {
-            Retention.AccessRevoker = Directory.RevokeForSweep;
-        }
+        ReportFiles = new Reports.ReportFileService(Reports, Audit, Orphans, Storage, Agreements);
+        Copies = new RegisterCopyService(register, clock, identity);
     }
 
     public IDataShareRegister Register { get; }
+
+    /// <summary>The session's storage, with the adapters the services work through.</summary>
+    public Storage.SessionStorage Storage { get; }
 
     public ShareCalendar Calendar { get; }
 
@@ -103,6 +113,12 @@ public sealed class DataShareEngine : IDisposable
 
     public Reports.ReportService Reports { get; }
 
+    /// <summary>Reports written to a file whole or not at all (Export-DataShareReport).</summary>
+    public Reports.ReportFileService ReportFiles { get; }
+
+    /// <summary>This register copied into a new one (Copy-DataShareRegister).</summary>
+    public RegisterCopyService Copies { get; }
+
     public DirectoryAccess.DirectoryService Directory { get; }
 
     /// <summary>
@@ -120,7 +136,7 @@ public sealed class DataShareEngine : IDisposable
         var check = new DirectoryAccess.DirectoryCheck(Directory.Require().Create(DirectoryAccess.DirectoryPermissions.Readiness),
             string.Equals(values[PolicyCatalogue.DirectoryAccountRequired], "true", StringComparison.Ordinal),
             values[PolicyCatalogue.DirectoryRequiredGroupId], cancellationToken);
-        Readiness.Directory = check.Applies ? check : null;
+        directoryCheck = check.Applies ? check : null;
     }
 
     public static DataShareEngine Open(EngineOptions options)
@@ -131,7 +147,7 @@ public sealed class DataShareEngine : IDisposable
             var shared = TableRegister.Open(options.Table, options.Clock, identity, readOnly: options.ReadOnly, create: options.CreateRegister);
             try
             {
-                return new DataShareEngine(shared, options.Clock, identity, options.DbsClientFactory ?? (uri => new DbsUpdateServiceClient(uri)), options.Directory);
+                return new DataShareEngine(shared, options.Clock, identity, options);
             }
             catch
             {
@@ -146,7 +162,7 @@ public sealed class DataShareEngine : IDisposable
             : options.OpenRegister(location, options.Clock, identity);
         try
         {
-            return new DataShareEngine(register, options.Clock, identity, options.DbsClientFactory ?? (uri => new DbsUpdateServiceClient(uri)), options.Directory);
+            return new DataShareEngine(register, options.Clock, identity, options);
         }
         catch
         {

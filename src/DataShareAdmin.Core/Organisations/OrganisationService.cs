@@ -41,18 +41,18 @@ public sealed class OrganisationService
     private readonly IClock clock;
     private readonly string actor;
     private readonly PolicyService policy;
+    private readonly Action? assessmentRecorded;
 
-    public OrganisationService(IDataShareRegister register, ShareCalendar calendar, IClock clock, string actor, PolicyService policy)
+    /// <param name="assessmentRecorded">Called after an assessment is recorded, so caches of assessments are read again.</param>
+    public OrganisationService(IDataShareRegister register, ShareCalendar calendar, IClock clock, string actor, PolicyService policy, Action? assessmentRecorded = null)
     {
         this.register = register;
         this.calendar = calendar;
         this.clock = clock;
         this.actor = actor;
         this.policy = policy;
+        this.assessmentRecorded = assessmentRecorded;
     }
-
-    /// <summary>Called after an assessment is recorded, so caches of assessments are read again.</summary>
-    internal Action? AssessmentRecorded { get; set; }
 
     /// <summary>Adds an organisation; null when the host declined (-WhatIf, or "no" at -Confirm).</summary>
     public DataShareOrganisation? Create(string name, string? address, string? officerName, string? officerEmail, IOperationHost host)
@@ -264,7 +264,7 @@ public sealed class OrganisationService
             ["ValidUntil"] = DateText.FormatDate(assessment.ValidUntil),
             ["Outcome"] = assessment.Outcome.ToString(),
         }));
-        AssessmentRecorded?.Invoke();
+        assessmentRecorded?.Invoke();
         host.WriteVerbose($"Recorded security assessment {reference} for {organisation.Name}: {assessment.Outcome}, current through {DateText.FormatDate(validUntil)}.");
         return assessment;
     }

@@ -4,17 +4,22 @@ using System.Globalization;
 
 namespace DataShareAdmin.Core.Policy;
 
-/// <summary>Reads and changes the policy kept in the register, so every administrator works to the same rules.</summary>
+/// <summary>
+/// Reads and changes the policy kept in the register, so every administrator works to the same rules. The stored
+/// values are read once per engine (one piece of work: on a Table register each read is an HTTP request, and a
+/// transfer alone needs the policy five times) and forgotten when this service changes a setting.
+/// </summary>
 public sealed class PolicyService
 {
     private readonly IDataShareRegister register;
+    private Dictionary<string, PolicyValue>? cached;
 
     public PolicyService(IDataShareRegister register) => this.register = register;
 
     /// <summary>Every setting with its default and current value, in catalogue order.</summary>
     public IEnumerable<DataSharePolicySetting> Get(Func<string, bool>? nameFilter = null)
     {
-        var stored = Stored();
+        var stored = cached ??= Stored();
         foreach (var definition in PolicyCatalogue.All)
         {
             if (nameFilter is not null && !nameFilter(definition.Name))
@@ -90,7 +95,8 @@ public sealed class PolicyService
         // it since, so the audit entry's Before is always the value this change replaced.
         return Conflicts.Retry(first =>
         {
-            var stored = Stored();
+            // Read afresh, never from the cache: the value replaced must be the one in the register now.
+            var stored = cached = Stored();
             stored.TryGetValue(definition.Name, out var current);
             var before = current?.Value ?? definition.DefaultValue;
             var after = normalised ?? definition.DefaultValue;
@@ -105,6 +111,7 @@ public sealed class PolicyService
                 return null;
             }
 
+            cached = null;
             register.WritePolicy(definition.Name, current?.Value, normalised, new AuditEvent("Policy.Set", "Policy", definition.Name, new Dictionary<string, string?>
             {
                 ["Before"] = before,

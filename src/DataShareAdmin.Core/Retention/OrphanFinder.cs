@@ -204,7 +204,7 @@ public sealed class OrphanFinder
                 }
             }
         }
-        catch (Exception ex) when (RetentionService.IsStorageFailure(ex))
+        catch (Exception ex) when (RetentionSweep.IsStorageFailure(ex))
         {
             reportError(Failed(storage, orphan.Uri, ex));
             return null;
@@ -230,7 +230,7 @@ public sealed class OrphanFinder
         {
             items = listing().GetEnumerator();
         }
-        catch (Exception ex) when (RetentionService.IsStorageFailure(ex))
+        catch (Exception ex) when (RetentionSweep.IsStorageFailure(ex))
         {
             reportError(Failed(storage, what, ex));
             yield break;
@@ -247,7 +247,7 @@ public sealed class OrphanFinder
                         yield break;
                     }
                 }
-                catch (Exception ex) when (RetentionService.IsStorageFailure(ex))
+                catch (Exception ex) when (RetentionSweep.IsStorageFailure(ex))
                 {
                     reportError(Failed(storage, what, ex));
                     yield break;

@@ -12,18 +12,14 @@ using DataShareAdmin.Core.Transfers;
 namespace DataShareAdmin.Core.Retention;
 
 /// <summary>
-/// Holdings and their retention: registering them, planning what is due (no storage I/O), sweeping (delete, list
-/// again to verify, record), and the recipient organisations' confirmations. Safety before speed: nothing is deleted
-/// before its day, only holdings found by their stored identity are touched, and a holding is marked destroyed only
-/// after a listing finds it empty.
+/// Holdings and their retention: registering them, planning what is due (no storage I/O), the recipient
+/// organisations' confirmations, and when an agreement counts as destroyed. The sweep itself (delete, list again to
+/// verify, record) is <see cref="RetentionSweep"/>. Safety before speed: nothing is deleted before its day, only
+/// holdings found by their stored identity are touched, and a holding is marked destroyed only after a listing finds
+/// it empty.
 /// </summary>
-public sealed partial class RetentionService
+public sealed class RetentionService
 {
-    private const string Activity = "Retention sweep";
-
-    /// <summary>Objects kept from the measuring listing for deleting from, over all holdings of one sweep.</summary>
-    private const int ListingCacheObjects = 200_000;
-
     /// <summary>The longest blob soft-delete retention Azure allows.</summary>
     private const int MaxSoftDeleteDays = 365;
 
@@ -34,7 +30,14 @@ public sealed partial class RetentionService
     private readonly AgreementService agreements;
     private readonly PolicyService policy;
 
-    public RetentionService(IDataShareRegister register, ShareCalendar calendar, IClock clock, AuditIdentity identity, AgreementService agreements, PolicyService policy)
+    private readonly RetentionSweep sweep;
+
+    /// <param name="accessRevoker">
+    /// Takes an ended agreement's directory access away during a sweep (when the session is connected to the
+    /// directory); returns what it removed, for the destruction records. Null when not connected.
+    /// </param>
+    public RetentionService(IDataShareRegister register, ShareCalendar calendar, IClock clock, AuditIdentity identity, AgreementService agreements, PolicyService policy,
+        Func<string, IOperationHost, string?>? accessRevoker = null)
     {
         this.register = register;
         this.calendar = calendar;
@@ -42,13 +45,12 @@ public sealed partial class RetentionService
         this.identity = identity;
         this.agreements = agreements;
         this.policy = policy;
+        sweep = new RetentionSweep(register, calendar, clock, identity, policy, this, accessRevoker);
     }
 
-    /// <summary>
-    /// Takes an ended agreement's directory access away during a sweep (set when the session is connected to the
-    /// directory); returns what it removed, for the destruction records.
-    /// </summary>
-    public Func<string, IOperationHost, string?>? AccessRevoker { get; set; }
+    /// <inheritdoc cref="RetentionSweep.Sweep"/>
+    public IEnumerable<DestructionRecord> Sweep(SweepOptions options, Func<string, IRetentionStorage?> storageFor, IOperationHost host, Action<DataShareException> reportError) =>
+        sweep.Sweep(options, storageFor, host, reportError);
 
     /// <summary>Registers a place that holds an agreement's data; null when the host declined.</summary>
     public DataShareHolding? Register(string agreementId, string location, IOperationHost host)
@@ -210,10 +212,10 @@ public sealed partial class RetentionService
     /// What one damaged record can throw while its holding is planned (its agreement gone, a value that does not read):
     /// anything but the work being stopped or a terminating error, which end the whole command.
     /// </summary>
-    private static bool IsRecordProblem(Exception ex) =>
+    internal static bool IsRecordProblem(Exception ex) =>
         ex is not (OperationCanceledException or OutOfMemoryException) && ex is not DataShareException { IsTerminating: true };
 
-    private static DataShareException NotPlanned(DataShareHolding holding, Exception ex) =>
+    internal static DataShareException NotPlanned(DataShareHolding holding, Exception ex) =>
         new("HoldingPlanFailed", DataShareErrorCategory.InvalidData,
             $"Holding {holding.Id} ({holding.Location}) of agreement {holding.AgreementId} could not be planned: {ex.Message} It is left as it is, and every other holding is planned and swept. Check the agreement (Get-DataShareAgreement {holding.AgreementId}) and the holding (Get-DataShareHolding -Id {holding.Id}).",
             holding.Id, ex);
@@ -304,7 +306,7 @@ public sealed partial class RetentionService
     /// An ended agreement is destroyed when every holding is verified gone and the organisation has confirmed its own
     /// copies are gone — and, where soft delete keeps deleted data recoverable, not before that ends.
     /// </summary>
-    private void MarkDestroyedIfComplete(string agreementId, IOperationHost host)
+    internal void MarkDestroyedIfComplete(string agreementId, IOperationHost host)
     {
         var agreement = register.FindAgreement(agreementId);
         if (agreement is null || agreement.DestroyedOn is not null || AgreementRules.StatusOn(agreement, calendar.Today) != AgreementStatus.Ended

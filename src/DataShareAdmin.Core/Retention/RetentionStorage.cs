@@ -131,7 +131,7 @@ public sealed class BlobRetentionStorage : IRetentionStorage
 
             return "Off";
         }
-        catch (Exception ex) when (ex is RequestFailedException || RetentionService.IsStorageFailure(ex))
+        catch (Exception ex) when (ex is RequestFailedException || RetentionSweep.IsStorageFailure(ex))
         {
             // Not readable with the rights given (403), not implemented (an emulator), or not reachable just now.
             return "Unknown";

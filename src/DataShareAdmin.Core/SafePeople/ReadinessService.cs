@@ -28,15 +28,21 @@ public sealed class ReadinessService
     private long? preloadAfter;
     private int lookups;
 
-    public ReadinessService(IDataShareRegister register, ShareCalendar calendar, Func<SafePeoplePolicy> policy)
+    private readonly Func<DirectoryAccess.DirectoryCheck?>? directory;
+
+    /// <param name="directory">
+    /// The directory check for this piece of work, when the session is connected to the directory and the work asks
+    /// for it (it judges the account as it is now); null or answering null when there is none.
+    /// </param>
+    public ReadinessService(IDataShareRegister register, ShareCalendar calendar, Func<SafePeoplePolicy> policy, Func<DirectoryAccess.DirectoryCheck?>? directory = null)
     {
         this.register = register;
         this.calendar = calendar;
         this.policy = policy;
+        this.directory = directory;
     }
 
-    /// <summary>The directory check, when the session is connected to the directory (it judges the account as it is now).</summary>
-    public DirectoryAccess.DirectoryCheck? Directory { get; set; }
+    private DirectoryAccess.DirectoryCheck? Directory => directory?.Invoke();
 
     public RecipientTestResult Test(DataShareRecipient recipient, DateTime? asOf, int? warnWithinDays) => Test(recipient, asOf, warnWithinDays, out _);
 

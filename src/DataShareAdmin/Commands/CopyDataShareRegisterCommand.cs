@@ -1,9 +1,5 @@
 using System;
 using System.Management.Automation;
-using DataShareAdmin.Core;
-using DataShareAdmin.Core.Audit;
-using DataShareAdmin.Core.Register;
-using DataShareAdmin.Core.Time;
 
 namespace DataShareAdmin.Commands;
 
@@ -35,39 +31,15 @@ public sealed class CopyDataShareRegisterCommand : TableRegisterCmdlet
 
     protected override void ProcessRecord() => Run(Destination ?? DestinationTableEndpoint?.ToString() ?? RegisterName, () =>
     {
-        var source = Engine.Register;
-        TableRegisterOptions? table = null;
-        string? path = null;
-        string target;
-        if (ParameterSetName == PathSet)
-        {
-            path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
-            target = "SQLite:" + path;
-        }
-        else
-        {
-            table = TableOptions(DestinationConnectionString, DestinationTableEndpoint, "-DestinationConnectionString");
-            target = "AzureTables:" + TableRegister.LocationOf(table);
-        }
-
-        if (string.Equals(target, source.Info.ToString(), StringComparison.OrdinalIgnoreCase))
-        {
-            throw new DataShareException("RegisterCopyToItself", DataShareErrorCategory.InvalidArgument,
-                $"The destination is the register this session uses ({source.Info}). Copy into another register.", target);
-        }
-
-        var counts = RegisterCopier.Count(source);
-        var what = $"Copy {counts.Agreements} agreement(s), {counts.Recipients} recipient(s), {counts.Certificates} certificate(s), {counts.Holdings} holding(s), {counts.Transfers} transfer(s) and {counts.AuditEntries} audit entries from {source.Info}";
-        if (!ShouldProcess(target, what))
+        var plan = ParameterSetName == PathSet
+            ? Engine.Copies.Plan(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination), null)
+            : Engine.Copies.Plan(null, TableOptions(DestinationConnectionString, DestinationTableEndpoint, "-DestinationConnectionString"));
+        if (!ShouldProcess(plan.Target, plan.Description))
         {
             return;
         }
 
-        var identity = AuditIdentity.Current();
-        using var destination = table is not null
-            ? (IDataShareRegister)TableRegister.Open(table, SystemClock.Instance, identity, create: true)
-            : SqliteRegister.Open(new RegisterLocation(path!, "Parameter", createIfMissing: true), SystemClock.Instance, identity);
-        var result = RegisterCopier.Copy(source, destination, SystemClock.Instance, this, counts);
+        var result = Engine.Copies.Copy(plan, this);
         if (!result.Verified)
         {
             WriteError(ErrorRecords.From(new DataShareException("RegisterCopyNotVerified", DataShareErrorCategory.InvalidData,

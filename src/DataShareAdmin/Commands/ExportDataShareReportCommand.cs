@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Management.Automation;
+using DataShareAdmin.Core.Reports;
 using DataShareAdmin.Core.Time;
 
 namespace DataShareAdmin.Commands;
@@ -101,94 +101,24 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
                 throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument, $"'{Path}' is not a file-system path.", Path);
             }
 
-            var folder = System.IO.Path.GetDirectoryName(target);
-            if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
+            var request = new ReportFileRequest
             {
-                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.ObjectNotFound, $"The folder for '{target}' does not exist.", target);
-            }
-
-            var existing = Core.Files.FileKinds.Of(target);
-            RequireReplaceable(target, existing);
-            if (existing == Core.Files.FileKind.RegularFile && !Force)
-            {
-                throw new DataShareException("ReportFileExists", DataShareErrorCategory.ResourceExists, $"'{target}' already exists. Use -Force to replace it.", target);
-            }
-
-            var storage = SessionSettings.Current().Storage as Core.Storage.StorageConnection;
-            if (IncludeOrphans && Kind != ReportKind.Retention)
-            {
-                throw new DataShareException("ReportIncludeOrphansInvalid", DataShareErrorCategory.InvalidArgument,
-                    $"-IncludeOrphans goes with -Kind Retention, whose rows orphans are; a {Kind} report has no place for them.", Kind);
-            }
-
-            if (IncludeOrphans && storage is null)
-            {
-                throw new DataShareException("StorageNotConnected", DataShareErrorCategory.InvalidOperation,
-                    "-IncludeOrphans searches the connected storage account, and none is connected: run Connect-DataShareStorage first, or leave -IncludeOrphans out.", null);
-            }
-
-            // Each id checked and taken in its stored form (trimmed, upper case), so the filter matches the register.
-            var selected = new List<string>();
-            foreach (var id in agreements)
-            {
-                selected.Add(Engine.Agreements.Get(id).Id);
-            }
-
+                Kind = Kind,
+                Format = Format,
+                Target = target,
+                AsOf = AsOf is null ? null : ShareCalendar.DateOf(AsOf.Value),
+                Force = Force,
+                IncludeOrphans = IncludeOrphans,
+            };
+            ReportFileService.Check(request, SessionSettings.Current().Storage is not null);
+            request.AgreementIds = Engine.ReportFiles.Select(agreements);
             if (!ShouldProcess(target, $"Write the {Kind} report as {Format}"))
             {
                 return;
             }
 
             WriteProgress($"Writing the {Kind} report", System.IO.Path.GetFileName(target), -1, completed: false);
-            var integrity = Kind == ReportKind.Audit ? Engine.Audit.Test(null, this) : null;
-            if (IncludeOrphans && storage is not null)
-            {
-                // The untracked copies, found first (reads only) so that the report can say at its top how many there are,
-                // and in how many places the search failed.
-                var failures = 0;
-                var found = Engine.Orphans.Find(new Core.Retention.BlobOrphanStorage(storage), this, error =>
-                {
-                    failures++;
-                    WriteError(ErrorRecords.From(error, error.Target));
-                }).ToList();
-                Engine.Reports.Orphans = new Core.Reports.OrphanScan(storage.Info.ToString(), found, failures);
-            }
-
-
-            // Written beside the target and moved into place: a failure or Ctrl+C never leaves half a report.
-            var partial = target + ".partial-" + Guid.NewGuid().ToString("N").Substring(0, 8);
-            long rows;
-            try
-            {
-                using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
-                {
-                    rows = Engine.Reports.Export(Kind, Format, stream, AsOf is null ? null : ShareCalendar.DateOf(AsOf.Value), selected.Count == 0 ? null : selected, integrity, CancellationToken);
-                }
-
-                // Looked at again just before: only ever a regular file is replaced, never a device, pipe or link.
-                var now = Core.Files.FileKinds.Of(target);
-                RequireReplaceable(target, now);
-                if (now == Core.Files.FileKind.RegularFile)
-                {
-                    // One step: the old report stays until the new one takes its place.
-                    File.Replace(partial, target, null);
-                }
-                else
-                {
-                    File.Move(partial, target);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                TryDelete(partial);
-                throw new DataShareException("ReportWriteFailed", DataShareErrorCategory.WriteError, $"The report could not be written to '{target}': {ex.Message}", target, ex);
-            }
-            catch
-            {
-                TryDelete(partial);
-                throw;
-            }
-
+            var rows = Engine.ReportFiles.Write(request, this, error => WriteError(ErrorRecords.From(error, error.Target)));
             WriteProgress($"Writing the {Kind} report", "Done", 100, completed: true);
             WriteVerbose($"Wrote the {Kind} report ({rows} row(s)) as {Format} to {target}.");
             if (PassThru)
@@ -197,34 +127,5 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
             }
         });
         base.EndProcessing();
-    }
-
-    /// <summary>Nothing there, or a regular file: anything else (a device such as /dev/null, a pipe, a socket, a link) is refused.</summary>
-    private static void RequireReplaceable(string target, Core.Files.FileKind kind)
-    {
-        if (kind is Core.Files.FileKind.Missing or Core.Files.FileKind.RegularFile)
-        {
-            return;
-        }
-
-        throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument,
-            kind == Core.Files.FileKind.Directory
-                ? $"'{target}' is a folder: give the report file's name."
-                : $"'{target}' is {Core.Files.FileKinds.Describe(kind)}, not a regular file: a report only ever replaces a regular file, with -Force or without. Give the path of a file.",
-            target);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }

@@ -17,9 +17,13 @@ public sealed class FindDataShareOrphanCommand : DataShareCmdlet
 
     protected override void ProcessRecord() => Run(null, () =>
     {
-        var connection = SessionSettings.Current().Storage as StorageConnection ?? throw new DataShareException("StorageNotConnected", DataShareErrorCategory.InvalidOperation,
-            "No storage account is connected, so there is nothing to look in. Run Connect-DataShareStorage first.", null) { IsTerminating = true };
-        foreach (var orphan in Engine.Orphans.Find(new BlobOrphanStorage(connection), this, error => WriteError(ErrorRecords.From(error, error.Target))))
+        // Refused before the register is opened: without storage there is nothing to look in.
+        if (SessionSettings.Current().Storage is null)
+        {
+            throw SessionStorage.NotConnected();
+        }
+
+        foreach (var orphan in Engine.Orphans.Find(Engine.Storage.RequireForOrphans(), this, error => WriteError(ErrorRecords.From(error, error.Target))))
         {
             WriteObject(orphan);
         }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using DataShareAdmin.Core.Retention;
-using DataShareAdmin.Core.Storage;
 using DataShareAdmin.Core.Time;
 
 namespace DataShareAdmin.Commands;
@@ -51,8 +50,6 @@ public sealed class InvokeDataShareRetentionSweepCommand : DataShareCmdlet
     {
         Run(AsOf, () =>
         {
-            var connection = SessionSettings.Current().Storage as StorageConnection;
-            var storage = connection is null ? null : new BlobRetentionStorage(connection);
             var records = Engine.Retention.Sweep(new SweepOptions
             {
                 AsOf = AsOf is null ? null : ShareCalendar.DateOf(AsOf.Value),
@@ -60,8 +57,7 @@ public sealed class InvokeDataShareRetentionSweepCommand : DataShareCmdlet
                 ThrottleLimit = ThrottleLimit,
                 HoldingIds = MyInvocation.ExpectingInput || HoldingId is not null ? piped : null,
                 DryRun = WhatIfInEffect(),
-            }, account => storage is not null && string.Equals(storage.AccountName, account, StringComparison.OrdinalIgnoreCase) ? storage : null,
-            this, error => WriteError(ErrorRecords.From(error, error.Target)));
+            }, Engine.Storage.ForRetention(), this, error => WriteError(ErrorRecords.From(error, error.Target)));
             foreach (var record in records)
             {
                 WriteObject(record);

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.Management.Automation;
-using DataShareAdmin.Core.Storage;
 using DataShareAdmin.Core.Transfers;
 
 namespace DataShareAdmin.Commands;
@@ -64,7 +63,6 @@ public sealed class NewDataShareTransferCommand : DataShareCmdlet
 
     protected override void ProcessRecord() => Run(AgreementId ?? FromTransfer, () =>
     {
-        var storage = SessionSettings.Current().Storage is StorageConnection connection ? new BlobTransferStorage(connection) : null;
         var transfer = Engine.Transfers.Issue(new TransferRequest
         {
             AgreementId = AgreementId,
@@ -78,7 +76,7 @@ public sealed class NewDataShareTransferCommand : DataShareCmdlet
             ValidFor = ValidFor,
             RecipientIds = RecipientId,
             AllowedIpRange = AllowedIpRange,
-        }, storage, this);
+        }, Engine.Storage.ForTransfers(), this);
         if (transfer is not null)
         {
             WriteObject(transfer);

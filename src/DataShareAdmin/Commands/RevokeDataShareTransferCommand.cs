@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using DataShareAdmin.Core.Storage;
 using DataShareAdmin.Core.Transfers;
 
 namespace DataShareAdmin.Commands;
@@ -20,8 +19,7 @@ public sealed class RevokeDataShareTransferCommand : DataShareCmdlet
 
     protected override void ProcessRecord() => Run(Id, () =>
     {
-        var storage = SessionSettings.Current().Storage is StorageConnection connection ? new BlobTransferStorage(connection) : null;
-        var revoked = Engine.Transfers.Revoke(Id, storage, this);
+        var revoked = Engine.Transfers.Revoke(Id, Engine.Storage.ForTransfers(), this);
         if (revoked is not null)
         {
             WriteObject(revoked);

@@ -10,19 +10,22 @@ namespace DataShareAdmin.Commands;
 /// What every cmdlet shares: the engine for this invocation (opened on first use, closed at the end), the host
 /// bridge the engine talks through, Ctrl+C as a cancellation token, and engine errors turned into ErrorRecords.
 /// </summary>
-/// <remarks>Engine types appear only inside method bodies, so reflecting over a cmdlet never loads the engine.</remarks>
+/// <remarks>
+/// Engine types appear only in method bodies and private members, never in a cmdlet's public surface, so reflecting over
+/// a cmdlet never loads the engine (tests/Pester/Import.Tests.ps1).
+/// </remarks>
 public abstract class DataShareCmdlet : PSCmdlet, IOperationHost, IDisposable
 {
     private readonly CancellationTokenSource cancellation = new();
     private readonly HashSet<string> handled = new(StringComparer.OrdinalIgnoreCase);
-    private object? engine;
+    private DataShareEngine? engine;
 
     public CancellationToken CancellationToken => cancellation.Token;
 
     /// <summary>The activity id of this cmdlet's progress bar: stable per cmdlet so bars replace each other.</summary>
     protected virtual int ProgressActivityId => 0x5A00;
 
-    internal DataShareEngine Engine => (DataShareEngine)(engine ??= OpenEngine());
+    internal DataShareEngine Engine => engine ??= OpenEngine();
 
     /// <summary>True for cmdlets that apply the safe-people test, which gains directory checks when the session is connected.</summary>
     protected virtual bool UsesDirectoryChecks => false;
@@ -109,10 +112,10 @@ public abstract class DataShareCmdlet : PSCmdlet, IOperationHost, IDisposable
 
     protected void CloseEngine()
     {
-        if (engine is IDisposable disposable)
+        if (engine is { } open)
         {
             engine = null;
-            disposable.Dispose();
+            open.Dispose();
         }
     }
 }

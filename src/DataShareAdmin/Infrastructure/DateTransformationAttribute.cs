@@ -48,7 +48,7 @@ public sealed class DateTransformationAttribute : ArgumentTransformationAttribut
     {
         try
         {
-            return Core.Time.DateInput.Parse(text, (Core.Time.DateOrder)CurrentOrder(), instant);
+            return Core.Time.DateInput.Parse(text, CurrentOrder(), instant);
         }
         catch (DataShareException ex)
         {
@@ -59,10 +59,9 @@ public sealed class DateTransformationAttribute : ArgumentTransformationAttribut
     /// <summary>
     /// The session register's DateOrder, read from its policy (read-only) and kept a few seconds so a pipeline of rows
     /// opens the register once; read again for another register, and at once after Set-DataSharePolicy in this session.
-    /// A register that cannot be opened yet (none made so far) has the default policy. An engine DateOrder, untyped so
-    /// that reflecting over the attribute never loads the engine.
+    /// A register that cannot be opened yet (none made so far) has the default policy.
     /// </summary>
-    private static object CurrentOrder()
+    private static Core.Time.DateOrder CurrentOrder()
     {
         var settings = SessionSettings.Current();
         var now = Stopwatch.GetTimestamp();
@@ -90,10 +89,10 @@ public sealed class DateTransformationAttribute : ArgumentTransformationAttribut
     }
 }
 
-/// <summary>The policy's DateOrder (an engine DateOrder, untyped) as read for one register at one moment.</summary>
+/// <summary>The policy's DateOrder as read for one register at one moment.</summary>
 internal sealed class DateOrderRead
 {
-    public DateOrderRead(string? register, object? table, long readAt, object order)
+    public DateOrderRead(string? register, Core.Register.TableRegisterOptions? table, long readAt, Core.Time.DateOrder order)
     {
         Register = register;
         Table = table;
@@ -103,9 +102,9 @@ internal sealed class DateOrderRead
 
     public string? Register { get; }
 
-    public object? Table { get; }
+    public Core.Register.TableRegisterOptions? Table { get; }
 
     public long ReadAt { get; }
 
-    public object Order { get; }
+    public Core.Time.DateOrder Order { get; }
 }

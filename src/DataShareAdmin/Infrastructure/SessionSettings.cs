@@ -17,15 +17,18 @@ internal sealed class SessionSettings
 
     public bool RegisterReadOnly { get; set; }
 
-    /// <summary>The shared Azure Table register (an engine TableRegisterOptions, untyped like the others); null for SQLite.</summary>
-    public object? Table { get; set; }
+    // Engine types, typed: a field's class is loaded only when code that touches it is compiled, which importing the
+    // module never does (PowerShell reflects over the public cmdlet classes, not this internal one), so the engine
+    // still loads at the first command. tests/Pester/Import.Tests.ps1 proves it.
 
-    /// <summary>The session's storage connection (an engine StorageConnection, kept untyped so reflecting over the
-    /// cmdlets never loads the engine). Holds the key or credential in memory only.</summary>
-    public object? Storage { get; set; }
+    /// <summary>The shared Azure Table register; null for SQLite.</summary>
+    public Core.Register.TableRegisterOptions? Table { get; set; }
 
-    /// <summary>The session's directory connection (an engine DirectoryConnection, untyped for the same reason).</summary>
-    public object? Directory { get; set; }
+    /// <summary>The session's storage connection. Holds the key or credential in memory only.</summary>
+    public Core.Storage.StorageConnection? Storage { get; set; }
+
+    /// <summary>The session's directory connection.</summary>
+    public Core.DirectoryAccess.DirectoryConnection? Directory { get; set; }
 
     /// <summary>
     /// Set when the last Connect-DataShareRegister failed: what it tried to connect to. Until a connect succeeds,
@@ -56,8 +59,9 @@ internal sealed class SessionSettings
         {
             RegisterPath = RegisterPath,
             ReadOnly = RegisterReadOnly,
-            Table = Table as Core.Register.TableRegisterOptions,
-            Directory = Directory as Core.DirectoryAccess.IDirectoryClientFactory,
+            Table = Table,
+            Storage = Storage,
+            Directory = Directory,
         };
     }
 }

@@ -18,6 +18,8 @@ public sealed partial class TableRegister
 {
     private static readonly HashSet<string> SystemProperties = new(StringComparer.Ordinal) { "PartitionKey", "RowKey", "Timestamp", "odata.etag" };
 
+    public void AppendAudit(AuditEvent audit) => Write(audit, _ => new Ops());
+
     public IEnumerable<AuditEntry> ReadAuditLog(long fromSequence)
     {
         // Every row in the log's key range is read from the start (rows numbered below 1 or keyed out of form sort

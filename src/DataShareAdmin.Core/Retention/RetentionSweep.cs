@@ -4,8 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using DataShareAdmin.Core.Agreements;
 using DataShareAdmin.Core.Policy;
+using DataShareAdmin.Core.Register;
 using DataShareAdmin.Core.Time;
 using DataShareAdmin.Core.Transfers;
 
@@ -32,9 +32,42 @@ public sealed class SweepOptions
     public bool DryRun { get; set; }
 }
 
-/// <summary>The sweep: measure, check limits, then delete holding by holding through one pool of deletes.</summary>
-public sealed partial class RetentionService
+/// <summary>
+/// The sweep: plan, open each due holding safely, measure (listing only), check the policy's limits, then delete
+/// holding by holding through one pool of deletes, verify by listing again and record. Holdings, the plan and
+/// confirmations are <see cref="RetentionService"/>'s; this is only the act of deleting.
+/// </summary>
+public sealed partial class RetentionSweep
 {
+    private const string Activity = "Retention sweep";
+
+    /// <summary>Objects kept from the measuring listing for deleting from, over all holdings of one sweep.</summary>
+    private const int ListingCacheObjects = 200_000;
+
+    private readonly IDataShareRegister register;
+    private readonly ShareCalendar calendar;
+    private readonly IClock clock;
+    private readonly AuditIdentity identity;
+    private readonly PolicyService policy;
+    private readonly RetentionService retention;
+    private readonly Func<string, IOperationHost, string?>? accessRevoker;
+
+    /// <param name="accessRevoker">
+    /// Takes an ended agreement's directory access away during a sweep (when the session is connected to the
+    /// directory); returns what it removed, for the destruction records.
+    /// </param>
+    public RetentionSweep(IDataShareRegister register, ShareCalendar calendar, IClock clock, AuditIdentity identity, PolicyService policy,
+        RetentionService retention, Func<string, IOperationHost, string?>? accessRevoker)
+    {
+        this.register = register;
+        this.calendar = calendar;
+        this.clock = clock;
+        this.identity = identity;
+        this.policy = policy;
+        this.retention = retention;
+        this.accessRevoker = accessRevoker;
+    }
+
     /// <summary>
     /// Sweeps the due holdings: for each, with the host's permission, deletes every object, lists again, and records
     /// what happened. Returns the destruction records as they are written. Problems with one holding are reported
@@ -74,18 +107,7 @@ public sealed partial class RetentionService
     private IEnumerable<DestructionRecord> Run(IDisposable sweepLock, DateTime day, SweepOptions options, Func<string, IRetentionStorage?> storageFor, IOperationHost host, Action<DataShareException> reportError)
     {
         using var held = sweepLock;
-        var plan = Plan(day, reportError).ToList();
-        if (options.HoldingIds is not null)
-        {
-            var wanted = new HashSet<string>(options.HoldingIds.Select(id => id.Trim()), StringComparer.OrdinalIgnoreCase);
-            foreach (var missing in wanted.Where(id => !plan.Any(p => string.Equals(p.HoldingId, id, StringComparison.OrdinalIgnoreCase))))
-            {
-                reportError(NotDue(missing, day));
-            }
-
-            plan = plan.Where(p => wanted.Contains(p.HoldingId)).ToList();
-        }
-
+        var plan = Due(day, options, reportError);
         if (plan.Count == 0)
         {
             host.WriteVerbose($"Nothing to sweep: no holding is due on {DateText.FormatDate(day)}, or every due holding is already destroyed.");
@@ -93,10 +115,45 @@ public sealed partial class RetentionService
         }
 
         // Measure first (listing only), so limits are checked before anything is deleted.
-        // The measuring listing is kept for deleting from, up to a bounded number of objects in all (memory stays flat
-        // for any holding size: a larger holding is listed again when its turn comes). Whatever appears after it was
-        // taken is caught by the verification listing and deleted in a second round.
-        var candidates = new List<(RetentionPlanItem Item, DataShareHolding Holding, IHoldingStore Store, IRetentionStorage? Storage)>();
+        var work = Measure(Open(plan, storageFor, host, reportError), options, host, reportError);
+        CheckLimits(work.Count, work.Sum(w => w.Bytes), options.Force);
+
+        var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var record in DeleteAll(work, day, options, host, reportError))
+        {
+            touched.Add(record.AgreementId);
+            yield return record;
+        }
+
+        host.WriteProgress(Activity, "Done", 100, completed: true);
+        foreach (var agreementId in touched)
+        {
+            retention.MarkDestroyedIfComplete(agreementId, host);
+        }
+    }
+
+    /// <summary>The plan for the day, narrowed to the holdings piped in (each one asked for but not due is reported).</summary>
+    private List<RetentionPlanItem> Due(DateTime day, SweepOptions options, Action<DataShareException> reportError)
+    {
+        var plan = retention.Plan(day, reportError).ToList();
+        if (options.HoldingIds is null)
+        {
+            return plan;
+        }
+
+        var wanted = new HashSet<string>(options.HoldingIds.Select(id => id.Trim()), StringComparer.OrdinalIgnoreCase);
+        foreach (var missing in wanted.Where(id => !plan.Any(p => string.Equals(p.HoldingId, id, StringComparison.OrdinalIgnoreCase))))
+        {
+            reportError(NotDue(missing, day));
+        }
+
+        return plan.Where(p => wanted.Contains(p.HoldingId)).ToList();
+    }
+
+    /// <summary>Each planned holding with the store it is swept through, when it is shown safe to sweep (the rest reported).</summary>
+    private List<Candidate> Open(List<RetentionPlanItem> plan, Func<string, IRetentionStorage?> storageFor, IOperationHost host, Action<DataShareException> reportError)
+    {
+        var candidates = new List<Candidate>();
         var folders = HeldFolders();
         foreach (var item in plan)
         {
@@ -106,23 +163,33 @@ public sealed partial class RetentionService
             {
                 if (OpenHolding(holding, storageFor, folders, reportError) is { } opened)
                 {
-                    candidates.Add((item, holding, opened.Store, opened.Storage));
+                    candidates.Add(new Candidate(item, holding, opened.Store, opened.Storage));
                 }
             }
             catch (DataShareException ex) when (!ex.IsTerminating)
             {
                 reportError(ex);
             }
-            catch (Exception ex) when (IsRecordProblem(ex))
+            catch (Exception ex) when (RetentionService.IsRecordProblem(ex))
             {
-                reportError(NotPlanned(holding, ex));
+                reportError(RetentionService.NotPlanned(holding, ex));
             }
         }
 
-        // Measure the holdings side by side (listing only); results and errors are reported in plan order.
+        return candidates;
+    }
+
+    /// <summary>
+    /// Lists the holdings side by side (listing only); results and errors are reported in plan order. The measuring
+    /// listing is kept for deleting from, up to a bounded number of objects in all (memory stays flat for any holding
+    /// size: a larger holding is listed again when its turn comes). Whatever appears after it was taken is caught by
+    /// the verification listing and deleted in a second round.
+    /// </summary>
+    private List<Candidate> Measure(List<Candidate> candidates, SweepOptions options, IOperationHost host, Action<DataShareException> reportError)
+    {
         host.WriteProgress(Activity, $"Measuring {candidates.Count} holding(s)", -1, completed: false);
         var cacheBudget = (long)ListingCacheObjects;
-        var measured = new (long Objects, long Bytes, List<HeldObject>? Listed, Exception? Error)[candidates.Count];
+        var failures = new Exception?[candidates.Count];
         Parallel.For(0, candidates.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(options.ThrottleLimit, 8), CancellationToken = host.CancellationToken }, n =>
         {
             long objects = 0, bytes = 0;
@@ -143,81 +210,61 @@ public sealed partial class RetentionService
                     }
                 }
 
-                measured[n] = (objects, bytes, cached, null);
+                candidates[n].Measured(objects, bytes, cached);
             }
             catch (Exception ex) when (IsStorageFailure(ex))
             {
-                measured[n] = (0, 0, null, ex);
+                failures[n] = ex;
             }
         });
 
-        var work = new List<(RetentionPlanItem Item, DataShareHolding Holding, IHoldingStore Store, IRetentionStorage? Storage, long Objects, long Bytes, List<HeldObject>? Listed)>();
+        var work = new List<Candidate>();
         for (var n = 0; n < candidates.Count; n++)
         {
-            var (item, holding, store, storage) = candidates[n];
-            if (measured[n].Error is { } failure)
+            if (failures[n] is { } failure)
             {
-                reportError(StoreFailed(holding, "listing", failure));
+                reportError(StoreFailed(candidates[n].Holding, "listing", failure));
                 continue;
             }
 
-            work.Add((item, holding, store, storage, measured[n].Objects, measured[n].Bytes, measured[n].Listed));
+            work.Add(candidates[n]);
         }
 
-        CheckLimits(work.Count, work.Sum(w => w.Bytes), options.Force);
+        return work;
+    }
 
-        var softDelete = new Dictionary<string, (string State, int? Days)>(StringComparer.OrdinalIgnoreCase);
-        var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var accessRemoved = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-
-        // One pool of deletes across holdings: the next holding's deletes start while the last ones of the one before
-        // are still in flight, and each holding is verified and recorded, in order, once its own deletes are done.
+    /// <summary>
+    /// One pool of deletes across holdings: the next holding's deletes start while the last ones of the one before
+    /// are still in flight, and each holding is verified and recorded, in order, once its own deletes are done.
+    /// </summary>
+    private IEnumerable<DestructionRecord> DeleteAll(List<Candidate> work, DateTime day, SweepOptions options, IOperationHost host, Action<DataShareException> reportError)
+    {
+        var starter = new HoldingStarter(this, day, host);
         var slots = new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit);
         var pending = new Queue<HoldingRun>();
         try
         {
             for (var i = 0; i < work.Count; i++)
             {
-                var (item, holding, store, storage, objects, bytes, listedBefore) = work[i];
-                if (!host.ShouldProcess(holding.Location, $"Delete {objects} object(s), {TransferService.Bytes(bytes)}, of agreement {holding.AgreementId} (due {DateText.FormatDate(item.DueOn)}: {item.Reason})")
+                var next = work[i];
+                if (!host.ShouldProcess(next.Holding.Location, $"Delete {next.Objects} object(s), {TransferService.Bytes(next.Bytes)}, of agreement {next.Holding.AgreementId} (due {DateText.FormatDate(next.Item.DueOn)}: {next.Item.Reason})")
                     || options.DryRun)
                 {
                     continue;
                 }
 
-                var soft = ("Off", (int?)null);
-                if (storage is not null && !softDelete.TryGetValue(storage.AccountName, out soft))
-                {
-                    soft = (storage.ReadSoftDelete(out var days, host.CancellationToken), days);
-                    softDelete[storage.AccountName] = soft;
-                }
-
-                // Access goes the same night as the data, and before it: once per ended agreement, when connected.
-                if (AccessRevoker is not null && !accessRemoved.TryGetValue(holding.AgreementId, out _))
-                {
-                    var agreement = register.FindAgreement(holding.AgreementId);
-                    accessRemoved[holding.AgreementId] = agreement is not null && AgreementRules.StatusOn(agreement, day) is AgreementStatus.Ended or AgreementStatus.Destroyed
-                        ? AccessRevoker(holding.AgreementId, host)
-                        : null;
-                }
-
-                var run = new HoldingRun(holding, store, listedBefore, soft, clock.UtcNow)
-                {
-                    AccessRemoved = accessRemoved.TryGetValue(holding.AgreementId, out var access) ? access : null,
-                };
-                var status = $"{holding.Location} ({i + 1} of {work.Count})";
+                var run = starter.Start(next);
+                var status = $"{next.Holding.Location} ({i + 1} of {work.Count})";
                 var percent = i * 100 / work.Count;
                 host.WriteProgress(Activity, status, percent, completed: false);
-                run.Error = Dispatch(run, listedBefore ?? store.List(host.CancellationToken), slots, host.CancellationToken,
+                run.Error = Dispatch(run, next.Listed ?? next.Store.List(host.CancellationToken), slots, host.CancellationToken,
                     deleted => host.WriteProgress(Activity, $"{status}: {deleted} deleted", percent, completed: false));
                 pending.Enqueue(run);
 
                 while (pending.Count > 0 && pending.Peek().Tasks.All(t => t.IsCompleted))
                 {
-                    var record = Complete(pending.Dequeue(), day, slots, host, reportError);
-                    if (record is not null)
+                    if (Complete(pending.Dequeue(), day, slots, host, reportError) is { } record)
                     {
-                        touched.Add(record.AgreementId);
                         yield return record;
                     }
                 }
@@ -225,10 +272,8 @@ public sealed partial class RetentionService
 
             while (pending.Count > 0)
             {
-                var record = Complete(pending.Dequeue(), day, slots, host, reportError);
-                if (record is not null)
+                if (Complete(pending.Dequeue(), day, slots, host, reportError) is { } record)
                 {
-                    touched.Add(record.AgreementId);
                     yield return record;
                 }
             }
@@ -242,12 +287,6 @@ public sealed partial class RetentionService
             }
 
             slots.Dispose();
-        }
-
-        host.WriteProgress(Activity, "Done", 100, completed: true);
-        foreach (var agreementId in touched)
-        {
-            MarkDestroyedIfComplete(agreementId, host);
         }
     }
 

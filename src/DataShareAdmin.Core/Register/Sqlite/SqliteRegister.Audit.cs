@@ -23,6 +23,8 @@ public sealed partial class SqliteRegister
 
     private static readonly string[] AuditColumns = { "timestamp", "actor", "machine", "action", "target_type", "target_id", "details", "previous_hash", "hash" };
 
+    public void AppendAudit(AuditEvent audit) => Write(audit, _ => { });
+
     public IEnumerable<AuditEntry> ReadAuditLog(long fromSequence) =>
         Query(SelectAuditSql + " WHERE sequence >= $from ORDER BY sequence", ReadAuditEntry, ("$from", fromSequence));
 
@@ -119,5 +121,16 @@ public sealed partial class SqliteRegister
         }
 
         return text;
+    }
+
+    private void RestoreAuditEntry(SqliteTransaction transaction, AuditEntry e) => Execute(transaction, InsertAuditSql, AuditParameters(e));
+
+    private void RestoreAuditHead(SqliteTransaction transaction, AuditHead? head)
+    {
+        if (head is not null)
+        {
+            AuditStoredForm.RequireReadable(head);
+            Execute(transaction, "INSERT INTO audit_head (id, sequence, hash) VALUES (1, $sequence, $hash)", ("$sequence", head.Sequence), ("$hash", head.Hash));
+        }
     }
 }

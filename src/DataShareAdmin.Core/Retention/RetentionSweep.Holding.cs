@@ -6,13 +6,87 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Azure;
+using DataShareAdmin.Core.Agreements;
 using DataShareAdmin.Core.Time;
 using DataShareAdmin.Core.Transfers;
 
 namespace DataShareAdmin.Core.Retention;
 /// <summary>One holding through the sweep: its deletes, the verifying listing, and its destruction record.</summary>
-public sealed partial class RetentionService
+public sealed partial class RetentionSweep
 {
+    /// <summary>A due holding opened for the sweep, and what the measuring listing found in it.</summary>
+    private sealed class Candidate
+    {
+        public Candidate(RetentionPlanItem item, DataShareHolding holding, IHoldingStore store, IRetentionStorage? storage)
+        {
+            Item = item;
+            Holding = holding;
+            Store = store;
+            Storage = storage;
+        }
+
+        public RetentionPlanItem Item { get; }
+
+        public DataShareHolding Holding { get; }
+
+        public IHoldingStore Store { get; }
+
+        public IRetentionStorage? Storage { get; }
+
+        public long Objects { get; private set; }
+
+        public long Bytes { get; private set; }
+
+        /// <summary>The measuring listing, kept for deleting from; null when it was too large to keep.</summary>
+        public List<HeldObject>? Listed { get; private set; }
+
+        public void Measured(long objects, long bytes, List<HeldObject>? listed) => (Objects, Bytes, Listed) = (objects, bytes, listed);
+    }
+
+    /// <summary>
+    /// Starts holdings on their way, reading each storage account's soft delete once and taking each ended
+    /// agreement's directory access away once, before its first holding's data goes (the same night, and first).
+    /// </summary>
+    private sealed class HoldingStarter
+    {
+        private readonly RetentionSweep sweep;
+        private readonly DateTime day;
+        private readonly IOperationHost host;
+        private readonly Dictionary<string, (string State, int? Days)> softDelete = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, string?> accessRemoved = new(StringComparer.OrdinalIgnoreCase);
+
+        public HoldingStarter(RetentionSweep sweep, DateTime day, IOperationHost host)
+        {
+            this.sweep = sweep;
+            this.day = day;
+            this.host = host;
+        }
+
+        public HoldingRun Start(Candidate candidate)
+        {
+            var (holding, storage) = (candidate.Holding, candidate.Storage);
+            var soft = ("Off", (int?)null);
+            if (storage is not null && !softDelete.TryGetValue(storage.AccountName, out soft))
+            {
+                soft = (storage.ReadSoftDelete(out var days, host.CancellationToken), days);
+                softDelete[storage.AccountName] = soft;
+            }
+
+            if (sweep.accessRevoker is not null && !accessRemoved.TryGetValue(holding.AgreementId, out _))
+            {
+                var agreement = sweep.register.FindAgreement(holding.AgreementId);
+                accessRemoved[holding.AgreementId] = agreement is not null && AgreementRules.StatusOn(agreement, day) is AgreementStatus.Ended or AgreementStatus.Destroyed
+                    ? sweep.accessRevoker(holding.AgreementId, host)
+                    : null;
+            }
+
+            return new HoldingRun(holding, candidate.Store, candidate.Listed, soft, sweep.clock.UtcNow)
+            {
+                AccessRemoved = accessRemoved.TryGetValue(holding.AgreementId, out var access) ? access : null,
+            };
+        }
+    }
+
     /// <summary>One holding on its way through the sweep: its deletes in flight and what they came to.</summary>
     private sealed class HoldingRun
     {
