@@ -110,6 +110,26 @@ Describe 'Dates given as text' {
         (Get-DataShareTestState).Agreements | Should -Be ($before.Agreements + 1)
     }
 
+    It 'refuses the text Export-Csv makes of its own dates when read back day first, and writes nothing' {
+        $agreement = New-TestAgreement -Id 'DTE00009' -StartsOn ([datetime]::new(2026, 1, 1)) -EndsOn ([datetime]::new(2027, 11, 1))
+        $exported = Join-Path $TestDrive 'exported.csv'
+        Get-DataShareAgreement -Id $agreement.Id | Export-Csv -LiteralPath $exported -NoTypeInformation
+        $endsOn = (Import-Csv -LiteralPath $exported).EndsOn
+        $endsOn | Should -Be '11/01/2027 00:00:00' -Because 'PowerShell writes a date month first, with the time'
+        $csv = New-AgreementCsv -Rows @(@{ Id = 'DTE00010'; StartsOn = '2026-01-01'; EndsOn = $endsOn })
+        $before = Get-DataShareTestState
+
+        $created = @(Import-Csv -LiteralPath $csv | New-DataShareAgreement -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err)
+
+        $created.Count | Should -Be 0
+        $err.Count | Should -Be 1
+        $problem = Get-DateProblem $err[0]
+        $problem.ErrorId | Should -Be 'DateAmbiguous'
+        $problem.Category | Should -Be 'InvalidData'
+        $problem.Message | Should -BeLike "*'11/01/2027 00:00:00' is how PowerShell writes a date*2027-11-01*2027-01-11*"
+        (Get-DataShareTestState).AuditHead | Should -Be $before.AuditHead
+    }
+
     It 'reads the same text month first once the policy says MonthDayYear' {
         Set-DataSharePolicy -Name DateOrder -Value MonthDayYear -Confirm:$false -ErrorAction Stop
 

@@ -40,6 +40,11 @@ public static class DateInput
         "^(?<lead>[0-9]{1,2})(?<sep>[-/.])(?<middle>[0-9]{1,2})\\k<sep>(?<year>[0-9]+)" + Time + "$",
         RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, RegexTimeout);
 
+    /// <summary>The text PowerShell makes of a DateTime (Export-Csv, "$date", [string]): month first, with the time.</summary>
+    private static readonly Regex PowerShellText = new(
+        "^[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
+        RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, RegexTimeout);
+
     private static readonly Regex MonthNamed = new(
         "^(?:(?<day>[0-9]{1,2})[ -](?<month>[A-Za-z]{3,9})[ -](?<year>[0-9]+)|(?<month>[A-Za-z]{3,9}) (?<day>[0-9]{1,2}),? (?<year>[0-9]+))$",
         RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, RegexTimeout);
@@ -112,6 +117,13 @@ public static class DateInput
             var write = readings.Length == 0 ? "year first (yyyy-MM-dd)" : string.Join(" or ", readings);
             throw new DataShareException("DateAmbiguous", DataShareErrorCategory.InvalidArgument,
                 $"'{text}' could be read day first or month first, and the policy's DateOrder (YearMonthDay) reads only dates written year first. Write it as {write}.",
+                text);
+        }
+
+        if (order == DateOrder.DayMonthYear && first != second && first <= 12 && second <= 12 && PowerShellText.IsMatch(text))
+        {
+            throw new DataShareException("DateAmbiguous", DataShareErrorCategory.InvalidArgument,
+                $"'{text}' is how PowerShell writes a date as text (month first, with the time: Export-Csv, \"$date\", [string]), so it is read neither day first nor month first: it may be {Reading(year, first, second)} (month first, as PowerShell wrote it) or {Reading(year, second, first)} (day first, as the policy's DateOrder reads typed dates). Write it year first, such as {Reading(year, first, second)}, or pass the date itself rather than its text; to export dates for reading back, write them as yyyy-MM-dd (e.g. Select-Object @{{n='EndsOn';e={{$_.EndsOn.ToString('yyyy-MM-dd')}}}} before Export-Csv).",
                 text);
         }
 

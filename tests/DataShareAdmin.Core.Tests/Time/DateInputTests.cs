@@ -61,6 +61,27 @@ public sealed class DateInputTests
     }
 
     [Theory]
+    [InlineData("11/01/2026 00:00:00", "2026-11-01", "2026-01-11")]
+    [InlineData("10/02/2026 00:00:00", "2026-10-02", "2026-02-10")]
+    [InlineData("03/05/2026 14:30:00", "2026-03-05", "2026-05-03")]
+    public void PowerShell_s_own_text_for_a_date_is_not_read_day_first(string text, string monthFirst, string dayFirst)
+    {
+        // Export-Csv, "$date" and [string] write a DateTime month first with the time (MM/dd/yyyy HH:mm:ss), whatever
+        // the register's DateOrder: reading that text back day first moved an agreement's end ten months early.
+        var error = Assert.Throws<DataShareException>(() => DateInput.Parse(text, DateOrder.DayMonthYear));
+        Assert.Equal(("DateAmbiguous", DataShareErrorCategory.InvalidArgument), (error.ErrorId, error.Category));
+        Assert.Contains(monthFirst, error.Message, StringComparison.Ordinal);
+        Assert.Contains(dayFirst, error.Message, StringComparison.Ordinal);
+        Assert.Contains("Export-Csv", error.Message, StringComparison.Ordinal);
+
+        // Month first it is what PowerShell meant; a day that can only be a day, or a day and month alike, is not in doubt.
+        Assert.Equal(DateTime.Parse(monthFirst + "T" + text.Substring(11), System.Globalization.CultureInfo.InvariantCulture), DateInput.Parse(text, DateOrder.MonthDayYear));
+        Assert.Equal(Day(2026, 1, 13), DateInput.Parse("13/01/2026 00:00:00", DateOrder.DayMonthYear));
+        Assert.Equal(Day(2026, 5, 5), DateInput.Parse("05/05/2026 00:00:00", DateOrder.DayMonthYear));
+        Assert.Equal(Day(2026, 1, 11), DateInput.Parse("11/01/2026", DateOrder.DayMonthYear));
+    }
+
+    [Theory]
     [InlineData("05/03/26")]
     [InlineData("5-3-26")]
     [InlineData("05 Mar 26")]
