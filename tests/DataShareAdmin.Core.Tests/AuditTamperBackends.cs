@@ -63,6 +63,12 @@ public sealed class SqliteAuditTamperTests : AuditTamperContract
 
     protected override void DeleteRow(long sequence) => Execute("DELETE FROM audit_log WHERE sequence = $s", ("$s", sequence));
 
+    protected override void WipeLog()
+    {
+        Execute("DELETE FROM audit_log");
+        Execute("DELETE FROM audit_head");
+    }
+
     protected override void TamperHead(string how) => Execute(how == "sequence-as-text"
         ? "UPDATE audit_head SET sequence = 'five' WHERE id = 1"
         : "UPDATE audit_head SET hash = CAST(hash AS BLOB) WHERE id = 1");
@@ -232,6 +238,17 @@ public sealed class TableAuditTamperTests : AuditTamperContract, IClassFixture<A
     }
 
     protected override void DeleteRow(long sequence) => table.DeleteEntity(partition, RowKey(sequence), ETag.All);
+
+    protected override void WipeLog()
+    {
+        foreach (var row in table.Query<TableEntity>(e => e.PartitionKey == partition).ToList())
+        {
+            if (row.RowKey == "auhead" || row.RowKey.StartsWith("au!", StringComparison.Ordinal))
+            {
+                table.DeleteEntity(partition, row.RowKey, ETag.All);
+            }
+        }
+    }
 
     protected override void TamperHead(string how)
     {

@@ -43,6 +43,9 @@ public abstract class AuditTamperContract : IDisposable
     /// <summary>A second opening of the register <see cref="OpenFresh"/> last made: another writer on the same log.</summary>
     protected abstract IDataShareRegister OpenAgain();
 
+    /// <summary>Removes every entry of the log and its head, leaving the records.</summary>
+    protected abstract void WipeLog();
+
     /// <summary>Stores the head's sequence as text or its hash as bytes (<paramref name="how"/>: "sequence-as-text", "hash-as-bytes").</summary>
     protected abstract void TamperHead(string how);
 
@@ -204,6 +207,33 @@ public abstract class AuditTamperContract : IDisposable
         DeleteRow(1);
 
         AssertBrokenAt(register, 0);
+    }
+
+    [Fact]
+    public void A_log_wiped_whole_beside_the_records_it_described_is_not_intact()
+    {
+        var register = OpenFresh();
+        opened.Add(register);
+        register.InsertOrganisation(new DataShareOrganisation { Id = "ORG-WIPE1", Name = "Wiped Trust" },
+            new AuditEvent("Organisation.Create", "Organisation", "ORG-WIPE1", new Dictionary<string, string?> { ["Name"] = "Wiped Trust" }));
+        Assert.True(Check(register).IsIntact);
+
+        WipeLog();
+
+        var result = Check(register);
+        Assert.False(result.IsIntact, "An empty log beside an organisation was reported intact.");
+        Assert.Equal((1L, 0L), (result.FirstBadSequence, result.EntryCount));
+        Assert.Contains("empty", result.Problem, StringComparison.Ordinal);
+
+        // A register that never held anything has an empty log that is intact.
+        Assert.True(Check(OpenFreshTracked()).IsIntact);
+    }
+
+    private IDataShareRegister OpenFreshTracked()
+    {
+        var register = OpenFresh();
+        opened.Add(register);
+        return register;
     }
 
     [Fact]

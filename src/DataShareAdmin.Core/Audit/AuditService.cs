@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace DataShareAdmin.Core.Audit;
 
@@ -46,9 +47,38 @@ public sealed class AuditService
         var head = register.ReadAuditHead();
         // Every stored row, whatever its number: a row numbered below 1 is part of what is checked.
         var result = AuditVerifier.Verify(WithProgress(register.ReadAuditLog(long.MinValue), head?.Sequence ?? 0, host), head, expected);
+        if (result.IsIntact && result.EntryCount == 0 && HoldsRecords() is { } kind)
+        {
+            // Every record is written with its audit entry, so an empty log beside one was removed outside the module.
+            result.IsIntact = false;
+            result.FirstBadSequence = 1;
+            result.Problem = $"The audit log is empty, yet the register holds {kind}, each written with an audit entry: the log has been removed outside the module.";
+        }
+
         result.Register = register.Info.ToString();
         result.CheckedAt = clock.UtcNow;
         return result;
+    }
+
+    /// <summary>The first kind of record the register holds, or null for a register with none.</summary>
+    private string? HoldsRecords()
+    {
+        if (register.ListOrganisations().Any())
+        {
+            return "organisations";
+        }
+
+        if (register.ListAgreements().Any())
+        {
+            return "agreements";
+        }
+
+        if (register.ListPeople().Any())
+        {
+            return "people";
+        }
+
+        return register.ListHoldings(null).Any() ? "holdings" : null;
     }
 
     private IEnumerable<AuditEntry> WithProgress(IEnumerable<AuditEntry> entries, long expected, IOperationHost host)
