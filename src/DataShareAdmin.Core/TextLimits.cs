@@ -102,5 +102,22 @@ public static class TextLimits
     }
 
     private static string Describe(string noun, string field, object? target) =>
-        target is null ? field : $"{field} of {noun.ToLowerInvariant()} {target}";
+        target is null ? field : $"{field} of {Words(noun)} {target}";
+
+    /// <summary>A type's name as words: DestructionConfirmation is "destruction confirmation".</summary>
+    private static string Words(string noun)
+    {
+        var words = new System.Text.StringBuilder(noun.Length + 4);
+        for (var i = 0; i < noun.Length; i++)
+        {
+            if (i > 0 && char.IsUpper(noun[i]))
+            {
+                words.Append(' ');
+            }
+
+            words.Append(char.ToLowerInvariant(noun[i]));
+        }
+
+        return words.ToString();
+    }
 }

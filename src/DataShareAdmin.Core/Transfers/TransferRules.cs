@@ -202,7 +202,7 @@ public static class TransferRules
             : agreement.EndsOn.Date < today
                 ? $"Agreement {agreement.Id} now ended on {DateText.FormatDate(agreement.EndsOn)}"
                 : $"Agreement {agreement.Id} now ends on {DateText.FormatDate(agreement.EndsOn)}";
-        var link = $"{ended}, but transfer {transfer.Id}'s link still works until {transfer.ExpiresOn.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, and its files stay in container '{transfer.Container}' until the retention sweep deletes them on {DateText.FormatDate(holdingDueOn)}.";
+        var link = $"{ended}, but transfer {transfer.Id}'s link still works until {transfer.ExpiresOn.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, and its files stay in container '{transfer.Container}' until the retention sweep deletes them {(holdingDueOn.Date <= today ? $"at its next run (due since {DateText.FormatDate(holdingDueOn)})" : $"on {DateText.FormatDate(holdingDueOn)}")}.";
         string how;
         if (transfer.LinkKind == TransferLinkKind.UserDelegation)
         {
@@ -266,6 +266,12 @@ public static class TransferRules
         if (span.Ticks % TimeSpan.TicksPerDay == 0)
         {
             return span.TotalDays.ToString(CultureInfo.InvariantCulture) + " days";
+        }
+
+        if (span.Ticks % TimeSpan.TicksPerMinute != 0)
+        {
+            // Seconds shown, so a lifetime a second over the limit never reads as the limit itself.
+            return string.Format(CultureInfo.InvariantCulture, "{0}d {1:00}:{2:00}:{3:00}", (int)span.TotalDays, span.Hours, span.Minutes, span.Seconds);
         }
 
         return span.TotalHours >= 1
