@@ -67,6 +67,7 @@ public sealed class DataShareEngine : IDisposable
         Retention = new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy);
         Orphans = new Retention.OrphanFinder(register);
         Transfers = new TransferService(register, Calendar, clock, identity.User, Agreements, Recipients, Readiness, Policy.Transfers);
+        Evidence = new Evidence.EvidenceService(register, Calendar, clock, identity, Agreements, Transfers, Readiness);
         Directory = new DirectoryAccess.DirectoryService(register, Calendar, clock, Policy, Readiness, () => directory);
         if (directory is not null)
         {
@@ -104,6 +105,9 @@ public sealed class DataShareEngine : IDisposable
     public Reports.ReportService Reports { get; }
 
     public DirectoryAccess.DirectoryService Directory { get; }
+
+    /// <summary>Evidence packs per agreement (Export-DataShareEvidence).</summary>
+    public Evidence.EvidenceService Evidence { get; }
 
     /// <summary>
     /// Turns on the safe-people test's directory checks for this piece of work, when the session is connected and
