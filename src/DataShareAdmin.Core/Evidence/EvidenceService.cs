@@ -71,7 +71,7 @@ public sealed class EvidenceService
     }
 
     /// <summary>The bag's folder in the zip: the agreement id, with anything but letters, digits, '-' and '_' as '_'.</summary>
-    internal static string RootName(string agreementId)
+    public static string RootName(string agreementId)
     {
         var name = new StringBuilder(agreementId.Length + 9);
         foreach (var c in agreementId)

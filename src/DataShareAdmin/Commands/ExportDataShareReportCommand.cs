@@ -75,44 +75,8 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
                 return;
             }
 
-            if (Path.IndexOf('\0') >= 0)
-            {
-                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument,
-                    $"The path '{Path.Replace('\0', '?')}' contains a NUL character (shown as ?), which no file name can hold.", Path);
-            }
-
-            string target;
-            ProviderInfo provider;
-            try
-            {
-                target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out provider, out _);
-            }
-            catch (System.Management.Automation.DriveNotFoundException ex)
-            {
-                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.ObjectNotFound, $"'{Path}' is on a drive that does not exist.", Path, ex);
-            }
-            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException or ProviderNotFoundException or ItemNotFoundException)
-            {
-                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument, $"'{Path}' is not a path a report can be written to: {ex.Message}", Path, ex);
-            }
-
-            if (provider.Name != "FileSystem")
-            {
-                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument, $"'{Path}' is not a file-system path.", Path);
-            }
-
-            var folder = System.IO.Path.GetDirectoryName(target);
-            if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
-            {
-                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.ObjectNotFound, $"The folder for '{target}' does not exist.", target);
-            }
-
-            var existing = Core.Files.FileKinds.Of(target);
-            RequireReplaceable(target, existing);
-            if (existing == Core.Files.FileKind.RegularFile && !Force)
-            {
-                throw new DataShareException("ReportFileExists", DataShareErrorCategory.ResourceExists, $"'{target}' already exists. Use -Force to replace it.", target);
-            }
+            var file = FileTarget.Resolve(SessionState, Path, Force, "Report", "a report");
+            var target = file.Path;
 
             var storage = SessionSettings.Current().Storage as Core.Storage.StorageConnection;
             if (IncludeOrphans && Kind != ReportKind.Retention)
@@ -156,38 +120,7 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
 
 
             // Written beside the target and moved into place: a failure or Ctrl+C never leaves half a report.
-            var partial = target + ".partial-" + Guid.NewGuid().ToString("N").Substring(0, 8);
-            long rows;
-            try
-            {
-                using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
-                {
-                    rows = Engine.Reports.Export(Kind, Format, stream, AsOf is null ? null : ShareCalendar.DateOf(AsOf.Value), selected.Count == 0 ? null : selected, integrity, CancellationToken);
-                }
-
-                // Looked at again just before: only ever a regular file is replaced, never a device, pipe or link.
-                var now = Core.Files.FileKinds.Of(target);
-                RequireReplaceable(target, now);
-                if (now == Core.Files.FileKind.RegularFile)
-                {
-                    // One step: the old report stays until the new one takes its place.
-                    File.Replace(partial, target, null);
-                }
-                else
-                {
-                    File.Move(partial, target);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                TryDelete(partial);
-                throw new DataShareException("ReportWriteFailed", DataShareErrorCategory.WriteError, $"The report could not be written to '{target}': {ex.Message}", target, ex);
-            }
-            catch
-            {
-                TryDelete(partial);
-                throw;
-            }
+            var rows = file.Write(stream => Engine.Reports.Export(Kind, Format, stream, AsOf is null ? null : ShareCalendar.DateOf(AsOf.Value), selected.Count == 0 ? null : selected, integrity, CancellationToken));
 
             WriteProgress($"Writing the {Kind} report", "Done", 100, completed: true);
             WriteVerbose($"Wrote the {Kind} report ({rows} row(s)) as {Format} to {target}.");
@@ -197,34 +130,5 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
             }
         });
         base.EndProcessing();
-    }
-
-    /// <summary>Nothing there, or a regular file: anything else (a device such as /dev/null, a pipe, a socket, a link) is refused.</summary>
-    private static void RequireReplaceable(string target, Core.Files.FileKind kind)
-    {
-        if (kind is Core.Files.FileKind.Missing or Core.Files.FileKind.RegularFile)
-        {
-            return;
-        }
-
-        throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument,
-            kind == Core.Files.FileKind.Directory
-                ? $"'{target}' is a folder: give the report file's name."
-                : $"'{target}' is {Core.Files.FileKinds.Describe(kind)}, not a regular file: a report only ever replaces a regular file, with -Force or without. Give the path of a file.",
-            target);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }

@@ -26,6 +26,10 @@ public sealed class EvidenceTamperTests : IClassFixture<EvidenceTamperTests.OneP
 
     private static string Ids(EvidenceTestResult result) => string.Join(", ", result.Problems.Select(p => p.Id));
 
+    /// <remarks>
+    /// Every byte of the tag files, whose lines the verifier parses strictly; in the payload, whose only defence is its
+    /// digest, about 200 positions per file spread over it, the first and the last (every byte took most of a minute).
+    /// </remarks>
     [Fact]
     public void Changing_any_single_byte_of_any_file_fails_verification()
     {
@@ -33,10 +37,14 @@ public sealed class EvidenceTamperTests : IClassFixture<EvidenceTamperTests.OneP
         var entries = new EvidencePack(pack).Entries;
         Assert.Equal(6, entries.Count);
         var checkedPositions = 0;
+        var expected = 0;
         for (var e = 0; e < entries.Count; e++)
         {
             var length = entries[e].Content.Length;
-            for (var position = 0; position < length; position++)
+            var step = entries[e].Name.Contains("/data/", StringComparison.Ordinal) ? Math.Max(1, length / 200) : 1;
+            var positions = Enumerable.Range(0, (length + step - 1) / step).Select(i => i * step).Append(length - 1).Distinct().ToList();
+            expected += 2 * positions.Count;
+            foreach (var position in positions)
             {
                 foreach (var change in new byte[] { 0x01, 0x20 })
                 {
@@ -53,7 +61,7 @@ public sealed class EvidenceTamperTests : IClassFixture<EvidenceTamperTests.OneP
             }
         }
 
-        Assert.Equal(2 * entries.Sum(x => x.Content.Length), checkedPositions);
+        Assert.Equal(expected, checkedPositions);
     }
 
     [Fact]
