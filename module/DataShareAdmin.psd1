@@ -59,6 +59,8 @@
         'Confirm-DataShareDestruction'
         'Find-DataShareOrphan'
         'Export-DataShareReport'
+        'Export-DataShareEvidence'
+        'Test-DataShareEvidence'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -262,6 +262,15 @@ try {
     Confirm-DataShareDestruction -AgreementId DS00990 -ConfirmedBy 'Data protection officer, Example Research Trust' -ConfirmedOn $today -Evidence 'Email of today' | Out-Null
     $host.UI.WriteLine("DS00990 is now $((Get-DataShareAgreement -Id DS00990).Status).")
 
+    # The auditor's copy: one evidence pack for DS00990 (its transfer, readiness on the transfer day, the sweep's
+    # destruction records, the confirmation and its audit entries), checked offline. It holds personal data.
+    $pack = Export-DataShareEvidence -AgreementId DS00990 -Path ([System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($RegisterPath), 'DS00990-evidence.zip')) -Force -PassThru
+    $evidence = Test-DataShareEvidence -Path $pack.FullName
+    $host.UI.WriteLine("Evidence pack for DS00990 (contains personal data): $($pack.FullName); valid: $($evidence.IsValid), $($evidence.AuditEntries) audit entries, head $($evidence.AuditHead).")
+    if (-not $evidence.IsValid) {
+        throw "The evidence pack for DS00990 does not verify: $($evidence.Problems)"
+    }
+
     # A shared register for a team on several machines: copy this register into Azure Table Storage (here the local
     # Azurite's table service), then work on the copy as a colleague on another machine would.
     if ($azurite) {

@@ -28,7 +28,7 @@ public sealed class ReportSummary
 /// </summary>
 public static class HtmlReportWriter
 {
-    private const string Style = """
+    internal const string Style = """
         :root { color-scheme: light; --ink: #1b1f24; --muted: #57606a; --line: #d0d7de; --accent: #0b5394; --band: #f6f8fa; }
         * { box-sizing: border-box; }
         body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: var(--ink); background: #fff; }

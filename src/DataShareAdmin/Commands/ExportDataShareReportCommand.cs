@@ -75,31 +75,7 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
                 return;
             }
 
-            if (Path.IndexOf('\0') >= 0)
-            {
-                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument,
-                    $"The path '{Path.Replace('\0', '?')}' contains a NUL character (shown as ?), which no file name can hold.", Path);
-            }
-
-            string target;
-            ProviderInfo provider;
-            try
-            {
-                target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out provider, out _);
-            }
-            catch (System.Management.Automation.DriveNotFoundException ex)
-            {
-                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.ObjectNotFound, $"'{Path}' is on a drive that does not exist.", Path, ex);
-            }
-            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException or ProviderNotFoundException or ItemNotFoundException)
-            {
-                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument, $"'{Path}' is not a path a report can be written to: {ex.Message}", Path, ex);
-            }
-
-            if (provider.Name != "FileSystem")
-            {
-                throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.InvalidArgument, $"'{Path}' is not a file-system path.", Path);
-            }
+            var target = FileTarget.ResolvePath(SessionState, Path, "Report", "a report");
 
             var request = new ReportFileRequest
             {
