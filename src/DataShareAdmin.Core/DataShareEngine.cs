@@ -79,6 +79,7 @@ public sealed class DataShareEngine : IDisposable
         Transfers = new TransferService(register, Calendar, clock, identity.User, Agreements, Recipients, Readiness, Policy.Transfers);
         ReportFiles = new Reports.ReportFileService(Reports, Audit, Orphans, Storage, Agreements);
         Copies = new RegisterCopyService(register, clock, identity);
+        Outputs = new Outputs.OutputReleaseService(register, Calendar, clock, identity.User, Agreements, Policy);
     }
 
     public IDataShareRegister Register { get; }
@@ -120,6 +121,9 @@ public sealed class DataShareEngine : IDisposable
     public RegisterCopyService Copies { get; }
 
     public DirectoryAccess.DirectoryService Directory { get; }
+
+    /// <summary>Safe outputs: checks, protected copies and releases (Test-DataShareOutput, *-DataShareOutputRelease).</summary>
+    public Outputs.OutputReleaseService Outputs { get; }
 
     /// <summary>
     /// Turns on the safe-people test's directory checks for this piece of work, when the session is connected and
