@@ -53,6 +53,7 @@ public sealed class OutputReleaseService
     public OutputCheck Check(string agreementId, string path, OutputTableLayout? layout, System.Threading.CancellationToken cancellation)
     {
         var agreement = ActiveAgreement(agreementId);
+        RefuseLink(path);
         return Checker().Check(path, layout, policy.OutputRules(agreement.Id), agreement.Id, cancellation);
     }
 
@@ -60,6 +61,7 @@ public sealed class OutputReleaseService
     public OutputCheck Protect(string agreementId, string path, string destination, OutputTableLayout? layout, bool overwrite, System.Threading.CancellationToken cancellation)
     {
         var agreement = ActiveAgreement(agreementId);
+        RefuseLink(path);
         return Checker().Protect(path, destination, layout, policy.OutputRules(agreement.Id), agreement.Id, overwrite, cancellation);
     }
 
@@ -93,6 +95,7 @@ public sealed class OutputReleaseService
             }
 
             host.CancellationToken.ThrowIfCancellationRequested();
+            RefuseLink(path);
             var check = Checker().Check(path, request.Layout, rules, agreement.Id, host.CancellationToken);
             var summary = check.Summary;
             checks.Add(check);
@@ -241,6 +244,29 @@ public sealed class OutputReleaseService
         }
 
         return agreement;
+    }
+
+    /// <summary>
+    /// A table is read as itself, never through a link: what is checked, hashed and named in a release must be the file
+    /// the path names, not one a link points at (which can change between the check and the release).
+    /// </summary>
+    private static void RefuseLink(string path)
+    {
+        FileAttributes attributes;
+        try
+        {
+            attributes = File.GetAttributes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return; // The reader says what is wrong with a path that cannot be looked at.
+        }
+
+        if ((attributes & FileAttributes.ReparsePoint) != 0)
+        {
+            throw new DataShareException("OutputFileIsLink", DataShareErrorCategory.InvalidArgument,
+                $"'{path}' is a link. Give the path of the table itself; nothing was checked or recorded.", path);
+        }
     }
 
     private static AuditEvent Audit(string action, OutputRelease release, Dictionary<string, string?> details) => new(action, "OutputRelease", release.Id, details);

@@ -114,8 +114,10 @@ public sealed class OutputColumnCompleter : IArgumentCompleter
                 return results;
             }
 
-            using var runspace = PowerShell.Create(RunspaceMode.CurrentRunspace);
-            var full = runspace.Runspace.SessionStateProxy.Path.GetUnresolvedProviderPathFromPSPath(path);
+            var text = path!.Trim('\'', '"');
+            var full = System.IO.Path.IsPathRooted(text)
+                ? text
+                : System.IO.Path.Combine(System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath ?? Environment.CurrentDirectory, text);
             var info = new FileInfo(full);
             if (!info.Exists)
             {
