@@ -206,3 +206,33 @@ Describe 'Output rules per agreement' {
         (Test-DataShareOutput -AgreementId $Agreement -Path $Passing -Summary).Verdict | Should -Be 'Pass'
     }
 }
+
+Describe 'The Outputs report' {
+    BeforeAll {
+        # A release whose justification a spreadsheet would run as a formula if the report did not neutralise it.
+        $null = Request-DataShareOutputRelease -AgreementId $Agreement -Path $Failing -Justification '=HYPERLINK("http://x","y")' -Purpose '+cmd' -ErrorAction Stop
+    }
+
+    It 'lists releases per agreement in <Format>, with exceptions and requesters' -ForEach @(
+        @{ Format = 'Csv' }, @{ Format = 'Json' }, @{ Format = 'Markdown' }, @{ Format = 'Html' }
+    ) {
+        $path = Join-Path $TestDrive "outputs.$Format"
+        $state = Get-State
+
+        Export-DataShareReport -Kind Outputs -Format $Format -Path $path -ErrorAction Stop
+
+        $text = Get-Content -LiteralPath $path -Raw
+        $text | Should -Match 'fsm\.csv'
+        $text | Should -Match ([regex]::Escape($Agreement))
+        $text | Should -Match 'Region=North, Sex=F'
+        (Get-State).Register | Should -Be $state.Register
+        if ($Format -eq 'Csv') {
+            $rows = @(Import-Csv -LiteralPath $path)
+            $row = $rows | Where-Object { $_.exceptions -like '*HYPERLINK*' }
+            $row.exceptions | Should -Match 'HYPERLINK'
+            $row.purpose | Should -Not -Match '^\+'
+            $row.purpose | Should -Match 'cmd'
+            $row.requestedBy | Should -Not -BeNullOrEmpty
+        }
+    }
+}
