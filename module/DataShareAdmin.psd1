@@ -21,6 +21,11 @@
     CmdletsToExport      = @(
         'Connect-DataShareRegister'
         'Copy-DataShareRegister'
+        'Test-DataShareOutput'
+        'Request-DataShareOutputRelease'
+        'Approve-DataShareOutputRelease'
+        'Revoke-DataShareOutputRelease'
+        'Get-DataShareOutputRelease'
         'New-DataShareAgreement'
         'Get-DataShareAgreement'
         'Set-DataShareAgreement'

@@ -112,6 +112,23 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
 
     void InsertConfirmation(DestructionConfirmation confirmation, AuditEvent audit);
 
+    OutputRelease? FindOutputRelease(string id);
+
+    /// <summary>Output releases of one agreement (or all when null), ordered by when they were requested, then id, streamed.</summary>
+    IEnumerable<OutputRelease> ListOutputReleases(string? agreementId);
+
+    /// <summary>
+    /// Adds a requested release with its files, exceptions and the cells of each file as checked (<paramref name="cells"/>
+    /// in file order); a release id already taken is an OutputReleaseExists error.
+    /// </summary>
+    void InsertOutputRelease(OutputRelease release, IEnumerable<OutputReleaseCell> cells, AuditEvent audit);
+
+    /// <summary>Writes a release's state (approval, rejection, revocation) at the version read.</summary>
+    void UpdateOutputRelease(OutputRelease release, AuditEvent audit);
+
+    /// <summary>The cells of one release (or every release when null), by release, file and position, streamed.</summary>
+    IEnumerable<OutputReleaseCell> ListOutputReleaseCells(string? releaseId);
+
     /// <summary>
     /// Writes another register's records into this one, which must be empty, exactly as they are (versions, state and
     /// all), with that register's audit log and head: the copy's history is the original's (Copy-DataShareRegister).

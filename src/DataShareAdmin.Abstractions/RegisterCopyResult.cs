@@ -31,6 +31,11 @@ public sealed class RegisterCopyResult
 
     public long Confirmations { get; set; }
 
+    public long OutputReleases { get; set; }
+
+    /// <summary>The cells of the released files, as checked (what differencing reads).</summary>
+    public long OutputReleaseCells { get; set; }
+
     public long AuditEntries { get; set; }
 
     /// <summary>The source's audit head (sequence:hash); the copy's must be the same.</summary>

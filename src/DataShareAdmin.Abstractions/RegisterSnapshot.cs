@@ -31,6 +31,10 @@ public sealed class RegisterSnapshot
 
     public IEnumerable<DestructionConfirmation> Confirmations { get; set; } = Array.Empty<DestructionConfirmation>();
 
+    public IEnumerable<OutputRelease> OutputReleases { get; set; } = Array.Empty<OutputRelease>();
+
+    public IEnumerable<OutputReleaseCell> OutputReleaseCells { get; set; } = Array.Empty<OutputReleaseCell>();
+
     public IEnumerable<AuditEntry> AuditLog { get; set; } = Array.Empty<AuditEntry>();
 
     public AuditHead? AuditHead { get; set; }

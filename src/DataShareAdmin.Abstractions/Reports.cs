@@ -20,6 +20,9 @@ public enum ReportKind
 
     /// <summary>Recipient organisations with their security assessments and agreements, soonest-lapsing first.</summary>
     Organisations,
+
+    /// <summary>Output releases per agreement: state, files and SHA-256, verdict counts, exceptions, requester and approver.</summary>
+    Outputs,
 }
 
 /// <summary>The file formats of a report.</summary>

@@ -80,6 +80,7 @@ public sealed class DataShareEngine : IDisposable
         ReportFiles = new Reports.ReportFileService(Reports, Audit, Orphans, Storage, Agreements);
         Copies = new RegisterCopyService(register, clock, identity);
         Evidence = new Evidence.EvidenceService(register, Calendar, clock, identity, Agreements, Transfers, Readiness);
+        Outputs = new Outputs.OutputReleaseService(register, Calendar, clock, identity.User, Agreements, Policy);
     }
 
     public IDataShareRegister Register { get; }
@@ -124,6 +125,9 @@ public sealed class DataShareEngine : IDisposable
 
     /// <summary>Evidence packs per agreement (Export-DataShareEvidence).</summary>
     public Evidence.EvidenceService Evidence { get; }
+
+    /// <summary>Safe outputs: checks, protected copies and releases (Test-DataShareOutput, *-DataShareOutputRelease).</summary>
+    public Outputs.OutputReleaseService Outputs { get; }
 
     /// <summary>
     /// Turns on the safe-people test's directory checks for this piece of work, when the session is connected and

@@ -19,6 +19,9 @@ public static class Ids
     public const string OrganisationPrefix = "OR-";
     public const string AssessmentPrefix = "SA-";
 
+    /// <summary>Output releases ("OR-" is taken by organisations).</summary>
+    public const string OutputReleasePrefix = "RL-";
+
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
     public static string NewRecipientId() => New(RecipientPrefix);
@@ -36,6 +39,8 @@ public static class Ids
     public static string NewOrganisationId() => New(OrganisationPrefix);
 
     public static string NewAssessmentId() => New(AssessmentPrefix);
+
+    public static string NewOutputReleaseId() => New(OutputReleasePrefix);
 
     public static bool LooksLike(string prefix, string? id) =>
         id is not null && id.Length == prefix.Length + 10 && id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)

@@ -59,6 +59,44 @@ public sealed class RegisterCopyTests : IClassFixture<AzuriteTablesFixture>, IDi
     }
 
     [Fact]
+    public void Output_releases_and_every_cell_of_their_files_go_to_tables_and_back()
+    {
+        using var source = Sqlite("releases.db");
+        var agreement = new DataShareAgreement
+        {
+            Id = "DS1", Organisation = "Org", Title = "T", Purpose = "P", LegalGateway = "G", LawfulBasis = "B", StartsOn = new DateTime(2026, 1, 1),
+            EndsOn = new DateTime(2026, 12, 31), CreatedAt = test.Clock.UtcNow, CreatedBy = "a", ModifiedAt = test.Clock.UtcNow,
+        };
+        source.InsertAgreement(agreement, new AuditEvent("Agreement.Create", "Agreement", "DS1"));
+        var release = new OutputRelease { Id = "RL-0000000001", AgreementId = "DS1", Rules = "r", RequestedBy = "a", RequestedAt = test.Clock.UtcNow };
+        release.Files.Add(new OutputReleaseFile { ReleaseId = release.Id, Name = "a.csv", Sha256 = "x", Dimensions = { "School", "Year" } });
+        release.Files.Add(new OutputReleaseFile { ReleaseId = release.Id, Position = 1, Name = "b.csv", Sha256 = "y", Dimensions = { "School" } });
+        release.Exceptions.Add(new OutputReleaseException { ReleaseId = release.Id, File = "a.csv", Cell = "School=1", Rules = "Threshold", Justification = "j", WrittenBy = "a" });
+
+        // Enough cells, with long enough categories, to take several blocks of the Table register's rows.
+        var cells = Enumerable.Range(0, 6000).Select(i => new OutputReleaseCell
+        {
+            ReleaseId = release.Id, File = i < 5000 ? 0 : 1, Position = i < 5000 ? i : i - 5000,
+            Categories = i < 5000 ? new System.Collections.Generic.List<string> { "School " + new string('x', 40) + i, "Year " + (i % 7) } : new System.Collections.Generic.List<string> { "S" + i },
+            Count = i % 11 == 0 ? null : i,
+        }).ToList();
+        source.InsertOutputRelease(release, cells, new AuditEvent("OutputRelease.Requested", "OutputRelease", release.Id));
+        using var shared = Tables("r");
+        using var back = Sqlite("releases-back.db");
+
+        var there = RegisterCopier.Copy(source, shared, test.Clock, new FakeHost());
+        var home = RegisterCopier.Copy(shared, back, test.Clock, new FakeHost());
+
+        Assert.True(there.Verified, there.Problem);
+        Assert.True(home.Verified, home.Problem);
+        Assert.Equal((1L, 6000L), (there.OutputReleases, there.OutputReleaseCells));
+        string Releases(IDataShareRegister r) => JsonSerializer.Serialize(new object[] { r.ListOutputReleases(null).ToList(), r.ListOutputReleaseCells(null).ToList() });
+        Assert.Equal(Releases(source), Releases(shared));
+        Assert.Equal(Releases(source), Releases(back));
+        Assert.Equal(JsonSerializer.Serialize(cells), JsonSerializer.Serialize(shared.ListOutputReleaseCells(release.Id).ToList()));
+    }
+
+    [Fact]
     public void The_engine_works_on_the_copy_and_its_next_write_extends_the_copied_chain()
     {
         test.Engine.Agreements.Create(Samples.Agreement("DS1"), new FakeHost());

@@ -26,7 +26,7 @@ public sealed class RegisterUpgradeTests : IClassFixture<AzuriteTablesFixture>, 
 
         using var engine = DataShareEngine.Open(new EngineOptions { RegisterPath = copy, Clock = test.Clock, Identity = TestRegister.Identity });
 
-        Assert.Equal(7, engine.Register.Info.SchemaVersion);
+        Assert.Equal(8, engine.Register.Info.SchemaVersion);
         var transfers = engine.Register.ListTransfers("DS00752").ToList();
         Assert.Equal(2, transfers.Count);
         Assert.All(transfers, t => Assert.Equal(TransferState.Issued, t.State));
@@ -37,16 +37,23 @@ public sealed class RegisterUpgradeTests : IClassFixture<AzuriteTablesFixture>, 
         var audit = engine.Audit.Test(null, new FakeHost());
         Assert.True(audit.IsIntact, audit.Problem);
         Assert.Equal(24, audit.EntryCount);
+
+        // Schema 8 is there too: the upgraded file takes an output release with its cells.
+        var release = new OutputRelease { Id = "RL-0000000001", AgreementId = "DS00752", Rules = "r", RequestedBy = "a", RequestedAt = test.Clock.UtcNow };
+        release.Files.Add(new OutputReleaseFile { ReleaseId = release.Id, Name = "t.csv", Sha256 = "x", Dimensions = { "Region" } });
+        engine.Register.InsertOutputRelease(release, new[] { new OutputReleaseCell { ReleaseId = release.Id, Categories = { "North" }, Count = 12 } },
+            new AuditEvent("OutputRelease.Requested", "OutputRelease", release.Id));
+        Assert.Equal(12, Assert.Single(engine.Register.ListOutputReleaseCells(release.Id)).Count);
     }
 
     [Fact]
-    public void A_table_register_left_at_schema_6_is_marked_7_when_opened_for_writing_and_not_when_read_only()
+    public void A_table_register_left_at_schema_6_is_marked_current_when_opened_for_writing_and_not_when_read_only()
     {
         var name = "u" + Guid.NewGuid().ToString("N").Substring(0, 12);
         TableRegisterOptions Options(bool readOnly = false) => new() { ConnectionString = azurite.ConnectionString, RegisterName = name, ReadOnly = readOnly };
         using (var created = TableRegister.Open(Options(), test.Clock, TestRegister.Identity, create: true))
         {
-            Assert.Equal(7, created.Info.SchemaVersion);
+            Assert.Equal(8, created.Info.SchemaVersion);
         }
 
         var table = new TableServiceClient(azurite.ConnectionString).GetTableClient(TableRegisterOptions.DefaultTableName);
@@ -64,7 +71,7 @@ public sealed class RegisterUpgradeTests : IClassFixture<AzuriteTablesFixture>, 
         {
             // So a release that knows only schema 6 refuses it from now on (RegisterSchemaTooNew), rather than reading
             // a pending holding or an incomplete transfer it does not understand.
-            Assert.Equal(7, Marked());
+            Assert.Equal(8, Marked());
         }
     }
 

@@ -9,17 +9,25 @@ namespace DataShareAdmin.Core.Outputs;
 public sealed class OutputCheck
 {
     private readonly Func<IEnumerable<OutputCellResult>> cells;
+    private readonly Func<IEnumerable<ReleasedCell>> released;
 
-    internal OutputCheck(OutputFileSummary summary, Func<IEnumerable<OutputCellResult>> cells)
+    internal OutputCheck(OutputFileSummary summary, Func<IEnumerable<OutputCellResult>> cells, Func<IEnumerable<ReleasedCell>> released)
     {
         Summary = summary;
         this.cells = cells;
+        this.released = released;
     }
+
+    /// <summary>The dimension columns, in the order <see cref="TableCells"/> gives each cell's categories.</summary>
+    public IReadOnlyList<string> DimensionNames { get; internal set; } = Array.Empty<string>();
 
     public OutputFileSummary Summary { get; }
 
     /// <summary>One result per cell, in the file's order. Enumerating again makes them again.</summary>
     public IEnumerable<OutputCellResult> Cells => cells();
+
+    /// <summary>Each cell's categories and count (null when suppressed), in the file's order: what a release records.</summary>
+    public IEnumerable<ReleasedCell> TableCells => released();
 }
 
 /// <summary>
@@ -107,7 +115,22 @@ public sealed class OutputChecker
 
         summary.Verdict = summary.Failed > 0 ? OutputVerdict.Fail : summary.Review > 0 ? OutputVerdict.Review : OutputVerdict.Pass;
         summary.RuleCounts = string.Join(", ", perRule.Select(p => p.Key + " " + p.Value));
-        return new OutputCheck(summary, () => Results(evaluation, cancellation));
+        return new OutputCheck(summary, () => Results(evaluation, cancellation), () => TableCells(table)) { DimensionNames = table.DimensionNames };
+    }
+
+    private static IEnumerable<ReleasedCell> TableCells(OutputTable table)
+    {
+        for (var cell = 0; cell < table.CellCount; cell++)
+        {
+            var categories = new string[table.Dimensions];
+            for (var d = 0; d < table.Dimensions; d++)
+            {
+                var number = table.Coord(cell, d);
+                categories[d] = number < 0 ? table.TotalText[d] : table.Categories[d][number];
+            }
+
+            yield return new ReleasedCell(categories, table.Suppressed[cell] ? null : table.Counts[cell]);
+        }
     }
 
     private static IEnumerable<OutputCellResult> Results(OutputEvaluation evaluation, CancellationToken cancellation)

@@ -83,9 +83,16 @@ public static class PolicyCatalogue
     public const string DirectoryBlockGuestSignIn = "DirectoryBlockGuestSignIn";
     public const string NoticeSender = "NoticeSender";
     public const string NoticeRepeatDays = "NoticeRepeatDays";
+    public const string OutputThreshold = "OutputThreshold";
+    public const string OutputZerosDisclosive = "OutputZerosDisclosive";
+    public const string OutputDominanceN = "OutputDominanceN";
+    public const string OutputDominanceK = "OutputDominanceK";
+    public const string OutputPPercent = "OutputPPercent";
+    public const string OutputRoundingBase = "OutputRoundingBase";
 
     private const string SafePeople = "SafePeople";
     private const string Transfers = "Transfers";
+    private const string Outputs = "Outputs";
 
     public static IReadOnlyList<PolicyDefinition> All { get; } = new[]
     {
@@ -174,6 +181,24 @@ public static class PolicyCatalogue
         new PolicyDefinition(NoticeRepeatDays, "Directory", "7",
             "Days before Send-DataShareNotice mails the same notice (same kind, same subject, same day due) again; 0 mails it on every run. -Force mails it regardless.",
             v => WholeNumber(v, 0, 365)),
+        new PolicyDefinition(OutputThreshold, Outputs, "10",
+            "Safe outputs: a count (or a rate's numerator or denominator) from 1 to this value minus one fails the frequency threshold.",
+            v => WholeNumber(v, 1, 1000000)),
+        new PolicyDefinition(OutputZerosDisclosive, Outputs, "true",
+            "Safe outputs: whether a zero count fails (false where zeros are structural).",
+            Boolean),
+        new PolicyDefinition(OutputDominanceN, Outputs, "2",
+            "Safe outputs: how many of a magnitude cell's largest contributions the dominance rule adds up (1 or 2).",
+            v => WholeNumber(v, 1, 2)),
+        new PolicyDefinition(OutputDominanceK, Outputs, "90",
+            "Safe outputs: the share of a magnitude cell's value, in per cent, its largest n contributions must not exceed (above 0, up to 100).",
+            v => Percent(v, above: 0)),
+        new PolicyDefinition(OutputPPercent, Outputs, "10",
+            "Safe outputs: the p of the p % rule, in per cent (0 switches it off, up to 100).",
+            v => Percent(v, above: null)),
+        new PolicyDefinition(OutputRoundingBase, Outputs, "0",
+            "Safe outputs: the base counts must be rounded to (0 for none, else 2 to 1000); totals must equal the sum of their rounded cells.",
+            RoundingBase),
     };
 
     public static PolicyDefinition? Find(string name) =>
@@ -195,6 +220,24 @@ public static class PolicyCatalogue
         }
 
         return number.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static string RoundingBase(string value)
+    {
+        var number = WholeNumber(value, 0, 1000);
+        return number == "1" ? throw new PolicyValueException("0, or a whole number from 2 to 1000") : number;
+    }
+
+    /// <summary>A percentage from 0 (or above <paramref name="above"/>) to 100, in its shortest invariant form.</summary>
+    private static string Percent(string value, double? above)
+    {
+        if (!double.TryParse(value.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || double.IsNaN(number)
+            || number > 100 || (above is { } floor ? number <= floor : number < 0))
+        {
+            throw new PolicyValueException(above is null ? "a number from 0 to 100" : "a number above 0, up to 100");
+        }
+
+        return number.ToString("R", CultureInfo.InvariantCulture);
     }
 
     private static string Boolean(string value) => value.Trim().ToLowerInvariant() switch

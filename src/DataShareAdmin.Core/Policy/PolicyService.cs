@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace DataShareAdmin.Core.Policy;
 
@@ -57,6 +58,89 @@ public sealed class PolicyService
     public SafePeoplePolicy SafePeople() => SafePeoplePolicy.From(EffectiveValues());
 
     public TransferPolicy Transfers() => TransferPolicy.From(EffectiveValues());
+
+    /// <summary>The safe-output rules for an agreement: the register's, made stricter by the agreement's overrides.</summary>
+    public OutputRules OutputRules(string? agreementId)
+    {
+        var stored = cached ??= Stored();
+        return OutputPolicy.From(EffectiveValues(), name =>
+            agreementId is not null && stored.TryGetValue(OutputPolicy.OverrideName(name, agreementId), out var value) ? value.Value : null);
+    }
+
+    /// <summary>
+    /// Sets (or, with null, removes) an agreement's override of a safe-output setting; it may only be stricter than the
+    /// register's (PolicyOverrideLooser). <paramref name="agreementId"/> is an agreement the caller found. Null when the host declined.
+    /// </summary>
+    public DataSharePolicySetting? SetOverride(string name, string agreementId, string? value, IOperationHost host)
+    {
+        var definition = PolicyCatalogue.Find(name) ?? throw new DataShareException("PolicySettingNotFound", DataShareErrorCategory.ObjectNotFound,
+            $"There is no policy setting '{name}'. Get-DataSharePolicy lists them: {string.Join(", ", Names())}.", name);
+        if (!OutputPolicy.Settings.Contains(definition.Name))
+        {
+            throw new DataShareException("PolicyOverrideNotAllowed", DataShareErrorCategory.InvalidArgument,
+                $"{definition.Name} is set for the whole register; an agreement may override only {string.Join(", ", OutputPolicy.Settings)}.", name);
+        }
+
+        string? normalised = null;
+        if (value is not null)
+        {
+            try
+            {
+                normalised = definition.Normalise(value);
+            }
+            catch (PolicyValueException ex)
+            {
+                throw new DataShareException("PolicyValueInvalid", DataShareErrorCategory.InvalidArgument,
+                    $"'{value}' is not a valid value for {definition.Name}: it takes {ex.Message}.", value, ex);
+            }
+
+            var registerValue = EffectiveValues()[definition.Name];
+            if (!OutputPolicy.IsStricter(definition.Name, normalised, registerValue))
+            {
+                throw new DataShareException("PolicyOverrideLooser", DataShareErrorCategory.InvalidArgument,
+                    $"{definition.Name} {normalised} for agreement {agreementId} would be less strict than the register's {registerValue}: an agreement may only tighten the output rules. Nothing was changed.", value);
+            }
+        }
+
+        var key = OutputPolicy.OverrideName(definition.Name, agreementId);
+        return Conflicts.Retry(first =>
+        {
+            var stored = cached = Stored();
+            stored.TryGetValue(key, out var current);
+            if (current?.Value == normalised)
+            {
+                host.WriteVerbose($"{key} is already {normalised ?? "(not set)"}; nothing to change.");
+                return Override(definition, key, current);
+            }
+
+            if (first && !host.ShouldProcess($"Policy setting {definition.Name} for agreement {agreementId}", $"Change from {current?.Value ?? "(the register's)"} to {normalised ?? "(the register's)"}"))
+            {
+                return null;
+            }
+
+            cached = null;
+            register.WritePolicy(key, current?.Value, normalised, new AuditEvent("Policy.Set", "Policy", key, new Dictionary<string, string?>
+            {
+                ["AgreementId"] = agreementId,
+                ["Before"] = current?.Value,
+                ["After"] = normalised,
+            }));
+            var written = (cached = Stored()).TryGetValue(key, out var now) ? now : null;
+            return Override(definition, key, written);
+        });
+    }
+
+    private DataSharePolicySetting Override(PolicyDefinition definition, string key, PolicyValue? value) => new()
+    {
+        Name = key,
+        Area = definition.Area,
+        Description = definition.Description,
+        DefaultValue = EffectiveValues()[definition.Name],
+        Value = value?.Value ?? EffectiveValues()[definition.Name],
+        IsDefault = value is null,
+        ModifiedAt = value?.ModifiedAt,
+        ModifiedBy = value?.ModifiedBy,
+    };
 
     /// <summary>How dates written with the year last are read (DateOrder).</summary>
     public Time.DateOrder DateOrder() =>

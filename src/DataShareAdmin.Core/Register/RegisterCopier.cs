@@ -29,6 +29,8 @@ public static class RegisterCopier
         ("transfers", r => r.Transfers),
         ("destruction records", r => r.Destructions),
         ("confirmations", r => r.Confirmations),
+        ("output releases", r => r.OutputReleases),
+        ("output release cells", r => r.OutputReleaseCells),
         ("audit entries", r => r.AuditEntries),
     };
 
@@ -50,6 +52,8 @@ public static class RegisterCopier
             Transfers = snapshot.Transfers.LongCount(),
             Destructions = snapshot.Destructions.LongCount(),
             Confirmations = snapshot.Confirmations.LongCount(),
+            OutputReleases = snapshot.OutputReleases.LongCount(),
+            OutputReleaseCells = snapshot.OutputReleaseCells.LongCount(),
             AuditEntries = snapshot.AuditLog.LongCount(),
             SourceHead = snapshot.AuditHead?.ToString(),
         };
@@ -69,6 +73,8 @@ public static class RegisterCopier
         Transfers = register.ListTransfers(null),
         Destructions = register.ListDestructions(null),
         Confirmations = register.ListConfirmations(),
+        OutputReleases = register.ListOutputReleases(null),
+        OutputReleaseCells = register.ListOutputReleaseCells(null),
         // Every stored row: one numbered below 1 is refused by the copy rather than silently left behind.
         AuditLog = register.ReadAuditLog(long.MinValue),
         AuditHead = register.ReadAuditHead(),

@@ -17,7 +17,7 @@ namespace DataShareAdmin.Core.Reports;
 /// safe-people report, sorted by the soonest to lapse, keeps one (date, id) pair per recipient and reads each
 /// recipient again while it is written.
 /// </summary>
-public sealed class ReportService
+public sealed partial class ReportService
 {
     private readonly IDataShareRegister register;
     private readonly ShareCalendar calendar;
@@ -173,6 +173,7 @@ public sealed class ReportService
             ReportKind.Transfers => new ReportTable(context, TransferColumns, TransferRows(only)),
             ReportKind.Retention => new ReportTable(WithOrphans(context), RetentionColumns, RetentionRows(day, only)),
             ReportKind.Organisations => new ReportTable(context, OrganisationColumns, OrganisationRows(day, only)),
+            ReportKind.Outputs => new ReportTable(context, OutputColumns, OutputRows(only)),
             _ => new ReportTable(context, AuditColumns, AuditRows(only)),
         };
     }
@@ -185,6 +186,7 @@ public sealed class ReportService
         [ReportKind.Retention] = "Retention: holdings and their destruction",
         [ReportKind.Audit] = "Audit log",
         [ReportKind.Organisations] = "Recipient organisations and their security assessments",
+        [ReportKind.Outputs] = "Safe outputs: releases and their checks",
     };
 
     private static ReportColumn Text(string name, string heading) => new(name, heading);

@@ -24,12 +24,20 @@ public sealed class SetDataSharePolicyCommand : DataShareCmdlet
     [Parameter(Mandatory = true, ParameterSetName = DefaultSet)]
     public SwitchParameter Default { get; set; }
 
+    /// <summary>Sets the safe-output setting for this agreement only (stricter than the register's); with -Default, removes the override.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(AgreementIdCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? AgreementId { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected override void ProcessRecord() => Run(Name, () =>
     {
-        var setting = Engine.Policy.Set(Name, Default ? null : Value, this);
+        var setting = AgreementId is null
+            ? Engine.Policy.Set(Name, Default ? null : Value, this)
+            : Engine.Policy.SetOverride(Name, Engine.Agreements.Get(AgreementId).Id, Default ? null : Value, this);
 
         // Date parameters read the policy's DateOrder: the next one reads it afresh.
         SessionSettings.Current().DateOrderRead = null;

@@ -70,6 +70,20 @@ public sealed class OrganisationIdCompleter : RegisterIdCompleter
     }
 }
 
+/// <summary>Tab completion of output release ids (RL-…), of the agreement already given if any.</summary>
+public sealed class OutputReleaseIdCompleter : RegisterIdCompleter
+{
+    protected override bool NewestFirst => true;
+
+    internal override IEnumerable<(string Id, string Description)> Candidates(DataShareEngine engine, string? agreementId)
+    {
+        foreach (var release in engine.Register.ListOutputReleases(agreementId?.ToUpperInvariant()))
+        {
+            yield return (release.Id, $"{release.AgreementId}, {release.State}, {string.Join(", ", release.Files.Select(f => f.Name))}, by {release.RequestedBy}");
+        }
+    }
+}
+
 /// <summary>
 /// What the audit log's recent entries offer: the audit entries completion reads are the last
 /// <see cref="Recent"/> of the log (a log can be long; completion must stay quick), newest first.
@@ -111,6 +125,7 @@ public sealed class AuditActionCompleter : RecentAuditCompleter
         "Access.BlockSignIn", "Access.Revoke", "Agreement.Approve", "Agreement.ConfirmDestruction", "Agreement.Create", "Agreement.Destroyed",
         "Agreement.Suspension", "Agreement.Update", "Certificate.Add", "Certificate.OnlineCheck", "Certificate.Remove", "Certificate.Update",
         "Holding.Destroy", "Holding.Register", "Notice.Send", "Organisation.Assessment", "Organisation.Create", "Organisation.Update",
+        "OutputRelease.Approved", "OutputRelease.Rejected", "OutputRelease.Requested", "OutputRelease.Revoked",
         "Person.Resolve", "Policy.Set", "Recipient.Add", "Recipient.Remove", "Recipient.Update", "Transfer.Issue", "Transfer.Revoke",
     };
 

@@ -45,6 +45,8 @@ public sealed partial class SqliteRegister
             Each("Transfers", snapshot.Transfers, RestoreTransfer);
             Each("Destructions", snapshot.Destructions, RestoreDestruction);
             Each("Confirmations", snapshot.Confirmations, RestoreConfirmation);
+            Each("Output releases", snapshot.OutputReleases, RestoreOutputRelease);
+            Each("Output release cells", snapshot.OutputReleaseCells, RestoreOutputReleaseCell);
             Each("Audit entries", snapshot.AuditLog, RestoreAuditEntry);
             RestoreAuditHead(transaction, snapshot.AuditHead);
             transaction.Commit();

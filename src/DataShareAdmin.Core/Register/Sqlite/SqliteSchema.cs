@@ -247,6 +247,62 @@ internal static class SqliteSchema
         """
         ALTER TABLE transfers ADD COLUMN state TEXT NOT NULL DEFAULT 'Issued';
         """,
+
+        // Version 8: safe outputs. A release of checked output files under an agreement, its files as checked (with
+        // every cell, what differencing against it reads) and the exceptions its requester justified.
+        """
+        CREATE TABLE output_releases (
+            id             TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+            agreement_id   TEXT NOT NULL COLLATE NOCASE REFERENCES agreements (id),
+            state          TEXT NOT NULL,
+            purpose        TEXT NULL,
+            rules          TEXT NOT NULL,
+            verdict        TEXT NOT NULL,
+            requested_by   TEXT NOT NULL,
+            requested_at   TEXT NOT NULL,
+            approved_by    TEXT NULL,
+            approved_at    TEXT NULL,
+            revoked_by     TEXT NULL,
+            revoked_at     TEXT NULL,
+            revoked_reason TEXT NULL,
+            version        INTEGER NOT NULL
+        );
+        CREATE INDEX ix_output_releases_agreement ON output_releases (agreement_id, requested_at);
+        CREATE TABLE output_release_files (
+            release_id TEXT NOT NULL COLLATE NOCASE REFERENCES output_releases (id),
+            position   INTEGER NOT NULL,
+            name       TEXT NOT NULL,
+            sha256     TEXT NOT NULL,
+            size       INTEGER NOT NULL,
+            kind       TEXT NOT NULL,
+            dimensions TEXT NOT NULL,
+            cells      INTEGER NOT NULL,
+            failed     INTEGER NOT NULL,
+            review     INTEGER NOT NULL,
+            suppressed INTEGER NOT NULL,
+            verdict    TEXT NOT NULL,
+            PRIMARY KEY (release_id, position)
+        );
+        CREATE TABLE output_release_exceptions (
+            release_id    TEXT NOT NULL COLLATE NOCASE REFERENCES output_releases (id),
+            position      INTEGER NOT NULL,
+            file          TEXT NOT NULL,
+            cell          TEXT NOT NULL,
+            rules         TEXT NOT NULL,
+            justification TEXT NOT NULL,
+            written_by    TEXT NOT NULL,
+            written_at    TEXT NOT NULL,
+            PRIMARY KEY (release_id, position)
+        );
+        CREATE TABLE output_release_cells (
+            release_id TEXT NOT NULL COLLATE NOCASE REFERENCES output_releases (id),
+            file       INTEGER NOT NULL,
+            position   INTEGER NOT NULL,
+            categories TEXT NOT NULL,
+            count      INTEGER NULL,
+            PRIMARY KEY (release_id, file, position)
+        ) WITHOUT ROWID;
+        """,
     };
 
     /// <summary>

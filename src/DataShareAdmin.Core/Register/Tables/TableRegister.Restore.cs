@@ -92,6 +92,8 @@ public sealed partial class TableRegister
         Each("Transfers", snapshot.Transfers, RestoreTransfer);
         Each("Destructions", snapshot.Destructions, RestoreDestruction);
         Each("Confirmations", snapshot.Confirmations, RestoreConfirmation);
+        Each("Output releases", snapshot.OutputReleases, RestoreOutputRelease);
+        Each("Output release cells", CellChunks(snapshot.OutputReleaseCells), RestoreOutputReleaseCells);
         Each("Audit entries", snapshot.AuditLog, e => new[] { EntryRow(e) });
         if (snapshot.AuditHead is { } head)
         {
