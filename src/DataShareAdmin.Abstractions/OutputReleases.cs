@@ -53,10 +53,10 @@ public sealed class OutputRelease
 
     public string? RevokedReason { get; set; }
 
-    public IList<OutputReleaseFile> Files { get; set; } = new List<OutputReleaseFile>();
+    public ReadableList<OutputReleaseFile> Files { get; set; } = new();
 
     /// <summary>One per failing cell let through, with its justification.</summary>
-    public IList<OutputReleaseException> Exceptions { get; set; } = new List<OutputReleaseException>();
+    public ReadableList<OutputReleaseException> Exceptions { get; set; } = new();
 
     /// <summary>The worst verdict of its files, as checked when requested.</summary>
     public OutputVerdict Verdict { get; set; }
@@ -85,7 +85,7 @@ public sealed class OutputReleaseFile
     public string Kind { get; set; } = "Frequency";
 
     /// <summary>The dimension columns, in the order each cell's categories are stored.</summary>
-    public IList<string> Dimensions { get; set; } = new List<string>();
+    public ReadableList<string> Dimensions { get; set; } = new();
 
     public int Cells { get; set; }
 

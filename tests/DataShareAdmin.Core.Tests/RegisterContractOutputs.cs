@@ -17,12 +17,12 @@ public abstract partial class RegisterContract
         RequestedBy = "alice",
         RequestedAt = at,
         Verdict = OutputVerdict.Fail,
-        Files = new List<OutputReleaseFile>
+        Files = new ReadableList<OutputReleaseFile>
         {
-            new() { ReleaseId = id, Position = 0, Name = "fsm.csv", Sha256 = new string('a', 64), Size = 120, Dimensions = new List<string> { "Region", "Sex" }, Cells = 3, Failed = 1, Suppressed = 1, Verdict = OutputVerdict.Fail },
-            new() { ReleaseId = id, Position = 1, Name = "pay.csv", Sha256 = new string('b', 64), Size = 80, Kind = "Magnitude", Dimensions = new List<string> { "Sector" }, Cells = 1, Review = 1, Verdict = OutputVerdict.Review },
+            new() { ReleaseId = id, Position = 0, Name = "fsm.csv", Sha256 = new string('a', 64), Size = 120, Dimensions = new ReadableList<string> { "Region", "Sex" }, Cells = 3, Failed = 1, Suppressed = 1, Verdict = OutputVerdict.Fail },
+            new() { ReleaseId = id, Position = 1, Name = "pay.csv", Sha256 = new string('b', 64), Size = 80, Kind = "Magnitude", Dimensions = new ReadableList<string> { "Sector" }, Cells = 1, Review = 1, Verdict = OutputVerdict.Review },
         },
-        Exceptions = new List<OutputReleaseException>
+        Exceptions = new ReadableList<OutputReleaseException>
         {
             new() { ReleaseId = id, File = "fsm.csv", Cell = "Region=North, Sex=F", Rules = "Threshold", Justification = "Published already", WrittenBy = "alice", WrittenAt = at },
         },
@@ -30,10 +30,10 @@ public abstract partial class RegisterContract
 
     private static List<OutputReleaseCell> ReleaseCells(string id) => new()
     {
-        new() { ReleaseId = id, File = 0, Position = 0, Categories = new List<string> { "North", "F" }, Count = 4 },
-        new() { ReleaseId = id, File = 0, Position = 1, Categories = new List<string> { "North", "M" }, Count = null },
-        new() { ReleaseId = id, File = 0, Position = 2, Categories = new List<string> { "North, \"quoted\"", "Total" }, Count = 25 },
-        new() { ReleaseId = id, File = 1, Position = 0, Categories = new List<string> { "Retail" }, Count = 40 },
+        new() { ReleaseId = id, File = 0, Position = 0, Categories = new ReadableList<string> { "North", "F" }, Count = 4 },
+        new() { ReleaseId = id, File = 0, Position = 1, Categories = new ReadableList<string> { "North", "M" }, Count = null },
+        new() { ReleaseId = id, File = 0, Position = 2, Categories = new ReadableList<string> { "North, \"quoted\"", "Total" }, Count = 25 },
+        new() { ReleaseId = id, File = 1, Position = 0, Categories = new ReadableList<string> { "Retail" }, Count = 40 },
     };
 
     private static string Cells(IEnumerable<OutputReleaseCell> cells) =>

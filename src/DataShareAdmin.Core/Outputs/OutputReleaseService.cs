@@ -107,7 +107,7 @@ public sealed class OutputReleaseService
                 Sha256 = summary.Sha256,
                 Size = new FileInfo(path).Length,
                 Kind = summary.Kind,
-                Dimensions = check.DimensionNames.ToList(),
+                Dimensions = ReadableList<string>.Of(check.DimensionNames),
                 Cells = summary.Cells,
                 Failed = summary.Failed,
                 Review = summary.Review,

@@ -137,7 +137,7 @@ public sealed partial class SqliteRegister
 
     private OutputRelease WithParts(OutputRelease release)
     {
-        release.Files = Query("SELECT * FROM output_release_files WHERE release_id = $id ORDER BY position", r => new OutputReleaseFile
+        release.Files = ReadableList<OutputReleaseFile>.Of(Query("SELECT * FROM output_release_files WHERE release_id = $id ORDER BY position", r => new OutputReleaseFile
         {
             ReleaseId = Text(r, "release_id")!,
             Position = r.GetInt32(r.GetOrdinal("position")),
@@ -145,14 +145,14 @@ public sealed partial class SqliteRegister
             Sha256 = Text(r, "sha256")!,
             Size = r.GetInt64(r.GetOrdinal("size")),
             Kind = Text(r, "kind")!,
-            Dimensions = JsonSerializer.Deserialize<List<string>>(Text(r, "dimensions")!)!,
+            Dimensions = JsonSerializer.Deserialize<ReadableList<string>>(Text(r, "dimensions")!)!,
             Cells = r.GetInt32(r.GetOrdinal("cells")),
             Failed = r.GetInt32(r.GetOrdinal("failed")),
             Review = r.GetInt32(r.GetOrdinal("review")),
             Suppressed = r.GetInt32(r.GetOrdinal("suppressed")),
             Verdict = (OutputVerdict)Enum.Parse(typeof(OutputVerdict), Text(r, "verdict")!),
-        }, ("$id", release.Id)).ToList();
-        release.Exceptions = Query("SELECT * FROM output_release_exceptions WHERE release_id = $id ORDER BY position", r => new OutputReleaseException
+        }, ("$id", release.Id)));
+        release.Exceptions = ReadableList<OutputReleaseException>.Of(Query("SELECT * FROM output_release_exceptions WHERE release_id = $id ORDER BY position", r => new OutputReleaseException
         {
             ReleaseId = Text(r, "release_id")!,
             File = Text(r, "file")!,
@@ -161,7 +161,7 @@ public sealed partial class SqliteRegister
             Justification = Text(r, "justification")!,
             WrittenBy = Text(r, "written_by")!,
             WrittenAt = DateText.ParseInstant(Text(r, "written_at")!),
-        }, ("$id", release.Id)).ToList();
+        }, ("$id", release.Id)));
         return release;
     }
 
