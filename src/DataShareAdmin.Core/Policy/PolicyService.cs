@@ -73,27 +73,16 @@ public sealed class PolicyService
     /// </summary>
     public DataSharePolicySetting? SetOverride(string name, string agreementId, string? value, IOperationHost host)
     {
-        var definition = PolicyCatalogue.Find(name) ?? throw new DataShareException("PolicySettingNotFound", DataShareErrorCategory.ObjectNotFound,
-            $"There is no policy setting '{name}'. Get-DataSharePolicy lists them: {string.Join(", ", Names())}.", name);
+        var definition = Definition(name);
         if (!OutputPolicy.Settings.Contains(definition.Name))
         {
             throw new DataShareException("PolicyOverrideNotAllowed", DataShareErrorCategory.InvalidArgument,
                 $"{definition.Name} is set for the whole register; an agreement may override only {string.Join(", ", OutputPolicy.Settings)}.", name);
         }
 
-        string? normalised = null;
-        if (value is not null)
+        var normalised = Normalise(definition, value);
+        if (normalised is not null)
         {
-            try
-            {
-                normalised = definition.Normalise(value);
-            }
-            catch (PolicyValueException ex)
-            {
-                throw new DataShareException("PolicyValueInvalid", DataShareErrorCategory.InvalidArgument,
-                    $"'{value}' is not a valid value for {definition.Name}: it takes {ex.Message}.", value, ex);
-            }
-
             var registerValue = EffectiveValues()[definition.Name];
             if (!OutputPolicy.IsStricter(definition.Name, normalised, registerValue))
             {
@@ -152,28 +141,10 @@ public sealed class PolicyService
     /// <summary>Changes one setting (null or -Default: back to its default). Returns null when the host declined.</summary>
     public DataSharePolicySetting? Set(string name, string? value, IOperationHost host)
     {
-        var definition = PolicyCatalogue.Find(name) ?? throw new DataShareException("PolicySettingNotFound", DataShareErrorCategory.ObjectNotFound,
-            $"There is no policy setting '{name}'. Get-DataSharePolicy lists them: {string.Join(", ", Names())}.", name);
+        var definition = Definition(name);
 
-        string? normalised = null;
         TextLimits.Check("Policy", "The value of " + definition.Name, value?.Trim(), TextLimits.PolicyValue, null);
-        if (value is not null)
-        {
-            try
-            {
-                normalised = definition.Normalise(value);
-            }
-            catch (PolicyValueException ex)
-            {
-                throw new DataShareException("PolicyValueInvalid", DataShareErrorCategory.InvalidArgument,
-                    $"'{value}' is not a valid value for {definition.Name}: it takes {ex.Message}.", value, ex);
-            }
-            catch (DataShareException ex)
-            {
-                throw new DataShareException("PolicyValueInvalid", DataShareErrorCategory.InvalidArgument,
-                    $"'{value}' is not a valid value for {definition.Name}: {ex.Message}", value, ex);
-            }
-        }
+        var normalised = Normalise(definition, value);
 
         // The value replaced is read again on each attempt; the register refuses the write if another writer changed
         // it since, so the audit entry's Before is always the value this change replaced.
@@ -229,6 +200,35 @@ public sealed class PolicyService
     }
 
     private static string Show(string value) => value.Length == 0 ? "(empty)" : value;
+
+    /// <summary>The setting named <paramref name="name"/>, or PolicySettingNotFound listing those there are.</summary>
+    private static PolicyDefinition Definition(string name) =>
+        PolicyCatalogue.Find(name) ?? throw new DataShareException("PolicySettingNotFound", DataShareErrorCategory.ObjectNotFound,
+            $"There is no policy setting '{name}'. Get-DataSharePolicy lists them: {string.Join(", ", Names())}.", name);
+
+    /// <summary><paramref name="value"/> in the setting's stored form (null stays null), or PolicyValueInvalid saying what it takes.</summary>
+    private static string? Normalise(PolicyDefinition definition, string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return definition.Normalise(value);
+        }
+        catch (PolicyValueException ex)
+        {
+            throw new DataShareException("PolicyValueInvalid", DataShareErrorCategory.InvalidArgument,
+                $"'{value}' is not a valid value for {definition.Name}: it takes {ex.Message}.", value, ex);
+        }
+        catch (DataShareException ex)
+        {
+            throw new DataShareException("PolicyValueInvalid", DataShareErrorCategory.InvalidArgument,
+                $"'{value}' is not a valid value for {definition.Name}: {ex.Message}", value, ex);
+        }
+    }
 
     private static IEnumerable<string> Names()
     {
