@@ -36,6 +36,8 @@ internal static class ParentRun
         Console.WriteLine($"Baseline:       {baseline.Manifest}");
         Console.WriteLine($"DataShareAdmin: {module.Manifest}");
 
+        var template = EmptyRegister.Create(options.Module);
+        baseline.Register = module.Register = template;
         if (options.Trace)
         {
             Trace(baseline);
@@ -237,6 +239,11 @@ internal static class ParentRun
     private static SampleResult RunChild(Subject subject, bool trace)
     {
         var arguments = new List<string> { typeof(ParentRun).Assembly.Location, "--child", "--module", subject.Manifest };
+        if (subject.Register is not null)
+        {
+            arguments.AddRange(new[] { "--register", subject.Register });
+        }
+
         if (subject.Call is not null && subject.Calls > 0)
         {
             arguments.AddRange(new[] { "--call", subject.Call, "--calls", subject.Calls.ToString(System.Globalization.CultureInfo.InvariantCulture) });
@@ -272,6 +279,9 @@ internal static class ParentRun
         public string? Call { get; }
 
         public int Calls { get; }
+
+        /// <summary>The empty register each child copies before it starts.</summary>
+        public string? Register { get; set; }
 
         public List<SampleResult> Samples { get; } = new();
 
