@@ -9,6 +9,9 @@ internal sealed class Options
 {
     public const string ImportScenario = "import";
 
+    /// <summary>Import-Module and the first calls in real pwsh (dotnet pwsh), one fresh pwsh per sample, against the baseline.</summary>
+    public const string ImportPwshScenario = "import-pwsh";
+
     public const string RecipientsScenario = "recipients";
 
     /// <summary>Export-DataShareReport -Kind SafePeople over seeded registers: rows per second and peak memory, per format.</summary>
@@ -131,7 +134,7 @@ internal sealed class Options
             Call = line.Text("--call"),
             ModuleCall = line.Text("--module-call", defaults.ModuleCall),
             BaselineCall = line.Text("--baseline-call", defaults.BaselineCall),
-            Scenario = line.Choice("--scenario", ImportScenario, ImportScenario, RecipientsScenario, ReportScenario, TablesScenario, InitRegisterScenario, TablesChildScenario),
+            Scenario = line.Choice("--scenario", ImportScenario, ImportScenario, ImportPwshScenario, RecipientsScenario, ReportScenario, TablesScenario, InitRegisterScenario, TablesChildScenario),
             Counts = line.Counts("--counts", defaults.Counts),
             AsOf = line.Day("--as-of") ?? defaults.AsOf,
             PlanAsOf = line.Day("--plan-as-of"),
