@@ -15,7 +15,7 @@ public static class RegisterRows
     /// The schema the module creates today (SqliteSchema.Migrations.Count). The seeders write columns by name; a later
     /// schema version fails their check until they have been compared with it (new nullable columns are left NULL).
     /// </summary>
-    public const int SchemaVersion = 7;
+    public const int SchemaVersion = 8;
 
     /// <summary>"DSA1": PRAGMA application_id of a DataShareAdmin register.</summary>
     public const int ApplicationId = 0x44534131;
