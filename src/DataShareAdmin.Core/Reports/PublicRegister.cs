@@ -316,6 +316,9 @@ public sealed class PublicRegisterBuilder
             }
         }
 
+        // Variations: one line per agreement and day, naming the public terms changed that day (never their values,
+        // which may name people), only once the share was approved.
+        var varied = new SortedDictionary<(DateTime On, string Id), SortedSet<string>>();
         foreach (var entry in register.ReadAuditLog(1))
         {
             if (entry.Action != "Agreement.Update" || !byId.TryGetValue(entry.TargetId, out var a))
@@ -324,11 +327,22 @@ public sealed class PublicRegisterBuilder
             }
 
             var on = calendar.DayOf(entry.Timestamp);
-            var fields = entry.Details.Keys.Where(PublicTerms.Contains).OrderBy(k => k, StringComparer.Ordinal).ToList();
+            var fields = entry.Details.Keys.Where(PublicTerms.Contains).ToList();
             if (InRange(on) && fields.Count > 0 && a.ApprovedOn is { } approvedOn && approvedOn.Date <= on)
             {
-                Add("Varied", 1, on, a, "Changed: " + string.Join(", ", fields));
+                if (!varied.TryGetValue((on, a.Id), out var set))
+                {
+                    set = new SortedSet<string>(StringComparer.Ordinal);
+                    varied[(on, a.Id)] = set;
+                }
+
+                set.UnionWith(fields);
             }
+        }
+
+        foreach (var ((on, id), fields) in varied)
+        {
+            Add("Varied", 1, on, byId[id], "Changed: " + string.Join(", ", fields));
         }
 
         section.Rows.AddRange(rows.OrderBy(r => r.On).ThenBy(r => r.Order).ThenBy(r => r.Id, StringComparer.Ordinal).Select(r => r.Row));
