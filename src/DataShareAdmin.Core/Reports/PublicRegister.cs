@@ -340,9 +340,9 @@ public sealed class PublicRegisterBuilder
             }
         }
 
-        foreach (var ((on, id), fields) in varied)
+        foreach (var pair in varied)
         {
-            Add("Varied", 1, on, byId[id], "Changed: " + string.Join(", ", fields));
+            Add("Varied", 1, pair.Key.On, byId[pair.Key.Id], "Changed: " + string.Join(", ", pair.Value));
         }
 
         section.Rows.AddRange(rows.OrderBy(r => r.On).ThenBy(r => r.Order).ThenBy(r => r.Id, StringComparer.Ordinal).Select(r => r.Row));
