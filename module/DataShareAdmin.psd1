@@ -30,6 +30,8 @@
         'Get-DataShareAgreement'
         'Set-DataShareAgreement'
         'Approve-DataShareAgreement'
+        'Deny-DataShareAgreement'
+        'Close-DataShareAgreement'
         'New-DataShareOrganisation'
         'Get-DataShareOrganisation'
         'Set-DataShareOrganisation'

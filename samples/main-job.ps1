@@ -94,6 +94,21 @@ foreach ($agreement in $agreements) {
 Approve-DataShareAgreement -Id DS00752 -Reference 'DSAP-2025-118' -ApprovedOn 2025-12-10 -ErrorAction SilentlyContinue
 Approve-DataShareAgreement -Id DS00901 -Reference 'DSAP-2026-007' -ApprovedOn 2026-02-11 -ErrorAction SilentlyContinue
 
+# What the public register shows: sectors, the public fields of a share, and a request the panel refused.
+Set-DataShareOrganisation -Organisation 'University of Example' -Sector University
+Set-DataShareOrganisation -Organisation 'Example Research Trust' -Sector Charity
+Set-DataShareOrganisation -Organisation 'Northshire County Council' -Sector LocalAuthority
+Set-DataShareAgreement -Id DS00752 -LaySummary 'How the gap in attainment between disadvantaged pupils and others changes through primary school.' `
+    -PublicBenefit 'Evidence for where catch-up support helps most.' -FunderOrCommissioner 'Economic and Social Research Council' `
+    -Frequency OneOff -Dataset 'National Pupil Database' -YearsCovered '2015/16 to 2022/23' -RecordsShared 48000 -OnwardSharing $false `
+    -Approval 'UOE-REC-2025-031'
+Set-DataShareAgreement -Id DS00901 -LaySummary 'Whether support for children in need changes their later outcomes.' -Frequency Regular -FrequencyPeriod 'annually' -SrsProjectId 'SRS-2026-014'
+if (-not (Get-DataShareAgreement -Id DS01040 -ErrorAction SilentlyContinue)) {
+    New-DataShareAgreement -Id DS01040 -Organisation 'Example Research Trust' -Title 'Named pupil records for tracing' -Purpose 'Tracing former pupils for a survey' `
+        -LegalGateway $gateway -LawfulBasis 'Article 6(1)(e)' -AccessRoute DirectTransfer -StartsOn 2026-04-01 -EndsOn 2026-09-30 -DataItem 'Pupil name:A1' | Out-Null
+    Deny-DataShareAgreement -Id DS01040 -Reason 'Named records are not needed for the purpose: the survey can be run through the schools.' -RefusedOn 2026-03-20
+}
+
 $people = @(
     @{ AgreementId = 'DS00752'; Name = 'Jo Bloggs'; Email = 'jo.bloggs@example.ac.uk'; Role = 'Principal investigator' }
     @{ AgreementId = 'DS00752'; Name = 'Sam Smith'; Email = 'sam.smith@example.ac.uk'; Role = 'Analyst' }
@@ -297,7 +312,10 @@ $reports = [System.IO.Path]::GetDirectoryName($RegisterPath)
 $html = Export-DataShareReport -Kind Register -Format Html -Path ([System.IO.Path]::Combine($reports, 'register-report.html')) -Force -PassThru
 $csv = Export-DataShareReport -Kind SafePeople -Format Csv -Path ([System.IO.Path]::Combine($reports, 'safe-people.csv')) -Force -PassThru
 $organisationReport = Export-DataShareReport -Kind Organisations -Format Html -Path ([System.IO.Path]::Combine($reports, 'organisations.html')) -Force -PassThru
+$publicRegister = Export-DataShareReport -Kind PublicRegister -Format Html -Path ([System.IO.Path]::Combine($reports, 'public-register.html')) -Force -PassThru
+$publicJson = Export-DataShareReport -Kind PublicRegister -Format Json -Since 2026-01-01 -Path ([System.IO.Path]::Combine($reports, 'public-register.json')) -Force -PassThru
 $host.UI.WriteLine("Register of external data shares (open it in a browser): $($html.FullName)")
+$host.UI.WriteLine("Public register, no personal data (publish it): $($publicRegister.FullName); for scripts, with changes since 2026-01-01: $($publicJson.FullName)")
 $host.UI.WriteLine("Organisations and their security assessments: $($organisationReport.FullName)")
 $host.UI.WriteLine("Safe-people report for scripts: $($csv.FullName)")
 $host.UI.WriteLine('')

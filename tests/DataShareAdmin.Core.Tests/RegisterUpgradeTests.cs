@@ -26,7 +26,7 @@ public sealed class RegisterUpgradeTests : IClassFixture<AzuriteTablesFixture>, 
 
         using var engine = DataShareEngine.Open(new EngineOptions { RegisterPath = copy, Clock = test.Clock, Identity = TestRegister.Identity });
 
-        Assert.Equal(8, engine.Register.Info.SchemaVersion);
+        Assert.Equal(SqliteSchema.CurrentVersion, engine.Register.Info.SchemaVersion);
         var transfers = engine.Register.ListTransfers("DS00752").ToList();
         Assert.Equal(2, transfers.Count);
         Assert.All(transfers, t => Assert.Equal(TransferState.Issued, t.State));
@@ -36,7 +36,7 @@ public sealed class RegisterUpgradeTests : IClassFixture<AzuriteTablesFixture>, 
         Assert.Equal(HoldingState.Destroyed, engine.Register.ListHoldings("DS00500").Single().State);
         var audit = engine.Audit.Test(null, new FakeHost());
         Assert.True(audit.IsIntact, audit.Problem);
-        Assert.Equal(24, audit.EntryCount);
+        Assert.Equal(24 + engine.Register.ListAgreements().Count(), audit.EntryCount);
 
         // Schema 8 is there too: the upgraded file takes an output release with its cells.
         var release = new OutputRelease { Id = "RL-0000000001", AgreementId = "DS00752", Rules = "r", RequestedBy = "a", RequestedAt = test.Clock.UtcNow };
@@ -53,7 +53,7 @@ public sealed class RegisterUpgradeTests : IClassFixture<AzuriteTablesFixture>, 
         TableRegisterOptions Options(bool readOnly = false) => new() { ConnectionString = azurite.ConnectionString, RegisterName = name, ReadOnly = readOnly };
         using (var created = TableRegister.Open(Options(), test.Clock, TestRegister.Identity, create: true))
         {
-            Assert.Equal(8, created.Info.SchemaVersion);
+            Assert.Equal(TableRegister.SchemaVersion, created.Info.SchemaVersion);
         }
 
         var table = new TableServiceClient(azurite.ConnectionString).GetTableClient(TableRegisterOptions.DefaultTableName);
@@ -71,8 +71,49 @@ public sealed class RegisterUpgradeTests : IClassFixture<AzuriteTablesFixture>, 
         {
             // So a release that knows only schema 6 refuses it from now on (RegisterSchemaTooNew), rather than reading
             // a pending holding or an incomplete transfer it does not understand.
-            Assert.Equal(8, Marked());
+            Assert.Equal(TableRegister.SchemaVersion, Marked());
         }
+    }
+
+    [Fact]
+    public void Agreements_of_the_committed_version_6_register_read_as_panel_approved_shares_with_the_upgrade_audited()
+    {
+        var copy = Path.Combine(test.Directory, "v6-categories.db");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "fixtures", "registers", "register-v6.db"), copy);
+
+        using var engine = DataShareEngine.Open(new EngineOptions { RegisterPath = copy, Clock = test.Clock, Identity = TestRegister.Identity });
+
+        var agreements = engine.Register.ListAgreements().ToList();
+        Assert.NotEmpty(agreements);
+        Assert.All(agreements, a => Assert.Equal((AgreementCategory.DsapResearch, (string?)null, 0, (DateTime?)null, (DateTime?)null), (a.Category, a.LaySummary, a.Datasets.Count, a.RefusedOn, a.WithdrawnOn)));
+        Assert.All(engine.Register.ListOrganisations(), o => Assert.Null(o.Sector));
+        var upgrades = engine.Register.ReadAuditLog(1).Where(e => e.Action == "Agreement.Upgrade").ToList();
+        Assert.Equal(agreements.Select(a => a.Id), upgrades.Select(e => e.TargetId));
+        Assert.All(upgrades, e => Assert.Equal("DsapResearch", e.Details["Category"]));
+        Assert.All(upgrades, e => Assert.Contains("Set-DataShareAgreement -Category", e.Details["Source"], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_table_agreement_written_before_schema_9_reads_as_a_panel_approved_share()
+    {
+        var name = "c" + Guid.NewGuid().ToString("N").Substring(0, 12);
+        using var register = TableRegister.Open(new TableRegisterOptions { ConnectionString = azurite.ConnectionString, RegisterName = name }, test.Clock, TestRegister.Identity, create: true);
+        var agreement = Samples.Agreement("DS1");
+        agreement.Category = AgreementCategory.Police;
+        agreement.CreatedBy = "a";
+        register.InsertAgreement(agreement, new AuditEvent("Agreement.Create", "Agreement", "DS1"));
+
+        // What an older release wrote: the same record without the fields schema 9 added.
+        var table = new TableServiceClient(azurite.ConnectionString).GetTableClient(TableRegisterOptions.DefaultTableName);
+        var row = table.Query<TableEntity>(e => e.PartitionKey == name).Single(e => e.GetString("Data") is { } data && data.Contains("\"Category\"", StringComparison.Ordinal));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(row.GetString("Data"))!.AsObject();
+        Assert.True(json.Remove("Category"));
+        row["Data"] = json.ToJsonString();
+        table.UpdateEntity(row, row.ETag, TableUpdateMode.Replace);
+
+        var read = register.FindAgreement("DS1")!;
+
+        Assert.Equal((AgreementCategory.DsapResearch, (string?)null, 0, (DateTime?)null), (read.Category, read.LaySummary, read.Datasets.Count, read.RefusedOn));
     }
 
     public void Dispose() => test.Dispose();

@@ -44,10 +44,19 @@ public sealed partial class ReportService
     /// </summary>
     public OrphanScan? Orphans { get; set; }
 
+    /// <summary>For the PublicRegister report: list the changes dated after this day (-Since); null for none.</summary>
+    public DateTime? Since { get; set; }
+
     /// <summary>Writes a report to <paramref name="output"/>; returns the number of rows written.</summary>
     public long Export(ReportKind kind, ReportFormat format, Stream output, DateTime? asOf, ICollection<string>? agreementIds, AuditLogTestResult? integrity = null,
         System.Threading.CancellationToken cancellationToken = default)
     {
+        if (kind == ReportKind.PublicRegister)
+        {
+            var document = new PublicRegisterBuilder(register, calendar, clock).Build(asOf, Since, agreementIds);
+            return PublicRegisterWriter.Write(document, format, output);
+        }
+
         var built = Build(kind, asOf, agreementIds);
         var table = new ReportTable(built.Context, built.Columns, Cancellable(built.Rows, cancellationToken));
         if (integrity is not null)
@@ -174,6 +183,8 @@ public sealed partial class ReportService
             ReportKind.Retention => new ReportTable(WithOrphans(context), RetentionColumns, RetentionRows(day, only)),
             ReportKind.Organisations => new ReportTable(context, OrganisationColumns, OrganisationRows(day, only)),
             ReportKind.Outputs => new ReportTable(context, OutputColumns, OutputRows(only)),
+            ReportKind.PublicRegister => throw new DataShareException("ReportKindInvalid", DataShareErrorCategory.InvalidArgument,
+                "The public register has several sections, not one table: write it with Export (Export-DataShareReport -Kind PublicRegister).", kind),
             _ => new ReportTable(context, AuditColumns, AuditRows(only)),
         };
     }
