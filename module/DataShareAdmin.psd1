@@ -65,6 +65,7 @@
         'Find-DataShareOrphan'
         'Export-DataShareReport'
         'Export-DataShareEvidence'
+        'Export-DataSharePersonData'
         'Test-DataShareEvidence'
     )
     FunctionsToExport    = @()
