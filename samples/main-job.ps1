@@ -301,11 +301,14 @@ $outputFolder = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($Re
 $null = [System.IO.Directory]::CreateDirectory($outputFolder)
 $table = [System.IO.Path]::Combine($outputFolder, 'fsm-by-school.csv')
 [System.IO.File]::WriteAllText($table, "School,FSM,Count`nNorth Primary,Yes,24`nNorth Primary,No,131`nNorth Primary,Total,155`nSouth Primary,Yes,4`nSouth Primary,No,97`nSouth Primary,Total,101`n")
-$checked = @(Test-DataShareOutput -AgreementId DS01100 -Path $table)
-$host.UI.WriteLine("Output check of $table (DS01100):")
+$checkedOutput = @(Test-DataShareOutput -AgreementId DS01100 -Path $table)
+$checked = @($checkedOutput | Where-Object { $null -ne $_.Cell })
+$fileSummary = @($checkedOutput | Where-Object { $null -eq $_.Cell })[0]
+$host.UI.WriteLine("Output check of $table (DS01100), one verdict per cell:")
 foreach ($cell in $checked) {
-    $host.UI.WriteLine("  $($cell.Cell): $($cell.Verdict)$(if ($cell.Rules) { " ($($cell.Rules)) $($cell.Reason)" })")
+    $host.UI.WriteLine("  $($cell.Cell): $($cell.Verdict) - $($cell.Reason)")
 }
+$host.UI.WriteLine("  File: $($fileSummary.Verdict), $($fileSummary.Cells) cells, $($fileSummary.Failed) failing, rules: $($fileSummary.RuleCounts)")
 if (@($checked | Where-Object { $_.Verdict -eq 'Fail' }).Count -eq 0) {
     throw 'The output table was meant to have a failing cell.'
 }
@@ -329,7 +332,7 @@ catch {
 # The second person is a real second OS account, never a name typed in: the audit log records whoever runs the
 # approval. As root on Linux the job approves as 'nobody', through the host executable run by runuser, on this register
 # (its folder and files opened to nobody's group for that one command and closed again).
-$runuser = Get-Command -Name runuser -CommandType Application -ErrorAction SilentlyContinue
+$runuser = @(Get-Command -Name runuser -CommandType Application -ErrorAction SilentlyContinue)[0]
 $asRoot = $IsLinux -and [System.Environment]::UserName -eq 'root' -and $runuser -and $RegisterPath.EndsWith('.db')
 if ($asRoot) {
     $registerFolder = [System.IO.Path]::GetDirectoryName($RegisterPath)
