@@ -345,11 +345,11 @@ if ($asRoot) {
     & chmod g+x $registerFolder
     try {
         $hostProcess = [System.Environment]::ProcessPath
-        $hostCommand = if ([System.IO.Path]::GetFileNameWithoutExtension($hostProcess) -eq 'dotnet') {
-            @($hostProcess, [System.Reflection.Assembly]::GetEntryAssembly().Location)
-        }
-        else {
-            @($hostProcess)
+        # The host as it was started: its own executable (dotnet run), or dotnet with the host's dll.
+        $hostCommand = [System.Collections.Generic.List[string]]::new()
+        $hostCommand.Add($hostProcess)
+        if ([System.IO.Path]::GetFileNameWithoutExtension($hostProcess) -eq 'dotnet') {
+            $hostCommand.Add([System.Reflection.Assembly]::GetEntryAssembly().Location)
         }
         $module = [System.IO.Path]::Combine((Get-Module DataShareAdmin).ModuleBase, 'DataShareAdmin.psd1')
         $command = "Connect-DataShareRegister -Path '$RegisterPath'; `$a = Approve-DataShareOutputRelease -Id $($release.Id); 'Approved by ' + `$a.ApprovedBy + ': ' + `$a.State"
