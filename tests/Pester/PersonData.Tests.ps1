@@ -129,6 +129,13 @@ try { Export-DataSharePersonData -Path '$(Join-Path $Folder 'y')' -ErrorAction S
         Get-Content -LiteralPath "$stem.html" -Raw | Should -Match 'Jo Subject'
     }
 
+    It 'completes person ids and emails from the register' {
+        $line = "Export-DataSharePersonData -PersonId $($Jo.PersonId.Substring(0, 5))"
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Contain $Jo.PersonId
+        $line = 'Export-DataSharePersonData -Email sam.'
+        @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText) | Should -Contain 'sam.other@example.ac.uk'
+    }
+
     It 'says in its help that the files are personal data of their subject, and documents every parameter' {
         $help = Get-Help Export-DataSharePersonData -Full
         ($help | Out-String) | Should -Match 'personal data of the person'
