@@ -67,6 +67,7 @@
         'Find-DataShareOrphan'
         'Export-DataShareReport'
         'Export-DataShareEvidence'
+        'Export-DataSharePersonData'
         'Test-DataShareEvidence'
     )
     FunctionsToExport    = @()

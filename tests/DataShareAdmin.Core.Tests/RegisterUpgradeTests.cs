@@ -8,7 +8,8 @@ using DataShareAdmin.TestSupport;
 namespace DataShareAdmin.Core.Tests;
 
 /// <summary>
-/// Schema 7 (incomplete transfers, pending holdings) on registers an older release wrote: the committed schema 6 file,
+/// Registers an older release wrote, upgraded: the committed schema 6 file (schema 7: incomplete transfers, pending
+/// holdings), the committed schema 7 file (schema 8: output releases),
 /// and a Table register whose marker row an older release left at schema 6.
 /// </summary>
 public sealed class RegisterUpgradeTests : IClassFixture<AzuriteTablesFixture>, IDisposable
@@ -44,6 +45,46 @@ public sealed class RegisterUpgradeTests : IClassFixture<AzuriteTablesFixture>, 
         engine.Register.InsertOutputRelease(release, new[] { new OutputReleaseCell { ReleaseId = release.Id, Categories = { "North" }, Count = 12 } },
             new AuditEvent("OutputRelease.Requested", "OutputRelease", release.Id));
         Assert.Equal(12, Assert.Single(engine.Register.ListOutputReleaseCells(release.Id)).Count);
+    }
+
+    [Fact]
+    public void The_committed_version_7_register_upgrades_keeping_its_records_and_takes_output_releases()
+    {
+        var copy = Path.Combine(test.Directory, "v7.db");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "fixtures", "registers", "register-v7.db"), copy);
+        Assert.Equal(7L, UserVersion(copy));
+
+        using (var engine = DataShareEngine.Open(new EngineOptions { RegisterPath = copy, Clock = test.Clock, Identity = TestRegister.Identity }))
+        {
+            Assert.Equal(SqliteSchema.CurrentVersion, engine.Register.Info.SchemaVersion);
+            var transfers = engine.Register.ListTransfers("DS00752").ToList();
+            Assert.Equal(2, transfers.Count);
+            Assert.All(transfers, t => Assert.Equal(TransferState.Issued, t.State));
+            Assert.Equal(HoldingState.Destroyed, engine.Register.ListHoldings("DS00500").Single().State);
+            Assert.Equal(new[] { "Example Research Trust", "Northshire County Council", "University of Example" }, engine.Register.ListOrganisations().Select(o => o.Name));
+            Assert.Equal("001234567890", engine.Register.ListCertificates(null).Single(c => c.Issuer == CertificateIssuer.DBS).Number);
+            var audit = engine.Audit.Test(null, new FakeHost());
+            Assert.True(audit.IsIntact, audit.Problem);
+
+            // Schema 7 had no output releases: the upgraded file has none, and takes one with its cells.
+            Assert.Empty(engine.Register.ListOutputReleases(null));
+            var release = new OutputRelease { Id = "RL-0000000007", AgreementId = "DS00752", Rules = "r", RequestedBy = "a", RequestedAt = test.Clock.UtcNow };
+            release.Files.Add(new OutputReleaseFile { ReleaseId = release.Id, Name = "t.csv", Sha256 = "x", Dimensions = { "Region" } });
+            engine.Register.InsertOutputRelease(release, new[] { new OutputReleaseCell { ReleaseId = release.Id, Categories = { "North" }, Count = 12 } },
+                new AuditEvent("OutputRelease.Requested", "OutputRelease", release.Id));
+            Assert.Equal(12, Assert.Single(engine.Register.ListOutputReleaseCells(release.Id)).Count);
+        }
+
+        Assert.Equal((long)SqliteSchema.CurrentVersion, UserVersion(copy));
+    }
+
+    private static long UserVersion(string path)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return (long)command.ExecuteScalar()!;
     }
 
     [Fact]

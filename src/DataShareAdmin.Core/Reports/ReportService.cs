@@ -435,7 +435,7 @@ public sealed partial class ReportService
         Number("bytesDeleted", "Bytes deleted"), Flag("verified", "Verified"), Instant("destroyedAt", "Destroyed at"), Text("operator", "By"),
         Text("softDelete", "Soft delete"), Instant("recoverableUntil", "Recoverable until"), Text("confirmation", "Organisation's confirmation"),
         Date("confirmationDueBy", "Confirmation due by"), Flag("confirmationOverdue", "Confirmation overdue"),
-        Text("accessRemoved", "Access removed"),
+        Text("accessRemoved", "Access removed"), Text("personId", "Person"),
     };
 
     private IEnumerable<object?[]> RetentionRows(DateTime day, HashSet<string>? only)
@@ -479,7 +479,7 @@ public sealed partial class ReportService
             {
                 holding.Id, holding.AgreementId, holding.Location, due, state, last?.Outcome.ToString(), last?.Reason, last?.ObjectsDeleted, last?.BytesDeleted,
                 last?.Verified, holding.DestroyedAt, last?.Operator, last?.SoftDelete, last?.RecoverableUntil, confirmation, dueBy, overdue,
-                last?.AccessRemoved,
+                last?.AccessRemoved, null,
             };
         }
 
@@ -492,9 +492,14 @@ public sealed partial class ReportService
                 yield return new object?[]
                 {
                     null, agreement.Id, "(no holdings registered)", Transfers.TransferRules.AgreementDueOn(agreement), agreement.DestroyedOn is null ? "Ended" : "Destroyed",
-                    null, null, null, null, null, null, null, null, null, confirmation, dueBy, overdue, null,
+                    null, null, null, null, null, null, null, null, null, confirmation, dueBy, overdue, null, null,
                 };
             }
+        }
+
+        foreach (var row in PersonReviewRows(day, only))
+        {
+            yield return row;
         }
 
         foreach (var row in OrphanRows(only))
@@ -525,7 +530,7 @@ public sealed partial class ReportService
                 {
                     null, orphan.AgreementId, orphan.Uri, null, "Orphan", null,
                     $"{orphan.Reason} {orphan.Objects.ToString(CultureInfo.InvariantCulture)} blob(s), {orphan.Bytes.ToString(CultureInfo.InvariantCulture)} bytes.",
-                    null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null, null, null, null, null, null, null, null, null, null,
                 };
             }
         }
