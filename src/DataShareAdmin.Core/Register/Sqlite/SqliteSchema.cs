@@ -303,6 +303,12 @@ internal static class SqliteSchema
             PRIMARY KEY (release_id, file, position)
         ) WITHOUT ROWID;
         """,
+
+        // Version 9: what was checked of a holding's location when it was registered (Found, Missing, NotChecked);
+        // holdings registered before read as Unknown. A withdrawn holding's state is 'Withdrawn' (text, no change).
+        """
+        ALTER TABLE holdings ADD COLUMN location_check TEXT NOT NULL DEFAULT 'Unknown';
+        """,
     };
 
     /// <summary>
