@@ -103,7 +103,7 @@ public static class ProtectedFolders
     {
         var written = Normalise(folder, platform);
         var resolved = Normalise(platform.ResolveLinks(written), platform);
-        return WhyOne(written, platform, registerFile) ?? (Same(written, resolved, platform) ? null : WhyOne(resolved, platform, registerFile) is { } why ? $"{why} (it is where the link {written} leads)" : null);
+        return WhyOne(written, platform, registerFile) ?? (Same(written, resolved, platform) ? null : WhyOne(resolved, platform, registerFile) is { } why ? $"it leads through a link to {resolved}, and {why}" : null);
     }
 
     private static string? WhyOne(string path, FolderPlatform platform, string? registerFile)
