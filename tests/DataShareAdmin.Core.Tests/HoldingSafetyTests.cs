@@ -277,5 +277,24 @@ public sealed class HoldingSafetyTests : IDisposable
         Assert.NotNull(Engine.Register.FindAgreement("ENDED")!.DestroyedOn);
     }
 
+    [Fact]
+    public void The_evidence_pack_index_carries_withdrawn_holdings_NotFound_sweeps_and_what_was_checked()
+    {
+        var never = Engine.Retention.Register("ENDED", Path.Combine(test.Directory, "never"), host, allowMissing: true)!;
+        var mistake = Engine.Retention.Register("ENDED", Folder("mistake"), host)!;
+        Engine.Retention.Withdraw(mistake.Id, "registered the wrong folder", host);
+        Sweep();
+
+        using var output = new MemoryStream();
+        Engine.Evidence.Export("ENDED", output, host);
+        var index = System.Text.Json.Nodes.JsonNode.Parse(new Evidence.EvidencePack(output.ToArray()).Text("data/evidence.json"))!;
+
+        var holdings = index["holdings"]!.AsArray().ToDictionary(h => (string)h!["id"]!);
+        Assert.Equal(("Held", "Missing", "NotFound", false), ((string)holdings[never.Id]!["state"]!, (string)holdings[never.Id]!["locationCheck"]!,
+            (string)holdings[never.Id]!["destructions"]![0]!["outcome"]!, (bool)holdings[never.Id]!["destructions"]![0]!["verified"]!));
+        Assert.Equal(("Withdrawn", "Found", 0), ((string)holdings[mistake.Id]!["state"]!, (string)holdings[mistake.Id]!["locationCheck"]!, holdings[mistake.Id]!["destructions"]!.AsArray().Count));
+        Assert.Contains(index["audit"]!["entries"]!.AsArray(), e => (string)e!["action"]! == "Holding.Withdraw" && (string)e["details"]!["Reason"]! == "registered the wrong folder");
+    }
+
     public void Dispose() => test.Dispose();
 }
