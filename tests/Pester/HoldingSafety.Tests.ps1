@@ -122,8 +122,8 @@ Describe 'A sweep never claims a destruction it did not make' {
     It 'shows NotFound in the retention report' {
         $path = Join-Path $TestDrive 'retention.csv'
         Export-DataShareReport -Kind Retention -Format Csv -Path $path -ErrorAction Stop
-        $row = Import-Csv -LiteralPath $path | Where-Object HoldingId -EQ $Never.Id
-        $row.State | Should -Be 'NotFound'
+        $row = Import-Csv -LiteralPath $path | Where-Object holdingId -EQ $Never.Id
+        $row.state | Should -Be 'NotFound'
     }
 }
 
@@ -188,6 +188,6 @@ Describe 'Remove-DataShareHolding' {
     It 'shows the withdrawal in the retention report' {
         $path = Join-Path $TestDrive 'retention-withdrawn.csv'
         Export-DataShareReport -Kind Retention -Format Csv -Path $path -ErrorAction Stop
-        (Import-Csv -LiteralPath $path | Where-Object HoldingId -EQ $Mistake.Id).State | Should -Be 'Withdrawn'
+        (Import-Csv -LiteralPath $path | Where-Object holdingId -EQ $Mistake.Id).state | Should -Be 'Withdrawn'
     }
 }

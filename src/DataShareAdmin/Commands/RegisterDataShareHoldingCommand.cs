@@ -45,8 +45,14 @@ public sealed class RegisterDataShareHoldingCommand : DataShareCmdlet
 
         if (!isUri || (uri!.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp && !uri.IsFile))
         {
-            // A path as PowerShell reads it: relative to the current location, PSDrives allowed.
-            location = SessionState.Path.GetUnresolvedProviderPathFromPSPath(location, out var provider, out _);
+            // A path as PowerShell reads it: relative to the current location, PSDrives allowed. A full path is the
+            // engine's to read as it is: PowerShell refuses one with more '..' than folders ('/a/../../etc' is /etc).
+            var provider = SessionState.Provider.GetOne("FileSystem");
+            if (!System.IO.Path.IsPathRooted(location))
+            {
+                location = SessionState.Path.GetUnresolvedProviderPathFromPSPath(location, out provider, out _);
+            }
+
             if (provider.Name != "FileSystem")
             {
                 throw new DataShareException("HoldingLocationInvalid", DataShareErrorCategory.InvalidArgument, $"'{Location}' is not a file-system path or a blob URI.", Location);
