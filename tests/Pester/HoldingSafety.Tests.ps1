@@ -119,6 +119,21 @@ Describe 'A sweep never claims a destruction it did not make' {
         Test-Path -LiteralPath $Plain.Location | Should -BeFalse
     }
 
+    It 'makes the nightly sweep script exit 1 and say the holding was not found' {
+        $script = Join-Path (Split-Path (Split-Path $PSScriptRoot -Parent) -Parent) 'docs/nightly-sweep.ps1'
+        $quote = { param($text) "'" + $text.Replace("'", "''") + "'" }
+        $command = "Import-Module $(& $quote $DataShareModuleManifest) -ErrorAction Stop; " +
+        "& $(& $quote $script) -RegisterPath $(& $quote $RegisterPath); exit `$LASTEXITCODE"
+
+        $run = Invoke-DataShareTestPwsh -ArgumentList '-Command', $command
+
+        $run.ExitCode | Should -Be 1 -Because $run.Output
+        "$($run.Output)" | Should -BeLike "*$($Never.Id) NotFound: 0 object(s)*"
+        # The error view wraps lines and colours them: compare without colour codes, white space and the margin's '|'.
+        ("$($run.Output) $($run.Error)" -replace '\e\[[0-9;]*m', '' -replace '[\s|]', '') | Should -BeLike '*holding(s)werenotfound(outcomeNotFound)*'
+        (Get-DataShareHolding -Id $Never.Id -ErrorAction Stop).State | Should -Be 'Held'
+    }
+
     It 'shows NotFound in the retention report' {
         $path = Join-Path $TestDrive 'retention.csv'
         Export-DataShareReport -Kind Retention -Format Csv -Path $path -ErrorAction Stop

@@ -59,7 +59,7 @@ public sealed class LocalFolderStore : IHoldingStore
                 throw new DirectoryNotFoundException($"Neither '{folder}' nor its parent folder can be reached (an unmounted share or a wrong path?).");
             }
 
-            Absence = $"the folder {folder} no longer exists (its parent {parent} does)";
+            Absence = $"the folder {folder} is not there (its parent {parent} is)";
             yield break;
         }
 

@@ -268,7 +268,7 @@ public sealed partial class RetentionSweep
             {
                 DestructionOutcome.Blocked => $"{blocked} object(s) kept by {blockReason}" + others,
                 DestructionOutcome.Incomplete => $"{remaining} object(s) left" + others,
-                DestructionOutcome.NotFound => $"Not found: {store.Absence}; nothing was deleted and nothing is proved destroyed ("
+                DestructionOutcome.NotFound => $"{store.Absence}; nothing was deleted and nothing is proved destroyed ("
                     + (holding.LocationCheck switch
                     {
                         HoldingLocationCheck.Found => "it was there when registered, so someone else removed it or it was moved",
