@@ -12,7 +12,8 @@ Invoke-DataShareRetentionSweep -Confirm:$false, prints one line per destruction 
         other holding is still swept) or swept (storage not connected, or on another endpoint with the same account
         name; storage failing, including a listing answered 404 that is not proved to mean "gone"; a folder holding
         that is a link: SweepHoldingUnsafe), a sweep left objects behind (outcome Incomplete, including objects it
-        would not delete because their names could lead outside the holding), directory access could not all be
+        would not delete because their names could lead outside the holding), a folder holding was not there
+        (outcome NotFound: nothing deleted or claimed destroyed), directory access could not all be
         taken away, or the register, storage or directory could not be connected. Read the errors on standard error.
     4   at least one holding is Blocked by a legal hold or an immutability policy (and there were no errors). It
         stays due, and every sweep reports it until the hold is lifted: take it to whoever placed the hold.
@@ -206,11 +207,13 @@ catch {
 $destroyed = 0
 $blocked = 0
 $incomplete = 0
+$notFound = 0
 $accessProblems = 0
 foreach ($record in $records) {
     switch ("$($record.Outcome)") {
         'Destroyed' { $destroyed++ }
         'Blocked' { $blocked++ }
+        'NotFound' { $notFound++ }
         default { $incomplete++ }
     }
 
@@ -239,7 +242,11 @@ foreach ($record in $records) {
 $errorCount = @($sweepErrors).Count
 Write-Line ("Done: {0} destroyed, {1} blocked, {2} incomplete, {3} error(s)." -f $destroyed, $blocked, $incomplete, $errorCount)
 
-if ($errorCount -gt 0 -or $incomplete -gt 0 -or $accessProblems -gt 0) {
+if ($errorCount -gt 0 -or $incomplete -gt 0 -or $notFound -gt 0 -or $accessProblems -gt 0) {
+    if ($notFound -gt 0) {
+        Write-Problem "$notFound folder holding(s) were not found (outcome NotFound): nothing was deleted and nothing is claimed destroyed. Find where the data is, or withdraw a mistaken holding with Remove-DataShareHolding."
+    }
+
     if ($incomplete -gt 0) {
         Write-Problem "$incomplete holding(s) were left incomplete (see each record's Reason); they stay due and the next sweep goes on."
     }

@@ -61,6 +61,7 @@
         'Revoke-DataShareTransfer'
         'Register-DataShareHolding'
         'Get-DataShareHolding'
+        'Remove-DataShareHolding'
         'Get-DataShareRetentionPlan'
         'Invoke-DataShareRetentionSweep'
         'Confirm-DataShareDestruction'

@@ -236,6 +236,21 @@ try {
     [System.IO.File]::WriteAllText([System.IO.Path]::Combine($working, 'exclusions.csv'), "pupil_ref,episodes`nP000001,2`n")
     Register-DataShareHolding -AgreementId DS00990 -Location $working | Out-Null
 
+    # A holding is a folder that is there and is safe to delete: a file or a system folder is refused, nothing written.
+    foreach ($wrong in [System.IO.Path]::Combine($working, 'exclusions.csv'), '/etc') {
+        try {
+            Register-DataShareHolding -AgreementId DS00990 -Location $wrong | Out-Null
+        }
+        catch {
+            $host.UI.WriteLine("Registering $wrong as a holding is refused: $($_.FullyQualifiedErrorId.Split(',')[0]) ($($_.CategoryInfo.Category))")
+        }
+    }
+
+    # A holding registered by mistake (a mistyped path, allowed as missing) is withdrawn: kept, audited, never swept.
+    $typo = Register-DataShareHolding -AgreementId DS00990 -Location ($working + '-typo') -AllowMissing -WarningAction SilentlyContinue
+    $withdrawn = $typo | Remove-DataShareHolding -Reason 'Mistyped path: the working copy is in working-copy-DS00990' -Confirm:$false
+    $host.UI.WriteLine("Holding $($withdrawn.Id) withdrawn: $($withdrawn.State) (registered as $($typo.LocationCheck)); the sweep skips it.")
+
     # The agreement ends early (yesterday, no retention days): both holdings fall due today.
     Set-DataShareAgreement -Id DS00990 -EndsOn $today.AddDays(-1)
     $host.UI.WriteLine('Retention plan for today:')

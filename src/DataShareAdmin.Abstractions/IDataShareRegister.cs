@@ -93,11 +93,17 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
     /// <summary>Holdings of one agreement (or all when null), ordered by due day then id, streamed.</summary>
     IEnumerable<DataShareHolding> ListHoldings(string? agreementId);
 
-    /// <summary>Holdings still held (not verified destroyed), ordered by due day then id, streamed.</summary>
+    /// <summary>Holdings still held (not verified destroyed, not withdrawn), ordered by due day then id, streamed.</summary>
     IEnumerable<DataShareHolding> ListHeldHoldings();
 
     /// <summary>Adds a holding an administrator registered (a transfer's comes with the transfer).</summary>
     void InsertHolding(DataShareHolding holding, AuditEvent audit);
+
+    /// <summary>
+    /// Writes a holding's state (and destroyed time) at the version read, with its audit entry; a holding changed
+    /// since it was read is refused with a conflict.
+    /// </summary>
+    void UpdateHolding(DataShareHolding holding, AuditEvent audit);
 
     /// <summary>Adds a destruction record and writes its holding's state, at the version read.</summary>
     void InsertDestruction(DestructionRecord record, DataShareHolding holding, AuditEvent audit);

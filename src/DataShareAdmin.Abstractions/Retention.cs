@@ -17,6 +17,28 @@ public enum HoldingState
     /// its day like any held holding.
     /// </summary>
     Pending,
+
+    /// <summary>
+    /// Withdrawn by hand as a mistake (Remove-DataShareHolding, with a reason): kept in the register for its history,
+    /// never planned or swept, and no claim that anything was destroyed.
+    /// </summary>
+    Withdrawn,
+}
+
+/// <summary>What was checked of a holding's location when it was registered.</summary>
+public enum HoldingLocationCheck
+{
+    /// <summary>Not known: registered before the check existed.</summary>
+    Unknown,
+
+    /// <summary>A local folder that was there when it was registered.</summary>
+    Found,
+
+    /// <summary>A local folder that was not there, registered on purpose with -AllowMissing (e.g. a machine not yet reachable).</summary>
+    Missing,
+
+    /// <summary>Not checked: a blob container or prefix (registration makes no storage request).</summary>
+    NotChecked,
 }
 
 /// <summary>How a sweep of one holding ended.</summary>
@@ -30,6 +52,13 @@ public enum DestructionOutcome
 
     /// <summary>Something was left for another reason (errors, stopped): the holding stays due and the next sweep goes on.</summary>
     Incomplete,
+
+    /// <summary>
+    /// A local folder that is not there, so nothing could be deleted and nothing is proved destroyed: it was never
+    /// found, or someone else removed it. The holding stays due and needs a person to look (Remove-DataShareHolding
+    /// withdraws a mistaken one).
+    /// </summary>
+    NotFound,
 }
 
 /// <summary>A holding due for deletion on the plan's day, and why.</summary>

@@ -176,6 +176,9 @@ public sealed class DataShareHolding
 
     public HoldingState State { get; set; }
 
+    /// <summary>What was checked of the location when it was registered (Unknown on holdings registered before the check).</summary>
+    public HoldingLocationCheck LocationCheck { get; set; }
+
     /// <summary>When a sweep verified it gone.</summary>
     public DateTimeOffset? DestroyedAt { get; set; }
 

@@ -34,6 +34,9 @@ public sealed class RegisterUpgradeTests : IClassFixture<AzuriteTablesFixture>, 
         Assert.Equal(64, transfers[0].Files.Single().Sha256.Length);
         var held = Assert.Single(engine.Register.ListHeldHoldings());
         Assert.Equal((transfers[0].HoldingId, HoldingState.Held), (held.Id, held.State));
+
+        // Schema 10: what was checked at registration was not recorded then, so it reads Unknown.
+        Assert.All(engine.Register.ListHoldings(null), h => Assert.Equal(HoldingLocationCheck.Unknown, h.LocationCheck));
         Assert.Equal(HoldingState.Destroyed, engine.Register.ListHoldings("DS00500").Single().State);
         var audit = engine.Audit.Test(null, new FakeHost());
         Assert.True(audit.IsIntact, audit.Problem);

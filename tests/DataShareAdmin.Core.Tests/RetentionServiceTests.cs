@@ -365,7 +365,7 @@ public sealed class RetentionServiceTests : IDisposable
         File.CreateSymbolicLink(Path.Combine(folder, "linked-file.csv"), Path.Combine(outside, "precious.csv"));
         var unmounted = Path.Combine(test.Directory, "not-mounted", "share", "ds1");
         Hold("DS1", folder);
-        var unreachable = Hold("DS1", unmounted);
+        var unreachable = Engine.Retention.Register("DS1", unmounted, host, allowMissing: true)!;
 
         var record = Assert.Single(Sweep());
 
@@ -376,11 +376,14 @@ public sealed class RetentionServiceTests : IDisposable
         Assert.Equal(("SweepStorageFailed", unreachable.Id), (error.ErrorId, error.Target));
         Assert.Equal(HoldingState.Held, Engine.Register.FindHolding(unreachable.Id)!.State);
 
-        // A folder already gone whose parent is there (a sweep killed after deleting it) is destroyed.
+        // A folder not there whose parent is: nothing proves a destruction (it was never found), so it is NotFound,
+        // not verified, and stays held for a person to look at.
         Directory.CreateDirectory(Path.Combine(test.Directory, "not-mounted", "share"));
         errors.Clear();
-        Assert.Equal((DestructionOutcome.Destroyed, 0L), (Assert.Single(Sweep()).Outcome, 0L));
+        var notFound = Assert.Single(Sweep());
+        Assert.Equal((DestructionOutcome.NotFound, false, 0L), (notFound.Outcome, notFound.Verified, notFound.ObjectsDeleted));
         Assert.Empty(errors);
+        Assert.Equal(HoldingState.Held, Engine.Register.FindHolding(unreachable.Id)!.State);
     }
 
     [Fact]
@@ -410,7 +413,7 @@ public sealed class RetentionServiceTests : IDisposable
         Assert.Equal("HoldingOverlapsAnotherAgreement", Refused("DS1", Account + "share/ds2/deeper/").ErrorId);
         Assert.Equal("HoldingExists", Refused("DS2", Account + "share/ds2").ErrorId);
         Assert.Equal("HoldingLocationHasQuery", Refused("DS1", Account + "share/x/?sv=2025&sig=abc").ErrorId);
-        Assert.Equal("HoldingContainsRegister", Refused("DS1", test.Directory).ErrorId);
+        Assert.Equal("HoldingLocationProtected", Refused("DS1", test.Directory).ErrorId);
         Assert.Equal("HoldingLocationInvalid", Refused("DS1", "relative/folder").ErrorId);
         Assert.Equal("HoldingLocationInvalid", Refused("DS1", Account).ErrorId);
         Assert.Equal("HoldingLocationInvalid", Refused("DS1", "https://example.com/data/x/").ErrorId);

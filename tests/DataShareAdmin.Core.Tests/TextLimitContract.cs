@@ -50,7 +50,7 @@ public abstract class TextLimitContract : IDisposable
         ["Certificate.SeenOriginalBy"] = new(200, "CertificateFieldTooLong", (e, v, h) => e.Certificates.Add("jo@example.org", Draft(d => d.SeenOriginalBy = v), h)),
         ["Certificate.Update.HolderName"] = new(200, "CertificateFieldTooLong", (e, v, h) => e.Certificates.Update(JoCertificate(e).Id, new CertificateChanges { HolderName = v }, h)),
         ["Certificate.Remove.Reason"] = new(1000, "CertificateFieldTooLong", (e, v, h) => e.Certificates.Remove(e.Register.ListCertificates(Jo(e).PersonId).Last().Id, v, h)),
-        ["Holding.Location"] = new(2048, "HoldingFieldTooLong", (e, v, h) => e.Retention.Register("DS1", Folder(v), h)),
+        ["Holding.Location"] = new(2048, "HoldingFieldTooLong", (e, v, h) => e.Retention.Register("DS1", Folder(v), h, allowMissing: true)),
         ["DestructionConfirmation.ConfirmedBy"] = new(200, "DestructionConfirmationFieldTooLong", (e, v, h) => e.Retention.Confirm("DS9", v, new DateTime(2026, 6, 1), null, h)),
         ["DestructionConfirmation.Evidence"] = new(2000, "DestructionConfirmationFieldTooLong", (e, v, h) => e.Retention.Confirm("DS9", "DPO", new DateTime(2026, 6, 1), v, h)),
         ["Policy.DbsOrganisationName"] = new(1000, "PolicyFieldTooLong", (e, v, h) => e.Policy.Set("DbsOrganisationName", v, h)),
@@ -131,7 +131,7 @@ public abstract class TextLimitContract : IDisposable
         engine.Recipients.Update(recipient.Id, new RecipientChanges { Name = Text(200, '>'), Role = Text(200, '&') }, host);
         var certificate = engine.Certificates.Add(recipient.Id, Draft(d => { d.HolderName = Text(200, 'ñ'); d.SeenOriginalBy = Text(200, '<'); d.SeenOriginalOn = new DateTime(2026, 6, 1); }), host)!;
         engine.Certificates.Update(certificate.Id, new CertificateChanges { HolderName = Text(200, 'ç'), SeenOriginalBy = Text(200, '>') }, host);
-        engine.Retention.Register("DSMAX", Folder(Text(TextLimits.Location, 'é')), host);
+        engine.Retention.Register("DSMAX", Folder(Text(TextLimits.Location, 'é')), host, allowMissing: true);
         engine.Certificates.Remove(certificate.Id, Text(1000, '<'), host);
         engine.Recipients.Remove(recipient.Id, Text(1000, '>'), host);
 

@@ -84,7 +84,7 @@ BeforeAll {
         'Add-DisclosureCertificate/HolderName'         = { [CmdletBinding()] param($Text) $script:Serial++; Add-DisclosureCertificate -RecipientId $Jo.Id -Issuer DBS -Level Basic -Number ('000000' + $script:Serial) -IssuedOn '2025-01-10' -HolderName $Text }
         'Set-DisclosureCertificate/SeenOriginalBy'     = { [CmdletBinding()] param($Text) Set-DisclosureCertificate -Id $Certificate.Id -SeenOriginalBy $Text -PassThru }
         'Remove-DisclosureCertificate/Reason'          = { [CmdletBinding()] param($Text) Remove-DisclosureCertificate -Id $Spare.Certificate.Id -Reason $Text -Confirm:$false -PassThru }
-        'Register-DataShareHolding/Location'           = { [CmdletBinding()] param($Text) Register-DataShareHolding -AgreementId $Agreement.Id -Location ($Holdings + '/' + $Text.Substring($Holdings.Length + 1)) }
+        'Register-DataShareHolding/Location'           = { [CmdletBinding()] param($Text) Register-DataShareHolding -AgreementId $Agreement.Id -Location ($Holdings + '/' + $Text.Substring($Holdings.Length + 1)) -AllowMissing -WarningAction SilentlyContinue }
         'Confirm-DataShareDestruction/Evidence'        = { [CmdletBinding()] param($Text) Confirm-DataShareDestruction -AgreementId $Ended.Id -ConfirmedBy 'DPO' -ConfirmedOn (Get-Date).Date.AddDays(-1) -Evidence $Text -Confirm:$false }
         'Set-DataSharePolicy/DbsOrganisationName'      = { [CmdletBinding()] param($Text) Set-DataSharePolicy -Name DbsOrganisationName -Value $Text -Confirm:$false -PassThru }
     }

@@ -71,6 +71,18 @@ Describe 'A refusal names its problem with its own error id and category, and wr
             Script = { Confirm-DataShareDestruction -AgreementId REF0001 -ConfirmedBy 'A. Officer' -ConfirmedOn $Yesterday -Confirm:$false } }
         @{ Cmdlet = 'Copy-DataShareRegister'; Case = 'the register it is connected to'; ErrorId = 'RegisterCopyToItself'; Category = 'InvalidArgument'
             Script = { Copy-DataShareRegister -Destination $RegisterPath -Confirm:$false } }
+        @{ Cmdlet = 'Register-DataShareHolding'; Case = 'a file as a holding'; ErrorId = 'HoldingLocationNotFolder'; Category = 'InvalidArgument'
+            Script = { Register-DataShareHolding -AgreementId REF0001 -Location $CertificateFile } }
+        @{ Cmdlet = 'Register-DataShareHolding'; Case = 'an operating-system folder'; ErrorId = 'HoldingLocationProtected'; Category = 'InvalidArgument'
+            Script = { Register-DataShareHolding -AgreementId REF0001 -Location '/etc' } }
+        @{ Cmdlet = 'Register-DataShareHolding'; Case = 'a folder that is not there'; ErrorId = 'HoldingLocationNotFound'; Category = 'ObjectNotFound'
+            Script = { Register-DataShareHolding -AgreementId REF0001 -Location (Join-Path $TestDrive 'no-such-extract') } }
+        @{ Cmdlet = 'Register-DataShareHolding'; Case = 'a newline in the location'; ErrorId = 'HoldingLocationInvalid'; Category = 'InvalidArgument'
+            Script = { Register-DataShareHolding -AgreementId REF0001 -Location "$TestDrive`n" } }
+        @{ Cmdlet = 'Remove-DataShareHolding'; Case = 'a holding id not in the register'; ErrorId = 'HoldingNotFound'; Category = 'ObjectNotFound'
+            Script = { Remove-DataShareHolding -Id HD-0000000000 -Reason 'mistake' -Confirm:$false } }
+        @{ Cmdlet = 'Remove-DataShareHolding'; Case = 'a blank reason'; ErrorId = 'HoldingWithdrawReasonMissing'; Category = 'InvalidArgument'
+            Script = { Remove-DataShareHolding -Id HD-0000000000 -Reason ' ' -Confirm:$false } }
     ) {
         $before = Get-DataShareTestState
 

@@ -73,7 +73,7 @@ BeforeAll {
         $sam = Add-DataShareRecipient -AgreementId $agreement.Id -Name 'Sam Leaver' -Email "sam.$Tag@example.ac.uk" -ErrorAction Stop
         $null = Remove-DataShareRecipient -Id $sam.Id -Reason 'Left the project' -Confirm:$false -ErrorAction Stop
         Set-DataSharePolicy -Name SweepMaxHoldings -Value 50 -Confirm:$false -ErrorAction Stop
-        $null = Register-DataShareHolding -AgreementId $agreement.Id -Location (Join-Path $TestDrive 'holdings' $Tag) -Confirm:$false -ErrorAction Stop
+        $null = Register-DataShareHolding -AgreementId $agreement.Id -Location (Join-Path $TestDrive 'holdings' $Tag) -AllowMissing -WarningAction SilentlyContinue -Confirm:$false -ErrorAction Stop
         $agreement
     }
 
@@ -232,7 +232,7 @@ Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
         $info.Location | Should -Be "$($Azurite.TableEndpoint)/DataShareRegister#$name"
         $info.Location | Should -Not -Match 'AccountKey'
         $info.Source | Should -Be 'Parameter'
-        $info.SchemaVersion | Should -Be 9
+        $info.SchemaVersion | Should -Be 10
         $info.IsReadOnly | Should -BeFalse
         Get-RegisterName | Should -Be "AzureTables:$($info.Location)"
         @(Get-DataShareAgreement -ErrorAction Stop).Count | Should -Be 0 -Because 'a new register is empty'

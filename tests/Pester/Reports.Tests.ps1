@@ -44,6 +44,7 @@ BeforeAll {
     Set-DataShareRecipient -Id $Jo.Id -DeclarationSignedOn $Today.AddDays(-30) -TrainingCompletedOn $Today.AddDays(-30) -ErrorAction Stop
     $null = Add-DisclosureCertificate -RecipientId $Jo.Id -Issuer DBS -Level Basic -Number '000000200001' -IssuedOn $Today.AddMonths(-6) -HolderName 'Jo Bloggs' -ErrorAction Stop
     $Sam = Add-DataShareRecipient -AgreementId $Active.Id -Name 'Sam Smith' -Email 'sam.smith@example.ac.uk' -ErrorAction Stop
+    $null = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'extracts' 'rpt0001') -Force
     $Holding = Register-DataShareHolding -AgreementId $Active.Id -Location (Join-Path $TestDrive 'extracts' 'rpt0001') -ErrorAction Stop
 
     # Text that would run if it were written as it is: a script in HTML and Markdown, a formula in a spreadsheet.

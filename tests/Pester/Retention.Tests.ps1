@@ -119,6 +119,7 @@ Describe 'Register-DataShareHolding' {
     It 'resolves a relative folder from the current location and stores the full path' {
         Push-Location $TestDrive
         try {
+            $null = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'holdings' 'relative') -Force
             $holding = Register-DataShareHolding 'RTA0001' 'holdings/relative/' -ErrorAction Stop
         }
         finally {
@@ -166,7 +167,7 @@ Describe 'Register-DataShareHolding' {
     It 'refuses a sub-folder or a parent of another agreement''s folder, but not a look-alike folder' {
         Register-DataShareHolding 'RTB0001' (Join-Path $FolderA 'sub') -ErrorAction SilentlyContinue -ErrorVariable inside
         Register-DataShareHolding 'RTB0001' (Split-Path $FolderA -Parent) -ErrorAction SilentlyContinue -ErrorVariable parent
-        $lookAlike = Register-DataShareHolding 'RTB0001' "$FolderA-2" -ErrorAction Stop
+        $lookAlike = Register-DataShareHolding 'RTB0001' "$FolderA-2" -AllowMissing -ErrorAction Stop
 
         $inside[0].FullyQualifiedErrorId | Should -BeLike 'HoldingOverlapsAnotherAgreement,*'
         $parent[0].FullyQualifiedErrorId | Should -BeLike 'HoldingOverlapsAnotherAgreement,*'
@@ -196,25 +197,23 @@ Describe 'Register-DataShareHolding' {
         (@(Get-DataShareAuditLog -ErrorAction Stop).Details.Values -join ' ').Contains('c2VjcmV0') | Should -BeFalse
     }
 
-    It 'refuses the folder the register is in with HoldingContainsRegister' {
+    It 'refuses the folder the register is in, and the file-system root, with HoldingLocationProtected' {
         Register-DataShareHolding 'RTA0001' (Split-Path $RegisterPath -Parent) -ErrorAction SilentlyContinue -ErrorVariable err
+        Register-DataShareHolding 'RTA0001' ([System.IO.Path]::GetPathRoot($TestDrive)) -ErrorAction SilentlyContinue -ErrorVariable root
 
         $err.Count | Should -Be 1
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'HoldingContainsRegister,*'
+        Assert-DataShareError -ErrorRecord $err[0] -ErrorId 'HoldingLocationProtected' -Category InvalidArgument -Cmdlet 'Register-DataShareHolding'
+        $err[0].Exception.Message | Should -BeLike '*holds the register*'
+        Assert-DataShareError -ErrorRecord $root[0] -ErrorId 'HoldingLocationProtected' -Category InvalidArgument -Cmdlet 'Register-DataShareHolding'
     }
 
     It 'refuses <Case> with HoldingLocationInvalid' -ForEach @(
-        @{ Case = 'the file-system root'; Location = $null }
         @{ Case = 'plain http to a storage account'; Location = 'http://retentiontest.blob.core.windows.net/share/x/' }
         @{ Case = 'a blob URI with no container'; Location = 'https://retentiontest.blob.core.windows.net/' }
         @{ Case = 'an invalid container name'; Location = 'https://retentiontest.blob.core.windows.net/Share_Data/x/' }
         @{ Case = 'white space'; Location = '   ' }
         @{ Case = 'a scheme that is neither a folder nor blob storage'; Location = 'ftp://files.example.org/extract/' }
     ) {
-        if ($null -eq $Location) {
-            $Location = [System.IO.Path]::GetPathRoot($TestDrive)
-        }
-
         Register-DataShareHolding 'RTA0001' $Location -ErrorAction SilentlyContinue -ErrorVariable err
 
         $err.Count | Should -Be 1

@@ -328,6 +328,7 @@ internal sealed class EvidenceCollector
         TransferId = holding.TransferId,
         DueOn = DateText.FormatDate(holding.DueOn),
         State = holding.State.ToString(),
+        LocationCheck = holding.LocationCheck.ToString(),
         RegisteredAt = DateText.FormatInstant(holding.RegisteredAt),
         RegisteredBy = holding.RegisteredBy,
         DestroyedAt = holding.DestroyedAt is null ? null : DateText.FormatInstant(holding.DestroyedAt.Value),

@@ -328,7 +328,11 @@ public sealed class EvidenceHolding
 
     public string DueOn { get; set; } = string.Empty;
 
+    /// <summary>Held, Pending, Destroyed, or Withdrawn (registered by mistake; the reason is in its Holding.Withdraw audit entry).</summary>
     public string State { get; set; } = string.Empty;
+
+    /// <summary>What was checked of the location at registration: Found, Missing, NotChecked, or Unknown (registered before the check).</summary>
+    public string LocationCheck { get; set; } = string.Empty;
 
     public string RegisteredAt { get; set; } = string.Empty;
 

@@ -70,8 +70,8 @@ internal static class EvidenceSummary
         }
 
         page.Section("Holdings and destruction");
-        page.Table("Holdings", new[] { "Id", "Location", "Due on", "State", "Destroyed" },
-            d.Holdings.Select(h => new[] { h.Id, h.Location, h.DueOn, h.State, h.DestroyedAt }));
+        page.Table("Holdings", new[] { "Id", "Location", "Due on", "State", "Location check", "Destroyed" },
+            d.Holdings.Select(h => new[] { h.Id, h.Location, h.DueOn, h.State, h.LocationCheck, h.DestroyedAt }));
         page.Table("Destruction records", new[] { "Record", "Holding", "Outcome", "Verified", "Objects deleted", "Bytes deleted", "Remaining", "Soft delete", "Finished", "Operator" },
             d.Holdings.SelectMany(h => h.Destructions.Select(x => new[]
             {

@@ -111,7 +111,7 @@ public static class HtmlReportWriter
         writer.WriteLine("<section class=\"summary\" aria-label=\"Summary\">");
         Chart(writer, "Agreements by status", summary.AgreementsByStatus, "Status on the report's day.");
         Chart(writer, "Certificates lapsing per month", summary.CertificatesLapsingByMonth, "Disclosure certificates whose acceptability ends in each of the next 12 months.");
-        Chart(writer, "Holdings by retention state", summary.HoldingsByState, "Held: not yet due. Due: to be swept. Blocked: kept by a legal hold or immutability. Destroyed: verified gone.");
+        Chart(writer, "Holdings by retention state", summary.HoldingsByState, "Held: not yet due. Due: to be swept. Blocked: kept by a legal hold or immutability. NotFound: a folder not there at the last sweep (needs a person). Destroyed: verified gone. Withdrawn: registered by mistake and withdrawn.");
         Chart(writer, "Transfers per month", summary.TransfersByMonth, "Links issued in each of the last 12 months.");
         writer.WriteLine("</section>");
         writer.WriteLine("<div class=\"table-wrap\">");

@@ -120,9 +120,9 @@ public sealed partial class ReportService
             }
         }
 
-        var holdings = new Dictionary<string, int> { ["Held"] = 0, ["Due"] = 0, ["Blocked"] = 0, ["Destroyed"] = 0 };
+        var holdings = new Dictionary<string, int> { ["Held"] = 0, ["Due"] = 0, ["Blocked"] = 0, ["NotFound"] = 0, ["Destroyed"] = 0, ["Withdrawn"] = 0 };
         var agreements = new Dictionary<string, DataShareAgreement>(StringComparer.OrdinalIgnoreCase);
-        var blocked = new HashSet<string>(register.ListDestructions(null).GroupBy(r => r.HoldingId).Where(g => g.Last().Outcome == DestructionOutcome.Blocked).Select(g => g.Key), StringComparer.Ordinal);
+        var lastOutcomes = register.ListDestructions(null).GroupBy(r => r.HoldingId).ToDictionary(g => g.Key, g => g.Last().Outcome, StringComparer.Ordinal);
         foreach (var holding in register.ListHoldings(null))
         {
             if (!Included(holding.AgreementId))
@@ -136,8 +136,8 @@ public sealed partial class ReportService
                 agreements[holding.AgreementId] = agreement;
             }
 
-            var state = holding.State == HoldingState.Destroyed ? "Destroyed" : blocked.Contains(holding.Id) ? "Blocked" : RetentionRules.DueOn(holding, agreement) <= day ? "Due" : "Held";
-            holdings[state]++;
+            var state = HoldingReportState(holding, lastOutcomes.TryGetValue(holding.Id, out var outcome) ? outcome : null, RetentionRules.DueOn(holding, agreement), day);
+            holdings[state == "Pending" ? "Held" : state]++;
         }
 
         var transfers = new int[12];
@@ -277,7 +277,7 @@ public sealed partial class ReportService
             }
 
             var holdings = register.ListHoldings(agreement.Id).ToList();
-            var held = holdings.Where(h => h.State != HoldingState.Destroyed).Select(h => h.Location).ToList();
+            var held = holdings.Where(h => h.State is not (HoldingState.Destroyed or HoldingState.Withdrawn)).Select(h => h.Location).ToList();
             var destroyed = holdings.Count(h => h.State == HoldingState.Destroyed);
             var status = Agreements.AgreementRules.StatusOn(agreement, day);
             var destruction = status == AgreementStatus.Destroyed ? $"Destroyed {DateText.FormatDate(agreement.DestroyedOn)}"
@@ -473,7 +473,7 @@ public sealed partial class ReportService
 
             records.TryGetValue(holding.Id, out var last);
             var due = RetentionRules.DueOn(holding, agreement);
-            var state = holding.State == HoldingState.Destroyed ? "Destroyed" : last?.Outcome == DestructionOutcome.Blocked ? "Blocked" : due <= day ? "Due" : holding.State.ToString();
+            var state = HoldingReportState(holding, last?.Outcome, due, day);
             var (confirmation, dueBy, overdue) = Confirmation(agreement, day, confirmationDays);
             yield return new object?[]
             {
@@ -566,4 +566,14 @@ public sealed partial class ReportService
             };
         }
     }
+
+    /// <summary>
+    /// A holding's state as reports show it: Destroyed or Withdrawn for good; Blocked or NotFound after its last sweep
+    /// (each needs a person); otherwise Due on and after its due day, else its own state (Held, Pending).
+    /// </summary>
+    private static string HoldingReportState(DataShareHolding holding, DestructionOutcome? last, DateTime due, DateTime day) =>
+        holding.State is HoldingState.Destroyed or HoldingState.Withdrawn ? holding.State.ToString()
+        : last is DestructionOutcome.Blocked or DestructionOutcome.NotFound ? last.Value.ToString()
+        : due <= day ? "Due"
+        : holding.State.ToString();
 }

@@ -48,6 +48,7 @@ public sealed class HoldingLocation
     /// </summary>
     public static HoldingLocation Parse(string text)
     {
+        RefuseControlCharacters(text);
         var trimmed = (text ?? string.Empty).Trim();
         if (trimmed.Length == 0)
         {
@@ -59,7 +60,9 @@ public sealed class HoldingLocation
             return ParseBlob(trimmed, uri);
         }
 
-        if (Uri.TryCreate(trimmed, UriKind.Absolute, out var fileUri) && fileUri.IsFile)
+        // Only an explicit file: URI is read as a URI (and so %-decoded). A plain path is taken literally: .NET reads
+        // '/tmp/%2E%2E/etc' as an implicit file URI whose LocalPath is '/etc', which is not the folder that was typed.
+        if (trimmed.StartsWith("file:", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(trimmed, UriKind.Absolute, out var fileUri) && fileUri.IsFile)
         {
             trimmed = fileUri.LocalPath;
         }
@@ -69,13 +72,36 @@ public sealed class HoldingLocation
             throw Invalid(text, "it is neither a blob URI (https://account.blob.core.windows.net/container/prefix/) nor a full folder path");
         }
 
-        var full = Path.GetFullPath(trimmed).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
-        if (full.Length == 0 || string.Equals(Path.GetPathRoot(full)?.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar), full, StringComparison.OrdinalIgnoreCase))
+        var full = Path.GetFullPath(trimmed);
+        var root = Path.GetPathRoot(full) ?? string.Empty;
+        if (full.Length > root.Length)
         {
-            throw Invalid(text, "a whole drive or the file-system root cannot be a holding");
+            full = full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
         }
 
+        // A root stays a root ('/', 'C:\'), for ProtectedFolders to refuse by name.
         return new HoldingLocation(HoldingKind.LocalFolder, full, null, null, null);
+    }
+
+    /// <summary>
+    /// Refuses a location with a control character anywhere in it (a newline, ESC, NUL…), before anything trims it: such
+    /// a name is a mistake or an attack on whoever reads a report or a log, never a real place.
+    /// </summary>
+    public static void RefuseControlCharacters(string? text)
+    {
+        if (text is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsControl(text[i]))
+            {
+                throw new DataShareException("HoldingLocationInvalid", DataShareErrorCategory.InvalidArgument,
+                    $"The location has a control character (U+{(int)text[i]:X4}) at position {i + 1}: a holding's location is a blob URI or a folder path on one line, without newlines, escapes or NULs. Check what was pasted or piped.", null);
+            }
+        }
     }
 
     private static HoldingLocation ParseBlob(string text, Uri uri)

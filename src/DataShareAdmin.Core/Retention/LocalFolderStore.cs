@@ -43,6 +43,13 @@ public sealed class LocalFolderStore : IHoldingStore
     {
         Absence = null;
         RefuseLink();
+        if (File.Exists(folder))
+        {
+            // A file where the folder was registered: listing it as an absent folder would record a destruction that
+            // did not happen, and deleting the file is not this holding's to do.
+            throw new HoldingUnsafeException($"{folder} is a file, not a folder: nothing was deleted. Find out why a file is there; if the holding was registered wrongly, withdraw it (Remove-DataShareHolding)");
+        }
+
         if (!Directory.Exists(folder))
         {
             // Gone is destroyed only if its parent is there to say so: an unmounted share must not read as empty.
@@ -52,7 +59,7 @@ public sealed class LocalFolderStore : IHoldingStore
                 throw new DirectoryNotFoundException($"Neither '{folder}' nor its parent folder can be reached (an unmounted share or a wrong path?).");
             }
 
-            Absence = $"the folder {folder} no longer exists (its parent {parent} does)";
+            Absence = $"the folder {folder} is not there (its parent {parent} is)";
             yield break;
         }
 

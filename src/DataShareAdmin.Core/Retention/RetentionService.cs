@@ -52,17 +52,20 @@ public sealed class RetentionService
     public IEnumerable<DestructionRecord> Sweep(SweepOptions options, Func<string, IRetentionStorage?> storageFor, IOperationHost host, Action<DataShareException> reportError) =>
         sweep.Sweep(options, storageFor, host, reportError);
 
-    /// <summary>Registers a place that holds an agreement's data; null when the host declined.</summary>
-    public DataShareHolding? Register(string agreementId, string location, IOperationHost host)
+    /// <summary>The machine's folder facts for <see cref="ProtectedFolders"/>; tests may set another platform's.</summary>
+    internal FolderPlatform Folders { get; set; } = FolderPlatform.Current();
+
+    /// <summary>
+    /// Registers a place that holds an agreement's data; null when the host declined. A local folder must be a folder
+    /// that is there (unless <paramref name="allowMissing"/>: a copy on a machine not reachable yet), and never a
+    /// protected one (<see cref="ProtectedFolders"/>).
+    /// </summary>
+    public DataShareHolding? Register(string agreementId, string location, IOperationHost host, bool allowMissing = false)
     {
         var agreement = agreements.Get(agreementId);
         var parsed = HoldingLocation.Parse(location);
         TextLimits.Check("Holding", "Location", parsed.Location, TextLimits.Location, location.Length > 100 ? location.Substring(0, 100) + "…" : location);
-        if (parsed.Kind == HoldingKind.LocalFolder && register.Info.Location.StartsWith(parsed.Location + Path.DirectorySeparatorChar, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new DataShareException("HoldingContainsRegister", DataShareErrorCategory.InvalidArgument,
-                $"'{parsed.Location}' holds the register itself ({register.Info.Location}); a sweep would delete it. Register the folder the extract is in.", location);
-        }
+        var check = parsed.Kind == HoldingKind.LocalFolder ? CheckFolder(parsed.Location, location, allowMissing) : HoldingLocationCheck.NotChecked;
 
         foreach (var held in register.ListHeldHoldings())
         {
@@ -96,6 +99,7 @@ public sealed class RetentionService
             DueOn = TransferRules.AgreementDueOn(agreement),
             RegisteredAt = clock.UtcNow,
             RegisteredBy = identity.User,
+            LocationCheck = check,
         };
         if (!host.ShouldProcess(parsed.Location, $"Register as a holding of agreement {agreement.Id}, due for deletion on {DateText.FormatDate(holding.DueOn)}"))
         {
@@ -108,9 +112,103 @@ public sealed class RetentionService
             ["Kind"] = holding.Kind.ToString(),
             ["Location"] = holding.Location,
             ["DueOn"] = DateText.FormatDate(holding.DueOn),
+            ["LocationCheck"] = holding.LocationCheck.ToString(),
         }));
+        if (check == HoldingLocationCheck.Missing)
+        {
+            host.WriteWarning($"Holding {holding.Id}: {holding.Location} is not there now (registered with -AllowMissing). A sweep deletes it only once it is there; until then each sweep reports it NotFound.");
+        }
+
         host.WriteVerbose($"Registered {holding.Location} as holding {holding.Id} of agreement {agreement.Id}, due on {DateText.FormatDate(holding.DueOn)}.");
         return holding;
+    }
+
+    /// <summary>
+    /// Refuses a folder that is protected, is a file, or is not there (unless allowed); says what was found.
+    /// </summary>
+    private HoldingLocationCheck CheckFolder(string folder, string typed, bool allowMissing)
+    {
+        var registerFile = register.Info.Backend == "SQLite" && Path.IsPathRooted(register.Info.Location) ? register.Info.Location : null;
+        if (ProtectedFolders.Why(folder, Folders, registerFile) is { } why)
+        {
+            // InvalidArgument, not PermissionDenied: no right or elevation makes such a folder a holding; the argument is wrong.
+            throw new DataShareException("HoldingLocationProtected", DataShareErrorCategory.InvalidArgument,
+                $"'{folder}' cannot be a holding: {why}. A sweep deletes a holding's folder and everything in it. Register the folder the agreement's data is in.", typed);
+        }
+
+        if (File.Exists(folder))
+        {
+            throw new DataShareException("HoldingLocationNotFolder", DataShareErrorCategory.InvalidArgument,
+                $"'{folder}' is a file, not a folder: a local holding is the folder the data is in. Register its folder ({Path.GetDirectoryName(folder)}) if that folder holds only this agreement's data.", typed);
+        }
+
+        if (Directory.Exists(folder))
+        {
+            return HoldingLocationCheck.Found;
+        }
+
+        if (!allowMissing)
+        {
+            throw new DataShareException("HoldingLocationNotFound", DataShareErrorCategory.ObjectNotFound,
+                $"There is no folder '{folder}'. Check the path for a typing mistake; if the copy is on a machine or share not reachable now, register it with -AllowMissing (a sweep then reports it NotFound until it is there).", typed);
+        }
+
+        return HoldingLocationCheck.Missing;
+    }
+
+    /// <summary>
+    /// Withdraws a holding registered by mistake: its state becomes Withdrawn (kept, never deleted from the register),
+    /// audited with the reason, and plans and sweeps skip it. Null when the host declined.
+    /// </summary>
+    public DataShareHolding? Withdraw(string id, string reason, IOperationHost host)
+    {
+        var why = TextLimits.Check("Holding", "Reason", (reason ?? string.Empty).Trim(), TextLimits.Reason, id)!;
+        if (why.Length == 0)
+        {
+            throw new DataShareException("HoldingWithdrawReasonMissing", DataShareErrorCategory.InvalidArgument,
+                "-Reason says why the holding is withdrawn (for example: registered at a mistyped path); it is kept in the audit log.", id);
+        }
+
+        var holding = Get(id);
+        RefuseWithdraw(holding);
+        if (!host.ShouldProcess($"holding {holding.Id} ({holding.Location})", $"Withdraw from retention (nothing is deleted; the sweep will no longer look at it), because: {why}"))
+        {
+            return null;
+        }
+
+        DataShareHolding? withdrawn = null;
+        Conflicts.Retry(_ =>
+        {
+            var current = register.FindHolding(holding.Id)!;
+            RefuseWithdraw(current);
+            current.State = HoldingState.Withdrawn;
+            register.UpdateHolding(current, new AuditEvent("Holding.Withdraw", "Holding", current.Id, new Dictionary<string, string?>
+            {
+                ["AgreementId"] = current.AgreementId,
+                ["Location"] = current.Location,
+                ["Reason"] = why,
+            }));
+            withdrawn = current;
+            return true;
+        });
+        host.WriteVerbose($"Holding {holding.Id} ({holding.Location}) is withdrawn: {why}");
+        MarkDestroyedIfComplete(holding.AgreementId, host);
+        return WithDueOn(withdrawn!, new Dictionary<string, DataShareAgreement>(StringComparer.OrdinalIgnoreCase));
+    }
+
+    private static void RefuseWithdraw(DataShareHolding holding)
+    {
+        if (holding.State is HoldingState.Destroyed or HoldingState.Withdrawn)
+        {
+            throw new DataShareException("HoldingNotWithdrawable", DataShareErrorCategory.InvalidOperation,
+                $"Holding {holding.Id} ({holding.Location}) is already {holding.State}: there is nothing to withdraw.", holding.Id);
+        }
+
+        if (holding.TransferId is not null)
+        {
+            throw new DataShareException("HoldingNotWithdrawable", DataShareErrorCategory.InvalidOperation,
+                $"Holding {holding.Id} is transfer {holding.TransferId}'s container, which the sweep must delete. To stop using the transfer, revoke it (Revoke-DataShareTransfer -Id {holding.TransferId}): its container then falls due sooner.", holding.Id);
+        }
     }
 
     public DataShareHolding Get(string id)
@@ -135,7 +233,7 @@ public sealed class RetentionService
         var cache = new Dictionary<string, DataShareAgreement>(StringComparer.OrdinalIgnoreCase);
         foreach (var holding in agreement is null && !includeDestroyed ? register.ListHeldHoldings() : register.ListHoldings(agreement))
         {
-            if (!includeDestroyed && holding.State == HoldingState.Destroyed)
+            if (!includeDestroyed && holding.State is HoldingState.Destroyed or HoldingState.Withdrawn)
             {
                 continue;
             }
@@ -310,7 +408,8 @@ public sealed class RetentionService
     {
         var agreement = register.FindAgreement(agreementId);
         if (agreement is null || agreement.DestroyedOn is not null || AgreementRules.StatusOn(agreement, calendar.Today) != AgreementStatus.Ended
-            || register.FindConfirmation(agreement.Id) is null || register.ListHoldings(agreement.Id).Any(h => h.State != HoldingState.Destroyed))
+            || register.FindConfirmation(agreement.Id) is null
+            || register.ListHoldings(agreement.Id).Any(h => h.State is not (HoldingState.Destroyed or HoldingState.Withdrawn)))
         {
             return;
         }

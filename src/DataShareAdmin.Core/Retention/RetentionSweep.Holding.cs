@@ -247,9 +247,13 @@ public sealed partial class RetentionSweep
             throw StoreFailed(holding, "verifying", ex);
         }
 
-        var verified = remaining == 0;
         var (deleted, bytes, blocked, failed, blockReason, failure) = (tally.Deleted, tally.Bytes, tally.Blocked, tally.Failed, tally.BlockReason, tally.Failure);
-        var outcome = verified ? DestructionOutcome.Destroyed : blocked > 0 ? DestructionOutcome.Blocked : DestructionOutcome.Incomplete;
+
+        // A folder that is not there, and from which this sweep deleted nothing, proves nothing: it was never there (a
+        // mistyped path, a machine not reachable) or someone else removed it. Never recorded as destroyed.
+        var notFound = holding.Kind == HoldingKind.LocalFolder && store.Absence is not null && deleted == 0;
+        var verified = remaining == 0 && !notFound;
+        var outcome = notFound ? DestructionOutcome.NotFound : verified ? DestructionOutcome.Destroyed : blocked > 0 ? DestructionOutcome.Blocked : DestructionOutcome.Incomplete;
         var others = (failed > 0 ? $"; {failed} delete(s) failed ({failure})" : string.Empty)
             + (tally.Unsafe > 0 ? $"; {tally.Unsafe} not deleted because the delete could not be proved to stay inside the holding ({tally.UnsafeReason})" : string.Empty);
         var finished = clock.UtcNow;
@@ -264,6 +268,13 @@ public sealed partial class RetentionSweep
             {
                 DestructionOutcome.Blocked => $"{blocked} object(s) kept by {blockReason}" + others,
                 DestructionOutcome.Incomplete => $"{remaining} object(s) left" + others,
+                DestructionOutcome.NotFound => $"{store.Absence}; nothing was deleted and nothing is proved destroyed ("
+                    + (holding.LocationCheck switch
+                    {
+                        HoldingLocationCheck.Found => "it was there when registered, so someone else removed it or it was moved",
+                        HoldingLocationCheck.Missing => "it was registered with -AllowMissing and has never been found",
+                        _ => "whether it was there when registered is not known",
+                    }) + ")",
 
                 // Found gone and proved so (not merely a listing that answered 404): the record says so.
                 _ => store.Absence is { } absence ? $"Nothing was left to delete: {absence}" : null,
@@ -309,7 +320,11 @@ public sealed partial class RetentionSweep
             return true;
         });
 
-        if (outcome == DestructionOutcome.Blocked)
+        if (outcome == DestructionOutcome.NotFound)
+        {
+            host.WriteWarning($"Holding {holding.Id} ({holding.Location}) is NotFound: {record.Reason}. It stays due and is not destroyed: find where the data is, or withdraw the holding if it was a mistake (Remove-DataShareHolding -Id {holding.Id} -Reason ...).");
+        }
+        else if (outcome == DestructionOutcome.Blocked)
         {
             host.WriteWarning($"Holding {holding.Id} ({holding.Location}) is blocked: {record.Reason}. It stays due; the other holdings go on.");
         }

@@ -136,7 +136,7 @@ public sealed class AuditActionCompleter : RecentAuditCompleter
     {
         "Access.BlockSignIn", "Access.Revoke", "Agreement.Approve", "Agreement.ConfirmDestruction", "Agreement.Create", "Agreement.Destroyed",
         "Agreement.Suspension", "Agreement.Update", "Certificate.Add", "Certificate.OnlineCheck", "Certificate.Remove", "Certificate.Update",
-        "Holding.Destroy", "Holding.Register", "Notice.Send", "Organisation.Assessment", "Organisation.Create", "Organisation.Update",
+        "Holding.Destroy", "Holding.Register", "Holding.Withdraw", "Notice.Send", "Organisation.Assessment", "Organisation.Create", "Organisation.Update",
         "OutputRelease.Approved", "OutputRelease.Rejected", "OutputRelease.Requested", "OutputRelease.Revoked",
         "Person.Resolve", "Policy.Set", "Recipient.Add", "Recipient.Remove", "Recipient.Update", "Transfer.Issue", "Transfer.Revoke",
     };

@@ -17,8 +17,8 @@ public sealed partial class SqliteRegister
 
     private const string InsertHoldingSql = """
         INSERT INTO holdings (id, agreement_id, kind, location, account, container, prefix, transfer_id, due_on, registered_at, registered_by,
-            state, destroyed_at, identity, version)
-        VALUES ($id, $agreement, $kind, $location, $account, $container, $prefix, $transfer, $due, $at, $by, $state, $destroyed, $identity, $version)
+            state, destroyed_at, identity, location_check, version)
+        VALUES ($id, $agreement, $kind, $location, $account, $container, $prefix, $transfer, $due, $at, $by, $state, $destroyed, $identity, $check, $version)
         """;
 
     public DataShareTransfer? FindTransfer(string id) => First(Query("SELECT * FROM transfers WHERE id = $id", ReadTransfer, ("$id", id)));
@@ -140,6 +140,7 @@ public sealed partial class SqliteRegister
         RegisteredAt = DateText.ParseInstant(Text(r, "registered_at")!),
         RegisteredBy = Text(r, "registered_by")!,
         State = (HoldingState)Enum.Parse(typeof(HoldingState), Text(r, "state")!),
+        LocationCheck = (HoldingLocationCheck)Enum.Parse(typeof(HoldingLocationCheck), Text(r, "location_check")!),
         DestroyedAt = DateText.ParseOptionalInstant(Text(r, "destroyed_at")),
         Version = r.GetInt64(r.GetOrdinal("version")),
     };
@@ -149,6 +150,16 @@ public sealed partial class SqliteRegister
 
     public void InsertHolding(DataShareHolding holding, AuditEvent audit) => Write(audit, transaction => WriteHolding(transaction, holding));
 
+    public void UpdateHolding(DataShareHolding holding, AuditEvent audit)
+    {
+        if (holding.Version == 0)
+        {
+            throw new ArgumentException("An update is of a holding read from the register (version 1 or more).", nameof(holding));
+        }
+
+        Write(audit, transaction => WriteHolding(transaction, holding));
+    }
+
     /// <summary>A holding's row, without its version; its identity (what it is, not how it is named) is stored with it.</summary>
     private static (string, object?)[] HoldingParameters(DataShareHolding h) => new (string, object?)[]
     {
@@ -156,6 +167,7 @@ public sealed partial class SqliteRegister
         ("$container", h.Container), ("$prefix", h.Prefix), ("$transfer", h.TransferId), ("$due", DateText.FormatDate(h.DueOn)),
         ("$at", DateText.FormatInstant(h.RegisteredAt)), ("$by", h.RegisteredBy), ("$state", h.State.ToString()),
         ("$destroyed", h.DestroyedAt is null ? null : DateText.FormatInstant(h.DestroyedAt.Value)), ("$identity", HoldingIdentity.Of(h)),
+        ("$check", h.LocationCheck.ToString()),
     };
 
     private void RestoreHolding(SqliteTransaction transaction, DataShareHolding h) => Execute(transaction, InsertHoldingSql, Concat(HoldingParameters(h), ("$version", h.Version)));

@@ -315,6 +315,12 @@ internal static class SqliteSchema
         ALTER TABLE agreements ADD COLUMN closure_reason TEXT NULL;
         ALTER TABLE organisations ADD COLUMN sector TEXT NULL;
         """,
+
+        // Version 10: what was checked of a holding's location when it was registered (Found, Missing, NotChecked);
+        // holdings registered before read as Unknown. A withdrawn holding's state is 'Withdrawn' (text, no change).
+        """
+        ALTER TABLE holdings ADD COLUMN location_check TEXT NOT NULL DEFAULT 'Unknown';
+        """,
     };
 
     /// <summary>

@@ -94,6 +94,18 @@ public sealed partial class TableRegister
         return ops.Then(written);
     });
 
+    public void UpdateHolding(DataShareHolding holding, AuditEvent audit) => Write(audit, _ =>
+    {
+        if (holding.Version == 0)
+        {
+            throw new ArgumentException("An update is of a holding read from the register (version 1 or more).", nameof(holding));
+        }
+
+        var ops = new Ops();
+        var written = WriteHolding(ops, holding);
+        return ops.Then(written);
+    });
+
     /// <summary>A new holding (version 0) is added; an existing one is written at the version read, its index rows moved.</summary>
     private Action WriteHolding(Ops ops, DataShareHolding holding)
     {
@@ -131,7 +143,7 @@ public sealed partial class TableRegister
     private static List<string> HoldingKeys(DataShareHolding h)
     {
         var keys = new List<string> { Key("hd", h.Id), Key("hdag", Upper(h.AgreementId), Date(h.DueOn), h.Id), Key("hddue", Date(h.DueOn), h.Id) };
-        if (h.State != HoldingState.Destroyed)
+        if (h.State is not (HoldingState.Destroyed or HoldingState.Withdrawn))
         {
             // Held and pending alike: both may hold data, so both are what a sweep and an overlap check list.
             keys.Add(Key("hdheld", Date(h.DueOn), h.Id));
