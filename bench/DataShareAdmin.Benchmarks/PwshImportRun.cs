@@ -32,6 +32,13 @@ internal static class PwshImportRun
             var baseline = new Subject("Baseline (1 cmdlet)", options.Baseline, options.BaselineCall);
             var module = new Subject("DataShareAdmin", options.Module, options.ModuleCall);
             var subjects = new List<Subject> { baseline, module };
+            var callers = new List<Subject> { baseline, module };
+            if (options.Before is not null)
+            {
+                var before = new Subject("before (--before)", options.Before, options.ModuleCall);
+                subjects.Add(before);
+                callers.Add(before);
+            }
             if (options.Breakdown)
             {
                 subjects.AddRange(ParentRun.Variants(scratch, options.Module).Select(v => new Subject(v.Name, v.Manifest, null)));
@@ -66,10 +73,16 @@ internal static class PwshImportRun
             var cpu = Stats.MedianOf(module.Samples.Select(s => s.ImportCpuMs)) / Stats.MedianOf(baseline.Samples.Select(s => s.ImportCpuMs));
             var pass = Math.Min(wall, cpu) <= Target;
             Console.WriteLine($"Ratio of medians (DataShareAdmin / baseline): wall {wall:0.00}x, CPU {cpu:0.00}x  target <= {Target:0.0}x  {(pass ? "PASS" : "FAIL")}");
+            foreach (var other in subjects.Skip(2))
+            {
+                var otherWall = Stats.MedianOf(other.Samples.Select(s => s.ImportMs)) / Stats.MedianOf(baseline.Samples.Select(s => s.ImportMs));
+                var otherCpu = Stats.MedianOf(other.Samples.Select(s => s.ImportCpuMs)) / Stats.MedianOf(baseline.Samples.Select(s => s.ImportCpuMs));
+                Console.WriteLine($"  {other.Name + " / baseline:",-40} wall {otherWall:0.00}x, CPU {otherCpu:0.00}x");
+            }
             for (var call = 0; call < options.Calls; call++)
             {
                 Console.WriteLine(call == 0 ? $"{Environment.NewLine}Calls after the import        wall ms: median    min    p90 | CPU ms: median    min    p90" : string.Empty);
-                foreach (var subject in new[] { baseline, module })
+                foreach (var subject in callers)
                 {
                     Console.WriteLine($"{subject.Call + " #" + (call + 1),-30} {Cells(subject.Samples.Select(s => s.CallMs[call]))} | {Cells(subject.Samples.Select(s => s.CallCpuMs[call]))}");
                 }
