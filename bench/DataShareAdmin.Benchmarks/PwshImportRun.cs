@@ -84,7 +84,7 @@ internal static class PwshImportRun
                 Console.WriteLine(call == 0 ? $"{Environment.NewLine}Calls after the import        wall ms: median    min    p90 | CPU ms: median    min    p90" : string.Empty);
                 foreach (var subject in callers)
                 {
-                    Console.WriteLine($"{subject.Call + " #" + (call + 1),-30} {Cells(subject.Samples.Select(s => s.CallMs[call]))} | {Cells(subject.Samples.Select(s => s.CallCpuMs[call]))}");
+                    Console.WriteLine($"{subject.Name + ": #" + (call + 1),-30} {Cells(subject.Samples.Select(s => s.CallMs[call]))} | {Cells(subject.Samples.Select(s => s.CallCpuMs[call]))}");
                 }
             }
 
