@@ -11,8 +11,9 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
 
-    # Its module initializer installs the private load context (DataShareAdmin.Loader.dll) for the engine and its dependencies.
     RootModule           = 'DataShareAdmin.dll'
+    # Loaded before the root module: installs the private load context for the engine and its dependencies.
+    NestedModules        = @('DataShareAdmin.Loader.dll')
     FormatsToProcess     = @('DataShareAdmin.format.ps1xml')
     # Leaves a transfer's link out of what is printed for it when no view of the current shape applies.
     TypesToProcess       = @('DataShareAdmin.types.ps1xml')

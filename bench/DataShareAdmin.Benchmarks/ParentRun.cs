@@ -134,7 +134,7 @@ internal static class ParentRun
 
     /// <summary>
     /// Where the import time goes: the same module with one part taken out at a time (copies in a temp folder, with
-    /// the manifest edited), interleaved with the baseline. Import only.
+    /// the manifest edited), interleaved with the baseline. Import only: a module without its loader cannot call.
     /// </summary>
     private static void Breakdown(Subject baseline, Options options)
     {
@@ -171,14 +171,15 @@ internal static class ParentRun
     internal static IEnumerable<(string Name, string Manifest)> Variants(string root, string module)
     {
         var moduleDirectory = Path.GetDirectoryName(module)!;
-        yield return Variant(root, moduleDirectory, module, "as built", removeFormat: false, removeHelp: false);
-        yield return Variant(root, moduleDirectory, module, "no FormatsToProcess", removeFormat: true, removeHelp: false);
-        yield return Variant(root, moduleDirectory, module, "no TypesToProcess", removeFormat: false, removeHelp: false, removeTypes: true);
-        yield return Variant(root, moduleDirectory, module, "no en-US help folder", removeFormat: false, removeHelp: true);
-        yield return Variant(root, moduleDirectory, module, "cmdlet dll only", removeFormat: true, removeHelp: true, removeTypes: true);
+        yield return Variant(root, moduleDirectory, module, "as built", removeFormat: false, removeLoader: false, removeHelp: false);
+        yield return Variant(root, moduleDirectory, module, "no FormatsToProcess", removeFormat: true, removeLoader: false, removeHelp: false);
+        yield return Variant(root, moduleDirectory, module, "no TypesToProcess", removeFormat: false, removeLoader: false, removeHelp: false, removeTypes: true);
+        yield return Variant(root, moduleDirectory, module, "no NestedModules (loader)", removeFormat: false, removeLoader: true, removeHelp: false);
+        yield return Variant(root, moduleDirectory, module, "no en-US help folder", removeFormat: false, removeLoader: false, removeHelp: true);
+        yield return Variant(root, moduleDirectory, module, "cmdlet dll only", removeFormat: true, removeLoader: true, removeHelp: true, removeTypes: true);
     }
 
-    private static (string Name, string Manifest) Variant(string root, string moduleDirectory, string manifest, string name, bool removeFormat, bool removeHelp, bool removeTypes = false)
+    private static (string Name, string Manifest) Variant(string root, string moduleDirectory, string manifest, string name, bool removeFormat, bool removeLoader, bool removeHelp, bool removeTypes = false)
     {
         var directory = Path.Combine(root, Regex.Replace(name, "[^A-Za-z0-9]+", "-").Trim('-'), "DataShareAdmin");
         CopyDirectory(moduleDirectory, directory, skipHelp: removeHelp);
@@ -187,6 +188,11 @@ internal static class ParentRun
         if (removeFormat)
         {
             text = RemoveSetting(text, "FormatsToProcess");
+        }
+
+        if (removeLoader)
+        {
+            text = RemoveSetting(text, "NestedModules");
         }
 
         if (removeTypes)

@@ -26,7 +26,7 @@ internal static class Program
             --module-call      cmdlet called after importing DataShareAdmin (default Get-DataShareAgreement,
                                against a fresh temp register given by DATASHAREADMIN_REGISTER)
             --baseline-call    cmdlet called after importing the baseline (default Get-BaselineGreeting)
-            --breakdown        also time variants of the module (no format file, no types file, no help, none of them)
+            --breakdown        also time variants of the module (no format file, no types file, no loader, no help, none of them)
             --trace            print the assemblies each module's import and first call load, then exit
           DataShareAdmin.Benchmarks --scenario import-pwsh [--samples N] [--warmup W] [--calls K] [--breakdown] [--before PSD1]
             the same comparison in real pwsh 7.6 (dotnet pwsh, the pinned tool), one fresh pwsh per sample: after a
