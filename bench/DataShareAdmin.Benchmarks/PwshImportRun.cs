@@ -10,7 +10,7 @@ namespace DataShareAdmin.Benchmarks;
 
 /// <summary>
 /// Import-Module and the first calls in real pwsh (the pinned tool, <c>dotnet pwsh</c>): one fresh pwsh per sample,
-/// the baseline and DataShareAdmin alternating. In each: a warm-up import of another one-cmdlet module (so the
+/// the baseline and DataShareAdmin alternating (the order rotating each round). In each: a warm-up import of another one-cmdlet module (so the
 /// once-per-process cost of Import-Module itself is common to neither), then Import-Module of the subject, then
 /// <c>--calls</c> calls of its cmdlet on an empty register made with -Create. Each is timed by the wall clock and by
 /// the process's CPU time (Environment.CpuUsage: all threads, JIT and GC included), which a busy machine inflates far
@@ -49,7 +49,10 @@ internal static class PwshImportRun
             Console.WriteLine($"{options.Samples} samples each (+{options.Warmup} warm-up discarded), one fresh pwsh per sample, alternating; {options.Calls} call(s) after each import.");
             for (var i = -options.Warmup; i < options.Samples; i++)
             {
-                foreach (var subject in subjects)
+                // The order rotates each round: a subject that always ran second measured ~10 ms more CPU than the
+                // same build run third (two copies of one build compared, 2026-12-07).
+                var start = (i + options.Warmup) % subjects.Count;
+                foreach (var subject in subjects.Skip(start).Concat(subjects.Take(start)))
                 {
                     var sample = RunPwsh(repository, warmUp, register, scratch, subject, subject.Call is null ? 0 : options.Calls);
                     if (i >= 0)
