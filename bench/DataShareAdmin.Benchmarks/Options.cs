@@ -54,6 +54,9 @@ internal sealed class Options
 
     public string Module { get; private init; } = ModuleManifest.DefaultPath(typeof(Options).Assembly);
 
+    /// <summary>import-pwsh: another build of the module (main's, say) timed in the same run, alternating with the others.</summary>
+    public string? Before { get; private init; }
+
     public string Baseline { get; private init; } = ModuleManifest.DefaultPath(typeof(Options).Assembly, "Baseline", "Baseline.psd1");
 
     /// <summary>Child mode: the cmdlet to call after the import; parent mode: unused.</summary>
@@ -131,6 +134,7 @@ internal sealed class Options
             Calls = line.Count("--calls", defaults.Calls, 0),
             Module = line.FullPath("--module") ?? defaults.Module,
             Baseline = line.FullPath("--baseline") ?? defaults.Baseline,
+            Before = line.FullPath("--before"),
             Call = line.Text("--call"),
             ModuleCall = line.Text("--module-call", defaults.ModuleCall),
             BaselineCall = line.Text("--baseline-call", defaults.BaselineCall),

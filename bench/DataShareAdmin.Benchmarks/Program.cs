@@ -26,12 +26,13 @@ internal static class Program
             --module-call      cmdlet called after importing DataShareAdmin (default Get-DataShareAgreement,
                                against a fresh temp register given by DATASHAREADMIN_REGISTER)
             --baseline-call    cmdlet called after importing the baseline (default Get-BaselineGreeting)
-            --breakdown        also time variants of the module (no format file, no loader, no help, neither)
+            --breakdown        also time variants of the module (no format file, no types file, no loader, no help, none of them)
             --trace            print the assemblies each module's import and first call load, then exit
-          DataShareAdmin.Benchmarks --scenario import-pwsh [--samples N] [--warmup W] [--calls K] [--breakdown] ...
+          DataShareAdmin.Benchmarks --scenario import-pwsh [--samples N] [--warmup W] [--calls K] [--breakdown] [--before PSD1]
             the same comparison in real pwsh 7.6 (dotnet pwsh, the pinned tool), one fresh pwsh per sample: after a
             warm-up import of another one-cmdlet module, Import-Module and K calls (default 5) on an empty register,
-            each by wall clock and process CPU time; --breakdown adds the module's variants
+            each by wall clock and process CPU time; --breakdown adds the module's variants, --before another
+            build of the module (main's, say) timed in the same run
           DataShareAdmin.Benchmarks --scenario recipients [--counts N1,N2,...] [--as-of yyyy-MM-dd]
                                     [--consumer host|foreach] [--sample-interval MS] [--keep-registers] [--module PSD1]
             --counts           register sizes (default 10000,100000): each is seeded into a fresh temp register and

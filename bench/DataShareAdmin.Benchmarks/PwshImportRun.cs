@@ -10,7 +10,7 @@ namespace DataShareAdmin.Benchmarks;
 
 /// <summary>
 /// Import-Module and the first calls in real pwsh (the pinned tool, <c>dotnet pwsh</c>): one fresh pwsh per sample,
-/// the baseline and DataShareAdmin alternating. In each: a warm-up import of another one-cmdlet module (so the
+/// the baseline and DataShareAdmin alternating (the order rotating each round). In each: a warm-up import of another one-cmdlet module (so the
 /// once-per-process cost of Import-Module itself is common to neither), then Import-Module of the subject, then
 /// <c>--calls</c> calls of its cmdlet on an empty register made with -Create. Each is timed by the wall clock and by
 /// the process's CPU time (Environment.CpuUsage: all threads, JIT and GC included), which a busy machine inflates far
@@ -32,6 +32,13 @@ internal static class PwshImportRun
             var baseline = new Subject("Baseline (1 cmdlet)", options.Baseline, options.BaselineCall);
             var module = new Subject("DataShareAdmin", options.Module, options.ModuleCall);
             var subjects = new List<Subject> { baseline, module };
+            var callers = new List<Subject> { baseline, module };
+            if (options.Before is not null)
+            {
+                var before = new Subject("before (--before)", options.Before, options.ModuleCall);
+                subjects.Add(before);
+                callers.Add(before);
+            }
             if (options.Breakdown)
             {
                 subjects.AddRange(ParentRun.Variants(scratch, options.Module).Select(v => new Subject(v.Name, v.Manifest, null)));
@@ -42,7 +49,10 @@ internal static class PwshImportRun
             Console.WriteLine($"{options.Samples} samples each (+{options.Warmup} warm-up discarded), one fresh pwsh per sample, alternating; {options.Calls} call(s) after each import.");
             for (var i = -options.Warmup; i < options.Samples; i++)
             {
-                foreach (var subject in subjects)
+                // The order rotates each round: a subject that always ran second measured ~10 ms more CPU than the
+                // same build run third (two copies of one build compared, 2026-12-07).
+                var start = (i + options.Warmup) % subjects.Count;
+                foreach (var subject in subjects.Skip(start).Concat(subjects.Take(start)))
                 {
                     var sample = RunPwsh(repository, warmUp, register, scratch, subject, subject.Call is null ? 0 : options.Calls);
                     if (i >= 0)
@@ -66,12 +76,18 @@ internal static class PwshImportRun
             var cpu = Stats.MedianOf(module.Samples.Select(s => s.ImportCpuMs)) / Stats.MedianOf(baseline.Samples.Select(s => s.ImportCpuMs));
             var pass = Math.Min(wall, cpu) <= Target;
             Console.WriteLine($"Ratio of medians (DataShareAdmin / baseline): wall {wall:0.00}x, CPU {cpu:0.00}x  target <= {Target:0.0}x  {(pass ? "PASS" : "FAIL")}");
+            foreach (var other in subjects.Skip(2))
+            {
+                var otherWall = Stats.MedianOf(other.Samples.Select(s => s.ImportMs)) / Stats.MedianOf(baseline.Samples.Select(s => s.ImportMs));
+                var otherCpu = Stats.MedianOf(other.Samples.Select(s => s.ImportCpuMs)) / Stats.MedianOf(baseline.Samples.Select(s => s.ImportCpuMs));
+                Console.WriteLine($"  {other.Name + " / baseline:",-40} wall {otherWall:0.00}x, CPU {otherCpu:0.00}x");
+            }
             for (var call = 0; call < options.Calls; call++)
             {
                 Console.WriteLine(call == 0 ? $"{Environment.NewLine}Calls after the import        wall ms: median    min    p90 | CPU ms: median    min    p90" : string.Empty);
-                foreach (var subject in new[] { baseline, module })
+                foreach (var subject in callers)
                 {
-                    Console.WriteLine($"{subject.Call + " #" + (call + 1),-30} {Cells(subject.Samples.Select(s => s.CallMs[call]))} | {Cells(subject.Samples.Select(s => s.CallCpuMs[call]))}");
+                    Console.WriteLine($"{subject.Name + ": #" + (call + 1),-30} {Cells(subject.Samples.Select(s => s.CallMs[call]))} | {Cells(subject.Samples.Select(s => s.CallCpuMs[call]))}");
                 }
             }
 

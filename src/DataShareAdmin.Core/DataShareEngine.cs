@@ -48,16 +48,38 @@ public sealed class EngineOptions
     public Func<Uri, IDbsStatusClient>? DbsClientFactory { get; set; }
 }
 
-/// <summary>The engine for one piece of work (one cmdlet invocation): the register and the services over it.</summary>
+/// <summary>
+/// The engine for one piece of work (one cmdlet invocation): the register and the services over it. Each service is
+/// made when first used, so a command pays only for the services it calls (the first command of a session compiles
+/// every constructor it runs).
+/// </summary>
 public sealed class DataShareEngine : IDisposable
 {
     private readonly Lazy<SafePeoplePolicy> safePeoplePolicy;
+    private readonly Lazy<Organisations.OrganisationService> organisations;
+    private readonly Lazy<AgreementService> agreements;
+    private readonly Lazy<RecipientService> recipients;
+    private readonly Lazy<AuditService> audit;
+    private readonly Lazy<CertificateService> certificates;
+    private readonly Lazy<ReadinessService> readiness;
+    private readonly Lazy<CertificateImporter> certificateImport;
+    private readonly Lazy<TransferService> transfers;
+    private readonly Lazy<Retention.RetentionService> retention;
+    private readonly Lazy<Retention.OrphanFinder> orphans;
+    private readonly Lazy<Reports.ReportService> reports;
+    private readonly Lazy<Reports.ReportFileService> reportFiles;
+    private readonly Lazy<RegisterCopyService> copies;
+    private readonly Lazy<DirectoryAccess.DirectoryService> directory;
+    private readonly Lazy<Evidence.EvidenceService> evidence;
+    private readonly Lazy<Outputs.OutputReleaseService> outputs;
+    private readonly Lazy<PersonDataService> people;
     private DirectoryAccess.DirectoryCheck? directoryCheck;
 
     private DataShareEngine(IDataShareRegister register, IClock clock, AuditIdentity identity, EngineOptions options)
     {
         var dbsClientFactory = options.DbsClientFactory ?? (uri => new DbsUpdateServiceClient(uri));
-        var directory = options.Directory;
+        var connection = options.Directory;
+        var user = identity.User;
         Register = register;
         Storage = new Storage.SessionStorage(options.Storage);
         Policy = new PolicyService(register);
@@ -65,23 +87,23 @@ public sealed class DataShareEngine : IDisposable
         // Calendar dates are judged in the zone the register's policy names, the same for every administrator.
         Calendar = new ShareCalendar(clock, ShareCalendar.FindTimeZone(Policy.EffectiveValues()[PolicyCatalogue.TimeZone]));
         safePeoplePolicy = new Lazy<SafePeoplePolicy>(Policy.SafePeople);
-        Readiness = new ReadinessService(register, Calendar, () => safePeoplePolicy.Value, () => directoryCheck);
-        Organisations = new Organisations.OrganisationService(register, Calendar, clock, identity.User, Policy, Readiness.ForgetOrganisations);
-        Agreements = new AgreementService(register, Calendar, clock, identity.User, Organisations);
-        Recipients = new RecipientService(register, Calendar, clock, identity.User);
-        Audit = new AuditService(register, clock);
-        Certificates = new CertificateService(register, Calendar, clock, identity.User, () => safePeoplePolicy.Value, dbsClientFactory);
-        CertificateImport = new CertificateImporter(Certificates, register, Policy.DateOrder);
-        Reports = new Reports.ReportService(register, Calendar, clock, identity, Readiness, () => safePeoplePolicy.Value, Policy);
-        Directory = new DirectoryAccess.DirectoryService(register, Calendar, clock, Policy, Readiness, () => directory);
-        Retention = new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy, directory is null ? null : Directory.RevokeForSweep);
-        Orphans = new Retention.OrphanFinder(register);
-        Transfers = new TransferService(register, Calendar, clock, identity.User, Agreements, Recipients, Readiness, Policy.Transfers);
-        ReportFiles = new Reports.ReportFileService(Reports, Audit, Orphans, Storage, Agreements);
-        Copies = new RegisterCopyService(register, clock, identity);
-        Evidence = new Evidence.EvidenceService(register, Calendar, clock, identity, Agreements, Transfers, Readiness);
-        Outputs = new Outputs.OutputReleaseService(register, Calendar, clock, identity.User, Agreements, Policy);
-        People = new PersonDataService(register, Calendar, clock, identity, Agreements, Readiness);
+        readiness = new(() => new ReadinessService(register, Calendar, () => safePeoplePolicy.Value, () => directoryCheck));
+        organisations = new(() => new Organisations.OrganisationService(register, Calendar, clock, user, Policy, Readiness.ForgetOrganisations));
+        agreements = new(() => new AgreementService(register, Calendar, clock, user, Organisations));
+        recipients = new(() => new RecipientService(register, Calendar, clock, user));
+        audit = new(() => new AuditService(register, clock));
+        certificates = new(() => new CertificateService(register, Calendar, clock, user, () => safePeoplePolicy.Value, dbsClientFactory));
+        certificateImport = new(() => new CertificateImporter(Certificates, register, Policy.DateOrder));
+        reports = new(() => new Reports.ReportService(register, Calendar, clock, identity, Readiness, () => safePeoplePolicy.Value, Policy));
+        directory = new(() => new DirectoryAccess.DirectoryService(register, Calendar, clock, Policy, Readiness, () => connection));
+        retention = new(() => new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy, connection is null ? null : Directory.RevokeForSweep));
+        orphans = new(() => new Retention.OrphanFinder(register));
+        transfers = new(() => new TransferService(register, Calendar, clock, user, Agreements, Recipients, Readiness, Policy.Transfers));
+        reportFiles = new(() => new Reports.ReportFileService(Reports, Audit, Orphans, Storage, Agreements));
+        copies = new(() => new RegisterCopyService(register, clock, identity));
+        evidence = new(() => new Evidence.EvidenceService(register, Calendar, clock, identity, Agreements, Transfers, Readiness));
+        outputs = new(() => new Outputs.OutputReleaseService(register, Calendar, clock, user, Agreements, Policy));
+        people = new(() => new PersonDataService(register, Calendar, clock, identity, Agreements, Readiness));
     }
 
     public IDataShareRegister Register { get; }
@@ -93,45 +115,45 @@ public sealed class DataShareEngine : IDisposable
 
     public PolicyService Policy { get; }
 
-    public Organisations.OrganisationService Organisations { get; }
+    public Organisations.OrganisationService Organisations => organisations.Value;
 
-    public AgreementService Agreements { get; }
+    public AgreementService Agreements => agreements.Value;
 
-    public RecipientService Recipients { get; }
+    public RecipientService Recipients => recipients.Value;
 
-    public AuditService Audit { get; }
+    public AuditService Audit => audit.Value;
 
-    public CertificateService Certificates { get; }
+    public CertificateService Certificates => certificates.Value;
 
-    public ReadinessService Readiness { get; }
+    public ReadinessService Readiness => readiness.Value;
 
-    public CertificateImporter CertificateImport { get; }
+    public CertificateImporter CertificateImport => certificateImport.Value;
 
-    public TransferService Transfers { get; }
+    public TransferService Transfers => transfers.Value;
 
-    public Retention.RetentionService Retention { get; }
+    public Retention.RetentionService Retention => retention.Value;
 
     /// <summary>What a sweep would never delete: storage that looks like an agreement's data but is in no held holding.</summary>
-    public Retention.OrphanFinder Orphans { get; }
+    public Retention.OrphanFinder Orphans => orphans.Value;
 
-    public Reports.ReportService Reports { get; }
+    public Reports.ReportService Reports => reports.Value;
 
     /// <summary>Reports written to a file whole or not at all (Export-DataShareReport).</summary>
-    public Reports.ReportFileService ReportFiles { get; }
+    public Reports.ReportFileService ReportFiles => reportFiles.Value;
 
     /// <summary>This register copied into a new one (Copy-DataShareRegister).</summary>
-    public RegisterCopyService Copies { get; }
+    public RegisterCopyService Copies => copies.Value;
 
-    public DirectoryAccess.DirectoryService Directory { get; }
+    public DirectoryAccess.DirectoryService Directory => directory.Value;
 
     /// <summary>Evidence packs per agreement (Export-DataShareEvidence).</summary>
-    public Evidence.EvidenceService Evidence { get; }
+    public Evidence.EvidenceService Evidence => evidence.Value;
 
     /// <summary>Safe outputs: checks, protected copies and releases (Test-DataShareOutput, *-DataShareOutputRelease).</summary>
-    public Outputs.OutputReleaseService Outputs { get; }
+    public Outputs.OutputReleaseService Outputs => outputs.Value;
 
     /// <summary>A person's own data, for their access request (Export-DataSharePersonData).</summary>
-    public PersonDataService People { get; }
+    public PersonDataService People => people.Value;
 
     /// <summary>
     /// Turns on the safe-people test's directory checks for this piece of work, when the session is connected and
@@ -185,7 +207,11 @@ public sealed class DataShareEngine : IDisposable
 
     public void Dispose()
     {
-        (Certificates.DbsClient as IDisposable)?.Dispose();
+        if (certificates.IsValueCreated)
+        {
+            (certificates.Value.DbsClient as IDisposable)?.Dispose();
+        }
+
         Register.Dispose();
     }
 }
