@@ -33,7 +33,7 @@ public sealed class PublicRegisterTests : TransferTestsBase
         ds2.SrsProjectId = "SRS-0042";
         Engine.Agreements.Create(ds2, host);
         Engine.Agreements.Approve("DS2", "DSAP-2", new DateTime(2026, 2, 1), host);
-        Engine.Retention.Register("DS2", Path.Combine(test.Directory, "ds2-copy"), host);
+        Engine.Retention.Register("DS2", Directory.CreateDirectory(Path.Combine(test.Directory, "ds2-copy")).FullName, host);
 
         var ds3 = Samples.Agreement("DS3");
         ds3.Category = AgreementCategory.HomeOffice;
