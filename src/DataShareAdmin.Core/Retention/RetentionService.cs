@@ -64,7 +64,22 @@ public sealed class RetentionService
                 $"'{parsed.Location}' holds the register itself ({register.Info.Location}); a sweep would delete it. Register the folder the extract is in.", location);
         }
 
-        foreach (var held in register.ListHeldHoldings())
+        var holding = new DataShareHolding
+        {
+            Id = Ids.NewHoldingId(),
+            AgreementId = agreement.Id,
+            Kind = parsed.Kind,
+            Location = parsed.Location,
+            StorageAccount = parsed.Account,
+            Container = parsed.Container,
+            Prefix = parsed.Prefix,
+            DueOn = TransferRules.AgreementDueOn(agreement),
+            RegisteredAt = clock.UtcNow,
+            RegisteredBy = identity.User,
+        };
+
+        // Only the holding's neighbours by identity are read (an index on both backends), however large the register.
+        foreach (var held in register.ListHeldHoldingsNear(holding))
         {
             if (!parsed.Overlaps(HoldingLocation.Of(held)))
             {
@@ -84,19 +99,6 @@ public sealed class RetentionService
             }
         }
 
-        var holding = new DataShareHolding
-        {
-            Id = Ids.NewHoldingId(),
-            AgreementId = agreement.Id,
-            Kind = parsed.Kind,
-            Location = parsed.Location,
-            StorageAccount = parsed.Account,
-            Container = parsed.Container,
-            Prefix = parsed.Prefix,
-            DueOn = TransferRules.AgreementDueOn(agreement),
-            RegisteredAt = clock.UtcNow,
-            RegisteredBy = identity.User,
-        };
         if (!host.ShouldProcess(parsed.Location, $"Register as a holding of agreement {agreement.Id}, due for deletion on {DateText.FormatDate(holding.DueOn)}"))
         {
             return null;
