@@ -118,22 +118,7 @@ public sealed partial class RetentionSweep
 
         /// <summary>A listing failure while dispatching; the deletes already started still finish.</summary>
         public DataShareException? Error { get; set; }
-
-        /// <summary>
-        /// The verifying listing (and any second round), started when the holding's own deletes are done, off the
-        /// thread that keeps the pool full: objects left and when it was known. Null when dispatching failed.
-        /// </summary>
-        public Task<(long Remaining, DateTimeOffset At)>? Verifying { get; set; }
-
-        /// <summary>Deletes done and, when it was started, the verifying listing too.</summary>
-        public bool IsDone => Verifying?.IsCompleted ?? Tasks.All(t => t.IsCompleted);
-
-        public Task[] AllTasks() => Verifying is null ? Tasks.ToArray() : Tasks.Append(Verifying).ToArray();
     }
-
-    /// <summary>Once the holding's deletes are done, lists it again on the pool (see <see cref="Verify"/>).</summary>
-    private void StartVerifying(HoldingRun run, SemaphoreSlim slots, CancellationToken token) =>
-        run.Verifying = Task.WhenAll(run.Tasks).ContinueWith(_ => Verify(run, slots, token), CancellationToken.None, TaskContinuationOptions.DenyChildAttach, TaskScheduler.Default);
 
     /// <summary>Starts a delete for every listed object, at most the pool's size in flight across all holdings.</summary>
     private static DataShareException? Dispatch(HoldingRun run, IEnumerable<HeldObject> objects, SemaphoreSlim slots, CancellationToken token, Action<long> progress)
@@ -199,7 +184,7 @@ public sealed partial class RetentionSweep
 
         try
         {
-            return Record(run, day, host);
+            return Record(run, day, slots, host);
         }
         catch (DataShareException ex) when (!ex.IsTerminating)
         {
@@ -208,11 +193,11 @@ public sealed partial class RetentionSweep
         }
     }
 
-    private static void WaitQuietly(HoldingRun run)
+    private static void WaitQuietly(List<Task> tasks)
     {
         try
         {
-            Task.WaitAll(run.AllTasks());
+            Task.WaitAll(tasks.ToArray());
         }
         catch (AggregateException)
         {
@@ -220,13 +205,12 @@ public sealed partial class RetentionSweep
         }
     }
 
-    /// <summary>
-    /// Verify: list again (a second round over a fresh listing for objects written after the measuring listing), and
-    /// remove the emptied container or folder. Only an empty listing makes the holding destroyed.
-    /// </summary>
-    private (long Remaining, DateTimeOffset At) Verify(HoldingRun run, SemaphoreSlim slots, CancellationToken token)
+    private DestructionRecord Record(HoldingRun run, DateTime day, SemaphoreSlim slots, IOperationHost host)
     {
         var (holding, store, listedBefore, soft, started, tally) = (run.Holding, run.Store, run.ListedBefore, run.Soft, run.Started, run.Tally);
+        var token = host.CancellationToken;
+
+        // Verify: list again. Only an empty listing makes the holding destroyed.
         long remaining;
         try
         {
@@ -263,32 +247,12 @@ public sealed partial class RetentionSweep
             throw StoreFailed(holding, "verifying", ex);
         }
 
-        return (remaining, clock.UtcNow);
-    }
-
-    /// <summary>The holding's destruction record from its verified listing, written with its state in one audited change.</summary>
-    private DestructionRecord Record(HoldingRun run, DateTime day, IOperationHost host)
-    {
-        var (holding, store, soft, started, tally) = (run.Holding, run.Store, run.Soft, run.Started, run.Tally);
-        (long Remaining, DateTimeOffset At) verifiedListing;
-        try
-        {
-            run.Verifying!.Wait(host.CancellationToken);
-            verifiedListing = run.Verifying.Result;
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
-        {
-            // What the verifying listing threw, as if it had run here (a storage failure, a Ctrl+C).
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
-            throw;
-        }
-
-        var (remaining, finished) = verifiedListing;
         var verified = remaining == 0;
         var (deleted, bytes, blocked, failed, blockReason, failure) = (tally.Deleted, tally.Bytes, tally.Blocked, tally.Failed, tally.BlockReason, tally.Failure);
         var outcome = verified ? DestructionOutcome.Destroyed : blocked > 0 ? DestructionOutcome.Blocked : DestructionOutcome.Incomplete;
         var others = (failed > 0 ? $"; {failed} delete(s) failed ({failure})" : string.Empty)
             + (tally.Unsafe > 0 ? $"; {tally.Unsafe} not deleted because the delete could not be proved to stay inside the holding ({tally.UnsafeReason})" : string.Empty);
+        var finished = clock.UtcNow;
         var record = new DestructionRecord
         {
             Id = Ids.NewDestructionId(),

@@ -265,15 +265,9 @@ public sealed partial class RetentionSweep
                 host.WriteProgress(Activity, status, percent, completed: false);
                 run.Error = Dispatch(run, next.Listed ?? next.Store.List(host.CancellationToken), slots, host.CancellationToken,
                     deleted => host.WriteProgress(Activity, $"{status}: {deleted} deleted", percent, completed: false));
-                if (run.Error is null)
-                {
-                    // Verified on the pool while this thread goes on dispatching the next holdings' deletes.
-                    StartVerifying(run, slots, host.CancellationToken);
-                }
-
                 pending.Enqueue(run);
 
-                while (pending.Count > 0 && pending.Peek().IsDone)
+                while (pending.Count > 0 && pending.Peek().Tasks.All(t => t.IsCompleted))
                 {
                     if (Complete(pending.Dequeue(), day, slots, host, reportError) is { } record)
                     {
@@ -295,7 +289,7 @@ public sealed partial class RetentionSweep
             // Stopped (Ctrl+C): let the deletes in flight end before the pool goes; unrecorded holdings stay due.
             foreach (var run in pending)
             {
-                WaitQuietly(run);
+                WaitQuietly(run.Tasks);
             }
 
             slots.Dispose();
