@@ -30,6 +30,8 @@
         'Get-DataShareAgreement'
         'Set-DataShareAgreement'
         'Approve-DataShareAgreement'
+        'Deny-DataShareAgreement'
+        'Close-DataShareAgreement'
         'New-DataShareOrganisation'
         'Get-DataShareOrganisation'
         'Set-DataShareOrganisation'
@@ -65,6 +67,7 @@
         'Find-DataShareOrphan'
         'Export-DataShareReport'
         'Export-DataShareEvidence'
+        'Export-DataSharePersonData'
         'Test-DataShareEvidence'
     )
     FunctionsToExport    = @()

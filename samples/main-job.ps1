@@ -3,7 +3,9 @@
     The main job on embedded defaults: builds a register of agreements and recipients, checks who is cleared, issues
     a time-limited transfer of an extract from a local Azurite (printing its link to the terminal only), ends an
     agreement and runs a retention sweep that deletes its copies and prints the destruction records, writes the HTML
-    register report and prints its path, checks the audit log and prints a summary. Run it through the host executable (no pwsh needed):
+    register report and prints its path, checks an output table with a failing cell, writes its protected copy and
+    records its release approved by a second OS account (as root on Linux; elsewhere it shows that approval needs one),
+    checks the audit log and prints a summary. Run it through the host executable (no pwsh needed):
 
         dotnet run --project src/DataShareAdmin.Host -c Release -- -File samples/main-job.ps1
 
@@ -93,6 +95,21 @@ foreach ($agreement in $agreements) {
 
 Approve-DataShareAgreement -Id DS00752 -Reference 'DSAP-2025-118' -ApprovedOn 2025-12-10 -ErrorAction SilentlyContinue
 Approve-DataShareAgreement -Id DS00901 -Reference 'DSAP-2026-007' -ApprovedOn 2026-02-11 -ErrorAction SilentlyContinue
+
+# What the public register shows: sectors, the public fields of a share, and a request the panel refused.
+Set-DataShareOrganisation -Organisation 'University of Example' -Sector University
+Set-DataShareOrganisation -Organisation 'Example Research Trust' -Sector Charity
+Set-DataShareOrganisation -Organisation 'Northshire County Council' -Sector LocalAuthority
+Set-DataShareAgreement -Id DS00752 -LaySummary 'How the gap in attainment between disadvantaged pupils and others changes through primary school.' `
+    -PublicBenefit 'Evidence for where catch-up support helps most.' -FunderOrCommissioner 'Economic and Social Research Council' `
+    -Frequency OneOff -Dataset 'National Pupil Database' -YearsCovered '2015/16 to 2022/23' -RecordsShared 48000 -OnwardSharing $false `
+    -Approval 'UOE-REC-2025-031'
+Set-DataShareAgreement -Id DS00901 -LaySummary 'Whether support for children in need changes their later outcomes.' -Frequency Regular -FrequencyPeriod 'annually' -SrsProjectId 'SRS-2026-014'
+if (-not (Get-DataShareAgreement -Id DS01040 -ErrorAction SilentlyContinue)) {
+    New-DataShareAgreement -Id DS01040 -Organisation 'Example Research Trust' -Title 'Named pupil records for tracing' -Purpose 'Tracing former pupils for a survey' `
+        -LegalGateway $gateway -LawfulBasis 'Article 6(1)(e)' -AccessRoute DirectTransfer -StartsOn 2026-04-01 -EndsOn 2026-09-30 -DataItem 'Pupil name:A1' | Out-Null
+    Deny-DataShareAgreement -Id DS01040 -Reason 'Named records are not needed for the purpose: the survey can be run through the schools.' -RefusedOn 2026-03-20
+}
 
 $people = @(
     @{ AgreementId = 'DS00752'; Name = 'Jo Bloggs'; Email = 'jo.bloggs@example.ac.uk'; Role = 'Principal investigator' }
@@ -292,12 +309,94 @@ finally {
 }
 $host.UI.WriteLine('')
 
+# Safe outputs: an analyst's table under DS01100 is checked against the agreement's disclosure rules before it leaves.
+# One cell (4 pupils) is under the threshold; the protected copy suppresses it and whatever would give it away, and
+# that copy is what is released. A release needs a second person: the requester may never approve their own.
+$outputFolder = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($RegisterPath), 'outputs')
+$null = [System.IO.Directory]::CreateDirectory($outputFolder)
+$table = [System.IO.Path]::Combine($outputFolder, 'fsm-by-school.csv')
+[System.IO.File]::WriteAllText($table, "School,FSM,Count`nNorth Primary,Yes,24`nNorth Primary,No,131`nNorth Primary,Total,155`nSouth Primary,Yes,4`nSouth Primary,No,97`nSouth Primary,Total,101`n")
+$checkedOutput = @(Test-DataShareOutput -AgreementId DS01100 -Path $table)
+$checked = @($checkedOutput | Where-Object { $null -ne $_.Cell })
+$fileSummary = @($checkedOutput | Where-Object { $null -eq $_.Cell })[0]
+$host.UI.WriteLine("Output check of $table (DS01100), one verdict per cell:")
+foreach ($cell in $checked) {
+    $host.UI.WriteLine("  $($cell.Cell): $($cell.Verdict) - $($cell.Reason)")
+}
+$host.UI.WriteLine("  File: $($fileSummary.Verdict), $($fileSummary.Cells) cells, $($fileSummary.Failed) failing, rules: $($fileSummary.RuleCounts)")
+if (@($checked | Where-Object { $_.Verdict -eq 'Fail' }).Count -eq 0) {
+    throw 'The output table was meant to have a failing cell.'
+}
+$protected = [System.IO.Path]::Combine($outputFolder, 'fsm-by-school-protected.csv')
+$null = Test-DataShareOutput -AgreementId DS01100 -Path $table -Protect -Destination $protected -Force
+$recheck = @(Test-DataShareOutput -AgreementId DS01100 -Path $protected -Summary)
+$host.UI.WriteLine("Protected copy: $protected; its own check: $($recheck[0].Verdict), $($recheck[0].Failed) failing, $($recheck[0].Suppressed) suppressed.")
+$host.UI.WriteLine([System.IO.File]::ReadAllText($protected).TrimEnd())
+
+$release = Request-DataShareOutputRelease -AgreementId DS01100 -Path $protected -Purpose 'FSM take-up by school, for the annual report'
+$host.UI.WriteLine("Release $($release.Id) requested by $($release.RequestedBy): $($release.State), verdict $($release.Verdict).")
+try {
+    $null = Approve-DataShareOutputRelease -Id $release.Id
+    throw 'The requester approved their own release.'
+}
+catch {
+    if ($_.FullyQualifiedErrorId -notlike 'OutputReleaseApproverIsRequester*') { throw }
+    $host.UI.WriteLine("Approval by the requester ($($release.RequestedBy)) is refused: $($_.FullyQualifiedErrorId)")
+}
+
+# The second person is a real second OS account, never a name typed in: the audit log records whoever runs the
+# approval. As root on Linux the job approves as 'nobody', through the host executable run by runuser, on this register
+# (its folder and files opened to nobody's group for that one command and closed again).
+$runuser = @(Get-Command -Name runuser -CommandType Application -ErrorAction SilentlyContinue)[0]
+$asRoot = $IsLinux -and [System.Environment]::UserName -eq 'root' -and $runuser -and $RegisterPath.EndsWith('.db')
+if ($asRoot) {
+    $registerFolder = [System.IO.Path]::GetDirectoryName($RegisterPath)
+    $approverHome = [System.IO.Path]::Combine($registerFolder, 'approver-home')
+    $null = [System.IO.Directory]::CreateDirectory($approverHome)
+    $shared = @($registerFolder) + @(foreach ($suffix in '', '-wal', '-shm') { if ([System.IO.File]::Exists($RegisterPath + $suffix)) { $RegisterPath + $suffix } })
+    & chown 'nobody:' $approverHome
+    & chgrp nogroup $shared
+    & chmod g+rw $shared
+    & chmod g+x $registerFolder
+    try {
+        $hostProcess = [System.Environment]::ProcessPath
+        # The host as it was started: its own executable (dotnet run), or dotnet with the host's dll.
+        $hostCommand = [System.Collections.Generic.List[string]]::new()
+        $hostCommand.Add($hostProcess)
+        if ([System.IO.Path]::GetFileNameWithoutExtension($hostProcess) -eq 'dotnet') {
+            $hostCommand.Add([System.Reflection.Assembly]::GetEntryAssembly().Location)
+        }
+        $module = [System.IO.Path]::Combine((Get-Module DataShareAdmin).ModuleBase, 'DataShareAdmin.psd1')
+        $command = "Connect-DataShareRegister -Path '$RegisterPath'; `$a = Approve-DataShareOutputRelease -Id $($release.Id); 'Approved by ' + `$a.ApprovedBy + ': ' + `$a.State"
+        $approval = & $runuser.Source -u nobody -- env "HOME=$approverHome" @hostCommand -Module $module -NonInteractive -Command $command 2>&1
+        foreach ($line in @($approval)) { $host.UI.WriteLine("  [as nobody] $line") }
+        if ($LASTEXITCODE -ne 0) { throw "The second person's approval failed (exit code $LASTEXITCODE)." }
+    }
+    finally {
+        $existing = @($registerFolder) + @(foreach ($suffix in '', '-wal', '-shm') { if ([System.IO.File]::Exists($RegisterPath + $suffix)) { $RegisterPath + $suffix } })
+        & chown 'root:root' $existing
+        & chmod g-w $existing
+    }
+}
+else {
+    $host.UI.WriteLine("Release $($release.Id) stays Requested: approval needs a second account. Run, signed in as someone other than $($release.RequestedBy): Approve-DataShareOutputRelease -Id $($release.Id)")
+}
+$final = Get-DataShareOutputRelease -Id $release.Id
+$host.UI.WriteLine("Release $($final.Id) of $(@($final.Files).Count) file(s) under $($final.AgreementId): $($final.State), verdict $($final.Verdict); requested by $($final.RequestedBy), approved by $(if ($final.ApprovedBy) { $final.ApprovedBy } else { '(no one yet)' }).")
+if ($asRoot -and $final.State -ne 'Approved') {
+    throw "Release $($final.Id) was not approved by the second account."
+}
+$host.UI.WriteLine('')
+
 # Compliance reports: one page for people, and a CSV for scripts.
 $reports = [System.IO.Path]::GetDirectoryName($RegisterPath)
 $html = Export-DataShareReport -Kind Register -Format Html -Path ([System.IO.Path]::Combine($reports, 'register-report.html')) -Force -PassThru
 $csv = Export-DataShareReport -Kind SafePeople -Format Csv -Path ([System.IO.Path]::Combine($reports, 'safe-people.csv')) -Force -PassThru
 $organisationReport = Export-DataShareReport -Kind Organisations -Format Html -Path ([System.IO.Path]::Combine($reports, 'organisations.html')) -Force -PassThru
+$publicRegister = Export-DataShareReport -Kind PublicRegister -Format Html -Path ([System.IO.Path]::Combine($reports, 'public-register.html')) -Force -PassThru
+$publicJson = Export-DataShareReport -Kind PublicRegister -Format Json -Since 2026-01-01 -Path ([System.IO.Path]::Combine($reports, 'public-register.json')) -Force -PassThru
 $host.UI.WriteLine("Register of external data shares (open it in a browser): $($html.FullName)")
+$host.UI.WriteLine("Public register, no personal data (publish it): $($publicRegister.FullName); for scripts, with changes since 2026-01-01: $($publicJson.FullName)")
 $host.UI.WriteLine("Organisations and their security assessments: $($organisationReport.FullName)")
 $host.UI.WriteLine("Safe-people report for scripts: $($csv.FullName)")
 $host.UI.WriteLine('')

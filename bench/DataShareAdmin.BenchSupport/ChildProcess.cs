@@ -25,13 +25,14 @@ public static class ChildProcess
     /// <summary>
     /// Starts <paramref name="fileName"/> with <paramref name="arguments"/> and returns the JSON after "BENCH-RESULT ";
     /// throws, with the child's output, when it exits non-zero or prints no such line. <paramref name="who"/> names the
-    /// child in that message ("The {who} exited with N.").
+    /// child in that message ("The {who} exited with N."); <paramref name="workingDirectory"/> is the child's (default: ours).
     /// </summary>
-    public static string Run(string fileName, IEnumerable<string> arguments, string who)
+    public static string Run(string fileName, IEnumerable<string> arguments, string who, string? workingDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var start = new ProcessStartInfo(fileName)
         {
+            WorkingDirectory = workingDirectory ?? string.Empty,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -86,3 +86,42 @@ public sealed class MemorySampler : IDisposable
         stop.Dispose();
     }
 }
+
+/// <summary>The highest working set seen while it runs: sampled at once, every interval, and when stopped.</summary>
+public sealed class PeakWorkingSet : IDisposable
+{
+    private readonly MemorySampler sampler;
+    private long peak;
+    private bool stopped;
+
+    private PeakWorkingSet(int intervalMs) => sampler = new MemorySampler(intervalMs, See);
+
+    public static PeakWorkingSet Start(int intervalMs = 50) => new(intervalMs);
+
+    /// <summary>Stops sampling; the highest working set seen, in bytes.</summary>
+    public long Stop()
+    {
+        if (!stopped)
+        {
+            stopped = true;
+            sampler.Dispose();
+            See();
+        }
+
+        return Interlocked.Read(ref peak);
+    }
+
+    public void Dispose() => Stop();
+
+    private void See()
+    {
+        // Environment.WorkingSet reads the current value afresh each time (no Process snapshot to refresh).
+        var current = Environment.WorkingSet;
+        long seen;
+        do
+        {
+            seen = Interlocked.Read(ref peak);
+        }
+        while (current > seen && Interlocked.CompareExchange(ref peak, current, seen) != seen);
+    }
+}

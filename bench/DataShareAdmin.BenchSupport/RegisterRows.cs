@@ -15,11 +15,11 @@ public static class RegisterRows
     /// The schema the module creates today (SqliteSchema.Migrations.Count). The seeders write columns by name; a later
     /// schema version fails their check until they have been compared with it (new nullable columns are left NULL).
     /// </summary>
-    public const int SchemaVersion = 9;
+    public const int SchemaVersion = 10;
 
     /// <summary>
-    /// The oldest schema whose columns the seeders write the same way (8 added the output tables; 9 the held-identity
-    /// index, over the same identity text for blob prefixes), so a "before" build's register can be seeded too.
+    /// The oldest schema whose columns the seeders write the same way (8 added the output tables, 9 agreement columns the seeders leave at their defaults, 10 the held-identity
+    /// index over the same identity text for blob prefixes), so a "before" build's register can be seeded too.
     /// </summary>
     public const int MinimumSchemaVersion = 7;
 

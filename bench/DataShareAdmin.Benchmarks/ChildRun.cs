@@ -35,10 +35,17 @@ internal static class ChildRun
             }
         };
 
-        // A fresh register per sample, so the first call pays for creating one, as a new user's would.
+        // A fresh copy per sample of the empty register the parent made with -Create (registers are made only by
+        // -Create), so the first call opens an empty register as a new user's first read would.
         var registerDirectory = Path.Combine(Path.GetTempPath(), "dsa-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(registerDirectory);
-        Environment.SetEnvironmentVariable("DATASHAREADMIN_REGISTER", Path.Combine(registerDirectory, "register.db"));
+        var register = Path.Combine(registerDirectory, "register.db");
+        if (options.Register is not null)
+        {
+            File.Copy(options.Register, register);
+        }
+
+        Environment.SetEnvironmentVariable("DATASHAREADMIN_REGISTER", register);
         try
         {
             var result = Sample(options);

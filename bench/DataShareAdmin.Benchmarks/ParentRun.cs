@@ -36,6 +36,8 @@ internal static class ParentRun
         Console.WriteLine($"Baseline:       {baseline.Manifest}");
         Console.WriteLine($"DataShareAdmin: {module.Manifest}");
 
+        var template = EmptyRegister.Create(options.Module);
+        baseline.Register = module.Register = template;
         if (options.Trace)
         {
             Trace(baseline);
@@ -136,19 +138,11 @@ internal static class ParentRun
     /// </summary>
     private static void Breakdown(Subject baseline, Options options)
     {
-        var moduleDirectory = Path.GetDirectoryName(options.Module)!;
         var root = Path.Combine(Path.GetTempPath(), "dsa-bench-variants-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var variants = new List<Subject>
-            {
-                new("baseline", baseline.Manifest, null, 0),
-                Variant(root, moduleDirectory, options.Module, "as built", removeFormat: false, removeLoader: false, removeHelp: false),
-                Variant(root, moduleDirectory, options.Module, "no FormatsToProcess", removeFormat: true, removeLoader: false, removeHelp: false),
-                Variant(root, moduleDirectory, options.Module, "no NestedModules (loader)", removeFormat: false, removeLoader: true, removeHelp: false),
-                Variant(root, moduleDirectory, options.Module, "no en-US help folder", removeFormat: false, removeLoader: false, removeHelp: true),
-                Variant(root, moduleDirectory, options.Module, "cmdlet dll only", removeFormat: true, removeLoader: true, removeHelp: true),
-            };
+            var variants = new List<Subject> { new("baseline", baseline.Manifest, null, 0) };
+            variants.AddRange(Variants(root, options.Module).Select(v => new Subject(v.Name, v.Manifest, null, 0)));
 
             Console.WriteLine($"Breakdown: Import-Module of variants of the built module, {options.Samples} fresh-process samples each (+{options.Warmup} warm-up)");
             Collect(variants, Options.ImportOnly(options.Samples, options.Warmup));
@@ -173,7 +167,19 @@ internal static class ParentRun
         }
     }
 
-    private static Subject Variant(string root, string moduleDirectory, string manifest, string name, bool removeFormat, bool removeLoader, bool removeHelp)
+    /// <summary>Copies of the built module under <paramref name="root"/>, each with parts taken out: (name, manifest), "as built" first.</summary>
+    internal static IEnumerable<(string Name, string Manifest)> Variants(string root, string module)
+    {
+        var moduleDirectory = Path.GetDirectoryName(module)!;
+        yield return Variant(root, moduleDirectory, module, "as built", removeFormat: false, removeLoader: false, removeHelp: false);
+        yield return Variant(root, moduleDirectory, module, "no FormatsToProcess", removeFormat: true, removeLoader: false, removeHelp: false);
+        yield return Variant(root, moduleDirectory, module, "no TypesToProcess", removeFormat: false, removeLoader: false, removeHelp: false, removeTypes: true);
+        yield return Variant(root, moduleDirectory, module, "no NestedModules (loader)", removeFormat: false, removeLoader: true, removeHelp: false);
+        yield return Variant(root, moduleDirectory, module, "no en-US help folder", removeFormat: false, removeLoader: false, removeHelp: true);
+        yield return Variant(root, moduleDirectory, module, "cmdlet dll only", removeFormat: true, removeLoader: true, removeHelp: true, removeTypes: true);
+    }
+
+    private static (string Name, string Manifest) Variant(string root, string moduleDirectory, string manifest, string name, bool removeFormat, bool removeLoader, bool removeHelp, bool removeTypes = false)
     {
         var directory = Path.Combine(root, Regex.Replace(name, "[^A-Za-z0-9]+", "-").Trim('-'), "DataShareAdmin");
         CopyDirectory(moduleDirectory, directory, skipHelp: removeHelp);
@@ -189,8 +195,13 @@ internal static class ParentRun
             text = RemoveSetting(text, "NestedModules");
         }
 
+        if (removeTypes)
+        {
+            text = RemoveSetting(text, "TypesToProcess");
+        }
+
         File.WriteAllText(target, text);
-        return new Subject(name, target, null, 0);
+        return (name, target);
     }
 
     private static string RemoveSetting(string manifest, string key)
@@ -237,6 +248,11 @@ internal static class ParentRun
     private static SampleResult RunChild(Subject subject, bool trace)
     {
         var arguments = new List<string> { typeof(ParentRun).Assembly.Location, "--child", "--module", subject.Manifest };
+        if (subject.Register is not null)
+        {
+            arguments.AddRange(new[] { "--register", subject.Register });
+        }
+
         if (subject.Call is not null && subject.Calls > 0)
         {
             arguments.AddRange(new[] { "--call", subject.Call, "--calls", subject.Calls.ToString(System.Globalization.CultureInfo.InvariantCulture) });
@@ -272,6 +288,9 @@ internal static class ParentRun
         public string? Call { get; }
 
         public int Calls { get; }
+
+        /// <summary>The empty register each child copies before it starts.</summary>
+        public string? Register { get; set; }
 
         public List<SampleResult> Samples { get; } = new();
 

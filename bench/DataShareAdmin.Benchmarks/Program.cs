@@ -28,6 +28,10 @@ internal static class Program
             --baseline-call    cmdlet called after importing the baseline (default Get-BaselineGreeting)
             --breakdown        also time variants of the module (no format file, no loader, no help, neither)
             --trace            print the assemblies each module's import and first call load, then exit
+          DataShareAdmin.Benchmarks --scenario import-pwsh [--samples N] [--warmup W] [--calls K] [--breakdown] ...
+            the same comparison in real pwsh 7.6 (dotnet pwsh, the pinned tool), one fresh pwsh per sample: after a
+            warm-up import of another one-cmdlet module, Import-Module and K calls (default 5) on an empty register,
+            each by wall clock and process CPU time; --breakdown adds the module's variants
           DataShareAdmin.Benchmarks --scenario recipients [--counts N1,N2,...] [--as-of yyyy-MM-dd]
                                     [--consumer host|foreach] [--sample-interval MS] [--keep-registers] [--module PSD1]
             --counts           register sizes (default 10000,100000): each is seeded into a fresh temp register and
@@ -84,6 +88,7 @@ internal static class Program
             (true, Options.ReportScenario) => ReportChild.Run(options),
             (true, Options.TablesChildScenario) => TablesChild.Run(options),
             (true, _) => ChildRun.Run(options),
+            (false, Options.ImportPwshScenario) => PwshImportRun.Run(options),
             (false, Options.RecipientsScenario) => RecipientsRun.Run(options),
             (false, Options.ReportScenario) => ReportRun.Run(options),
             (false, Options.TablesScenario) => TablesRun.Run(options),

@@ -39,7 +39,7 @@ internal static class RecipientsChild
             throw new BenchmarkException($"No seeded register at {register}.");
         }
 
-        var result = new RecipientsResult { Consumer = options.Consumer, ServerGc = System.Runtime.GCSettings.IsServerGC };
+        var result = new MeasuredRun { Label = options.Consumer };
         using var runspace = OpenRuntime(options, out var runspaceMs, out var importMs);
         result.RunspaceOpenMs = runspaceMs;
         result.ImportMs = importMs;
@@ -57,36 +57,11 @@ internal static class RecipientsChild
         result.ConnectAndWarmUpMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         (result.SqliteAssembly, result.SqliteLoadContext) = ModuleRuntime.CheckSqliteIsTheModules(options.Module);
 
-        using var process = Process.GetCurrentProcess();
-        var baseline = MemoryBaseline.Take(process);
-        result.ManagedBeforeBytes = baseline.ManagedBytes;
-        result.WorkingSetBeforeBytes = baseline.WorkingSetBytes;
-        result.PeakWorkingSetBeforeBytes = baseline.PeakWorkingSetBytes;
-
-        var counter = new Counter { Tracking = options.Consumer != "foreach" };
-        var runStart = Stopwatch.GetTimestamp();
-        using (new MemorySampler(options.SampleIntervalMs, () => Sample(result, process, counter, runStart)))
-        {
-            var count = options.Consumer == "foreach" ? RunForEach(runspace, options) : RunDiscarding(runspace, options, counter);
-            result.ElapsedMs = Stopwatch.GetElapsedTime(runStart).TotalMilliseconds;
-            result.Count = count;
-        }
-
-        Sample(result, process, counter, runStart);
-        result.AllocatedBytes = baseline.AllocatedBytesSince();
-        result.Gen0Collections = baseline.CollectionsSince(0);
-        result.Gen1Collections = baseline.CollectionsSince(1);
-        result.Gen2Collections = baseline.CollectionsSince(2);
+        var counter = new Counter();
+        var foreach_ = options.Consumer == "foreach";
+        result.Measure(options.SampleIntervalMs, () => foreach_ ? RunForEach(runspace, options) : RunDiscarding(runspace, options, counter), foreach_ ? null : () => counter.Count);
         result.Ready = counter.Ready;
         result.Warnings = counter.Warnings;
-        result.RecipientsPerSecond = result.Count / (result.ElapsedMs / 1000);
-        result.PeakManagedBytes = result.Samples.Max(s => s.Managed);
-        result.PeakHeapAfterGcBytes = result.Samples.Max(s => s.HeapAfterGc);
-        result.PeakWorkingSetDuringBytes = result.Samples.Max(s => s.WorkingSet);
-        process.Refresh();
-        result.PeakWorkingSetProcessBytes = process.PeakWorkingSet64;
-        result.ManagedAfterBytes = GC.GetTotalMemory(forceFullCollection: true);
-
         if (options.Expect >= 0 && result.Count != options.Expect)
         {
             throw new BenchmarkException($"Test-DataShareRecipient returned {result.Count} results; the register holds {options.Expect} active recipients.");
@@ -116,23 +91,6 @@ internal static class RecipientsChild
         return Convert.ToInt64(output.Single().BaseObject, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static void Sample(RecipientsResult result, Process process, Counter counter, long runStart)
-    {
-        var memory = MemoryReading.Take(process);
-        var sample = new MemorySample
-        {
-            Ms = Stopwatch.GetElapsedTime(runStart).TotalMilliseconds,
-            Processed = counter.Tracking ? Interlocked.Read(ref counter.Processed) : -1,
-            Managed = memory.Managed,
-            HeapAfterGc = memory.HeapAfterGc,
-            WorkingSet = memory.WorkingSet,
-        };
-        lock (result.Samples)
-        {
-            result.Samples.Add(sample);
-        }
-    }
-
     internal static Runspace OpenRuntime(Options options, out double runspaceMs, out double importMs) =>
         ModuleRuntime.Open(options.Module, "dotnet build -c Release", out runspaceMs, out importMs);
 
@@ -142,15 +100,12 @@ internal static class RecipientsChild
     /// <summary>Counts results and tallies IsReady / Warning through cached reflection (cheap, and nothing is kept).</summary>
     private sealed class Counter
     {
-        public long Processed;
-
+        private long processed;
         private Type? type;
         private PropertyInfo? isReady;
         private PropertyInfo? warning;
 
-        public bool Tracking { get; set; } = true;
-
-        public long Count => Interlocked.Read(ref Processed);
+        public long Count => Interlocked.Read(ref processed);
 
         public long Ready { get; private set; }
 
@@ -176,7 +131,7 @@ internal static class RecipientsChild
                 Warnings++;
             }
 
-            Interlocked.Increment(ref Processed);
+            Interlocked.Increment(ref processed);
         }
     }
 }

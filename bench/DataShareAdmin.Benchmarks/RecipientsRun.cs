@@ -40,7 +40,7 @@ internal static class RecipientsRun
 
         var root = Path.Combine(Path.GetTempPath(), "dsa-bench-recipients-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
-        var rows = new List<(int Count, SeedReport Seed, RecipientsResult Result)>();
+        var rows = new List<(int Count, SeedReport Seed, MeasuredRun Result)>();
         try
         {
             foreach (var count in options.Counts)
@@ -52,14 +52,14 @@ internal static class RecipientsRun
                 var seed = RegisterSeeder.Seed(register, count, options.AsOf);
                 Console.WriteLine(DescribeSeed(count, initMs, seed));
 
-                var result = JsonSerializer.Deserialize<RecipientsResult>(RunChild(options, Options.RecipientsScenario, register, count), ChildProcess.Json)
+                var result = JsonSerializer.Deserialize<MeasuredRun>(RunChild(options, Options.RecipientsScenario, register, count), ChildProcess.Json)
                     ?? throw new BenchmarkException("The child printed an empty result.");
                 rows.Add((count, seed, result));
                 var readiness = options.Consumer == "foreach"
                     ? string.Empty
                     : string.Create(CultureInfo.InvariantCulture, $"{result.Ready:N0} ready, {result.Warnings:N0} with a warning; ");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{"",7}  measured: {result.Count:N0} results in {result.ElapsedMs / 1000:0.00} s ({result.RecipientsPerSecond:N0}/s), {readiness}"
+                    $"{"",7}  measured: {result.Count:N0} results in {result.ElapsedMs / 1000:0.00} s ({result.PerSecond:N0}/s), {readiness}"
                     + $"{result.Samples.Count} memory samples; "
                     + $"SQLite from {Path.GetDirectoryName(result.SqliteAssembly)} (load context '{result.SqliteLoadContext}')"));
 
@@ -89,7 +89,7 @@ internal static class RecipientsRun
                     $"Peak managed heap {largest.Count:N0} / {smallest.Count:N0}: {managed:0.00}x  target < {FlatTarget:0.0}x  {(pass ? "PASS (flat)" : "FAIL (grows with the count)")}"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Peak heap after GC {afterGc:0.00}x; peak working set during the run {workingSet:0.00}x; "
-                    + $"throughput {largest.Result.RecipientsPerSecond / smallest.Result.RecipientsPerSecond:0.00}x; "
+                    + $"throughput {largest.Result.PerSecond / smallest.Result.PerSecond:0.00}x; "
                     + $"managed data left behind by the {largest.Count:N0} run {retained:+0.0;-0.0;0.0} MiB"));
             }
 
@@ -112,20 +112,20 @@ internal static class RecipientsRun
         }
     }
 
-    private static void PrintTable(List<(int Count, SeedReport Seed, RecipientsResult Result)> rows)
+    private static void PrintTable(List<(int Count, SeedReport Seed, MeasuredRun Result)> rows)
     {
         Console.WriteLine("Recipients   elapsed   recipients/s | managed MiB: before  peak  peak-after-GC  after | working set MiB: before  peak (run)  process peak | alloc KiB/recipient  GCs 0/1/2");
         foreach (var (count, _, r) in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{count,10:N0} {r.ElapsedMs / 1000,8:0.00} s {r.RecipientsPerSecond,12:N0} | {"",12}{r.ManagedBeforeBytes / MiB,6:0.0} {r.PeakManagedBytes / MiB,5:0.0} {r.PeakHeapAfterGcBytes / MiB,14:0.0} {r.ManagedAfterBytes / MiB,6:0.0} | "
+                $"{count,10:N0} {r.ElapsedMs / 1000,8:0.00} s {r.PerSecond,12:N0} | {"",12}{r.ManagedBeforeBytes / MiB,6:0.0} {r.PeakManagedBytes / MiB,5:0.0} {r.PeakHeapAfterGcBytes / MiB,14:0.0} {r.ManagedAfterBytes / MiB,6:0.0} | "
                 + $"{"",16}{r.WorkingSetBeforeBytes / MiB,6:0} {r.PeakWorkingSetDuringBytes / MiB,11:0} {r.PeakWorkingSetProcessBytes / MiB,13:0} | "
                 + $"{r.AllocatedBytes / 1024.0 / Math.Max(1, r.Count),19:0.0}  {r.Gen0Collections}/{r.Gen1Collections}/{r.Gen2Collections}"));
         }
     }
 
     /// <summary>Memory against progress through the run, so growth per recipient shows as a trend, not only a peak.</summary>
-    private static void PrintProgression(List<(int Count, SeedReport Seed, RecipientsResult Result)> rows)
+    private static void PrintProgression(List<(int Count, SeedReport Seed, MeasuredRun Result)> rows)
     {
         Console.WriteLine("Memory through the run (highest sample in each tenth of the run's time): managed MiB / heap after GC MiB / working set MiB");
         foreach (var (count, _, r) in rows)

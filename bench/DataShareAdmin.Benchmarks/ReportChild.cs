@@ -31,7 +31,7 @@ internal static partial class ReportChild
         }
 
         var target = options.ReportPath ?? throw new ArgumentException("--report-path FILE is required in this child mode.");
-        var result = new ReportResult { Format = options.Format, ServerGc = System.Runtime.GCSettings.IsServerGC };
+        var result = new ReportResult { Label = options.Format };
         using var runspace = RecipientsChild.OpenRuntime(options, out var runspaceMs, out var importMs);
         result.RunspaceOpenMs = runspaceMs;
         result.ImportMs = importMs;
@@ -59,15 +59,9 @@ internal static partial class ReportChild
         result.ConnectAndWarmUpMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         (result.SqliteAssembly, result.SqliteLoadContext) = ModuleRuntime.CheckSqliteIsTheModules(options.Module);
 
-        using var process = Process.GetCurrentProcess();
-        var baseline = MemoryBaseline.Take(process);
-        result.ManagedBeforeBytes = baseline.ManagedBytes;
-        result.WorkingSetBeforeBytes = baseline.WorkingSetBytes;
-
         var folder = Path.GetDirectoryName(target)!;
         var partialPattern = Path.GetFileName(target) + ".partial-*";
-        var runStart = Stopwatch.GetTimestamp();
-        using (new MemorySampler(options.SampleIntervalMs, () => Sample(result, process, runStart, folder, partialPattern)))
+        result.Measure(options.SampleIntervalMs, () =>
         {
             using var shell = PowerShell.Create();
             shell.Runspace = runspace;
@@ -80,25 +74,15 @@ internal static partial class ReportChild
                 .AddParameter("Verbose")
                 .AddParameter("ErrorAction", "Stop");
             ModuleRuntime.Invoke(shell, "Export-DataShareReport -Kind SafePeople -Format " + options.Format);
-            result.ElapsedMs = Stopwatch.GetElapsedTime(runStart).TotalMilliseconds;
             var said = shell.Streams.Verbose.Select(v => RowsSaid().Match(v.Message)).FirstOrDefault(m => m.Success);
             if (said is not null)
             {
                 result.RowsReported = long.Parse(said.Groups[1].Value, CultureInfo.InvariantCulture);
             }
-        }
 
-        result.AllocatedBytes = baseline.AllocatedBytesSince();
-        result.Gen0Collections = baseline.CollectionsSince(0);
-        result.Gen1Collections = baseline.CollectionsSince(1);
-        result.Gen2Collections = baseline.CollectionsSince(2);
-        result.PeakManagedBytes = result.Samples.Max(s => s.Managed);
-        result.PeakHeapAfterGcBytes = result.Samples.Max(s => s.HeapAfterGc);
-        result.PeakWorkingSetDuringBytes = result.Samples.Max(s => s.WorkingSet);
+            return 0;
+        }, fileBytes: () => PartialBytes(folder, partialPattern));
         result.FirstBytesMs = result.Samples.Where(s => s.FileBytes > 0).Select(s => s.Ms).DefaultIfEmpty(-1).Min();
-        process.Refresh();
-        result.PeakWorkingSetProcessBytes = process.PeakWorkingSet64;
-        result.ManagedAfterBytes = GC.GetTotalMemory(forceFullCollection: true);
 
         // Outside the timing: the file as written, and its rows counted by reading it back in its format.
         if (!File.Exists(target))
@@ -107,16 +91,16 @@ internal static partial class ReportChild
         }
 
         result.FileBytes = new FileInfo(target).Length;
-        result.Rows = CountRows(target, options.Format);
-        result.RowsPerSecond = result.Rows / (result.ElapsedMs / 1000);
-        if (options.Expect >= 0 && result.Rows != options.Expect)
+        result.Count = CountRows(target, options.Format);
+        result.PerSecond = result.Count / (result.ElapsedMs / 1000);
+        if (options.Expect >= 0 && result.Count != options.Expect)
         {
-            throw new BenchmarkException($"The {options.Format} report has {result.Rows} rows; the register holds {options.Expect} active recipients.");
+            throw new BenchmarkException($"The {options.Format} report has {result.Count} rows; the register holds {options.Expect} active recipients.");
         }
 
-        if (result.RowsReported >= 0 && result.RowsReported != result.Rows)
+        if (result.RowsReported >= 0 && result.RowsReported != result.Count)
         {
-            throw new BenchmarkException($"Export-DataShareReport said it wrote {result.RowsReported} rows; the {options.Format} file has {result.Rows}.");
+            throw new BenchmarkException($"Export-DataShareReport said it wrote {result.RowsReported} rows; the {options.Format} file has {result.Count}.");
         }
 
         ChildProcess.WriteResult(result);
@@ -148,9 +132,9 @@ internal static partial class ReportChild
         }
     }
 
-    private static void Sample(ReportResult result, Process process, long runStart, string folder, string partialPattern)
+    /// <summary>Bytes written so far to the partial file(s) beside the target.</summary>
+    private static long PartialBytes(string folder, string partialPattern)
     {
-        var memory = MemoryReading.Take(process);
         long fileBytes = 0;
         try
         {
@@ -164,18 +148,7 @@ internal static partial class ReportChild
             // Moved into place between listing and measuring: the run is over.
         }
 
-        var sample = new ReportSample
-        {
-            Ms = Stopwatch.GetElapsedTime(runStart).TotalMilliseconds,
-            Managed = memory.Managed,
-            HeapAfterGc = memory.HeapAfterGc,
-            WorkingSet = memory.WorkingSet,
-            FileBytes = fileBytes,
-        };
-        lock (result.Samples)
-        {
-            result.Samples.Add(sample);
-        }
+        return fileBytes;
     }
 
     /// <summary>Data rows in a written report, counted by reading it back the way its format is read.</summary>

@@ -65,7 +65,7 @@ internal static class ReportRun
                     rows.Add((count, result));
                     var connection = result.ReadOnly ? "read-only" : $"read-write (read-only failed: {result.ReadOnlyProblem})";
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{"",7}  {format,-8} {result.Rows:N0} rows in {result.ElapsedMs / 1000:0.00} s ({result.RowsPerSecond:N0}/s); first bytes in the file after "
+                        $"{"",7}  {format,-8} {result.Count:N0} rows in {result.ElapsedMs / 1000:0.00} s ({result.PerSecond:N0}/s); first bytes in the file after "
                         + $"{FirstBytes(result)}; file {result.FileBytes / MiB:0.0} MiB; connection {connection}; {result.Samples.Count} memory samples"));
                     if (!options.KeepRegisters)
                     {
@@ -120,7 +120,7 @@ internal static class ReportRun
 
     private static string FirstBytes(ReportResult r) => r.FirstBytesMs < 0
         ? "(never seen: the run was shorter than a sample)"
-        : string.Create(CultureInfo.InvariantCulture, $"{r.FirstBytesMs / 1000:0.0} s ({100 * r.FirstBytesMs / r.ElapsedMs:0}% of the run: sort-key pass{(r.Format == "Html" ? " and summary" : string.Empty)})");
+        : string.Create(CultureInfo.InvariantCulture, $"{r.FirstBytesMs / 1000:0.0} s ({100 * r.FirstBytesMs / r.ElapsedMs:0}% of the run: sort-key pass{(r.Label == "Html" ? " and summary" : string.Empty)})");
 
     private static void PrintTable(List<(int Count, ReportResult Result)> rows)
     {
@@ -128,7 +128,7 @@ internal static class ReportRun
         foreach (var (count, r) in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{count,10:N0}  {r.Format,-8} {r.ElapsedMs / 1000,9:0.00} {r.RowsPerSecond,11:N0} {r.PeakManagedBytes / MiB,17:0.0} {r.PeakWorkingSetDuringBytes / MiB,21:0} {r.FileBytes / MiB,9:0.0}"));
+                $"{count,10:N0}  {r.Label,-8} {r.ElapsedMs / 1000,9:0.00} {r.PerSecond,11:N0} {r.PeakManagedBytes / MiB,17:0.0} {r.PeakWorkingSetDuringBytes / MiB,21:0} {r.FileBytes / MiB,9:0.0}"));
         }
     }
 
@@ -138,10 +138,10 @@ internal static class ReportRun
         foreach (var (count, r) in rows)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{count,10:N0}  {r.Format,-8} | {(r.FirstBytesMs < 0 ? "-" : (r.FirstBytesMs / 1000).ToString("0.0", CultureInfo.InvariantCulture)),13} | "
+                $"{count,10:N0}  {r.Label,-8} | {(r.FirstBytesMs < 0 ? "-" : (r.FirstBytesMs / 1000).ToString("0.0", CultureInfo.InvariantCulture)),13} | "
                 + $"{"",12}{r.ManagedBeforeBytes / MiB,6:0.0} {r.PeakHeapAfterGcBytes / MiB,14:0.0} {r.ManagedAfterBytes / MiB,6:0.0} | "
                 + $"{"",16}{r.WorkingSetBeforeBytes / MiB,6:0} {r.PeakWorkingSetProcessBytes / MiB,13:0} | "
-                + $"{r.AllocatedBytes / 1024.0 / Math.Max(1, r.Rows),13:0.0}  {r.Gen0Collections,3}/{r.Gen1Collections}/{r.Gen2Collections} | {(double)r.FileBytes / Math.Max(1, r.Rows),9:0}"));
+                + $"{r.AllocatedBytes / 1024.0 / Math.Max(1, r.Count),13:0.0}  {r.Gen0Collections,3}/{r.Gen1Collections}/{r.Gen2Collections} | {(double)r.FileBytes / Math.Max(1, r.Count),9:0}"));
         }
     }
 
@@ -163,7 +163,7 @@ internal static class ReportRun
                         $"{slice.Max(s => s.Managed) / MiB:0}/{slice.Max(s => s.HeapAfterGc) / MiB:0}/{slice.Max(s => s.WorkingSet) / MiB:0}/{slice.Max(s => s.FileBytes) / MiB:0}"));
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count,10:N0} {r.Format,-8} {string.Join("  ", cells)}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count,10:N0} {r.Label,-8} {string.Join("  ", cells)}"));
         }
     }
 
@@ -184,8 +184,8 @@ internal static class ReportRun
             + $"~{SortKeyBytesPerRecipient:0} bytes per recipient (list entry + id string), ~{SortKeyBytesPerRecipient * (largestCount - smallestCount) / MiB:0.0} MiB more at {largestCount:N0}."));
         foreach (var format in options.Formats)
         {
-            var small = rows.First(r => r.Count == smallestCount && r.Result.Format == format).Result;
-            var large = rows.First(r => r.Count == largestCount && r.Result.Format == format).Result;
+            var small = rows.First(r => r.Count == smallestCount && r.Result.Label == format).Result;
+            var large = rows.First(r => r.Count == largestCount && r.Result.Label == format).Result;
             var managed = (double)large.PeakManagedBytes / small.PeakManagedBytes;
             var afterGc = (double)large.PeakHeapAfterGcBytes / small.PeakHeapAfterGcBytes;
             var workingSet = (double)large.PeakWorkingSetDuringBytes / small.PeakWorkingSetDuringBytes;
@@ -194,7 +194,7 @@ internal static class ReportRun
             pass &= flat;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {format,-8} peak managed {managed:0.00}x {(flat ? "PASS (flat)" : "FAIL (grows with the count)")}; peak heap after GC {afterGc:0.00}x "
-                + $"({perRecipient:+0;-0;0} bytes per extra recipient); peak working set {workingSet:0.00}x; rows/s {large.RowsPerSecond / small.RowsPerSecond:0.00}x; "
+                + $"({perRecipient:+0;-0;0} bytes per extra recipient); peak working set {workingSet:0.00}x; rows/s {large.PerSecond / small.PerSecond:0.00}x; "
                 + $"left behind by the {largestCount:N0} run {(large.ManagedAfterBytes - large.ManagedBeforeBytes) / MiB:+0.0;-0.0;0.0} MiB"));
         }
 

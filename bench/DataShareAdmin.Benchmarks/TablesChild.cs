@@ -3,47 +3,14 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Reflection;
-using System.Threading;
 using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.Benchmarks;
 
-/// <summary>One timed call of the tables scenario, as the child prints it and the parent reads it back.</summary>
-internal sealed class TablesResult
+/// <summary>One timed call of the tables scenario: the measure (Label) on a backend, and the HTTP requests it made.</summary>
+internal sealed class TablesResult : MeasuredRun
 {
-    public string Measure { get; set; } = string.Empty;
-
     public string Backend { get; set; } = string.Empty;
-
-    public double ImportMs { get; set; }
-
-    /// <summary>Connect-DataShareRegister -ReadOnly, then one untimed Get-DataSharePolicy (loads the engine and the backend's client, opens the first connection).</summary>
-    public double ConnectAndWarmUpMs { get; set; }
-
-    /// <summary>Objects written by the timed call: one per active recipient, or one per due holding.</summary>
-    public long Count { get; set; }
-
-    /// <summary>Recipients: how many came out ready (the same on both backends, or the copy is not the same register).</summary>
-    public long Ready { get; set; }
-
-    /// <summary>Plan: warnings written (ended agreements whose destruction nobody confirmed).</summary>
-    public int Warnings { get; set; }
-
-    public double ElapsedMs { get; set; }
-
-    public double ItemsPerSecond { get; set; }
-
-    public long PeakManagedBytes { get; set; }
-
-    public long PeakWorkingSetBytes { get; set; }
-
-    public long AllocatedBytes { get; set; }
-
-    public int Gen0 { get; set; }
-
-    public int Gen1 { get; set; }
-
-    public int Gen2 { get; set; }
 
     /// <summary>HTTP requests during the timed call, by kind (all zero on SQLite).</summary>
     public long PointReads { get; set; }
@@ -70,7 +37,7 @@ internal static class TablesChild
 
         // Keep the module away from the user's own register, even before Connect-DataShareRegister.
         Environment.SetEnvironmentVariable("DATASHAREADMIN_REGISTER", register);
-        var result = new TablesResult { Measure = options.Measure, Backend = options.Backend };
+        var result = new TablesResult { Label = options.Measure, Backend = options.Backend };
         using var runspace = RecipientsChild.OpenRuntime(options, out _, out var importMs);
         result.ImportMs = importMs;
 
@@ -100,17 +67,6 @@ internal static class TablesChild
             ModuleRuntime.CheckSqliteIsTheModules(options.Module);
         }
 
-        using var process = Process.GetCurrentProcess();
-        var baseline = MemoryBaseline.Take(process);
-        long peakManaged = 0;
-        long peakWorkingSet = 0;
-        void Sample()
-        {
-            var reading = MemoryReading.Take(process);
-            InterlockedMax(ref peakManaged, reading.Managed);
-            InterlockedMax(ref peakWorkingSet, reading.WorkingSet);
-        }
-
         using var requests = HttpRequestCounter.Start();
         using var shell = PowerShell.Create();
         shell.Runspace = runspace;
@@ -124,11 +80,10 @@ internal static class TablesChild
         }
 
         var isReady = new CachedProperty("IsReady");
-        long count = 0;
         long ready = 0;
-        var runStart = Stopwatch.GetTimestamp();
-        using (new MemorySampler(options.SampleIntervalMs, Sample))
+        result.Measure(options.SampleIntervalMs, () =>
         {
+            long count = 0;
             ModuleRuntime.InvokeStreaming(shell, options.Measure == "recipients" ? "Test-DataShareRecipient" : "Get-DataShareRetentionPlan", item =>
             {
                 count++;
@@ -137,47 +92,22 @@ internal static class TablesChild
                     ready++;
                 }
             });
-            result.ElapsedMs = Stopwatch.GetElapsedTime(runStart).TotalMilliseconds;
-        }
-
-        Sample();
-        result.Count = count;
+            return count;
+        });
         result.Ready = ready;
         result.Warnings = shell.Streams.Warning.Count;
-        result.ItemsPerSecond = count / (result.ElapsedMs / 1000);
-        result.PeakManagedBytes = peakManaged;
-        result.PeakWorkingSetBytes = peakWorkingSet;
-        result.AllocatedBytes = baseline.AllocatedBytesSince();
-        result.Gen0 = baseline.CollectionsSince(0);
-        result.Gen1 = baseline.CollectionsSince(1);
-        result.Gen2 = baseline.CollectionsSince(2);
         result.PointReads = requests.PointReads;
         result.QueryPages = requests.QueryPages;
         result.OtherRequests = requests.Batches + requests.Other;
         result.OtherExamples = requests.OtherExamples;
 
-        if (options.Expect >= 0 && count != options.Expect)
+        if (options.Expect >= 0 && result.Count != options.Expect)
         {
-            throw new BenchmarkException($"{options.Measure} on {options.Backend} returned {count} objects; the register should give {options.Expect}.");
+            throw new BenchmarkException($"{options.Measure} on {options.Backend} returned {result.Count} objects; the register should give {options.Expect}.");
         }
 
         ChildProcess.WriteResult(result);
         return 0;
-    }
-
-    private static void InterlockedMax(ref long target, long value)
-    {
-        var seen = Interlocked.Read(ref target);
-        while (value > seen)
-        {
-            var previous = Interlocked.CompareExchange(ref target, value, seen);
-            if (previous == seen)
-            {
-                return;
-            }
-
-            seen = previous;
-        }
     }
 
     /// <summary>One property read through reflection, cached per type (cheap next to the call measured; absent is null).</summary>

@@ -83,7 +83,7 @@ internal static class TablesRun
                             ? string.Create(CultureInfo.InvariantCulture, $"{result.Ready:N0} ready")
                             : string.Create(CultureInfo.InvariantCulture, $"{result.Warnings} warnings");
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"  sample {sample + 1}  {Title(measure),-26} {backend,-7} {result.ElapsedMs / 1000,8:0.00} s  {result.Count,7:N0} objects  {result.ItemsPerSecond,8:N0}/s  "
+                            $"  sample {sample + 1}  {Title(measure),-26} {backend,-7} {result.ElapsedMs / 1000,8:0.00} s  {result.Count,7:N0} objects  {result.PerSecond,8:N0}/s  "
                             + $"peak managed {result.PeakManagedBytes / MiB,5:0.0} MiB  HTTP {result.PointReads:N0} point reads + {result.QueryPages:N0} query pages + {result.OtherRequests:N0} other{(result.OtherExamples.Count == 0 ? string.Empty : " [" + string.Join(", ", result.OtherExamples) + "]")}  ({answer})"));
                     }
                 }
@@ -176,8 +176,8 @@ internal static class TablesRun
         Console.WriteLine("call                          objects                  |  seconds   objects/s  peak managed MiB      |  seconds   objects/s  peak managed MiB  HTTP req/object       |  time");
         foreach (var measure in Measures)
         {
-            var sqlite = results.Where(r => r.Measure == measure && r.Backend == "sqlite").ToList();
-            var tables = results.Where(r => r.Measure == measure && r.Backend == "tables").ToList();
+            var sqlite = results.Where(r => r.Label == measure && r.Backend == "sqlite").ToList();
+            var tables = results.Where(r => r.Label == measure && r.Backend == "tables").ToList();
             var s = Stats.Of(sqlite.Select(r => r.ElapsedMs / 1000));
             var t = Stats.Of(tables.Select(r => r.ElapsedMs / 1000));
             var count = sqlite[0].Count;
@@ -189,8 +189,8 @@ internal static class TablesRun
                 $"{"",28} range (min-max)          | {s.Min,8:0.00}-{s.Max:0.00}{"",28}| {t.Min,8:0.00}-{t.Max:0.00}  HTTP median: {Stats.MedianOf(tables.Select(r => (double)r.PointReads)):N0} point reads, "
                 + $"{Stats.MedianOf(tables.Select(r => (double)r.QueryPages)):N0} query pages; {t.Median * 1000 / requests:0.0} ms per request"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{"",28} allocated KiB/object     | {Stats.MedianOf(sqlite.Select(r => r.AllocatedBytes / 1024.0 / Math.Max(1, r.Count))),8:0.0}   peak working set {Stats.MedianOf(sqlite.Select(r => r.PeakWorkingSetBytes / MiB)),4:0} MiB{"",10}| "
-                + $"{Stats.MedianOf(tables.Select(r => r.AllocatedBytes / 1024.0 / Math.Max(1, r.Count))),8:0.0}   peak working set {Stats.MedianOf(tables.Select(r => r.PeakWorkingSetBytes / MiB)),4:0} MiB"));
+                $"{"",28} allocated KiB/object     | {Stats.MedianOf(sqlite.Select(r => r.AllocatedBytes / 1024.0 / Math.Max(1, r.Count))),8:0.0}   peak working set {Stats.MedianOf(sqlite.Select(r => r.PeakWorkingSetDuringBytes / MiB)),4:0} MiB{"",10}| "
+                + $"{Stats.MedianOf(tables.Select(r => r.AllocatedBytes / 1024.0 / Math.Max(1, r.Count))),8:0.0}   peak working set {Stats.MedianOf(tables.Select(r => r.PeakWorkingSetDuringBytes / MiB)),4:0} MiB"));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -202,11 +202,11 @@ internal static class TablesRun
     {
         foreach (var measure in Measures)
         {
-            var answers = results.Where(r => r.Measure == measure).Select(r => (r.Count, r.Ready, r.Warnings)).Distinct().ToList();
+            var answers = results.Where(r => r.Label == measure).Select(r => (r.Count, r.Ready, r.Warnings)).Distinct().ToList();
             if (answers.Count != 1)
             {
                 throw new BenchmarkException($"{Title(measure)} did not give the same answer on both backends: "
-                    + string.Join("; ", results.Where(r => r.Measure == measure).Select(r => $"{r.Backend} {r.Count} objects, {r.Ready} ready, {r.Warnings} warnings")));
+                    + string.Join("; ", results.Where(r => r.Label == measure).Select(r => $"{r.Backend} {r.Count} objects, {r.Ready} ready, {r.Warnings} warnings")));
             }
         }
 

@@ -23,23 +23,26 @@ public static class Program
 
     public static int Main(string[] args) => HarnessMain.Run(Usage, () =>
     {
-        var options = Options(args);
-        if (options.TryGetValue("--child-check", out var childCells))
+        var line = new CommandLine(args);
+        var childCells = line.Text("--child-check");
+        var childDifference = line.Text("--child-difference");
+        var cells = line.Count("--cells", 1_000_000, 1000);
+        var releases = line.Count("--releases", 100, 1);
+        var releaseCells = line.Count("--release-cells", 100_000, 100);
+        line.Finish();
+        if (childCells is not null)
         {
-            ChildProcess.WriteResult(CheckRun(int.Parse(childCells, CultureInfo.InvariantCulture)));
+            ChildProcess.WriteResult(CheckRun(CommandLine.ParseCount("--child-check", childCells, 1)));
             return 0;
         }
 
-        if (options.TryGetValue("--child-difference", out var spec))
+        if (childDifference is not null)
         {
-            var parts = spec.Split(':');
-            ChildProcess.WriteResult(DifferenceRun(int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture)));
+            var parts = childDifference.Split(':');
+            ChildProcess.WriteResult(DifferenceRun(CommandLine.ParseCount("--child-difference", parts[0], 1), CommandLine.ParseCount("--child-difference", parts[^1], 1)));
             return 0;
         }
 
-        var cells = CommandLine.ParseCount("--cells", options.GetValueOrDefault("--cells", "1000000"), 1000, digitSeparators: true);
-        var releases = CommandLine.ParseCount("--releases", options.GetValueOrDefault("--releases", "100"), 1);
-        var releaseCells = CommandLine.ParseCount("--release-cells", options.GetValueOrDefault("--release-cells", "100000"), 100, digitSeparators: true);
         Console.WriteLine($"Machine: {Environment.ProcessorCount} processors, load {LoadAverage()}, .NET {Environment.Version}");
         foreach (var size in new[] { cells / 4, cells / 2, cells })
         {
@@ -52,17 +55,6 @@ public static class Program
         Console.WriteLine($"Load after: {LoadAverage()}");
         return 0;
     });
-
-    private static Dictionary<string, string> Options(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            options[args[i]] = args[i + 1];
-        }
-
-        return options;
-    }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 

@@ -12,62 +12,6 @@ using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.SweepBenchmark;
 
-/// <summary>One memory sample taken during the plan run.</summary>
-internal sealed class MemorySample
-{
-    public double Ms { get; set; }
-
-    public long Items { get; set; }
-
-    public long Managed { get; set; }
-
-    public long HeapAfterGc { get; set; }
-
-    public long WorkingSet { get; set; }
-}
-
-/// <summary>What the plan child measured.</summary>
-internal sealed class PlanResult
-{
-    public string Consumer { get; set; } = "host";
-
-    public double ImportMs { get; set; }
-
-    public double ConnectAndWarmUpMs { get; set; }
-
-    public long Items { get; set; }
-
-    public int Warnings { get; set; }
-
-    public double ElapsedMs { get; set; }
-
-    public long ManagedBeforeBytes { get; set; }
-
-    public long WorkingSetBeforeBytes { get; set; }
-
-    public long PeakManagedBytes { get; set; }
-
-    public long PeakHeapAfterGcBytes { get; set; }
-
-    public long PeakWorkingSetBytes { get; set; }
-
-    public long ProcessPeakWorkingSetBytes { get; set; }
-
-    public long ManagedAfterBytes { get; set; }
-
-    public long AllocatedBytes { get; set; }
-
-    public int Gen0 { get; set; }
-
-    public int Gen1 { get; set; }
-
-    public int Gen2 { get; set; }
-
-    public string SqliteAssembly { get; set; } = string.Empty;
-
-    public List<MemorySample> Samples { get; set; } = new();
-}
-
 /// <summary>
 /// Child side of part 3, each in a fresh process: making a register's schema and agreements through the module
 /// (init-register), and timing Get-DataShareRetentionPlan over a seeded register while a background thread samples the
@@ -123,7 +67,7 @@ internal static class PlanChild
             throw new BenchmarkException($"No seeded register at {register}.");
         }
 
-        var result = new PlanResult { Consumer = options.Consumer };
+        var result = new MeasuredRun { Label = options.Consumer };
         using var runspace = OpenRuntime(options, out var importMs);
         result.ImportMs = importMs;
 
@@ -137,37 +81,13 @@ internal static class PlanChild
         }
 
         result.ConnectAndWarmUpMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        var (location, loadContext) = ModuleRuntime.CheckSqliteIsTheModules(options.Module);
-        result.SqliteAssembly = location + " (" + loadContext + ")";
+        (result.SqliteAssembly, result.SqliteLoadContext) = ModuleRuntime.CheckSqliteIsTheModules(options.Module);
 
-        using var process = Process.GetCurrentProcess();
-        var baseline = MemoryBaseline.Take(process);
-        result.ManagedBeforeBytes = baseline.ManagedBytes;
-        result.WorkingSetBeforeBytes = baseline.WorkingSetBytes;
-
-        var items = new long[1];
-        var runStart = Stopwatch.GetTimestamp();
-        using (new MemorySampler(options.SampleIntervalMs, () => Sample(result, process, items, runStart)))
+        var items = new MeasuredRun.Counter();
+        result.Measure(options.SampleIntervalMs, () => options.Consumer == "foreach" ? RunForEach(runspace, result) : RunDiscarding(runspace, items, result), () => items.Value);
+        if (options.Expect >= 0 && result.Count != options.Expect)
         {
-            result.Items = options.Consumer == "foreach" ? RunForEach(runspace, result) : RunDiscarding(runspace, items, result);
-            result.ElapsedMs = Stopwatch.GetElapsedTime(runStart).TotalMilliseconds;
-        }
-
-        Sample(result, process, items, runStart);
-        result.AllocatedBytes = baseline.AllocatedBytesSince();
-        result.Gen0 = baseline.CollectionsSince(0);
-        result.Gen1 = baseline.CollectionsSince(1);
-        result.Gen2 = baseline.CollectionsSince(2);
-        result.PeakManagedBytes = result.Samples.Max(s => s.Managed);
-        result.PeakHeapAfterGcBytes = result.Samples.Max(s => s.HeapAfterGc);
-        result.PeakWorkingSetBytes = result.Samples.Max(s => s.WorkingSet);
-        process.Refresh();
-        result.ProcessPeakWorkingSetBytes = process.PeakWorkingSet64;
-        result.ManagedAfterBytes = GC.GetTotalMemory(forceFullCollection: true);
-
-        if (options.Expect >= 0 && result.Items != options.Expect)
-        {
-            throw new BenchmarkException($"Get-DataShareRetentionPlan returned {result.Items} items; the register holds {options.Expect} due holdings.");
+            throw new BenchmarkException($"Get-DataShareRetentionPlan returned {result.Count} items; the register holds {options.Expect} due holdings.");
         }
 
         ChildProcess.WriteResult(result);
@@ -175,7 +95,7 @@ internal static class PlanChild
     }
 
     /// <summary>Counts each plan item as it arrives and drops it from the output collection straight away.</summary>
-    private static long RunDiscarding(Runspace runspace, long[] items, PlanResult result)
+    private static long RunDiscarding(Runspace runspace, MeasuredRun.Counter items, MeasuredRun result)
     {
         using var shell = PowerShell.Create();
         shell.Runspace = runspace;
@@ -188,7 +108,7 @@ internal static class PlanChild
                 wrongType = item.BaseObject.GetType().FullName;
             }
 
-            Interlocked.Increment(ref items[0]);
+            items.Add();
         });
 
         if (wrongType is not null)
@@ -197,11 +117,11 @@ internal static class PlanChild
         }
 
         result.Warnings = shell.Streams.Warning.Count;
-        return Interlocked.Read(ref items[0]);
+        return items.Value;
     }
 
     /// <summary>What a user would type: the items go through a script block, which only counts them.</summary>
-    private static long RunForEach(Runspace runspace, PlanResult result)
+    private static long RunForEach(Runspace runspace, MeasuredRun result)
     {
         using var shell = PowerShell.Create();
         shell.Runspace = runspace;
@@ -209,23 +129,6 @@ internal static class PlanChild
         var output = ModuleRuntime.Invoke(shell, "Get-DataShareRetentionPlan | ForEach-Object");
         result.Warnings = shell.Streams.Warning.Count;
         return Convert.ToInt64(output.Single().BaseObject, CultureInfo.InvariantCulture);
-    }
-
-    private static void Sample(PlanResult result, Process process, long[] items, long runStart)
-    {
-        var memory = MemoryReading.Take(process);
-        var sample = new MemorySample
-        {
-            Ms = Stopwatch.GetElapsedTime(runStart).TotalMilliseconds,
-            Items = Interlocked.Read(ref items[0]),
-            Managed = memory.Managed,
-            HeapAfterGc = memory.HeapAfterGc,
-            WorkingSet = memory.WorkingSet,
-        };
-        lock (result.Samples)
-        {
-            result.Samples.Add(sample);
-        }
     }
 
     private static Runspace OpenRuntime(Options options, out double importMs)

@@ -9,7 +9,7 @@ using DataShareAdmin.BenchSupport;
 namespace DataShareAdmin.SweepBenchmark;
 
 /// <summary>One register size of part 3.</summary>
-internal sealed record PlanRow(int Rows, double InitMs, HoldingSeedReport Seed, PlanResult Result);
+internal sealed record PlanRow(int Rows, double InitMs, HoldingSeedReport Seed, MeasuredRun Result);
 
 /// <summary>
 /// Part 3, parent side: for each size, a fresh register (schema and agreements made by the module in a child process,
@@ -48,11 +48,11 @@ internal static class PlanRun
                     "--child", Options.PlanChild, "--module", options.Module, "--register", register, "--expect", seed.Due.ToString(CultureInfo.InvariantCulture),
                     "--consumer", options.Consumer, "--sample-interval", options.SampleIntervalMs.ToString(CultureInfo.InvariantCulture),
                 }, "plan");
-                var result = JsonSerializer.Deserialize<PlanResult>(json, ChildProcess.Json) ?? throw new BenchmarkException("The plan child printed an empty result.");
+                var result = JsonSerializer.Deserialize<MeasuredRun>(json, ChildProcess.Json) ?? throw new BenchmarkException("The plan child printed an empty result.");
                 rows.Add(new PlanRow(count, initMs, seed, result));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {"",9}  plan: {result.Items:N0} items in {result.ElapsedMs / 1000:0.00} s, peak working set {result.PeakWorkingSetBytes / MiB:0} MiB, peak managed {result.PeakManagedBytes / MiB:0.0} MiB, "
-                    + $"{result.Samples.Count} samples; SQLite: {result.SqliteAssembly}"));
+                    $"  {"",9}  plan: {result.Count:N0} items in {result.ElapsedMs / 1000:0.00} s, peak working set {result.PeakWorkingSetDuringBytes / MiB:0} MiB, peak managed {result.PeakManagedBytes / MiB:0.0} MiB, "
+                    + $"{result.Samples.Count} samples; SQLite: {result.SqliteAssembly} ({result.SqliteLoadContext})"));
 
                 if (!options.KeepRegisters)
                 {

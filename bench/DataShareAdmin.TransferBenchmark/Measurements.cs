@@ -7,66 +7,6 @@ using System.Threading;
 
 namespace DataShareAdmin.TransferBenchmark;
 
-/// <summary>Samples the process's working set every 50 ms on a thread of its own, for the peak during a timed call.</summary>
-internal sealed class MemorySampler : IDisposable
-{
-    private readonly Thread thread;
-    private readonly ManualResetEventSlim stop = new();
-    private long peak;
-
-    private MemorySampler()
-    {
-        thread = new Thread(Loop) { IsBackground = true, Name = "working set sampler" };
-    }
-
-    public static MemorySampler Start()
-    {
-        var sampler = new MemorySampler();
-        sampler.Sample();
-        sampler.thread.Start();
-        return sampler;
-    }
-
-    /// <summary>Stops sampling; the highest working set seen, in bytes.</summary>
-    public long Stop()
-    {
-        if (!stop.IsSet)
-        {
-            stop.Set();
-            thread.Join();
-            Sample();
-        }
-
-        return Interlocked.Read(ref peak);
-    }
-
-    public void Dispose()
-    {
-        Stop();
-        stop.Dispose();
-    }
-
-    private void Loop()
-    {
-        while (!stop.Wait(50))
-        {
-            Sample();
-        }
-    }
-
-    private void Sample()
-    {
-        // Environment.WorkingSet reads the current value afresh each time (no Process snapshot to refresh).
-        var current = Environment.WorkingSet;
-        long seen;
-        do
-        {
-            seen = Interlocked.Read(ref peak);
-        }
-        while (current > seen && Interlocked.CompareExchange(ref peak, current, seen) != seen);
-    }
-}
-
 /// <summary>
 /// CPU time used during a timed call by this process and, where the OS lets us find it (Linux /proc), by the Azurite
 /// node process this harness started: where the time goes when the emulator, not the client, is the bottleneck.

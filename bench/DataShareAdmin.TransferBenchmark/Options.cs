@@ -1,13 +1,17 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
+using DataShareAdmin.BenchSupport;
 
 namespace DataShareAdmin.TransferBenchmark;
 
 /// <summary>The command line, parsed and checked.</summary>
 internal sealed class Options
 {
+    private Options()
+    {
+    }
+
     public const int MiB = 1024 * 1024;
 
     /// <summary>The module's block size (UploadOptions.DefaultBlockSize): 8 MiB.</summary>
@@ -39,19 +43,19 @@ internal sealed class Options
 
     public static int ModuleConcurrency => Math.Max(4, Math.Min(16, Environment.ProcessorCount * 2));
 
-    public int SizeMiB { get; private set; } = 1024;
+    public int SizeMiB { get; private init; } = 1024;
 
-    public int Rounds { get; private set; } = 3;
+    public int Rounds { get; private init; } = 3;
 
-    public int Concurrency { get; private set; } = ModuleConcurrency;
+    public int Concurrency { get; private init; } = ModuleConcurrency;
 
-    public int BlockMiB { get; private set; } = ModuleBlockMiB;
+    public int BlockMiB { get; private init; } = ModuleBlockMiB;
 
-    public IReadOnlyList<string> Variants { get; private set; } = AllVariants;
+    public IReadOnlyList<string> Variants { get; private init; } = AllVariants;
 
-    public bool FreshAzurite { get; private set; }
+    public bool FreshAzurite { get; private init; }
 
-    public bool Help { get; private set; }
+    public bool Help { get; private init; }
 
     public long SizeBytes => (long)SizeMiB * MiB;
 
@@ -65,66 +69,22 @@ internal sealed class Options
 
     public static Options Parse(string[] args)
     {
-        var options = new Options();
-        for (var i = 0; i < args.Length; i++)
+        var line = new CommandLine(args);
+        var options = new Options
         {
-            var name = args[i];
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.");
-            switch (name)
-            {
-                case "--size-mib":
-                    options.SizeMiB = Count(name, Value(), 1, 1024 * 1024);
-                    break;
-                case "--rounds":
-                    options.Rounds = Count(name, Value(), 1, 1000);
-                    break;
-                case "--concurrency":
-                    options.Concurrency = Count(name, Value(), 1, 256);
-                    break;
-                case "--block-mib":
-                    // 4000 MiB is the service's largest block; an int buffer caps it just below 2048 MiB.
-                    options.BlockMiB = Count(name, Value(), 1, 2047);
-                    break;
-                case "--variants":
-                    options.Variants = ParseVariants(name, Value());
-                    break;
-                case "--fresh-azurite":
-                    options.FreshAzurite = true;
-                    break;
-                case "--help" or "-h" or "-?":
-                    options.Help = true;
-                    break;
-                default:
-                    throw new ArgumentException($"Unknown option '{name}'.");
-            }
-        }
+            SizeMiB = line.Count("--size-mib", 1024, 1, 1024 * 1024),
+            Rounds = line.Count("--rounds", 3, 1, 1000),
+            Concurrency = line.Count("--concurrency", ModuleConcurrency, 1, 256),
 
+            // 4000 MiB is the service's largest block; an int buffer caps it just below 2048 MiB.
+            BlockMiB = line.Count("--block-mib", ModuleBlockMiB, 1, 2047),
+
+            // Always in the canonical order, so the alternation is the same whatever order they were named in.
+            Variants = line.Choices("--variants", AllVariants, AllVariants),
+            FreshAzurite = line.Switch("--fresh-azurite"),
+            Help = line.Switch("--help"),
+        };
+        line.Finish();
         return options;
-    }
-
-    private static int Count(string name, string value, int minimum, int maximum)
-    {
-        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < minimum || count > maximum)
-        {
-            throw new ArgumentException($"{name} needs a whole number from {minimum} to {maximum}, not '{value}'.");
-        }
-
-        return count;
-    }
-
-    private static string[] ParseVariants(string name, string value)
-    {
-        var chosen = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(v => v.ToLowerInvariant())
-            .Distinct()
-            .ToArray();
-        var unknown = chosen.Where(v => !AllVariants.Contains(v)).ToArray();
-        if (chosen.Length == 0 || unknown.Length > 0)
-        {
-            throw new ArgumentException($"{name} takes a comma-separated subset of {string.Join(", ", AllVariants)}, not '{value}'.");
-        }
-
-        // Always in the canonical order, so the alternation is the same whatever order they were named in.
-        return AllVariants.Where(chosen.Contains).ToArray();
     }
 }

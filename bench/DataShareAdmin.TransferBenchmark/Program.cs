@@ -19,37 +19,20 @@ namespace DataShareAdmin.TransferBenchmark;
 /// </summary>
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static int Main(string[] args) => HarnessMain.Run(Options.Usage, () =>
     {
-        Options options;
-        try
-        {
-            options = Options.Parse(args);
-        }
-        catch (ArgumentException ex)
-        {
-            Console.Error.WriteLine(ex.Message);
-            Console.Error.WriteLine(Options.Usage);
-            return 2;
-        }
-
+        var options = Options.Parse(args);
         if (options.Help)
         {
             Console.WriteLine(Options.Usage);
-            return 0;
         }
-
-        try
+        else
         {
             Run(options, args);
-            return 0;
         }
-        catch (BenchmarkException ex)
-        {
-            Console.Error.WriteLine("Benchmark failed: " + ex.Message);
-            return 1;
-        }
-    }
+
+        return 0;
+    });
 
     private static void Run(Options options, string[] args)
     {
@@ -197,7 +180,7 @@ internal sealed class Runner(Options options, string file, string sha256, Emulat
             };
 
             string? hex = null;
-            using var sampler = MemorySampler.Start();
+            using var sampler = PeakWorkingSet.Start();
             Cpu.Start();
             var watch = Stopwatch.StartNew();
             blob.UploadAsync(file, upload).GetAwaiter().GetResult();
@@ -233,7 +216,7 @@ internal sealed class Runner(Options options, string file, string sha256, Emulat
     {
         using var shell = session!.Prepare(file);
         System.Collections.ObjectModel.Collection<System.Management.Automation.PSObject> output;
-        using var sampler = MemorySampler.Start();
+        using var sampler = PeakWorkingSet.Start();
         Cpu.Start();
         var watch = Stopwatch.StartNew();
         try

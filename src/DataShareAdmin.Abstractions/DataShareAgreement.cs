@@ -7,6 +7,9 @@ public sealed class DataShareAgreement
 {
     private ReadableList<DataItem> dataItems = new();
     private ReadableList<string> accessGroupIds = new();
+    private ReadableList<string> datasets = new();
+    private ReadableList<string> approvals = new();
+    private ReadableList<string> outputLinks = new();
 
     /// <summary>The approval panel's reference, e.g. DS00752.</summary>
     public string Id { get; set; } = string.Empty;
@@ -69,6 +72,57 @@ public sealed class DataShareAgreement
 
     /// <summary>The day every holding was confirmed destroyed, once it has been.</summary>
     public DateTime? DestroyedOn { get; set; }
+
+    /// <summary>What kind of share this is, as the public register groups them.</summary>
+    public AgreementCategory Category { get; set; }
+
+    /// <summary>Who funds or commissions the work.</summary>
+    public string? FunderOrCommissioner { get; set; }
+
+    /// <summary>What the share is for, in plain words for the public register.</summary>
+    public string? LaySummary { get; set; }
+
+    /// <summary>The public benefit the share is expected to bring.</summary>
+    public string? PublicBenefit { get; set; }
+
+    /// <summary>One-off or regular; null when not recorded.</summary>
+    public ShareFrequency? Frequency { get; set; }
+
+    /// <summary>For a regular share, how often (e.g. "termly").</summary>
+    public string? FrequencyPeriod { get; set; }
+
+    /// <summary>The datasets the share draws on (e.g. "National Pupil Database").</summary>
+    public ReadableList<string> Datasets { get => datasets; set => datasets = ReadableList<string>.Of(value); }
+
+    /// <summary>The years the data covers (e.g. "2015/16 to 2022/23").</summary>
+    public string? YearsCovered { get; set; }
+
+    /// <summary>How many records are shared, where known.</summary>
+    public long? RecordsShared { get; set; }
+
+    /// <summary>Whether the recipient may share the data onward or sublicense it; null when not recorded.</summary>
+    public bool? OnwardSharing { get; set; }
+
+    /// <summary>With whom and on what terms, when onward sharing is allowed (or why not).</summary>
+    public string? OnwardSharingNote { get; set; }
+
+    /// <summary>References of ethics or other approvals the work holds.</summary>
+    public ReadableList<string> Approvals { get => approvals; set => approvals = ReadableList<string>.Of(value); }
+
+    /// <summary>The secure research service's project id; only for the SecureResearchService route.</summary>
+    public string? SrsProjectId { get; set; }
+
+    /// <summary>Links (https) to the published outputs of the work.</summary>
+    public ReadableList<string> OutputLinks { get => outputLinks; set => outputLinks = ReadableList<string>.Of(value); }
+
+    /// <summary>The day the panel refused the request, when it did (the agreement is then never approved).</summary>
+    public DateTime? RefusedOn { get; set; }
+
+    /// <summary>The day the applicant withdrew the request, when they did.</summary>
+    public DateTime? WithdrawnOn { get; set; }
+
+    /// <summary>The public reason for a refusal or withdrawal.</summary>
+    public string? ClosureReason { get; set; }
 
     public AgreementStatus Status { get; set; }
 

@@ -30,6 +30,12 @@ public enum AgreementStatus
 
     /// <summary>Approved but suspended: no new access while suspended.</summary>
     Suspended,
+
+    /// <summary>The panel refused the request: it is never approved and never gets data.</summary>
+    Refused,
+
+    /// <summary>The applicant withdrew the request before approval: it is never approved and never gets data.</summary>
+    Withdrawn,
 }
 
 /// <summary>The error categories the engine reports; the cmdlets map them to PowerShell's ErrorCategory by name.</summary>

@@ -19,6 +19,9 @@ public sealed class DataShareOrganisation
 
     public string? Address { get; set; }
 
+    /// <summary>What sort of organisation it is (university, local authority…), as the public register shows it; null when not recorded.</summary>
+    public OrganisationSector? Sector { get; set; }
+
     /// <summary>The data protection officer's name.</summary>
     public string? ProtectionOfficerName { get; set; }
 

@@ -23,6 +23,9 @@ public enum ReportKind
 
     /// <summary>Output releases per agreement: state, files and SHA-256, verdict counts, exceptions, requester and approver.</summary>
     Outputs,
+
+    /// <summary>The publication: approved shares per category, files released, data held past the end, refused and withdrawn requests; no personal data.</summary>
+    PublicRegister,
 }
 
 /// <summary>The file formats of a report.</summary>

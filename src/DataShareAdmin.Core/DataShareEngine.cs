@@ -81,6 +81,7 @@ public sealed class DataShareEngine : IDisposable
         Copies = new RegisterCopyService(register, clock, identity);
         Evidence = new Evidence.EvidenceService(register, Calendar, clock, identity, Agreements, Transfers, Readiness);
         Outputs = new Outputs.OutputReleaseService(register, Calendar, clock, identity.User, Agreements, Policy);
+        People = new PersonDataService(register, Calendar, clock, identity, Agreements, Readiness);
     }
 
     public IDataShareRegister Register { get; }
@@ -128,6 +129,9 @@ public sealed class DataShareEngine : IDisposable
 
     /// <summary>Safe outputs: checks, protected copies and releases (Test-DataShareOutput, *-DataShareOutputRelease).</summary>
     public Outputs.OutputReleaseService Outputs { get; }
+
+    /// <summary>A person's own data, for their access request (Export-DataSharePersonData).</summary>
+    public PersonDataService People { get; }
 
     /// <summary>
     /// Turns on the safe-people test's directory checks for this piece of work, when the session is connected and

@@ -49,6 +49,18 @@ public static class TextLimits
     /// <summary>A holding's location: a blob URI or a full folder path.</summary>
     public const int Location = 2048;
 
+    /// <summary>Who funds or commissions a share; the years a share covers; how often a regular share goes out.</summary>
+    public const int ShortText = 300;
+
+    /// <summary>A dataset's name on an agreement (e.g. National Pupil Database).</summary>
+    public const int DatasetName = 200;
+
+    /// <summary>Datasets, approval references or output links on one agreement.</summary>
+    public const int PublicList = 50;
+
+    /// <summary>A link to a published output.</summary>
+    public const int Link = 2048;
+
     /// <summary>A policy setting's value.</summary>
     public const int PolicyValue = 1000;
 

@@ -11,7 +11,7 @@ using Microsoft.Data.Sqlite;
 namespace DataShareAdmin.Core.Tests;
 
 /// <summary>
-/// Schema 9 (overlap checks by an identity index) on registers an older release wrote: SQLite rewrites every holding's
+/// Schema 10 (overlap checks by an identity index) on registers an older release wrote: SQLite rewrites every holding's
 /// identity (older rows had none, or a folder's as written); a Table register gets an index row per held holding,
 /// whichever process upgrades it and however many at once.
 /// </summary>
@@ -39,7 +39,7 @@ public sealed class RegisterUpgradeIdentityTests : IClassFixture<AzuriteTablesFi
     };
 
     [Fact]
-    public void A_sqlite_register_at_schema_8_gets_every_holdings_identity_and_the_held_index()
+    public void A_sqlite_register_one_schema_older_gets_every_holdings_identity_and_the_held_index()
     {
         var path = Path.Combine(test.Directory, "v8.db");
         using (var created = SqliteRegister.Open(new RegisterLocation(path, "Parameter", createIfMissing: true), test.Clock, TestRegister.Identity))
@@ -49,7 +49,7 @@ public sealed class RegisterUpgradeIdentityTests : IClassFixture<AzuriteTablesFi
             created.InsertHolding(At("HD-0000000002", "https://acct.blob.core.windows.net/data/share-12/"), new AuditEvent("Holding.Register", "Holding", "HD-0000000002"));
         }
 
-        // As schema 8 left it: identities missing (rows from before schema 4) or a folder's as written, the old index.
+        // As schema 9 left it: identities missing (rows from before schema 4) or a folder's as written, the old index.
         SqliteConnection.ClearAllPools();
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
@@ -72,7 +72,7 @@ public sealed class RegisterUpgradeIdentityTests : IClassFixture<AzuriteTablesFi
     }
 
     [Fact]
-    public async Task A_table_register_at_schema_8_gets_index_rows_for_held_holdings_once_even_when_two_processes_upgrade_it()
+    public async Task A_table_register_one_schema_older_gets_index_rows_for_held_holdings_once_even_when_two_processes_upgrade_it()
     {
         var name = "i" + Guid.NewGuid().ToString("N").Substring(0, 12);
         TableRegisterOptions Options(bool readOnly = false) => new() { ConnectionString = azurite.ConnectionString, RegisterName = name, ReadOnly = readOnly };
@@ -88,7 +88,7 @@ public sealed class RegisterUpgradeIdentityTests : IClassFixture<AzuriteTablesFi
             created.InsertHolding(At("HD-0000000003", "https://acct.blob.core.windows.net/data/other/"), new AuditEvent("Holding.Register", "Holding", "HD-0000000003"));
         }
 
-        // As a schema 8 release left it: no index rows, no marker for them.
+        // As a schema 9 release left it: no index rows, no marker for them.
         var table = new TableServiceClient(azurite.ConnectionString).GetTableClient(TableRegisterOptions.DefaultTableName);
         TableEntity[] IndexRows() => table.Query<TableEntity>($"PartitionKey eq '{name}' and RowKey ge 'hdid!' and RowKey lt 'hdid\"'").ToArray();
         Assert.Equal(2, IndexRows().Length);

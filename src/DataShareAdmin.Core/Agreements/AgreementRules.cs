@@ -36,6 +36,17 @@ public static class AgreementRules
             return AgreementStatus.Destroyed;
         }
 
+        // A refused or withdrawn request was never approved: it stays so, whatever its dates say.
+        if (agreement.RefusedOn is { } refused && day >= refused.Date)
+        {
+            return AgreementStatus.Refused;
+        }
+
+        if (agreement.WithdrawnOn is { } withdrawn && day >= withdrawn.Date)
+        {
+            return AgreementStatus.Withdrawn;
+        }
+
         if (day > agreement.EndsOn.Date)
         {
             return AgreementStatus.Ended;

@@ -44,10 +44,40 @@ public sealed class AgreementChanges
     public IReadOnlyList<DataItem>? DataItems { get; set; }
 
     public bool? IsSuspended { get; set; }
+
+    public AgreementCategory? Category { get; set; }
+
+    /// <summary>Empty text clears this and the other public texts below.</summary>
+    public string? FunderOrCommissioner { get; set; }
+
+    public string? LaySummary { get; set; }
+
+    public string? PublicBenefit { get; set; }
+
+    public ShareFrequency? Frequency { get; set; }
+
+    public string? FrequencyPeriod { get; set; }
+
+    /// <summary>An empty list clears this and the other lists below.</summary>
+    public IReadOnlyList<string>? Datasets { get; set; }
+
+    public string? YearsCovered { get; set; }
+
+    public long? RecordsShared { get; set; }
+
+    public bool? OnwardSharing { get; set; }
+
+    public string? OnwardSharingNote { get; set; }
+
+    public IReadOnlyList<string>? Approvals { get; set; }
+
+    public string? SrsProjectId { get; set; }
+
+    public IReadOnlyList<string>? OutputLinks { get; set; }
 }
 
 /// <summary>Creates, finds, changes and approves agreements; every change audited.</summary>
-public sealed class AgreementService
+public sealed partial class AgreementService
 {
     private readonly IDataShareRegister register;
     private readonly ShareCalendar calendar;
@@ -98,11 +128,26 @@ public sealed class AgreementService
             EndsOn = ShareCalendar.DateOf(request.EndsOn),
             RetentionDays = request.RetentionDays,
             DataItems = Copy(request.DataItems),
+            Category = request.Category,
+            FunderOrCommissioner = request.FunderOrCommissioner,
+            LaySummary = request.LaySummary,
+            PublicBenefit = request.PublicBenefit,
+            Frequency = request.Frequency,
+            FrequencyPeriod = request.FrequencyPeriod,
+            Datasets = request.Datasets,
+            YearsCovered = request.YearsCovered,
+            RecordsShared = request.RecordsShared,
+            OnwardSharing = request.OnwardSharing,
+            OnwardSharingNote = request.OnwardSharingNote,
+            Approvals = request.Approvals,
+            SrsProjectId = request.SrsProjectId,
+            OutputLinks = request.OutputLinks,
             CreatedAt = now,
             CreatedBy = actor,
             ModifiedAt = now,
         };
         AgreementRules.Validate(agreement);
+        AgreementPublication.Normalise(agreement);
 
         if (register.FindAgreement(agreement.Id) is not null)
         {
@@ -156,7 +201,9 @@ public sealed class AgreementService
         {
             var agreement = register.FindAgreement(normalised) ?? throw NotFound(normalised);
             var details = Apply(agreement, changes);
+            AgreementPublication.Apply(agreement, changes, details);
             AgreementRules.Validate(agreement);
+            AgreementPublication.Validate(agreement);
 
             // An approved agreement may not be moved to DirectTransfer, or lose its reason for it, without one. One
             // approved before reasons were recorded keeps its status (it gets no transfers) and can still be changed.
@@ -212,6 +259,7 @@ public sealed class AgreementService
         return Conflicts.Retry(first =>
         {
             var agreement = register.FindAgreement(normalised) ?? throw NotFound(normalised);
+            RequireOpen(agreement, "approved");
             if (agreement.ApprovedOn is not null)
             {
                 throw new DataShareException("AgreementAlreadyApproved", DataShareErrorCategory.InvalidOperation,
@@ -408,7 +456,14 @@ public sealed class AgreementService
         return copy;
     }
 
-    private static Dictionary<string, string?> Snapshot(DataShareAgreement a) => new(StringComparer.Ordinal)
+    private static Dictionary<string, string?> Snapshot(DataShareAgreement a)
+    {
+        var details = Terms(a);
+        AgreementPublication.Snapshot(a, details);
+        return details;
+    }
+
+    private static Dictionary<string, string?> Terms(DataShareAgreement a) => new(StringComparer.Ordinal)
     {
         ["Organisation"] = a.Organisation,
         ["OrganisationId"] = a.OrganisationId,

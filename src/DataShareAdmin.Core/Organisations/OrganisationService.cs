@@ -17,6 +17,9 @@ public sealed class OrganisationChanges
     public string? ProtectionOfficerName { get; set; }
 
     public string? ProtectionOfficerEmail { get; set; }
+
+    /// <summary>What sort of organisation it is, for the public register.</summary>
+    public OrganisationSector? Sector { get; set; }
 }
 
 /// <summary>A security assessment as the user gives it; ValidUntil null means "as long as policy says".</summary>
@@ -55,9 +58,10 @@ public sealed class OrganisationService
     }
 
     /// <summary>Adds an organisation; null when the host declined (-WhatIf, or "no" at -Confirm).</summary>
-    public DataShareOrganisation? Create(string name, string? address, string? officerName, string? officerEmail, IOperationHost host)
+    public DataShareOrganisation? Create(string name, string? address, string? officerName, string? officerEmail, IOperationHost host, OrganisationSector? sector = null)
     {
         CheckText(address, officerName, name);
+        CheckSector(sector, name);
         var now = clock.UtcNow;
         var organisation = new DataShareOrganisation
         {
@@ -66,6 +70,7 @@ public sealed class OrganisationService
             Address = Optional(address),
             ProtectionOfficerName = Optional(officerName),
             ProtectionOfficerEmail = OfficerEmail(officerEmail),
+            Sector = sector,
             CreatedAt = now,
             CreatedBy = actor,
             ModifiedAt = now,
@@ -88,6 +93,7 @@ public sealed class OrganisationService
             ["Address"] = organisation.Address,
             ["ProtectionOfficerName"] = organisation.ProtectionOfficerName,
             ["ProtectionOfficerEmail"] = organisation.ProtectionOfficerEmail,
+            ["Sector"] = organisation.Sector?.ToString(),
         }));
         host.WriteVerbose($"Added organisation {organisation.Name} ({organisation.Id}).");
         return Describe(organisation, calendar.Today);
@@ -141,6 +147,7 @@ public sealed class OrganisationService
     {
         var newName = changes.Name is null ? null : OrganisationRules.NormaliseName(changes.Name);
         CheckText(changes.Address, changes.ProtectionOfficerName, nameOrId);
+        CheckSector(changes.Sector, nameOrId);
         var newEmail = changes.ProtectionOfficerEmail is null ? null : OfficerEmail(changes.ProtectionOfficerEmail) ?? string.Empty;
         var target = Resolve(nameOrId).Id;
         return Conflicts.Retry(first =>
@@ -173,6 +180,11 @@ public sealed class OrganisationService
             Set("Address", changes.Address?.Trim(), organisation.Address, v => organisation.Address = v);
             Set("ProtectionOfficerName", changes.ProtectionOfficerName?.Trim(), organisation.ProtectionOfficerName, v => organisation.ProtectionOfficerName = v);
             Set("ProtectionOfficerEmail", newEmail, organisation.ProtectionOfficerEmail, v => organisation.ProtectionOfficerEmail = v);
+            if (changes.Sector is { } sector && sector != organisation.Sector)
+            {
+                details["Sector"] = (organisation.Sector?.ToString() ?? "(none)") + " -> " + sector;
+                organisation.Sector = sector;
+            }
             if (details.Count == 0)
             {
                 host.WriteVerbose($"Organisation {organisation.Name} already has those values; nothing to change.");
@@ -189,6 +201,15 @@ public sealed class OrganisationService
             host.WriteVerbose($"Changed organisation {organisation.Name}: {string.Join(", ", details.Keys)}.");
             return Get(organisation.Id);
         });
+    }
+
+    private static void CheckSector(OrganisationSector? sector, object? target)
+    {
+        if (sector is { } value && !Enum.IsDefined(typeof(OrganisationSector), value))
+        {
+            throw new DataShareException("OrganisationSectorInvalid", DataShareErrorCategory.InvalidArgument,
+                $"'{value}' is not a sector. Use one of: {string.Join(", ", Enum.GetNames(typeof(OrganisationSector)))}.", target);
+        }
     }
 
     private static void CheckText(string? address, string? officerName, object? target)

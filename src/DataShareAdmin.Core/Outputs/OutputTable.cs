@@ -29,7 +29,7 @@ internal sealed class OutputTable
         TotalText = new string[Dimensions];
         for (var d = 0; d < Dimensions; d++)
         {
-            categoryIndex[d] = new Dictionary<string, int>(StringComparer.Ordinal);
+            categoryIndex[d] = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             Categories[d] = new List<string>();
             TotalText[d] = "Total";
         }

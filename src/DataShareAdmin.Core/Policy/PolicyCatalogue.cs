@@ -77,6 +77,7 @@ public static class PolicyCatalogue
     public const string SweepMaxHoldings = "SweepMaxHoldings";
     public const string SweepMaxGiB = "SweepMaxGiB";
     public const string DestructionConfirmationDays = "DestructionConfirmationDays";
+    public const string PersonReviewAfterDays = "PersonReviewAfterDays";
     public const string SecurityAssessmentValidMonths = "SecurityAssessmentValidMonths";
     public const string DirectoryAccountRequired = "DirectoryAccountRequired";
     public const string DirectoryRequiredGroupId = "DirectoryRequiredGroupId";
@@ -163,6 +164,12 @@ public static class PolicyCatalogue
         new PolicyDefinition(DestructionConfirmationDays, "Retention", "30",
             "Days after an agreement's holdings fall due by which the recipient organisation must confirm it destroyed its own copies.",
             v => WholeNumber(v, 0, 3650)),
+
+        // Six years: the limitation period for a claim under a contract in England and Wales (Limitation Act 1980 s.5),
+        // which a data sharing agreement is; past it, who received data is rarely still needed as evidence.
+        new PolicyDefinition(PersonReviewAfterDays, "Retention", "2190",
+            "Days after a person's last agreement ended before the retention report lists them for review (storage limitation: does the register still need their records?); 0 switches the listing off. The default, six years, is the limitation period for a claim under a contract.",
+            v => WholeNumber(v, 0, 36500)),
         new PolicyDefinition(SecurityAssessmentValidMonths, "Organisations", "12",
             "How long an organisation's security assessment stays current, in months, when Add-DataShareSecurityAssessment is given no -ValidUntil: assessed on 22 Nov 2025 with 12, it is current through 22 Nov 2026.",
             v => WholeNumber(v, 1, 60)),

@@ -59,7 +59,7 @@ public static class HtmlReportWriter
         """;
 
     // Sorts the table by a clicked heading: numbers as numbers, everything else as text (ISO dates sort as text).
-    private const string Script = """
+    internal const string Script = """
         document.querySelectorAll('table.report').forEach(function (table) {
           var headings = table.tHead.rows[0].cells;
           Array.prototype.forEach.call(headings, function (th, index) {

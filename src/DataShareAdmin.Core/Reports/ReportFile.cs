@@ -27,6 +27,9 @@ public sealed class ReportFileRequest
     /// <summary>Replace a file that is there.</summary>
     public bool Force { get; set; }
 
+    /// <summary>With the PublicRegister report: list what changed after this day.</summary>
+    public DateTime? Since { get; set; }
+
     /// <summary>Search the connected storage for orphans and list them (retention reports only).</summary>
     public bool IncludeOrphans { get; set; }
 }
@@ -78,6 +81,12 @@ public sealed class ReportFileService
                 $"-IncludeOrphans goes with -Kind Retention, whose rows orphans are; a {request.Kind} report has no place for them.", request.Kind);
         }
 
+        if (request.Since is { } since && request.Kind != ReportKind.PublicRegister)
+        {
+            throw new DataShareException("ReportSinceInvalid", DataShareErrorCategory.InvalidArgument,
+                $"-Since goes with -Kind PublicRegister, which lists what changed since a day; a {request.Kind} report has no place for it.", request.Kind);
+        }
+
         if (request.IncludeOrphans && !storageConnected)
         {
             throw new DataShareException("StorageNotConnected", DataShareErrorCategory.InvalidOperation,
@@ -105,6 +114,7 @@ public sealed class ReportFileService
             reports.Orphans = new OrphanScan(storage.Connection!.Info.ToString(), found, failures);
         }
 
+        reports.Since = request.Since;
         var target = request.Target;
         var partial = target + ".partial-" + Guid.NewGuid().ToString("N").Substring(0, 8);
         long rows;

@@ -44,10 +44,19 @@ public sealed partial class ReportService
     /// </summary>
     public OrphanScan? Orphans { get; set; }
 
+    /// <summary>For the PublicRegister report: list the changes dated after this day (-Since); null for none.</summary>
+    public DateTime? Since { get; set; }
+
     /// <summary>Writes a report to <paramref name="output"/>; returns the number of rows written.</summary>
     public long Export(ReportKind kind, ReportFormat format, Stream output, DateTime? asOf, ICollection<string>? agreementIds, AuditLogTestResult? integrity = null,
         System.Threading.CancellationToken cancellationToken = default)
     {
+        if (kind == ReportKind.PublicRegister)
+        {
+            var document = new PublicRegisterBuilder(register, calendar, clock).Build(asOf, Since, agreementIds);
+            return PublicRegisterWriter.Write(document, format, output);
+        }
+
         var built = Build(kind, asOf, agreementIds);
         var table = new ReportTable(built.Context, built.Columns, Cancellable(built.Rows, cancellationToken));
         if (integrity is not null)
@@ -174,6 +183,8 @@ public sealed partial class ReportService
             ReportKind.Retention => new ReportTable(WithOrphans(context), RetentionColumns, RetentionRows(day, only)),
             ReportKind.Organisations => new ReportTable(context, OrganisationColumns, OrganisationRows(day, only)),
             ReportKind.Outputs => new ReportTable(context, OutputColumns, OutputRows(only)),
+            ReportKind.PublicRegister => throw new DataShareException("ReportKindInvalid", DataShareErrorCategory.InvalidArgument,
+                "The public register has several sections, not one table: write it with Export (Export-DataShareReport -Kind PublicRegister).", kind),
             _ => new ReportTable(context, AuditColumns, AuditRows(only)),
         };
     }
@@ -424,7 +435,7 @@ public sealed partial class ReportService
         Number("bytesDeleted", "Bytes deleted"), Flag("verified", "Verified"), Instant("destroyedAt", "Destroyed at"), Text("operator", "By"),
         Text("softDelete", "Soft delete"), Instant("recoverableUntil", "Recoverable until"), Text("confirmation", "Organisation's confirmation"),
         Date("confirmationDueBy", "Confirmation due by"), Flag("confirmationOverdue", "Confirmation overdue"),
-        Text("accessRemoved", "Access removed"),
+        Text("accessRemoved", "Access removed"), Text("personId", "Person"),
     };
 
     private IEnumerable<object?[]> RetentionRows(DateTime day, HashSet<string>? only)
@@ -468,7 +479,7 @@ public sealed partial class ReportService
             {
                 holding.Id, holding.AgreementId, holding.Location, due, state, last?.Outcome.ToString(), last?.Reason, last?.ObjectsDeleted, last?.BytesDeleted,
                 last?.Verified, holding.DestroyedAt, last?.Operator, last?.SoftDelete, last?.RecoverableUntil, confirmation, dueBy, overdue,
-                last?.AccessRemoved,
+                last?.AccessRemoved, null,
             };
         }
 
@@ -481,9 +492,14 @@ public sealed partial class ReportService
                 yield return new object?[]
                 {
                     null, agreement.Id, "(no holdings registered)", Transfers.TransferRules.AgreementDueOn(agreement), agreement.DestroyedOn is null ? "Ended" : "Destroyed",
-                    null, null, null, null, null, null, null, null, null, confirmation, dueBy, overdue, null,
+                    null, null, null, null, null, null, null, null, null, confirmation, dueBy, overdue, null, null,
                 };
             }
+        }
+
+        foreach (var row in PersonReviewRows(day, only))
+        {
+            yield return row;
         }
 
         foreach (var row in OrphanRows(only))
@@ -514,7 +530,7 @@ public sealed partial class ReportService
                 {
                     null, orphan.AgreementId, orphan.Uri, null, "Orphan", null,
                     $"{orphan.Reason} {orphan.Objects.ToString(CultureInfo.InvariantCulture)} blob(s), {orphan.Bytes.ToString(CultureInfo.InvariantCulture)} bytes.",
-                    null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null, null, null, null, null, null, null, null, null, null,
                 };
             }
         }

@@ -50,6 +50,11 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>With -Kind PublicRegister: also list what changed after this day (new, varied, ended, destroyed, refused, withdrawn).</summary>
+    [Parameter]
+    [DateTransformation]
+    public DateTime? Since { get; set; }
+
     /// <summary>With -Kind Retention: search the connected storage for orphans (Find-DataShareOrphan) and list them too.</summary>
     [Parameter]
     public SwitchParameter IncludeOrphans { get; set; }
@@ -85,6 +90,7 @@ public sealed class ExportDataShareReportCommand : DataShareCmdlet
                 AsOf = AsOf is null ? null : ShareCalendar.DateOf(AsOf.Value),
                 Force = Force,
                 IncludeOrphans = IncludeOrphans,
+                Since = Since is null ? null : ShareCalendar.DateOf(Since.Value),
             };
             ReportFileService.Check(request, SessionSettings.Current().Storage is not null);
             request.AgreementIds = Engine.ReportFiles.Select(agreements);

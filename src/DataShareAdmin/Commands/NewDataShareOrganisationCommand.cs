@@ -22,9 +22,13 @@ public sealed class NewDataShareOrganisationCommand : DataShareCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? ProtectionOfficerEmail { get; set; }
 
+    /// <summary>What sort of organisation it is (University, LocalAuthority, Charity, Commercial, Government, Other), for the public register.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public OrganisationSector? Sector { get; set; }
+
     protected override void ProcessRecord() => Run(Name, () =>
     {
-        var created = Engine.Organisations.Create(Name, Address, ProtectionOfficerName, ProtectionOfficerEmail, this);
+        var created = Engine.Organisations.Create(Name, Address, ProtectionOfficerName, ProtectionOfficerEmail, this, Sector);
         if (created is not null)
         {
             WriteObject(created);

@@ -83,6 +83,72 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
     [Parameter]
     public bool? Suspended { get; set; }
 
+    /// <summary>What kind of share this is, as the public register groups them.</summary>
+    [Parameter]
+    public AgreementCategory? Category { get; set; }
+
+    /// <summary>Who funds or commissions the work.</summary>
+    [Parameter]
+    public string? FunderOrCommissioner { get; set; }
+
+    /// <summary>What the share is for, in plain words for the public register; an empty string clears it (as for the other texts here).</summary>
+    [Parameter]
+    public string? LaySummary { get; set; }
+
+    /// <summary>The public benefit the share is expected to bring.</summary>
+    [Parameter]
+    public string? PublicBenefit { get; set; }
+
+    /// <summary>OneOff or Regular (with -FrequencyPeriod).</summary>
+    [Parameter]
+    public ShareFrequency? Frequency { get; set; }
+
+    /// <summary>How often a regular share goes out (e.g. "termly").</summary>
+    [Parameter]
+    public string? FrequencyPeriod { get; set; }
+
+    /// <summary>The datasets the share draws on; an empty array clears them (as for the other lists here).</summary>
+    [Parameter]
+    [Alias("Datasets")]
+    [AllowEmptyCollection]
+    [ArgumentCompleter(typeof(NoCompletion))]
+    public string[]? Dataset { get; set; }
+
+    /// <summary>The years the data covers (e.g. "2015/16 to 2022/23").</summary>
+    [Parameter]
+    public string? YearsCovered { get; set; }
+
+    /// <summary>How many records are shared, where known.</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long? RecordsShared { get; set; }
+
+    /// <summary>Whether the recipient may share the data onward or sublicense it.</summary>
+    [Parameter]
+    public bool? OnwardSharing { get; set; }
+
+    /// <summary>With whom and on what terms onward sharing is allowed, or why not.</summary>
+    [Parameter]
+    public string? OnwardSharingNote { get; set; }
+
+    /// <summary>References of ethics or other approvals.</summary>
+    [Parameter]
+    [Alias("Approvals")]
+    [AllowEmptyCollection]
+    [ArgumentCompleter(typeof(NoCompletion))]
+    public string[]? Approval { get; set; }
+
+    /// <summary>The secure research service's project id (SecureResearchService agreements only).</summary>
+    [Parameter]
+    public string? SrsProjectId { get; set; }
+
+    /// <summary>Links (https) to published outputs.</summary>
+    [Parameter]
+    [Alias("OutputLinks")]
+    [AllowEmptyCollection]
+    [ArgumentCompleter(typeof(NoCompletion))]
+    public string[]? OutputLink { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -108,6 +174,20 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
                 RetentionDays = RetentionDays,
                 DataItems = DataItem,
                 IsSuspended = Suspended,
+                Category = Category,
+                FunderOrCommissioner = FunderOrCommissioner,
+                LaySummary = LaySummary,
+                PublicBenefit = PublicBenefit,
+                Frequency = Frequency,
+                FrequencyPeriod = FrequencyPeriod,
+                Datasets = Dataset,
+                YearsCovered = YearsCovered,
+                RecordsShared = RecordsShared,
+                OnwardSharing = OnwardSharing,
+                OnwardSharingNote = OnwardSharingNote,
+                Approvals = Approval,
+                SrsProjectId = SrsProjectId,
+                OutputLinks = OutputLink,
             }, this);
             if (changed is not null && PassThru)
             {

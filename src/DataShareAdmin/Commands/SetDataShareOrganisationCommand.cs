@@ -31,6 +31,10 @@ public sealed class SetDataShareOrganisationCommand : DataShareCmdlet
     [Parameter]
     public string? ProtectionOfficerEmail { get; set; }
 
+    /// <summary>What sort of organisation it is, for the public register.</summary>
+    [Parameter]
+    public OrganisationSector? Sector { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -42,6 +46,7 @@ public sealed class SetDataShareOrganisationCommand : DataShareCmdlet
             Address = Address,
             ProtectionOfficerName = ProtectionOfficerName,
             ProtectionOfficerEmail = ProtectionOfficerEmail,
+            Sector = Sector,
         }, this);
         if (changed is not null && PassThru)
         {

@@ -32,6 +32,18 @@ public sealed class PersonEmailCompleter : RegisterIdCompleter
     }
 }
 
+/// <summary>Tab completion of person ids (PE-…), described by name and email.</summary>
+public sealed class PersonIdCompleter : RegisterIdCompleter
+{
+    internal override IEnumerable<(string Id, string Description)> Candidates(DataShareEngine engine, string? agreementId)
+    {
+        foreach (var person in engine.Register.ListPeople())
+        {
+            yield return (person.Id, $"{person.Name} <{person.Email}>");
+        }
+    }
+}
+
 /// <summary>Tab completion of disclosure certificate ids (DC-…).</summary>
 public sealed class CertificateIdCompleter : RegisterIdCompleter
 {

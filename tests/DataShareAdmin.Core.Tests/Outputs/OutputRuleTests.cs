@@ -262,6 +262,31 @@ public sealed class OutputRuleTests : System.IDisposable
     }
 
     [Fact]
+    public void Categories_differing_only_in_case_are_the_same_category_for_differencing()
+    {
+        // Dimension names and total labels were already matched without regard to case; categories were not, so
+        // "a"/"yes" here against "A"/"Yes" released hid a difference of 3.
+        var released = new InMemoryReleasedOutputs();
+        released.Add("DS1", new ReleasedTable("OR-0001", "fsm.csv", new[] { "School", "FSM" }), new[] { new ReleasedCell(new[] { "A", "Yes" }, 120) });
+        var path = files.Table("d.csv", "School,FSM,Count", "a,yes,123", "a,No,300");
+
+        var changed = OutputFiles.Cells(OutputFiles.Check(path, released: released, agreementId: "DS1"))["School=a, FSM=yes"];
+
+        Assert.Equal(OutputVerdict.Fail, changed.Verdict);
+        Assert.Equal(3, Assert.Single(changed.Findings, f => f.Rule == OutputRule.Differencing).Observed);
+    }
+
+    [Fact]
+    public void Categories_differing_only_in_case_are_one_cell_within_a_table()
+    {
+        var path = files.Table("c.csv", "Region,Sex,Count", "North,F,12", "north,f,40");
+
+        var error = Assert.Throws<DataShareException>(() => OutputFiles.Check(path));
+
+        Assert.Equal(("OutputCellDuplicate", DataShareErrorCategory.InvalidData), (error.ErrorId, error.Category));
+    }
+
+    [Fact]
     public void A_cell_differing_from_several_releases_keeps_one_finding_for_the_closest_and_counts_the_others()
     {
         var released = new InMemoryReleasedOutputs();

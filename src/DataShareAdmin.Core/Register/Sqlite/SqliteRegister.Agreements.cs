@@ -11,10 +11,11 @@ public sealed partial class SqliteRegister
     private const string InsertAgreementSql = """
         INSERT INTO agreements (id, organisation, organisation_id, title, purpose, legal_gateway, lawful_basis, access_route,
             direct_transfer_justification, starts_on, ends_on, retention_days, data_items, approval_reference, approved_on, approved_by,
-            is_suspended, destroyed_on, created_at, created_by, modified_at, version, access_group_ids, officer_name, officer_email)
+            is_suspended, destroyed_on, created_at, created_by, modified_at, version, access_group_ids, officer_name, officer_email,
+            category, publication, refused_on, withdrawn_on, closure_reason)
         VALUES ($id, $organisation, $organisationId, $title, $purpose, $gateway, $basis, $route, $justification, $starts, $ends, $retention,
             $items, $reference, $approvedOn, $approvedBy, $suspended, $destroyed, $created, $createdBy, $modified, $version, $groups,
-            $officerName, $officerEmail)
+            $officerName, $officerEmail, $category, $publication, $refusedOn, $withdrawnOn, $closureReason)
         """;
 
     // The organisation's current name comes from its record; the agreement's own column keeps the name it was written with.
@@ -45,7 +46,8 @@ public sealed partial class SqliteRegister
                 legal_gateway = $gateway, lawful_basis = $basis, access_route = $route, direct_transfer_justification = $justification, starts_on = $starts, ends_on = $ends, retention_days = $retention,
                 data_items = $items, approval_reference = $reference, approved_on = $approvedOn, approved_by = $approvedBy,
                 is_suspended = $suspended, destroyed_on = $destroyed, modified_at = $modified, version = $version,
-                access_group_ids = $groups, officer_name = $officerName, officer_email = $officerEmail
+                access_group_ids = $groups, officer_name = $officerName, officer_email = $officerEmail,
+                category = $category, publication = $publication, refused_on = $refusedOn, withdrawn_on = $withdrawnOn, closure_reason = $closureReason
             WHERE id = $id AND version = $expected
             """, parameters.ToArray());
         if (changed == 0)
@@ -66,9 +68,22 @@ public sealed partial class SqliteRegister
         ("$created", DateText.FormatInstant(a.CreatedAt)), ("$createdBy", a.CreatedBy), ("$modified", DateText.FormatInstant(a.ModifiedAt)),
         ("$version", a.Version), ("$groups", a.AccessGroupIds.Length == 0 ? null : string.Join(";", a.AccessGroupIds)),
         ("$officerName", a.OfficerName), ("$officerEmail", a.OfficerEmail),
+        ("$category", a.Category.ToString()), ("$publication", PublicationJson.Write(a)), ("$refusedOn", DateText.FormatDate(a.RefusedOn)),
+        ("$withdrawnOn", DateText.FormatDate(a.WithdrawnOn)), ("$closureReason", a.ClosureReason),
     };
 
-    private static DataShareAgreement ReadAgreement(SqliteDataReader r) => new()
+    private static DataShareAgreement ReadAgreement(SqliteDataReader r)
+    {
+        var agreement = ReadAgreementTerms(r);
+        agreement.Category = (AgreementCategory)Enum.Parse(typeof(AgreementCategory), Text(r, "category")!);
+        agreement.RefusedOn = DateText.ParseOptionalDate(Text(r, "refused_on"));
+        agreement.WithdrawnOn = DateText.ParseOptionalDate(Text(r, "withdrawn_on"));
+        agreement.ClosureReason = Text(r, "closure_reason");
+        PublicationJson.Read(Text(r, "publication"), agreement);
+        return agreement;
+    }
+
+    private static DataShareAgreement ReadAgreementTerms(SqliteDataReader r) => new()
     {
         Id = Text(r, "id")!,
         Organisation = Text(r, "organisation_name") ?? Text(r, "organisation")!,

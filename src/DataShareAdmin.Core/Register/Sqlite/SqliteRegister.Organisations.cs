@@ -9,8 +9,8 @@ namespace DataShareAdmin.Core.Register;
 public sealed partial class SqliteRegister
 {
     private const string InsertOrganisationSql = """
-        INSERT INTO organisations (id, name, address, dpo_name, dpo_email, created_at, created_by, modified_at, version)
-        VALUES ($id, $name, $address, $dpoName, $dpoEmail, $created, $createdBy, $modified, $version)
+        INSERT INTO organisations (id, name, address, dpo_name, dpo_email, created_at, created_by, modified_at, version, sector)
+        VALUES ($id, $name, $address, $dpoName, $dpoEmail, $created, $createdBy, $modified, $version, $sector)
         """;
 
     private const string InsertAssessmentSql = """
@@ -42,7 +42,7 @@ public sealed partial class SqliteRegister
         try
         {
             changed = Execute(transaction, """
-                UPDATE organisations SET name = $name, address = $address, dpo_name = $dpoName, dpo_email = $dpoEmail,
+                UPDATE organisations SET name = $name, address = $address, dpo_name = $dpoName, dpo_email = $dpoEmail, sector = $sector,
                     modified_at = $modified, version = version + 1
                 WHERE id = $id AND version = $expected
                 """, parameters.ToArray());
@@ -93,6 +93,7 @@ public sealed partial class SqliteRegister
     {
         ("$id", o.Id), ("$name", o.Name), ("$address", o.Address), ("$dpoName", o.ProtectionOfficerName), ("$dpoEmail", o.ProtectionOfficerEmail),
         ("$created", DateText.FormatInstant(o.CreatedAt)), ("$createdBy", o.CreatedBy), ("$modified", DateText.FormatInstant(o.ModifiedAt)),
+        ("$sector", o.Sector?.ToString()),
     };
 
     private static DataShareOrganisation ReadOrganisation(SqliteDataReader r) => new()
@@ -102,6 +103,7 @@ public sealed partial class SqliteRegister
         Address = Text(r, "address"),
         ProtectionOfficerName = Text(r, "dpo_name"),
         ProtectionOfficerEmail = Text(r, "dpo_email"),
+        Sector = Text(r, "sector") is { } sector ? (OrganisationSector)Enum.Parse(typeof(OrganisationSector), sector) : null,
         CreatedAt = DateText.ParseInstant(Text(r, "created_at")!),
         CreatedBy = Text(r, "created_by")!,
         ModifiedAt = DateText.ParseInstant(Text(r, "modified_at")!),

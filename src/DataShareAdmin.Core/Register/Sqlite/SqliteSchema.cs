@@ -304,7 +304,19 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         """,
 
-        // Version 9: overlap checks by index. Only held and pending holdings are indexed by identity (a destroyed one
+        // Version 9: the public register. An agreement's category (every earlier agreement was a panel-approved share, so
+        // it reads as DsapResearch), its other public fields as one JSON object, a refusal or withdrawal with its public
+        // reason, and an organisation's sector. The upgrade's audit entry says so (see CategoriesFromUpgrade).
+        """
+        ALTER TABLE agreements ADD COLUMN category TEXT NOT NULL DEFAULT 'DsapResearch';
+        ALTER TABLE agreements ADD COLUMN publication TEXT NULL;
+        ALTER TABLE agreements ADD COLUMN refused_on TEXT NULL;
+        ALTER TABLE agreements ADD COLUMN withdrawn_on TEXT NULL;
+        ALTER TABLE agreements ADD COLUMN closure_reason TEXT NULL;
+        ALTER TABLE organisations ADD COLUMN sector TEXT NULL;
+        """,
+
+        // Version 10: overlap checks by index. Only held and pending holdings are indexed by identity (a destroyed one
         // never overlaps), and every row's identity is written again in code (a folder's upper-cased; holdings from
         // before version 4 had none but whole containers'), so a registration reads its neighbours, not the register.
         """
@@ -321,7 +333,8 @@ internal static class SqliteSchema
         new Dictionary<int, Action<SqliteConnection, SqliteTransaction, Action<AuditEvent>>>
         {
             [5] = OrganisationsFromAgreements,
-            [9] = HoldingIdentities,
+            [9] = CategoriesFromUpgrade,
+            [10] = HoldingIdentities,
         };
 
     public static int CurrentVersion => Migrations.Count;
@@ -410,7 +423,35 @@ internal static class SqliteSchema
         }
     }
 
-    /// <summary>Version 9: every holding's identity as <see cref="HoldingIdentity"/> writes it now. Changes no record: not audited.</summary>
+    /// <summary>
+    /// Version 9: each agreement already in the register gets an audit entry saying its category was set to
+    /// DsapResearch by the upgrade, not by an officer, so the public register's grouping can be checked and corrected.
+    /// </summary>
+    private static void CategoriesFromUpgrade(SqliteConnection connection, SqliteTransaction transaction, Action<AuditEvent> audit)
+    {
+        var ids = new List<string>();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT id FROM agreements ORDER BY id";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var id in ids)
+        {
+            audit(new AuditEvent("Agreement.Upgrade", "Agreement", id, new Dictionary<string, string?>
+            {
+                ["Category"] = "DsapResearch",
+                ["Source"] = "Register upgrade to schema 9: agreements recorded before categories read as DsapResearch (a panel-approved share). Correct it with Set-DataShareAgreement -Category.",
+            }));
+        }
+    }
+
+    /// <summary>Version 10: every holding's identity as <see cref="HoldingIdentity"/> writes it now. Changes no record: not audited.</summary>
     private static void HoldingIdentities(SqliteConnection connection, SqliteTransaction transaction, Action<AuditEvent> audit)
     {
         var identities = new List<(string Id, string Identity)>();

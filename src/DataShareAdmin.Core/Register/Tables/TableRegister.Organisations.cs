@@ -104,6 +104,7 @@ public sealed partial class TableRegister
         Address = o.Address,
         ProtectionOfficerName = o.ProtectionOfficerName,
         ProtectionOfficerEmail = o.ProtectionOfficerEmail,
+        Sector = o.Sector,
         CreatedAt = o.CreatedAt,
         CreatedBy = o.CreatedBy,
         ModifiedAt = o.ModifiedAt,
