@@ -56,7 +56,7 @@ public static class Program
 
             string Opt(string name, string fallback) => named.TryGetValue(name, out var v) ? v : fallback;
             int[] Counts(string name, string fallback) => Opt(name, fallback).Split(',', StringSplitOptions.RemoveEmptyEntries)
-                .Select(c => CommandLine.ParseCount("--" + name, c, 0, digitSeparators: true)).Where(c => c > 0).ToArray();
+                .Select(c => CommandLine.ParseCount("--" + name, c.Replace("_", string.Empty, StringComparison.Ordinal), 0)).Where(c => c > 0).ToArray();
             if (named.TryGetValue("child", out var kind))
             {
                 return Child(kind, Opt("module", string.Empty), Opt("register", string.Empty), Opt("backend", "sqlite"), int.Parse(Opt("calls", "15"), CultureInfo.InvariantCulture));
