@@ -15,7 +15,13 @@ public static class RegisterRows
     /// The schema the module creates today (SqliteSchema.Migrations.Count). The seeders write columns by name; a later
     /// schema version fails their check until they have been compared with it (new nullable columns are left NULL).
     /// </summary>
-    public const int SchemaVersion = 8;
+    public const int SchemaVersion = 11;
+
+    /// <summary>
+    /// The oldest schema whose columns the seeders write the same way (8 added the output tables, 9 agreement columns the seeders leave at their defaults, 10 the held-identity
+    /// index over the same identity text for blob prefixes), so a "before" build's register can be seeded too.
+    /// </summary>
+    public const int MinimumSchemaVersion = 7;
 
     /// <summary>"DSA1": PRAGMA application_id of a DataShareAdmin register.</summary>
     public const int ApplicationId = 0x44534131;
@@ -48,10 +54,10 @@ public static class RegisterRows
             rows += Convert.ToInt64(Scalar(connection, $"SELECT count(*) FROM {table}"), CultureInfo.InvariantCulture);
         }
 
-        if (version != SchemaVersion || application != ApplicationId || rows != 0)
+        if (version < MinimumSchemaVersion || version > SchemaVersion || application != ApplicationId || rows != 0)
         {
             throw new BenchmarkException(
-                $"{path} is not a schema-{SchemaVersion} register with empty {string.Join(", ", tables)} (user_version {version}, application_id 0x{application:X8}, {rows} rows): "
+                $"{path} is not a schema {MinimumSchemaVersion}-{SchemaVersion} register with empty {string.Join(", ", tables)} (user_version {version}, application_id 0x{application:X8}, {rows} rows): "
                 + $"the seeder writes schema-{SchemaVersion} columns directly; check {seeder} against the new schema, then RegisterRows.SchemaVersion.");
         }
     }

@@ -18,17 +18,28 @@ internal sealed class SweepTiming
 {
     public double TotalMs { get; set; }
 
-    /// <summary>Invoke to the first holding's StartedAt: binding, the plan, the measuring pass (listing every holding), the soft-delete read.</summary>
-    public double BeforeFirstMs { get; set; }
+    // Wall-clock phases, one after another: PlanMs + ListingMs + InFlightMs + RecordingMs = TotalMs.
 
-    /// <summary>Sum over holdings of FinishedAt − StartedAt: list-and-delete, wait for the holding's last delete, verification listing.</summary>
-    public double InHoldingsMs { get; set; }
+    /// <summary>Invoke to the "Measuring" progress record: binding, opening the register, the plan, opening each holding.</summary>
+    public double PlanMs { get; set; }
 
-    /// <summary>Sum of the gaps between one holding's FinishedAt and the next one's StartedAt: the register write (audited transaction), progress.</summary>
-    public double BetweenMs { get; set; }
+    /// <summary>"Measuring" to the first holding's StartedAt: the measuring listings (side by side), the soft-delete read.</summary>
+    public double ListingMs { get; set; }
 
-    /// <summary>The last FinishedAt to the end of the call: the last register write, marking agreements, output.</summary>
-    public double AfterLastMs { get; set; }
+    /// <summary>
+    /// Wall-clock time with at least one holding between its StartedAt and FinishedAt (the union of those intervals):
+    /// deletes from the shared pool, and the verifying listings of holdings whose deletes are done.
+    /// </summary>
+    public double InFlightMs { get; set; }
+
+    /// <summary>
+    /// The rest: moments after the first StartedAt when no holding was in flight (the register writes between, progress)
+    /// and the last FinishedAt to the end of the call (the last record, marking agreements, output).
+    /// </summary>
+    public double RecordingMs { get; set; }
+
+    /// <summary>Sum over holdings of FinishedAt − StartedAt: busy time, overlapping (holdings share one pool), so NOT a part of TotalMs.</summary>
+    public double BusyMs { get; set; }
 
     public int Records { get; set; }
 
@@ -135,6 +146,15 @@ internal sealed class ModuleSweepSession : IDisposable
         Collection<PSObject> output;
         var startedAt = DateTimeOffset.UtcNow;
         var start = Stopwatch.GetTimestamp();
+        double? measuringAt = null;
+        shell.Streams.Progress.DataAdded += (_, e) =>
+        {
+            // Raised on the pipeline thread as the cmdlet writes the record: the end of the plan.
+            if (measuringAt is null && shell.Streams.Progress[e.Index].StatusDescription.StartsWith("Measuring", StringComparison.Ordinal))
+            {
+                measuringAt = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        };
         try
         {
             output = shell.Invoke();
@@ -164,10 +184,25 @@ internal sealed class ModuleSweepSession : IDisposable
                 + $"expected {expectedHoldings} destroyed, verified holdings and {expectedBlobs} objects.");
         }
 
-        timing.BeforeFirstMs = (records[0].Started - startedAt).TotalMilliseconds;
-        timing.InHoldingsMs = records.Sum(r => (r.Finished - r.Started).TotalMilliseconds);
-        timing.BetweenMs = records.Zip(records.Skip(1), (a, b) => (b.Started - a.Finished).TotalMilliseconds).Sum();
-        timing.AfterLastMs = (finishedAt - records[^1].Finished).TotalMilliseconds;
+        var first = (records[0].Started - startedAt).TotalMilliseconds;
+        timing.PlanMs = Math.Min(measuringAt ?? 0, first);
+        timing.ListingMs = first - timing.PlanMs;
+        timing.BusyMs = records.Sum(r => (r.Finished - r.Started).TotalMilliseconds);
+
+        // The union of the holdings' [StartedAt, FinishedAt]: records are in StartedAt order.
+        var (inFlight, reach) = (0.0, records[0].Started);
+        foreach (var r in records)
+        {
+            var from = r.Started > reach ? r.Started : reach;
+            if (r.Finished > from)
+            {
+                inFlight += (r.Finished - from).TotalMilliseconds;
+                reach = r.Finished;
+            }
+        }
+
+        timing.InFlightMs = inFlight;
+        timing.RecordingMs = timing.TotalMs - first - inFlight;
         return timing;
     }
 

@@ -122,16 +122,17 @@ internal static class ParentRun
         if (report.Module.Count > 0)
         {
             Console.WriteLine();
-            Console.WriteLine("Where the sweep's time goes (medians, seconds; from its destruction records' StartedAt/FinishedAt):");
-            Console.WriteLine("  -ThrottleLimit   total  before 1st holding  in holdings  between holdings  after last  | per holding: in  between   pool threads after");
-            Console.WriteLine("                          (plan, measuring    (list+delete  (register write,   (last write,");
-            Console.WriteLine("                          pass, soft delete)  +verify)      progress)          agreements)");
+            Console.WriteLine("Where the sweep's time goes: wall-clock phases, one after another, that add up to the total (medians, seconds).");
+            Console.WriteLine("  plan = to the \"Measuring\" progress record; listing = measuring listings to the first holding's StartedAt;");
+            Console.WriteLine("  in flight = time with at least one holding between its StartedAt and FinishedAt (shared delete pool + verifying listings);");
+            Console.WriteLine("  recording only = no holding in flight: register writes, marking agreements, output. Busy per holding overlaps (one pool): not additive.");
+            Console.WriteLine("  -ThrottleLimit   total =   plan + listing + in flight + recording only  | busy per holding (ms)  pool threads after");
             foreach (var (level, timings) in report.Module.OrderBy(p => p.Key))
             {
                 double M(Func<SweepTiming, double> f) => Stats.Of(timings.Select(f)).Median / 1000;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {level,14} {M(t => t.TotalMs),7:0.00} {M(t => t.BeforeFirstMs),19:0.00} {M(t => t.InHoldingsMs),12:0.00} {M(t => t.BetweenMs),17:0.00} {M(t => t.AfterLastMs),11:0.00}  | "
-                    + $"{M(t => t.InHoldingsMs) * 1000 / report.Holdings,14:0.0} ms {M(t => t.BetweenMs) * 1000 / Math.Max(1, report.Holdings - 1),5:0.0} ms {timings.Max(t => t.ThreadPoolThreadsAfter),8}"));
+                    $"  {level,14} {M(t => t.TotalMs),7:0.00} = {M(t => t.PlanMs),6:0.00} + {M(t => t.ListingMs),7:0.00} + {M(t => t.InFlightMs),9:0.00} + {M(t => t.RecordingMs),14:0.00}  | "
+                    + $"{M(t => t.BusyMs) * 1000 / report.Holdings,21:0.0} {timings.Max(t => t.ThreadPoolThreadsAfter),19}"));
             }
         }
 

@@ -88,7 +88,7 @@ internal static class SweepRun
                         Add(report.Module, level, timing);
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"  rep {rep + 1} module -ThrottleLimit {level,3}: {timing.TotalMs / 1000,6:0.00} s {layout.TotalBlobs / (timing.TotalMs / 1000),7:N0} blobs/s"
-                            + $"  [before 1st holding {timing.BeforeFirstMs / 1000:0.00} s, in holdings {timing.InHoldingsMs / 1000:0.00} s, between {timing.BetweenMs / 1000:0.00} s, after {timing.AfterLastMs / 1000:0.00} s;"
+                            + $"  [plan {timing.PlanMs / 1000:0.00} s + listing {timing.ListingMs / 1000:0.00} s + holdings in flight {timing.InFlightMs / 1000:0.00} s + recording only {timing.RecordingMs / 1000:0.00} s;"
                             + $" pool threads {timing.ThreadPoolThreadsBefore}->{timing.ThreadPoolThreadsAfter}]"));
                     }
                     else
@@ -138,7 +138,7 @@ internal static class SweepRun
                     report.ModuleRaisedMinThreads.Add((throttle, timing));
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"  diagnostic: module -ThrottleLimit {throttle}, thread pool minimum {2 * options.ThrottleLimits.Max()} (default {workers}): {timing.TotalMs / 1000:0.00} s {layout.TotalBlobs / (timing.TotalMs / 1000):N0} blobs/s"
-                        + $" [in holdings {timing.InHoldingsMs / 1000:0.00} s; pool threads {timing.ThreadPoolThreadsBefore}->{timing.ThreadPoolThreadsAfter}]"));
+                        + $" [holdings in flight {timing.InFlightMs / 1000:0.00} s; pool threads {timing.ThreadPoolThreadsBefore}->{timing.ThreadPoolThreadsAfter}]"));
                 }
             }
             finally

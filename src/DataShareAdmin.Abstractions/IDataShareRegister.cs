@@ -60,6 +60,9 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
     /// <summary>Recipients of one agreement (or all when null), ordered by agreement then when they were added.</summary>
     IEnumerable<DataShareRecipient> ListRecipients(string? agreementId, bool includeRemoved);
 
+    /// <summary>The person's place on the agreement that is not removed, or null: one lookup, whatever the agreement's size.</summary>
+    DataShareRecipient? FindActiveRecipient(string agreementId, string personId);
+
     /// <summary>Adds a recipient; inserts the person too when <paramref name="newPerson"/> is given.</summary>
     void InsertRecipient(DataShareRecipient recipient, DataSharePerson? newPerson, AuditEvent audit);
 
@@ -95,6 +98,13 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
 
     /// <summary>Holdings still held (not verified destroyed, not withdrawn), ordered by due day then id, streamed.</summary>
     IEnumerable<DataShareHolding> ListHeldHoldings();
+
+    /// <summary>
+    /// Held and pending holdings that may overlap <paramref name="holding"/>, found through the index on the stored
+    /// identity (its ancestors, itself and its descendants) without reading the others. Every held holding that
+    /// overlaps it is among them; a few that do not may be too (the caller decides overlap exactly).
+    /// </summary>
+    IEnumerable<DataShareHolding> ListHeldHoldingsNear(DataShareHolding holding);
 
     /// <summary>Adds a holding an administrator registered (a transfer's comes with the transfer).</summary>
     void InsertHolding(DataShareHolding holding, AuditEvent audit);

@@ -48,6 +48,9 @@ public sealed class RegisterUpgradeTests : IClassFixture<AzuriteTablesFixture>, 
         engine.Register.InsertOutputRelease(release, new[] { new OutputReleaseCell { ReleaseId = release.Id, Categories = { "North" }, Count = 12 } },
             new AuditEvent("OutputRelease.Requested", "OutputRelease", release.Id));
         Assert.Equal(12, Assert.Single(engine.Register.ListOutputReleaseCells(release.Id)).Count);
+
+        // Schema 11: the held holding is found by the identity index.
+        Assert.Equal(new[] { held.Id }, engine.Register.ListHeldHoldingsNear(held).Select(h => h.Id));
     }
 
     [Fact]

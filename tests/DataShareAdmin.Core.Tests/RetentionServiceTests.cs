@@ -324,6 +324,22 @@ public sealed class RetentionServiceTests : IDisposable
     }
 
     [Fact]
+    public void Piped_ids_match_the_plan_whatever_their_case_or_spaces_and_each_unknown_one_is_reported_once()
+    {
+        var a = Hold("DS1", Account + "box-a/");
+        var b = Hold("DS1", Account + "box-b/");
+        storage.Add("box-a", "x.csv");
+        storage.Add("box-b", "y.csv");
+
+        var records = Sweep(new SweepOptions { HoldingIds = new[] { a.Id.ToLowerInvariant(), " " + a.Id + " ", b.Id, "HD-0000000000", "hd-0000000000" } });
+
+        Assert.Equal(new[] { a.Id, b.Id }.OrderBy(i => i), records.Select(r => r.HoldingId).OrderBy(i => i));
+        var unknown = Assert.Single(errors);
+        Assert.Equal(("HoldingNotDue", "HD-0000000000"), (unknown.ErrorId, unknown.Target?.ToString()?.ToUpperInvariant()));
+        Assert.All(new[] { a.Id, b.Id }, id => Assert.Equal(HoldingState.Destroyed, Engine.Register.FindHolding(id)!.State));
+    }
+
+    [Fact]
     public void A_holding_in_an_account_the_session_is_not_connected_to_is_reported_and_stays_due()
     {
         var elsewhere = Hold("DS1", "https://otheraccount.blob.core.windows.net/data/");

@@ -79,13 +79,10 @@ public sealed class RecipientService
                 host.WriteWarning($"{person.Email} is already in the register as '{person.Name}'; the name '{name.Trim()}' was not used. Set-DataShareRecipient -Name changes it.");
             }
 
-            foreach (var existing in register.ListRecipients(agreement.Id, includeRemoved: false))
+            if (newPerson is null && register.FindActiveRecipient(agreement.Id, person.Id) is { } existing)
             {
-                if (existing.PersonId == person.Id)
-                {
-                    throw new DataShareException("RecipientExists", DataShareErrorCategory.ResourceExists,
-                        $"{person.Email} is already a recipient on agreement '{agreement.Id}' ({existing.Id}).", existing.Id);
-                }
+                throw new DataShareException("RecipientExists", DataShareErrorCategory.ResourceExists,
+                    $"{person.Email} is already a recipient on agreement '{agreement.Id}' ({existing.Id}).", existing.Id);
             }
 
             if (first && !host.ShouldProcess($"{person.Name} <{person.Email}> on agreement {agreement.Id}", "Add recipient"))

@@ -67,7 +67,23 @@ public sealed class RetentionService
         TextLimits.Check("Holding", "Location", parsed.Location, TextLimits.Location, location.Length > 100 ? location.Substring(0, 100) + "…" : location);
         var check = parsed.Kind == HoldingKind.LocalFolder ? CheckFolder(parsed.Location, location, allowMissing) : HoldingLocationCheck.NotChecked;
 
-        foreach (var held in register.ListHeldHoldings())
+        var holding = new DataShareHolding
+        {
+            Id = Ids.NewHoldingId(),
+            AgreementId = agreement.Id,
+            Kind = parsed.Kind,
+            Location = parsed.Location,
+            StorageAccount = parsed.Account,
+            Container = parsed.Container,
+            Prefix = parsed.Prefix,
+            DueOn = TransferRules.AgreementDueOn(agreement),
+            RegisteredAt = clock.UtcNow,
+            RegisteredBy = identity.User,
+            LocationCheck = check,
+        };
+
+        // Only the holding's neighbours by identity are read (an index on both backends), however large the register.
+        foreach (var held in register.ListHeldHoldingsNear(holding))
         {
             if (!parsed.Overlaps(HoldingLocation.Of(held)))
             {
@@ -87,20 +103,6 @@ public sealed class RetentionService
             }
         }
 
-        var holding = new DataShareHolding
-        {
-            Id = Ids.NewHoldingId(),
-            AgreementId = agreement.Id,
-            Kind = parsed.Kind,
-            Location = parsed.Location,
-            StorageAccount = parsed.Account,
-            Container = parsed.Container,
-            Prefix = parsed.Prefix,
-            DueOn = TransferRules.AgreementDueOn(agreement),
-            RegisteredAt = clock.UtcNow,
-            RegisteredBy = identity.User,
-            LocationCheck = check,
-        };
         if (!host.ShouldProcess(parsed.Location, $"Register as a holding of agreement {agreement.Id}, due for deletion on {DateText.FormatDate(holding.DueOn)}"))
         {
             return null;

@@ -141,8 +141,10 @@ public sealed partial class RetentionSweep
             return plan;
         }
 
+        // Sets on both sides: matching n piped ids against a plan of m holdings is n + m lookups, not n × m comparisons.
         var wanted = new HashSet<string>(options.HoldingIds.Select(id => id.Trim()), StringComparer.OrdinalIgnoreCase);
-        foreach (var missing in wanted.Where(id => !plan.Any(p => string.Equals(p.HoldingId, id, StringComparison.OrdinalIgnoreCase))))
+        var planned = new HashSet<string>(plan.Select(p => p.HoldingId), StringComparer.OrdinalIgnoreCase);
+        foreach (var missing in wanted.Where(id => !planned.Contains(id)))
         {
             reportError(NotDue(missing, day));
         }
@@ -154,11 +156,15 @@ public sealed partial class RetentionSweep
     private List<Candidate> Open(List<RetentionPlanItem> plan, Func<string, IRetentionStorage?> storageFor, IOperationHost host, Action<DataShareException> reportError)
     {
         var candidates = new List<Candidate>();
-        var folders = HeldFolders();
+
+        // One read of the held holdings serves every planned one and the folder checks; a holding that is no longer
+        // held since the plan was made is read by its id, as before.
+        var held = register.ListHeldHoldings().ToDictionary(h => h.Id, StringComparer.OrdinalIgnoreCase);
+        var folders = HeldFolders(held.Values);
         foreach (var item in plan)
         {
             host.CancellationToken.ThrowIfCancellationRequested();
-            var holding = register.FindHolding(item.HoldingId)!;
+            var holding = held.TryGetValue(item.HoldingId, out var found) ? found : register.FindHolding(item.HoldingId)!;
             try
             {
                 if (OpenHolding(holding, storageFor, folders, reportError) is { } opened)
@@ -331,10 +337,10 @@ public sealed partial class RetentionSweep
     }
 
     /// <summary>Every held folder holding with its path as the file system resolves it (links followed), read once per sweep.</summary>
-    private List<(DataShareHolding Holding, string Path)> HeldFolders()
+    private static List<(DataShareHolding Holding, string Path)> HeldFolders(IEnumerable<DataShareHolding> held)
     {
         var folders = new List<(DataShareHolding, string)>();
-        foreach (var holding in register.ListHeldHoldings())
+        foreach (var holding in held)
         {
             if (holding.Kind == HoldingKind.LocalFolder)
             {

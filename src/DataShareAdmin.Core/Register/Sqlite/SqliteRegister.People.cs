@@ -50,6 +50,11 @@ public sealed partial class SqliteRegister
         return agreementId is null ? Query(sql, ReadRecipient) : Query(sql, ReadRecipient, ("$agreement", agreementId));
     }
 
+    /// <summary>By the unique index of active places (agreement, person).</summary>
+    public DataShareRecipient? FindActiveRecipient(string agreementId, string personId) =>
+        First(Query(RecipientSelect + " WHERE r.agreement_id = $agreement AND r.person_id = $person AND r.removed_at IS NULL", ReadRecipient,
+            ("$agreement", agreementId), ("$person", personId)));
+
     public void InsertRecipient(DataShareRecipient recipient, DataSharePerson? newPerson, AuditEvent audit) => Write(audit, transaction =>
     {
         if (newPerson is not null)

@@ -321,6 +321,14 @@ internal static class SqliteSchema
         """
         ALTER TABLE holdings ADD COLUMN location_check TEXT NOT NULL DEFAULT 'Unknown';
         """,
+
+        // Version 11: overlap checks by index. Only held and pending holdings are indexed by identity (a destroyed one
+        // never overlaps), and every row's identity is written again in code (a folder's upper-cased; holdings from
+        // before version 4 had none but whole containers'), so a registration reads its neighbours, not the register.
+        """
+        DROP INDEX IF EXISTS ix_holdings_identity;
+        CREATE INDEX ix_holdings_held_identity ON holdings (identity) WHERE state IN ('Held', 'Pending');
+        """,
     };
 
     /// <summary>
@@ -332,6 +340,7 @@ internal static class SqliteSchema
         {
             [5] = OrganisationsFromAgreements,
             [9] = CategoriesFromUpgrade,
+            [11] = HoldingIdentities,
         };
 
     public static int CurrentVersion => Migrations.Count;
@@ -445,6 +454,36 @@ internal static class SqliteSchema
                 ["Category"] = "DsapResearch",
                 ["Source"] = "Register upgrade to schema 9: agreements recorded before categories read as DsapResearch (a panel-approved share). Correct it with Set-DataShareAgreement -Category.",
             }));
+        }
+    }
+
+    /// <summary>Version 11: every holding's identity as <see cref="HoldingIdentity"/> writes it now. Changes no record: not audited.</summary>
+    private static void HoldingIdentities(SqliteConnection connection, SqliteTransaction transaction, Action<AuditEvent> audit)
+    {
+        var identities = new List<(string Id, string Identity)>();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT id, kind, location, account, container, prefix FROM holdings";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                string? Optional(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+                var holding = new DataShareHolding
+                {
+                    Kind = (HoldingKind)Enum.Parse(typeof(HoldingKind), reader.GetString(1)),
+                    Location = reader.GetString(2),
+                    StorageAccount = Optional(3),
+                    Container = Optional(4),
+                    Prefix = Optional(5),
+                };
+                identities.Add((reader.GetString(0), HoldingIdentity.Of(holding)));
+            }
+        }
+
+        foreach (var (id, identity) in identities)
+        {
+            Execute(connection, transaction, "UPDATE holdings SET identity = $identity WHERE id = $id", ("$identity", identity), ("$id", id));
         }
     }
 

@@ -43,6 +43,10 @@ public sealed partial class TableRegister
         }
     }
 
+    /// <summary>By the pointer of the person's active place on the agreement: one point read, then the recipient's own row.</summary>
+    public DataShareRecipient? FindActiveRecipient(string agreementId, string personId) =>
+        Get(Key("rcact", Upper(agreementId), personId)) is { } pointer ? FindRecipient(pointer.GetString("Id")) : null;
+
     public void InsertRecipient(DataShareRecipient recipient, DataSharePerson? newPerson, AuditEvent audit) => Write(audit, _ =>
     {
         var ops = new Ops();

@@ -147,6 +147,7 @@ public sealed partial class TableRegister
         {
             // Held and pending alike: both may hold data, so both are what a sweep and an overlap check list.
             keys.Add(Key("hdheld", Date(h.DueOn), h.Id));
+            keys.Add(IdentityKey(h));
         }
 
         return keys;

@@ -24,7 +24,7 @@ namespace DataShareAdmin.Core.Register;
 /// </remarks>
 public sealed partial class TableRegister : IDataShareRegister
 {
-    public const int SchemaVersion = 10;
+    public const int SchemaVersion = 11;
 
     private const string StorageScope = "https://storage.azure.com/.default";
 
@@ -136,6 +136,12 @@ public sealed partial class TableRegister : IDataShareRegister
                 {
                     MarkSchema(table, found);
                 }
+
+                if (!readOnly && found.GetBoolean(IndexedMarker) != true)
+                {
+                    // After the marker: a release that writes holdings without their index rows no longer opens it.
+                    new TableRegister(table, options.RegisterName, clock, identity, Describe(location, source, readOnly, identity)).IndexHeldHoldings(found);
+                }
             }
             else if (!create)
             {
@@ -145,7 +151,7 @@ public sealed partial class TableRegister : IDataShareRegister
             }
             else
             {
-                var marker = new TableEntity(options.RegisterName, "meta") { ["SchemaVersion"] = SchemaVersion, ["CreatedAt"] = DateText.FormatInstant(clock.UtcNow), ["CreatedBy"] = ActingAs(options, identity).User };
+                var marker = new TableEntity(options.RegisterName, "meta") { ["SchemaVersion"] = SchemaVersion, ["CreatedAt"] = DateText.FormatInstant(clock.UtcNow), ["CreatedBy"] = ActingAs(options, identity).User, [IndexedMarker] = true };
                 try
                 {
                     table.AddEntity(marker);
