@@ -429,6 +429,14 @@ public sealed class RetentionServiceTests : IDisposable
         Assert.Equal("HoldingOverlapsAnotherAgreement", Refused("DS1", Account + "share/ds2/deeper/").ErrorId);
         Assert.Equal("HoldingExists", Refused("DS2", Account + "share/ds2").ErrorId);
         Assert.Equal("HoldingLocationHasQuery", Refused("DS1", Account + "share/x/?sv=2025&sig=abc").ErrorId);
+        Assert.Equal("HoldingLocationHasCredentials", Refused("DS1", Account.Replace("https://", "https://user:pass@") + "share/x/").ErrorId);
+
+        // A dot segment, written or %-escaped, would move the holding somewhere else once the URI is read: refused, never rewritten.
+        foreach (var moved in new[] { "share/../other/", "share/%2E%2E/other/", "share/%2e%2E/other/", "share/pre/%2E%2E/x/", "share/./x/", "share/%2E/x/", "share/a%2Fb/", "share/a%5Cb/" })
+        {
+            Assert.Equal(("HoldingLocationInvalid", DataShareErrorCategory.InvalidArgument), (Refused("DS1", Account + moved).ErrorId, Refused("DS1", Account + moved).Category));
+        }
+
         Assert.Equal("HoldingLocationProtected", Refused("DS1", test.Directory).ErrorId);
         Assert.Equal("HoldingLocationInvalid", Refused("DS1", "relative/folder").ErrorId);
         Assert.Equal("HoldingLocationInvalid", Refused("DS1", Account).ErrorId);

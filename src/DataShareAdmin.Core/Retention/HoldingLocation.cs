@@ -113,10 +113,19 @@ public sealed class HoldingLocation
                 "A holding's location is the blob URI without a query string: remove everything from '?' on (never register a SAS token).", null);
         }
 
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            // A user name or password would be a secret written to the register, the audit log and every report.
+            throw new DataShareException("HoldingLocationHasCredentials", DataShareErrorCategory.InvalidArgument,
+                "A holding's location is the blob URI without a user name or password: remove everything between '://' and '@'.", null);
+        }
+
         if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
         {
             throw Invalid(text, "blob locations are https (plain http only for a local emulator on a loopback address)");
         }
+
+        RefuseMovingSegments(text);
 
         var segments = Uri.UnescapeDataString(uri.AbsolutePath).Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
 
@@ -144,6 +153,32 @@ public sealed class HoldingLocation
         var root = uri.GetLeftPart(UriPartial.Authority) + (pathStyle ? "/" + account : string.Empty) + "/" + container;
         var location = prefix is null ? root : root + "/" + prefix;
         return new HoldingLocation(prefix is null ? HoldingKind.BlobContainer : HoldingKind.BlobPrefix, location, account.ToLowerInvariant(), container, prefix);
+    }
+
+    /// <summary>
+    /// Refuses a blob path that reading it as a URI would change: a '.' or '..' segment, written or %-escaped (System.Uri
+    /// removes it and so moves the location, even into another container), or an escaped '/' or '\' inside a segment.
+    /// The location registered must be exactly the one typed: a sweep deletes everything in it.
+    /// </summary>
+    private static void RefuseMovingSegments(string text)
+    {
+        var start = text.IndexOf("://", StringComparison.Ordinal) + 3;
+        var slash = text.IndexOf('/', start);
+        if (slash < 0)
+        {
+            return;
+        }
+
+        var path = text.Substring(slash);
+        var end = path.IndexOfAny(new[] { '?', '#' });
+        foreach (var segment in (end < 0 ? path : path.Substring(0, end)).Split('/'))
+        {
+            var decoded = Uri.UnescapeDataString(segment);
+            if (decoded is "." or ".." || (decoded != segment && decoded.IndexOfAny(new[] { '/', '\\' }) >= 0) || segment.IndexOf('\\') >= 0)
+            {
+                throw Invalid(text, $"its path has the segment '{segment}', which would move the location elsewhere when read (dot segments and escaped slashes are not allowed): give the container and prefix exactly");
+            }
+        }
     }
 
     /// <summary>True when one location contains the other (or they are the same).</summary>
