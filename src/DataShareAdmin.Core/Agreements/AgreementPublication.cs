@@ -177,6 +177,12 @@ public static class AgreementPublication
                     $"'{text}' is not a link the public register can show. Give a full https address of a published output, e.g. https://doi.org/10.1000/xyz123 (no http, no user name or password, no spaces).", text);
             }
 
+            if (CarriesSecret(uri))
+            {
+                throw new DataShareException("AgreementOutputLinkInvalid", DataShareErrorCategory.InvalidArgument,
+                    $"The link to an output on {uri.Host} has a query string that looks like a key, token or signature (a SAS link, say): the public register would publish it. Give the output's public address without it.", uri.GetLeftPart(UriPartial.Path));
+            }
+
             if (!result.Contains(text, StringComparer.Ordinal))
             {
                 result.Add(text);
@@ -184,6 +190,32 @@ public static class AgreementPublication
         }
 
         return result.ToArray();
+    }
+
+    private static readonly string[] SecretParameterParts = { "sig", "token", "key", "secret", "passw", "pwd", "auth", "credential", "code", "session" };
+
+    private static readonly string[] StorageHosts = { ".blob.", ".dfs.", ".file.", ".queue.", ".table.", "amazonaws.com", "storage.googleapis.com" };
+
+    /// <summary>
+    /// A query string that could be a bearer secret: any query on a storage service's address (its links are SAS or
+    /// presigned), and elsewhere any parameter whose name says key, token, signature, code, password, session….
+    /// </summary>
+    private static bool CarriesSecret(Uri uri)
+    {
+        var query = uri.Query.TrimStart('?');
+        if (query.Length == 0)
+        {
+            return false;
+        }
+
+        var host = uri.Host.ToLowerInvariant();
+        if (StorageHosts.Any(part => host.Contains(part)))
+        {
+            return true;
+        }
+
+        return query.Split('&').Select(pair => Uri.UnescapeDataString(pair.Split('=')[0]).ToLowerInvariant())
+            .Any(name => SecretParameterParts.Any(part => name.Contains(part)));
     }
 
     private static string[] List(IEnumerable<string>? values, string agreementId)
