@@ -137,9 +137,32 @@ public sealed class PersonDataService
         return false;
     }
 
-    /// <summary>Whether a list of addresses ("a@x, b@y") holds this one.</summary>
-    private static bool NamesEmail(string value, string normalisedEmail) =>
-        value.IndexOf('@') >= 0 && value.Split(new[] { ',', ';' }, StringSplitOptions.RemoveEmptyEntries).Any(part => string.Equals(part.Trim(), normalisedEmail, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// Whether the text names this address anywhere — a list of recipients ("a@x, b@y") or free text such as a lay
+    /// summary — as a whole address: not inside a longer one (bojo@x, jo@x.uk).
+    /// </summary>
+    private static bool NamesEmail(string? value, string normalisedEmail)
+    {
+        if (value is null || value.IndexOf('@') < 0)
+        {
+            return false;
+        }
+
+        for (var at = value.IndexOf(normalisedEmail, StringComparison.OrdinalIgnoreCase); at >= 0; at = value.IndexOf(normalisedEmail, at + 1, StringComparison.OrdinalIgnoreCase))
+        {
+            var end = at + normalisedEmail.Length;
+            var startsWhole = at == 0 || !IsAddressChar(value[at - 1]);
+            var endsWhole = end == value.Length || (value[end] == '.' ? end + 1 == value.Length || !char.IsLetterOrDigit(value[end + 1]) : !IsAddressChar(value[end]));
+            if (startsWhole && endsWhole)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsAddressChar(char c) => char.IsLetterOrDigit(c) || c is '.' or '_' or '%' or '+' or '-' or '\'';
 
     /// <summary>Writes the JSON file's bytes.</summary>
     public static void WriteJson(PersonDataDocument document, Stream output)

@@ -115,6 +115,22 @@ public sealed class PersonDataTests : IDisposable
     }
 
     [Fact]
+    public void An_entry_whose_free_text_names_the_person_is_theirs_and_one_naming_a_longer_address_is_not()
+    {
+        var summary = Samples.Agreement("DS3", "2026-03-01", "2026-10-31");
+        summary.LaySummary = "Questions about this share go to JO@example.org (the analyst).";
+        test.Engine.Agreements.Create(summary, host);
+        var other = Samples.Agreement("DS4", "2026-03-01", "2026-10-31");
+        other.LaySummary = "Contact bojo@example.org or jo@example.org.uk.";
+        test.Engine.Agreements.Create(other, host);
+
+        var about = Collect(test.Engine.People.FindById(jo.PersonId)).Audit;
+
+        Assert.Contains(about, e => e.Action == "Agreement.Create" && e.TargetId == "DS3");
+        Assert.DoesNotContain(about, e => e.TargetId == "DS4");
+    }
+
+    [Fact]
     public void The_page_names_the_person_and_says_it_is_their_personal_data()
     {
         var document = Collect(test.Engine.People.FindById(jo.PersonId));
