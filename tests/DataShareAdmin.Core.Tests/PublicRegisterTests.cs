@@ -65,7 +65,9 @@ public sealed class PublicRegisterTests : TransferTestsBase
     {
         using var json = JsonDocument.Parse(Export(ReportFormat.Json));
 
-        Assert.False(json.RootElement.GetProperty("containsPersonalData").GetBoolean());
+        Assert.False(json.RootElement.GetProperty("personalDataFromRecords").GetBoolean());
+        Assert.True(json.RootElement.GetProperty("freeTextAsTyped").GetBoolean());
+        Assert.False(json.RootElement.TryGetProperty("containsPersonalData", out _));
         var names = json.RootElement.GetProperty("sections").EnumerateArray().Select(s => s.GetProperty("name").GetString()).ToList();
         Assert.Equal(new[] { "counts" }.Concat(Enum.GetNames(typeof(AgreementCategory)).Select(c => "shares-" + c)).Concat(new[] { "files", "heldPastEnd", "refusedOrWithdrawn" }), names);
         var research = Section(json, "shares-DsapResearch").EnumerateArray().ToList();

@@ -51,6 +51,10 @@ Describe 'Export-DataShareEvidence' {
         $index.recipients[0].certificates[0].numberMasked | Should -Be '…0001'
         Read-PackEntry -Path $path -Name 'bag-info.txt' | Should -Match '(?m)^Contains-Personal-Data: yes'
         @(Get-ChildItem -LiteralPath $Folder -Filter '*.partial-*') | Should -BeNullOrEmpty
+        if (-not $IsWindows) {
+            # It holds recipients' names and emails: readable by the owner only, whatever the umask.
+            (Get-Item -LiteralPath $path).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
+        }
     }
 
     It 'writes nothing with -WhatIf' {

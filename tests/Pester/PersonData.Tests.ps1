@@ -43,6 +43,11 @@ Describe 'Export-DataSharePersonData' {
         $page | Should -Match 'personal data of the person it is about'
         $page | Should -Not -Match 'sam\.other'
         @(Get-ChildItem -LiteralPath $Folder -Filter '*.partial-*') | Should -BeNullOrEmpty
+        if (-not $IsWindows) {
+            # Personal data, certificate numbers in full: readable by the owner only, whatever the umask.
+            (Get-Item -LiteralPath "$stem.json").UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
+            (Get-Item -LiteralPath "$stem.html").UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
+        }
 
         (Test-DataShareAuditLog).EntryCount | Should -Be ($before + 1)
         $entry = Get-DataShareAuditLog -Action 'Person.Export' | Select-Object -Last 1

@@ -106,7 +106,8 @@ Describe 'Export-DataShareReport -Kind PublicRegister' {
     It 'writes JSON with a section per category, the approved share in plain words and the refused and withdrawn requests' {
         $json = Get-Content -Raw (Join-Path $Folder 'register.json') | ConvertFrom-Json
 
-        $json.containsPersonalData | Should -BeFalse
+        $json.personalDataFromRecords | Should -BeFalse
+        $json.freeTextAsTyped | Should -BeTrue
         $research = ($json.sections | Where-Object name -EQ 'shares-DsapResearch').rows
         $research.reference | Should -Be @('PUB001')
         $research.sector | Should -Be 'University'

@@ -100,3 +100,21 @@ public static class FileKinds
     [DllImport("libSystem.Native", EntryPoint = "SystemNative_LStat", SetLastError = true)]
     private static extern int LStat(byte[] utf8Path, byte[] status);
 }
+
+/// <summary>Files that hold personal data: readable and writable by their owner only, where the platform has modes.</summary>
+public static class PrivateFiles
+{
+    /// <summary>
+    /// Makes <paramref name="path"/> (just created, still empty) owner-only (0600) on Linux and macOS. On Windows a new
+    /// file takes its folder's access list; nothing is changed there.
+    /// </summary>
+    public static void Restrict(string path)
+    {
+#if NET
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+#endif
+    }
+}

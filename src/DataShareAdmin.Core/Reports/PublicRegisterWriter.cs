@@ -45,7 +45,7 @@ public static class PublicRegisterWriter
 
     private static string Made(PublicRegisterDocument d) =>
         $"As of {ReportValues.Format(d.AsOf, ReportColumnKind.Date)}" + (d.Since is { } since ? $", with changes since {ReportValues.Format(since, ReportColumnKind.Date)}" : string.Empty) +
-        $". Generated {ReportValues.Format(d.GeneratedAt, ReportColumnKind.Instant)}. Contains no personal data.";
+        $". Generated {ReportValues.Format(d.GeneratedAt, ReportColumnKind.Instant)}. No person's name, email or certificate number is taken from the register's records; free text (titles, summaries, reasons) is published as it was typed.";
 
     /// <summary>
     /// One CSV for every section, so it imports as one table: a "section" column, then the union of the sections'
@@ -104,7 +104,10 @@ public static class PublicRegisterWriter
             writer.WriteNull("since");
         }
 
-        writer.WriteBoolean("containsPersonalData", false);
+        // What the module guarantees: nothing from its records of people. Free text is the officers' (as typed), and is
+        // not claimed to be free of personal data.
+        writer.WriteBoolean("personalDataFromRecords", false);
+        writer.WriteBoolean("freeTextAsTyped", true);
         writer.WriteStartArray("sections");
         foreach (var section in document.Sections)
         {

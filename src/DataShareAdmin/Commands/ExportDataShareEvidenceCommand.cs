@@ -55,7 +55,7 @@ public sealed class ExportDataShareEvidenceCommand : DataShareCmdlet
                     $"'{resolved}' already holds the pack of another agreement in this command: to export several agreements, give -Path an existing folder.", resolved);
             }
 
-            var file = FileTarget.Resolve(SessionState, path, Force, "Evidence", "an evidence pack");
+            var file = FileTarget.Resolve(SessionState, path, Force, "Evidence", "an evidence pack", ownerOnly: true);
 
             if (!ShouldProcess(file.Path, $"Write the evidence pack (personal data) for agreement {agreement.Id}"))
             {

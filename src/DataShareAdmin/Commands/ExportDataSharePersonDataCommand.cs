@@ -70,8 +70,8 @@ public sealed class ExportDataSharePersonDataCommand : DataShareCmdlet
                     $"'{stem}' already holds the data of another person in this command: to export several people, give -Path an existing folder.", stem);
             }
 
-            var json = FileTarget.Resolve(SessionState, stem + ".json", Force, Noun, What);
-            var html = FileTarget.Resolve(SessionState, stem + ".html", Force, Noun, What);
+            var json = FileTarget.Resolve(SessionState, stem + ".json", Force, Noun, What, ownerOnly: true);
+            var html = FileTarget.Resolve(SessionState, stem + ".html", Force, Noun, What, ownerOnly: true);
             if (!ShouldProcess($"{json.Path} and {html.Path}", $"Write everything the register holds about {person.Email} ({person.Id}): personal data, certificate numbers in full"))
             {
                 return;

@@ -15,12 +15,16 @@ internal sealed class FileTarget
     private readonly string noun;
     private readonly string what;
 
-    private FileTarget(string path, string noun, string what)
+    private FileTarget(string path, string noun, string what, bool ownerOnly)
     {
         Path = path;
         this.noun = noun;
         this.what = what;
+        OwnerOnly = ownerOnly;
     }
+
+    /// <summary>Whether the file is made readable by its owner only (it holds personal data).</summary>
+    public bool OwnerOnly { get; }
 
     /// <summary>The full file-system path.</summary>
     public string Path { get; }
@@ -64,7 +68,7 @@ internal sealed class FileTarget
     /// Resolves <paramref name="path"/>; <paramref name="noun"/> begins the error ids (e.g. "Report"), and
     /// <paramref name="what"/> names the file in messages (e.g. "a report").
     /// </summary>
-    public static FileTarget Resolve(SessionState session, string path, bool force, string noun, string what)
+    public static FileTarget Resolve(SessionState session, string path, bool force, string noun, string what, bool ownerOnly = false)
     {
         var target = ResolvePath(session, path, noun, what);
         var folder = System.IO.Path.GetDirectoryName(target);
@@ -73,7 +77,7 @@ internal sealed class FileTarget
             throw new DataShareException(noun + "PathInvalid", DataShareErrorCategory.ObjectNotFound, $"The folder for '{target}' does not exist.", target);
         }
 
-        var file = new FileTarget(target, noun, what);
+        var file = new FileTarget(target, noun, what, ownerOnly);
         var existing = Core.Files.FileKinds.Of(target);
         file.RequireReplaceable(existing);
         if (existing == Core.Files.FileKind.RegularFile && !force)
@@ -93,6 +97,12 @@ internal sealed class FileTarget
         {
             using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
             {
+                if (OwnerOnly)
+                {
+                    // Before the first byte: no one else can open it while it is written, or after.
+                    Core.Files.PrivateFiles.Restrict(partial);
+                }
+
                 result = write(stream);
             }
 
