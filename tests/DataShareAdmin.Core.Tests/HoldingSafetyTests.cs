@@ -117,6 +117,22 @@ public sealed class HoldingSafetyTests : IDisposable
     }
 
     [Fact]
+    public void A_link_to_a_folder_is_refused_naming_the_folder_so_it_never_hides_an_overlap()
+    {
+        var data = Folder("data1");
+        Assert.NotNull(Engine.Retention.Register("ACTIVE", data, host));
+        var link = Path.Combine(test.Directory, "d1link");
+        Directory.CreateSymbolicLink(link, data);
+
+        var error = Refused(link);
+
+        // Registered, the link would overlap ACTIVE's holding unseen, and every sweep would then refuse that holding.
+        Assert.Equal(("HoldingLocationIsLink", DataShareErrorCategory.InvalidArgument), (error.ErrorId, error.Category));
+        Assert.Contains(data, error.Message, StringComparison.Ordinal);
+        Assert.Equal("HoldingLocationIsLink", Refused(link, allowMissing: true).ErrorId);
+    }
+
+    [Fact]
     public void Percent_escapes_in_a_path_are_literal_never_decoded_into_another_folder()
     {
         // .NET reads '/tmp/%2E%2E/etc' as a file URI meaning /etc; as a path it is a folder named '%2E%2E' in /tmp.

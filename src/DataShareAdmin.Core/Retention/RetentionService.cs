@@ -138,6 +138,18 @@ public sealed class RetentionService
                 $"'{folder}' cannot be a holding: {why}. A sweep deletes a holding's folder and everything in it. Register the folder the agreement's data is in.", typed);
         }
 
+        if (Files.FileKinds.Of(folder) == Files.FileKind.SymbolicLink)
+        {
+            // A sweep refuses a holding that is a link, and an overlap with the folder it points to would go unseen.
+#if NET
+            var target = new DirectoryInfo(folder).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "where it points";
+#else
+            var target = "where it points"; // the netstandard2.0 build is only compiled against; the engine that runs is net8.0
+#endif
+            throw new DataShareException("HoldingLocationIsLink", DataShareErrorCategory.InvalidArgument,
+                $"'{folder}' is a link to {target}: a sweep never deletes through a link. Register the folder itself ({target}).", typed);
+        }
+
         if (File.Exists(folder))
         {
             throw new DataShareException("HoldingLocationNotFolder", DataShareErrorCategory.InvalidArgument,
