@@ -152,14 +152,21 @@ public sealed class PublicRegisterTests : TransferTestsBase
             return Section(json, "changes").EnumerateArray().Select(r => (r.GetProperty("change").GetString(), r.GetProperty("on").GetString(), r.GetProperty("reference").GetString())).ToList();
         }
 
-        Assert.Equal(new (string?, string?, string?)[]
+        // Every decision here was recorded today (15 June), whatever its date: one dated on or before -Since was in no
+        // earlier publication, so it is listed too, on its own date, saying when it was recorded.
+        var all = new (string?, string?, string?)[]
         {
-            ("Refused", "2026-05-01", "DS3"), ("New", "2026-05-10", "DS5"), ("Ended", "2026-05-21", "DS2"), ("Withdrawn", "2026-06-01", "DS4"), ("Varied", "2026-06-15", "DS1"),
-        }, Changes(new DateTime(2026, 4, 30)));
-        Assert.Equal(new (string?, string?, string?)[] { ("Ended", "2026-05-21", "DS2"), ("Withdrawn", "2026-06-01", "DS4"), ("Varied", "2026-06-15", "DS1") }, Changes(new DateTime(2026, 5, 10)));
+            ("New", "2026-01-01", "DS1"), ("New", "2026-02-01", "DS2"), ("Refused", "2026-05-01", "DS3"), ("New", "2026-05-10", "DS5"),
+            ("Ended", "2026-05-21", "DS2"), ("Withdrawn", "2026-06-01", "DS4"), ("Varied", "2026-06-15", "DS1"),
+        };
+        Assert.Equal(all, Changes(new DateTime(2026, 4, 30)));
+        Assert.Equal(all, Changes(new DateTime(2026, 5, 10)));
 
         using var json = JsonDocument.Parse(Export(ReportFormat.Json, new DateTime(2026, 6, 14)));
-        Assert.Equal("Changed: LaySummary, RecordsShared", Assert.Single(Section(json, "changes").EnumerateArray()).GetProperty("what").GetString());
+        var rows = Section(json, "changes").EnumerateArray().ToList();
+        Assert.Equal("Changed: LaySummary, RecordsShared", rows.Single(r => r.GetProperty("change").GetString() == "Varied").GetProperty("what").GetString());
+        Assert.Equal("Approved (DSAP-5) (recorded 2026-06-15, after 2026-06-14)", rows.Single(r => r.GetProperty("reference").GetString() == "DS5").GetProperty("what").GetString());
+        Assert.DoesNotContain(rows, r => r.GetProperty("change").GetString() == "Ended");
     }
 
     [Fact]

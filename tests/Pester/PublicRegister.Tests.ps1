@@ -120,8 +120,9 @@ Describe 'Export-DataShareReport -Kind PublicRegister' {
         $closed.reference | Should -Be @('PUB003', 'PUB004')
         $closed.outcome | Should -Be @('Refused', 'Withdrawn')
         $changes = ($json.sections | Where-Object name -EQ 'changes').rows
-        $changes.change | Should -Be @('Refused', 'Varied', 'Withdrawn') -Because 'PUB001''s public terms were set after its approval, today'
-        $changes.reference | Should -Be @('PUB003', 'PUB001', 'PUB004')
+        $changes.change | Should -Be @('New', 'Refused', 'Varied', 'Withdrawn') -Because 'PUB001 was approved before -Since but recorded after it, and its public terms were set after its approval, today'
+        $changes.reference | Should -Be @('PUB001', 'PUB003', 'PUB001', 'PUB004')
+        $changes[0].what | Should -BeLike 'Approved (DSAP-PUB-1) (recorded *, after *)'
     }
 
     It 'writes a CSV that Import-Csv reads as one table' {

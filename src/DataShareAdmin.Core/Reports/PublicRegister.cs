@@ -287,11 +287,37 @@ public sealed class PublicRegisterBuilder
         void Add(string change, int order, DateTime on, DataShareAgreement a, string? what) =>
             rows.Add((on, order, a.Id, new object?[] { change, on, a.Id, a.Category.ToString(), a.Organisation, what }));
 
+        // When each decision was recorded: one dated on or before -Since but entered after it was in no earlier
+        // publication, so it is listed too (on its own date, saying when it was recorded), never silently missed.
+        var recorded = new Dictionary<(string Action, string Id), DateTime>();
+        var log = register.ReadAuditLog(1).ToList();
+        foreach (var entry in log.Where(e => e.Action is "Agreement.Approve" or "Agreement.Refuse" or "Agreement.Withdraw"))
+        {
+            recorded[(entry.Action, entry.TargetId.ToUpperInvariant())] = calendar.DayOf(entry.Timestamp);
+        }
+
+        bool Changed(string action, DataShareAgreement a, DateTime on, out string? late)
+        {
+            late = null;
+            if (InRange(on))
+            {
+                return true;
+            }
+
+            if (on.Date <= since && recorded.TryGetValue((action, a.Id.ToUpperInvariant()), out var entered) && InRange(entered))
+            {
+                late = $" (recorded {DateText.FormatDate(entered)}, after {DateText.FormatDate(since)})";
+                return true;
+            }
+
+            return false;
+        }
+
         foreach (var a in agreements)
         {
-            if (a.ApprovedOn is { } approved && InRange(approved))
+            if (a.ApprovedOn is { } approved && Changed("Agreement.Approve", a, approved, out var lateApproval))
             {
-                Add("New", 0, approved, a, "Approved (" + a.ApprovalReference + ")");
+                Add("New", 0, approved, a, "Approved (" + a.ApprovalReference + ")" + lateApproval);
             }
 
             // A share ends the day after its last day; an agreement refused or withdrawn never started, so never ends.
@@ -305,21 +331,21 @@ public sealed class PublicRegisterBuilder
                 Add("Destroyed", 3, destroyed, a, "Every holding destroyed");
             }
 
-            if (a.RefusedOn is { } refused && InRange(refused))
+            if (a.RefusedOn is { } refused && Changed("Agreement.Refuse", a, refused, out var lateRefusal))
             {
-                Add("Refused", 4, refused, a, a.ClosureReason);
+                Add("Refused", 4, refused, a, a.ClosureReason + lateRefusal);
             }
 
-            if (a.WithdrawnOn is { } withdrawn && InRange(withdrawn))
+            if (a.WithdrawnOn is { } withdrawn && Changed("Agreement.Withdraw", a, withdrawn, out var lateWithdrawal))
             {
-                Add("Withdrawn", 5, withdrawn, a, a.ClosureReason);
+                Add("Withdrawn", 5, withdrawn, a, a.ClosureReason + lateWithdrawal);
             }
         }
 
         // Variations: one line per agreement and day, naming the public terms changed that day (never their values,
         // which may name people), only once the share was approved.
         var varied = new SortedDictionary<(DateTime On, string Id), SortedSet<string>>();
-        foreach (var entry in register.ReadAuditLog(1))
+        foreach (var entry in log)
         {
             if (entry.Action != "Agreement.Update" || !byId.TryGetValue(entry.TargetId, out var a))
             {
