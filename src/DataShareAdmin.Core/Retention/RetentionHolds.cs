@@ -130,8 +130,15 @@ public sealed class RetentionHolds
     public IEnumerable<DataShareRetentionHold> List(string? holdingId, string? agreementId)
     {
         var today = calendar.Today.Date;
-        var holdings = holdingId is not null ? new[] { retention.Get(holdingId) } : retention.Find(agreementId, includeDestroyed: false);
-        return holdings.Where(h => h.HoldUntil is not null).Select(h => ToHold(h, h.DueOn, today));
+        if (holdingId is not null)
+        {
+            // Asked for by id, a holding without a hold is an error, not an empty answer.
+            var holding = retention.Get(holdingId);
+            RefuseLift(holding);
+            return new[] { ToHold(holding, holding.DueOn, today) };
+        }
+
+        return retention.Find(agreementId, includeDestroyed: false).Where(h => h.HoldUntil is not null).Select(h => ToHold(h, h.DueOn, today));
     }
 
     private static DataShareRetentionHold ToHold(DataShareHolding holding, DateTime dueOn, DateTime today) => new()
