@@ -130,6 +130,24 @@ public sealed class RetentionHoldTests : IDisposable
     }
 
     [Fact]
+    public void The_retention_report_shows_a_holding_held_past_its_end_with_why_and_until_when()
+    {
+        var kept = Engine.Retention.Register("ENDED", Folder("kept"), host)!;
+        var due = Engine.Retention.Register("ENDED", Folder("due"), host)!;
+        Engine.Holds.Add(Hold(kept.Id, "2026-09-15"), host);
+
+        using var stream = new MemoryStream();
+        Engine.Reports.Export(ReportKind.Retention, ReportFormat.Json, stream, null, null);
+        using var json = System.Text.Json.JsonDocument.Parse(stream.ToArray());
+        var rows = json.RootElement.GetProperty("rows").EnumerateArray().Where(r => r.GetProperty("holdingId").ValueKind == System.Text.Json.JsonValueKind.String)
+            .ToDictionary(r => r.GetProperty("holdingId").GetString()!);
+
+        Assert.Equal(("HeldPastEnd", "2026-09-15"), (rows[kept.Id].GetProperty("state").GetString(), rows[kept.Id].GetProperty("heldUntil").GetString()));
+        Assert.Contains("complaint under investigation", rows[kept.Id].GetProperty("holdReason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("Due", System.Text.Json.JsonValueKind.Null), (rows[due.Id].GetProperty("state").GetString(), rows[due.Id].GetProperty("heldUntil").ValueKind));
+    }
+
+    [Fact]
     public void A_declined_hold_writes_nothing()
     {
         var kept = Engine.Retention.Register("ENDED", Folder("kept"), host)!;
