@@ -136,7 +136,7 @@ Describe 'A held holding is planned as Held and never swept' {
         Export-DataShareReport -Kind Retention -Format Csv -Path $path -ErrorAction Stop
         $row = Import-Csv -LiteralPath $path | Where-Object holdingId -EQ $Kept.Id
         $row.heldUntil | Should -Be $Until.ToString('yyyy-MM-dd')
-        $row.holdReason | Should -Be 'complaint C-1 under investigation'
+        $row.holdReason | Should -BeLike '*approved by Dana Officer*: complaint C-1 under investigation'
     }
 }
 

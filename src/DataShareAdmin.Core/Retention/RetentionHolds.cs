@@ -98,7 +98,7 @@ public sealed class RetentionHolds
         var why = Required("Reason", reason, TextLimits.Reason, id, "HoldLiftReasonMissing", "-Reason says why the hold is lifted; it is kept in the audit log.");
         var holding = retention.Get(id);
         RefuseLift(holding);
-        if (!host.ShouldProcess($"holding {holding.Id} ({holding.Location})", $"Lift the hold until {DateText.FormatDate(holding.HoldUntil!.Value)} (the holding is due again on {DateText.FormatDate(holding.DueOn)}), because: {why}"))
+        if (!host.ShouldProcess($"holding {holding.Id} ({holding.Location})", $"Lift the hold until {DateText.FormatDate(holding.HoldUntil!.Value)} (its own due day is {DateText.FormatDate(holding.DueOn)}), because: {why}"))
         {
             return null;
         }
