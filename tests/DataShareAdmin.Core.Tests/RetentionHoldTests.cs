@@ -87,6 +87,30 @@ public sealed class RetentionHoldTests : IDisposable
     }
 
     [Fact]
+    public void A_hold_placed_after_the_sweep_made_its_plan_still_keeps_the_holding()
+    {
+        var kept = Engine.Retention.Register("ENDED", Folder("kept"), host)!;
+        var reported = new List<DataShareException>();
+
+        // The unknown id is reported after the plan is made and before any holding is opened: the hold comes in between.
+        void Report(DataShareException error)
+        {
+            reported.Add(error);
+            if (error.ErrorId == "HoldingNotDue")
+            {
+                Engine.Holds.Add(Hold(kept.Id, "2026-09-15"), host);
+            }
+        }
+
+        var records = Engine.Retention.Sweep(new SweepOptions { HoldingIds = new[] { kept.Id, "HD-0000000000" } }, _ => null, host, Report).ToList();
+
+        Assert.Empty(records);
+        Assert.Equal(new[] { "HoldingNotDue", "HoldingHeld" }, reported.Select(e => e.ErrorId));
+        Assert.True(File.Exists(Path.Combine(kept.Location, "pupils.csv")));
+        Assert.Empty(Engine.Register.ListDestructions(null));
+    }
+
+    [Fact]
     public void A_hold_not_yet_past_the_due_day_keeps_the_holding_out_of_the_plan_and_one_before_it_is_refused()
     {
         var active = Engine.Retention.Register("ACTIVE", Folder("active"), host)!;
