@@ -61,7 +61,17 @@ public enum DestructionOutcome
     NotFound,
 }
 
-/// <summary>A holding due for deletion on the plan's day, and why.</summary>
+/// <summary>Whether a holding past its due day is to be swept, or kept by a hold.</summary>
+public enum RetentionPlanState
+{
+    /// <summary>Due: the sweep deletes it.</summary>
+    Due,
+
+    /// <summary>Past its due day but kept by a hold (Add-DataShareRetentionHold) until <see cref="RetentionPlanItem.HeldUntil"/>: never swept.</summary>
+    Held,
+}
+
+/// <summary>A holding due for deletion on the plan's day (or kept past it by a hold), and why.</summary>
 public sealed class RetentionPlanItem
 {
     public string HoldingId { get; set; } = string.Empty;
@@ -78,6 +88,12 @@ public sealed class RetentionPlanItem
 
     /// <summary>The day the plan was made for.</summary>
     public DateTime AsOf { get; set; }
+
+    /// <summary>Due (the sweep deletes it) or Held (a hold keeps it; the reason says why and until when).</summary>
+    public RetentionPlanState State { get; set; }
+
+    /// <summary>For a held holding: the first day it is due again.</summary>
+    public DateTime? HeldUntil { get; set; }
 
     public int DaysOverdue => (int)(AsOf.Date - DueOn.Date).TotalDays;
 
@@ -206,4 +222,34 @@ public sealed class DataShareOrphan
     public string Reason { get; set; } = string.Empty;
 
     public override string ToString() => Uri;
+}
+
+/// <summary>A hold that keeps a holding past its due day, with why, who approved it and until when.</summary>
+public sealed class DataShareRetentionHold
+{
+    public string HoldingId { get; set; } = string.Empty;
+
+    public string AgreementId { get; set; } = string.Empty;
+
+    public string Location { get; set; } = string.Empty;
+
+    /// <summary>The holding's own due day, without the hold.</summary>
+    public DateTime DueOn { get; set; }
+
+    /// <summary>The first day the holding is due again.</summary>
+    public DateTime Until { get; set; }
+
+    public string Reason { get; set; } = string.Empty;
+
+    public string ApprovedBy { get; set; } = string.Empty;
+
+    public bool Legal { get; set; }
+
+    /// <summary>A legal hold's review day.</summary>
+    public DateTime? ReviewOn { get; set; }
+
+    /// <summary>True while the hold keeps the holding (today is before <see cref="Until"/>); false once its day has come.</summary>
+    public bool Active { get; set; }
+
+    public override string ToString() => HoldingId;
 }

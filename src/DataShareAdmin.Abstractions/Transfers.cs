@@ -182,6 +182,24 @@ public sealed class DataShareHolding
     /// <summary>When a sweep verified it gone.</summary>
     public DateTimeOffset? DestroyedAt { get; set; }
 
+    /// <summary>
+    /// A hold past the due day (Add-DataShareRetentionHold): the first day the holding is due again. Null when there is
+    /// no hold; a hold whose day has come no longer keeps the holding (it stays recorded until lifted or replaced).
+    /// </summary>
+    public DateTime? HoldUntil { get; set; }
+
+    /// <summary>Why the hold keeps the holding past its due day.</summary>
+    public string? HoldReason { get; set; }
+
+    /// <summary>Who approved the hold, as recorded (a name; not checked against any directory).</summary>
+    public string? HoldApprovedBy { get; set; }
+
+    /// <summary>A legal hold: it has a review day on or before <see cref="HoldUntil"/>.</summary>
+    public bool HoldLegal { get; set; }
+
+    /// <summary>A legal hold's review day.</summary>
+    public DateTime? HoldReviewOn { get; set; }
+
     public long Version { get; set; }
 
     public override string ToString() => Location;

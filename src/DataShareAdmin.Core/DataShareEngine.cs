@@ -66,6 +66,7 @@ public sealed class DataShareEngine : IDisposable
     private readonly Lazy<TransferService> transfers;
     private readonly Lazy<Retention.RetentionService> retention;
     private readonly Lazy<Retention.OrphanFinder> orphans;
+    private readonly Lazy<Retention.RetentionHolds> holds;
     private readonly Lazy<Reports.ReportService> reports;
     private readonly Lazy<Reports.ReportFileService> reportFiles;
     private readonly Lazy<RegisterCopyService> copies;
@@ -98,6 +99,7 @@ public sealed class DataShareEngine : IDisposable
         directory = new(() => new DirectoryAccess.DirectoryService(register, Calendar, clock, Policy, Readiness, () => connection));
         retention = new(() => new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy, connection is null ? null : Directory.RevokeForSweep));
         orphans = new(() => new Retention.OrphanFinder(register));
+        holds = new(() => new Retention.RetentionHolds(register, Calendar, Retention));
         transfers = new(() => new TransferService(register, Calendar, clock, user, Agreements, Recipients, Readiness, Policy.Transfers));
         reportFiles = new(() => new Reports.ReportFileService(Reports, Audit, Orphans, Storage, Agreements));
         copies = new(() => new RegisterCopyService(register, clock, identity));
@@ -132,6 +134,9 @@ public sealed class DataShareEngine : IDisposable
     public TransferService Transfers => transfers.Value;
 
     public Retention.RetentionService Retention => retention.Value;
+
+    /// <summary>Holds that keep a holding past its due day.</summary>
+    public Retention.RetentionHolds Holds => holds.Value;
 
     /// <summary>What a sweep would never delete: storage that looks like an agreement's data but is in no held holding.</summary>
     public Retention.OrphanFinder Orphans => orphans.Value;

@@ -123,6 +123,23 @@ public sealed class PublicRegisterTests : TransferTestsBase
     }
 
     [Fact]
+    public void Data_kept_by_a_hold_says_the_holds_reason_and_its_last_day_but_not_who_approved_it()
+    {
+        var holding = Assert.Single(Engine.Retention.Find("DS2", includeDestroyed: false));
+        Engine.Holds.Add(new Retention.RetentionHoldRequest { HoldingId = holding.Id, Reason = "Kept for a statutory inquiry", ApprovedBy = "Dana Approver", Until = new DateTime(2026, 8, 1) }, host);
+
+        using var stream = new MemoryStream();
+        Engine.Reports.Export(ReportKind.PublicRegister, ReportFormat.Json, stream, new DateTime(2026, 6, 25), null);
+        var text = new UTF8Encoding(false, true).GetString(stream.ToArray());
+        using var json = JsonDocument.Parse(text);
+
+        var held = Assert.Single(Section(json, "heldPastEnd").EnumerateArray());
+        Assert.Equal("Kept past its due day (2026-06-20) by a hold: Kept for a statutory inquiry", held.GetProperty("why").GetString());
+        Assert.Equal("2026-07-31", held.GetProperty("heldUntil").GetString());
+        Assert.DoesNotContain("Dana Approver", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void No_format_holds_a_person_s_name_or_email_the_operator_or_the_register_s_path()
     {
         var people = Engine.Register.ListRecipients(null, includeRemoved: true).SelectMany(r => new[] { r.Name, r.Email })

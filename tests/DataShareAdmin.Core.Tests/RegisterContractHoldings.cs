@@ -38,6 +38,41 @@ public abstract partial class RegisterContract
     }
 
     [Fact]
+    public void A_holds_fields_are_written_read_and_cleared_with_the_holding()
+    {
+        var register = New();
+        register.InsertAgreement(Agreement("DS1"), Event("Agreement.Create", "DS1"));
+        var holding = Holding("HD-0000000001", "DS1", "c-1", new DateTime(2026, 3, 6));
+        register.InsertHolding(holding, new AuditEvent("Holding.Register", "Holding", holding.Id));
+        var fresh = register.FindHolding(holding.Id)!;
+        Assert.Equal((null, null, null, false, null), (fresh.HoldUntil, fresh.HoldReason, fresh.HoldApprovedBy, fresh.HoldLegal, fresh.HoldReviewOn));
+
+        fresh.HoldUntil = new DateTime(2026, 9, 1);
+        fresh.HoldReason = "complaint under investigation";
+        fresh.HoldApprovedBy = "Dana Officer";
+        fresh.HoldLegal = true;
+        fresh.HoldReviewOn = new DateTime(2026, 6, 1);
+        register.UpdateHolding(fresh, new AuditEvent("Holding.Hold", "Holding", holding.Id, new Dictionary<string, string?> { ["Until"] = "2026-09-01" }));
+
+        foreach (var read in new[] { register.FindHolding(holding.Id)!, register.ListHeldHoldings().Single(), register.ListHoldings("DS1").Single() })
+        {
+            Assert.Equal((new DateTime(2026, 9, 1), "complaint under investigation", "Dana Officer", true, new DateTime(2026, 6, 1), new DateTime(2026, 3, 6), 2L),
+                (read.HoldUntil, read.HoldReason, read.HoldApprovedBy, read.HoldLegal, read.HoldReviewOn, read.DueOn, read.Version));
+        }
+
+        var lifted = register.FindHolding(holding.Id)!;
+        lifted.HoldUntil = null;
+        lifted.HoldReason = null;
+        lifted.HoldApprovedBy = null;
+        lifted.HoldLegal = false;
+        lifted.HoldReviewOn = null;
+        register.UpdateHolding(lifted, new AuditEvent("Holding.HoldLift", "Holding", holding.Id));
+        var after = register.FindHolding(holding.Id)!;
+        Assert.Equal((null, null, null, false, null, 3L), (after.HoldUntil, after.HoldReason, after.HoldApprovedBy, after.HoldLegal, after.HoldReviewOn, after.Version));
+        Assert.Equal(new[] { "Holding.Hold", "Holding.HoldLift" }, register.ReadAuditLog(1).Select(e => e.Action).Where(a => a.StartsWith("Holding.Hold", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void A_stale_holding_update_is_a_conflict_with_nothing_written()
     {
         var register = New();

@@ -98,6 +98,31 @@ public sealed class RegisterCopyTests : IClassFixture<AzuriteTablesFixture>, IDi
     }
 
     [Fact]
+    public void A_holds_fields_go_to_tables_and_back()
+    {
+        var host = new FakeHost();
+        var agreement = Samples.Agreement("DS1", "2026-01-01", "2026-12-31");
+        test.Engine.Agreements.Create(agreement, host);
+        var folder = Directory.CreateDirectory(Path.Combine(test.Directory, "ds1")).FullName;
+        var holding = test.Engine.Retention.Register("DS1", folder, host)!;
+        var due = test.Engine.Retention.Get(holding.Id).DueOn;
+        test.Engine.Holds.Add(new Retention.RetentionHoldRequest
+        {
+            HoldingId = holding.Id, Reason = "inquiry", ApprovedBy = "Dana", Until = due.AddDays(40), Legal = true, ReviewOn = due.AddDays(10),
+        }, host);
+        using var shared = Tables("h");
+        using var back = Sqlite("held-back.db");
+
+        Assert.True(RegisterCopier.Copy(test.Engine.Register, shared, test.Clock, host).Verified);
+        Assert.True(RegisterCopier.Copy(shared, back, test.Clock, host).Verified);
+
+        var read = back.FindHolding(holding.Id)!;
+        Assert.Equal((due.AddDays(40), "inquiry", "Dana", true, (DateTime?)due.AddDays(10)), (read.HoldUntil!.Value, read.HoldReason, read.HoldApprovedBy, read.HoldLegal, read.HoldReviewOn));
+        Assert.Equal(Contents(test.Engine.Register), Contents(shared));
+        Assert.Equal(Contents(test.Engine.Register), Contents(back));
+    }
+
+    [Fact]
     public void The_engine_works_on_the_copy_and_its_next_write_extends_the_copied_chain()
     {
         test.Engine.Agreements.Create(Samples.Agreement("DS1"), new FakeHost());

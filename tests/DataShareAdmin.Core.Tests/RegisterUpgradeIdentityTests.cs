@@ -49,7 +49,7 @@ public sealed class RegisterUpgradeIdentityTests : IClassFixture<AzuriteTablesFi
             created.InsertHolding(At("HD-0000000002", "https://acct.blob.core.windows.net/data/share-12/"), new AuditEvent("Holding.Register", "Holding", "HD-0000000002"));
         }
 
-        // As schema 9 left it: identities missing (rows from before schema 4) or a folder's as written, the old index.
+        // As schema 10 left it (no hold columns of schema 12): identities missing (rows from before schema 4) or a folder's as written, the old index.
         SqliteConnection.ClearAllPools();
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
@@ -60,7 +60,12 @@ public sealed class RegisterUpgradeIdentityTests : IClassFixture<AzuriteTablesFi
                 UPDATE holdings SET identity = 'file:/srv/extracts/ds1/' WHERE id = 'HD-0000000001';
                 DROP INDEX ix_holdings_held_identity;
                 CREATE INDEX ix_holdings_identity ON holdings (identity);
-                PRAGMA user_version = {SqliteSchema.CurrentVersion - 1};
+                ALTER TABLE holdings DROP COLUMN hold_until;
+                ALTER TABLE holdings DROP COLUMN hold_reason;
+                ALTER TABLE holdings DROP COLUMN hold_approved_by;
+                ALTER TABLE holdings DROP COLUMN hold_legal;
+                ALTER TABLE holdings DROP COLUMN hold_review_on;
+                PRAGMA user_version = 10;
                 """;
             command.ExecuteNonQuery();
         }

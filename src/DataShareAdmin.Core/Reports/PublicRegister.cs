@@ -253,7 +253,13 @@ public sealed class PublicRegisterBuilder
                 last.TryGetValue(holding.Id, out var record);
                 string why;
                 DateTime? until = due;
-                if (record?.Outcome == DestructionOutcome.Blocked)
+                if (due <= day && RetentionRules.IsHeld(holding, day))
+                {
+                    // The hold's reason is published as given (its help says so); who approved it is not.
+                    why = $"Kept past its due day ({DateText.FormatDate(due)}) by a {(holding.HoldLegal ? "legal " : string.Empty)}hold: {holding.HoldReason}";
+                    until = holding.HoldUntil!.Value.AddDays(-1);
+                }
+                else if (record?.Outcome == DestructionOutcome.Blocked)
                 {
                     why = "Kept by a legal hold or immutability policy on the storage, until it is lifted" + (record.Reason is { Length: > 0 } reason ? ": " + reason : ".");
                     until = null;

@@ -27,7 +27,7 @@ public sealed partial class ReportService
             {
                 null, item.LastAgreementId, "(a person's records in the register)", item.ReviewFrom, "PersonReview", null,
                 $"Their last agreement ended on {DateText.FormatDate(item.LastEndsOn)}, more than {days.ToString(CultureInfo.InvariantCulture)} day(s) ago (PersonReviewAfterDays): review whether the register still needs their records. Export-DataSharePersonData -PersonId {item.Person.Id} shows what it holds.",
-                null, null, null, null, null, null, null, null, null, null, null, item.Person.Id,
+                null, null, null, null, null, null, null, null, null, null, null, item.Person.Id, null, null,
             };
         }
     }

@@ -137,7 +137,7 @@ public sealed partial class ReportService
             }
 
             var state = HoldingReportState(holding, lastOutcomes.TryGetValue(holding.Id, out var outcome) ? outcome : null, RetentionRules.DueOn(holding, agreement), day);
-            holdings[state == "Pending" ? "Held" : state]++;
+            holdings[state is "Pending" or "HeldPastEnd" ? "Held" : state]++;
         }
 
         var transfers = new int[12];
@@ -435,7 +435,7 @@ public sealed partial class ReportService
         Number("bytesDeleted", "Bytes deleted"), Flag("verified", "Verified"), Instant("destroyedAt", "Destroyed at"), Text("operator", "By"),
         Text("softDelete", "Soft delete"), Instant("recoverableUntil", "Recoverable until"), Text("confirmation", "Organisation's confirmation"),
         Date("confirmationDueBy", "Confirmation due by"), Flag("confirmationOverdue", "Confirmation overdue"),
-        Text("accessRemoved", "Access removed"), Text("personId", "Person"),
+        Text("accessRemoved", "Access removed"), Text("personId", "Person"), Date("heldUntil", "Held until"), Text("holdReason", "Why held past the end"),
     };
 
     private IEnumerable<object?[]> RetentionRows(DateTime day, HashSet<string>? only)
@@ -479,7 +479,7 @@ public sealed partial class ReportService
             {
                 holding.Id, holding.AgreementId, holding.Location, due, state, last?.Outcome.ToString(), last?.Reason, last?.ObjectsDeleted, last?.BytesDeleted,
                 last?.Verified, holding.DestroyedAt, last?.Operator, last?.SoftDelete, last?.RecoverableUntil, confirmation, dueBy, overdue,
-                last?.AccessRemoved, null,
+                last?.AccessRemoved, null, holding.HoldUntil, holding.HoldUntil is null ? null : RetentionRules.HoldText(holding),
             };
         }
 
@@ -492,7 +492,7 @@ public sealed partial class ReportService
                 yield return new object?[]
                 {
                     null, agreement.Id, "(no holdings registered)", Transfers.TransferRules.AgreementDueOn(agreement), agreement.DestroyedOn is null ? "Ended" : "Destroyed",
-                    null, null, null, null, null, null, null, null, null, confirmation, dueBy, overdue, null, null,
+                    null, null, null, null, null, null, null, null, null, confirmation, dueBy, overdue, null, null, null, null,
                 };
             }
         }
@@ -530,7 +530,7 @@ public sealed partial class ReportService
                 {
                     null, orphan.AgreementId, orphan.Uri, null, "Orphan", null,
                     $"{orphan.Reason} {orphan.Objects.ToString(CultureInfo.InvariantCulture)} blob(s), {orphan.Bytes.ToString(CultureInfo.InvariantCulture)} bytes.",
-                    null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 };
             }
         }
@@ -574,6 +574,6 @@ public sealed partial class ReportService
     private static string HoldingReportState(DataShareHolding holding, DestructionOutcome? last, DateTime due, DateTime day) =>
         holding.State is HoldingState.Destroyed or HoldingState.Withdrawn ? holding.State.ToString()
         : last is DestructionOutcome.Blocked or DestructionOutcome.NotFound ? last.Value.ToString()
-        : due <= day ? "Due"
+        : due <= day ? (RetentionRules.IsHeld(holding, day) ? "HeldPastEnd" : "Due")
         : holding.State.ToString();
 }

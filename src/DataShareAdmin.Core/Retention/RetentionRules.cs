@@ -18,6 +18,18 @@ public static class RetentionRules
         return holding.TransferId is null || holding.DueOn > agreementDue ? agreementDue : holding.DueOn.Date;
     }
 
+    /// <summary>Whether a hold keeps the holding on <paramref name="day"/>: it has one, and its day has not come.</summary>
+    public static bool IsHeld(DataShareHolding holding, DateTime day) => holding.HoldUntil is { } until && day.Date < until.Date;
+
+    /// <summary>The day a holding is swept: its due day, or a hold's day when that is later (a hold that ended is a day passed).</summary>
+    public static DateTime SweepOn(DataShareHolding holding, DateTime due) =>
+        holding.HoldUntil is { } until && until.Date > due ? until.Date : due;
+
+    /// <summary>What a hold says, for plans and reports: why, who approved it, until when (and a legal hold's review day).</summary>
+    public static string HoldText(DataShareHolding holding) =>
+        $"{(holding.HoldLegal ? "Legal hold" : "Held")} past its due day, due again on {DateText.FormatDate(holding.HoldUntil!.Value)}, approved by {holding.HoldApprovedBy}"
+        + (holding.HoldReviewOn is { } review ? $", review on {DateText.FormatDate(review)}" : string.Empty) + $": {holding.HoldReason}";
+
     /// <summary>The day by which the recipient organisation must confirm it destroyed its copies.</summary>
     public static DateTime ConfirmationDueBy(DataShareAgreement agreement, long confirmationDays) =>
         ShareCalendar.AddDays(TransferRules.AgreementDueOn(agreement), confirmationDays);

@@ -308,15 +308,27 @@ public sealed class RetentionService
     {
         var agreement = Agreement(holding.AgreementId, cache);
         var due = RetentionRules.DueOn(holding, agreement);
-        return due > day ? null : new RetentionPlanItem
+        if (due > day)
+        {
+            return null;
+        }
+
+        // A holding kept by a hold is in the plan as Held, with why and until when: never left out in silence.
+        var held = RetentionRules.IsHeld(holding, day);
+        var sweepOn = RetentionRules.SweepOn(holding, due);
+        return new RetentionPlanItem
         {
             HoldingId = holding.Id,
             AgreementId = holding.AgreementId,
             Kind = holding.Kind,
             Location = holding.Location,
-            DueOn = due,
+            DueOn = held ? due : sweepOn,
             AsOf = day,
-            Reason = RetentionRules.Reason(holding, agreement, due),
+            State = held ? RetentionPlanState.Held : RetentionPlanState.Due,
+            HeldUntil = held ? holding.HoldUntil!.Value.Date : null,
+            Reason = held ? RetentionRules.HoldText(holding)
+                : holding.HoldUntil is null ? RetentionRules.Reason(holding, agreement, due)
+                : $"{RetentionRules.Reason(holding, agreement, due)} The hold ended on {DateText.FormatDate(holding.HoldUntil.Value)} ({holding.HoldReason}).",
         };
     }
 

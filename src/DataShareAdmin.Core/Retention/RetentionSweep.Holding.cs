@@ -402,6 +402,10 @@ public sealed partial class RetentionSweep
         new("HoldingNotDue", DataShareErrorCategory.InvalidOperation,
             $"Holding {holdingId} is not due on {DateText.FormatDate(day)} (not yet due, already destroyed, or not in the register); it was not touched.", holdingId);
 
+    private static DataShareException HeldBack(string holdingId, string why) =>
+        new("HoldingHeld", DataShareErrorCategory.InvalidOperation,
+            $"Holding {holdingId} is kept by a hold and was not touched. {why}. Remove-DataShareRetentionHold lifts it.", holdingId);
+
     private static DataShareException StoreFailed(DataShareHolding holding, string what, Exception ex) => ex is HoldingUnsafeException ? Unsafe(holding, ex.Message) :
         new("SweepStorageFailed", DataShareErrorCategory.ResourceUnavailable,
             $"Holding {holding.Id} ({holding.Location}) failed while {what}: {(ex is RequestFailedException rf ? rf.Status + " " + rf.ErrorCode : ex.Message)}. It stays due; the next sweep goes on from where this one stopped.",

@@ -135,7 +135,8 @@ public sealed partial class RetentionSweep
     /// <summary>The plan for the day, narrowed to the holdings piped in (each one asked for but not due is reported).</summary>
     private List<RetentionPlanItem> Due(DateTime day, SweepOptions options, Action<DataShareException> reportError)
     {
-        var plan = retention.Plan(day, reportError).ToList();
+        var all = retention.Plan(day, reportError).ToList();
+        var plan = all.Where(p => p.State == RetentionPlanState.Due).ToList();
         if (options.HoldingIds is null)
         {
             return plan;
@@ -143,10 +144,11 @@ public sealed partial class RetentionSweep
 
         // Sets on both sides: matching n piped ids against a plan of m holdings is n + m lookups, not n × m comparisons.
         var wanted = new HashSet<string>(options.HoldingIds.Select(id => id.Trim()), StringComparer.OrdinalIgnoreCase);
+        var held = all.Where(p => p.State == RetentionPlanState.Held).ToDictionary(p => p.HoldingId, StringComparer.OrdinalIgnoreCase);
         var planned = new HashSet<string>(plan.Select(p => p.HoldingId), StringComparer.OrdinalIgnoreCase);
         foreach (var missing in wanted.Where(id => !planned.Contains(id)))
         {
-            reportError(NotDue(missing, day));
+            reportError(held.TryGetValue(missing, out var kept) ? HeldBack(kept.HoldingId, kept.Reason) : NotDue(missing, day));
         }
 
         return plan.Where(p => wanted.Contains(p.HoldingId)).ToList();
@@ -165,6 +167,14 @@ public sealed partial class RetentionSweep
         {
             host.CancellationToken.ThrowIfCancellationRequested();
             var holding = held.TryGetValue(item.HoldingId, out var found) ? found : register.FindHolding(item.HoldingId)!;
+
+            // Read again after the plan: a hold placed since then still keeps the holding.
+            if (RetentionRules.IsHeld(holding, item.AsOf))
+            {
+                reportError(HeldBack(holding.Id, RetentionRules.HoldText(holding)));
+                continue;
+            }
+
             try
             {
                 if (OpenHolding(holding, storageFor, folders, reportError) is { } opened)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using DataShareAdmin.Core.Time;
 using Microsoft.Data.Sqlite;
 
@@ -17,8 +18,9 @@ public sealed partial class SqliteRegister
 
     private const string InsertHoldingSql = """
         INSERT INTO holdings (id, agreement_id, kind, location, account, container, prefix, transfer_id, due_on, registered_at, registered_by,
-            state, destroyed_at, identity, location_check, version)
-        VALUES ($id, $agreement, $kind, $location, $account, $container, $prefix, $transfer, $due, $at, $by, $state, $destroyed, $identity, $check, $version)
+            state, destroyed_at, identity, location_check, hold_until, hold_reason, hold_approved_by, hold_legal, hold_review_on, version)
+        VALUES ($id, $agreement, $kind, $location, $account, $container, $prefix, $transfer, $due, $at, $by, $state, $destroyed, $identity, $check,
+            $holdUntil, $holdReason, $holdBy, $holdLegal, $holdReview, $version)
         """;
 
     public DataShareTransfer? FindTransfer(string id) => First(Query("SELECT * FROM transfers WHERE id = $id", ReadTransfer, ("$id", id)));
@@ -75,11 +77,15 @@ public sealed partial class SqliteRegister
         }
 
         if (Execute(transaction, """
-            UPDATE holdings SET due_on = $due, state = $state, destroyed_at = $destroyed, version = version + 1
+            UPDATE holdings SET due_on = $due, state = $state, destroyed_at = $destroyed, hold_until = $holdUntil, hold_reason = $holdReason,
+                hold_approved_by = $holdBy, hold_legal = $holdLegal, hold_review_on = $holdReview, version = version + 1
             WHERE id = $id AND version = $expected
             """,
-            ("$id", holding.Id), ("$due", DateText.FormatDate(holding.DueOn)), ("$state", holding.State.ToString()),
-            ("$destroyed", holding.DestroyedAt is null ? null : DateText.FormatInstant(holding.DestroyedAt.Value)), ("$expected", holding.Version)) == 0)
+            HoldParameters(holding).Concat(new (string, object?)[]
+            {
+                ("$id", holding.Id), ("$due", DateText.FormatDate(holding.DueOn)), ("$state", holding.State.ToString()),
+                ("$destroyed", holding.DestroyedAt is null ? null : DateText.FormatInstant(holding.DestroyedAt.Value)), ("$expected", holding.Version),
+            }).ToArray()) == 0)
         {
             throw new RegisterConflictException($"Holding '{holding.Id}' was changed by another writer.");
         }
@@ -142,6 +148,11 @@ public sealed partial class SqliteRegister
         State = (HoldingState)Enum.Parse(typeof(HoldingState), Text(r, "state")!),
         LocationCheck = (HoldingLocationCheck)Enum.Parse(typeof(HoldingLocationCheck), Text(r, "location_check")!),
         DestroyedAt = DateText.ParseOptionalInstant(Text(r, "destroyed_at")),
+        HoldUntil = Text(r, "hold_until") is { } until ? DateText.ParseDate(until) : null,
+        HoldReason = Text(r, "hold_reason"),
+        HoldApprovedBy = Text(r, "hold_approved_by"),
+        HoldLegal = r.GetInt64(r.GetOrdinal("hold_legal")) != 0,
+        HoldReviewOn = Text(r, "hold_review_on") is { } review ? DateText.ParseDate(review) : null,
         Version = r.GetInt64(r.GetOrdinal("version")),
     };
 
@@ -191,6 +202,13 @@ public sealed partial class SqliteRegister
         ("$at", DateText.FormatInstant(h.RegisteredAt)), ("$by", h.RegisteredBy), ("$state", h.State.ToString()),
         ("$destroyed", h.DestroyedAt is null ? null : DateText.FormatInstant(h.DestroyedAt.Value)), ("$identity", HoldingIdentity.Of(h)),
         ("$check", h.LocationCheck.ToString()),
+    }.Concat(HoldParameters(h)).ToArray();
+
+    /// <summary>A holding's hold past its due day: all null (and not legal) when it has none.</summary>
+    private static (string, object?)[] HoldParameters(DataShareHolding h) => new (string, object?)[]
+    {
+        ("$holdUntil", h.HoldUntil is null ? null : DateText.FormatDate(h.HoldUntil.Value)), ("$holdReason", h.HoldReason), ("$holdBy", h.HoldApprovedBy),
+        ("$holdLegal", h.HoldLegal ? 1 : 0), ("$holdReview", h.HoldReviewOn is null ? null : DateText.FormatDate(h.HoldReviewOn.Value)),
     };
 
     private void RestoreHolding(SqliteTransaction transaction, DataShareHolding h) => Execute(transaction, InsertHoldingSql, Concat(HoldingParameters(h), ("$version", h.Version)));

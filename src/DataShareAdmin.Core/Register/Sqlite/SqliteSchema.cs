@@ -329,6 +329,15 @@ internal static class SqliteSchema
         DROP INDEX IF EXISTS ix_holdings_identity;
         CREATE INDEX ix_holdings_held_identity ON holdings (identity) WHERE state IN ('Held', 'Pending');
         """,
+
+        // Version 12: a hold past the due day (Add-DataShareRetentionHold), as fields of the holding; none before.
+        """
+        ALTER TABLE holdings ADD COLUMN hold_until TEXT NULL;
+        ALTER TABLE holdings ADD COLUMN hold_reason TEXT NULL;
+        ALTER TABLE holdings ADD COLUMN hold_approved_by TEXT NULL;
+        ALTER TABLE holdings ADD COLUMN hold_legal INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE holdings ADD COLUMN hold_review_on TEXT NULL;
+        """,
     };
 
     /// <summary>
