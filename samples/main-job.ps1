@@ -294,6 +294,31 @@ try {
     Confirm-DataShareDestruction -AgreementId DS00990 -ConfirmedBy 'Data protection officer, Example Research Trust' -ConfirmedOn $today -Evidence 'Email of today' | Out-Null
     $host.UI.WriteLine("DS00990 is now $((Get-DataShareAgreement -Id DS00990).Status).")
 
+    # A hold past the end: DS00995 ended yesterday, but its analysts' copy is the subject of a complaint under
+    # investigation. An approved hold with a reason and a last day keeps it out of the sweep; the plan says why.
+    if (-not (Get-DataShareAgreement -Id DS00995 -ErrorAction SilentlyContinue)) {
+        New-DataShareAgreement -Id DS00995 -Organisation 'Example Research Trust' -Title 'Attendance and exclusions' `
+            -Purpose 'Attendance patterns before exclusion' -LegalGateway $gateway -LawfulBasis 'Article 6(1)(e)' `
+            -AccessRoute SecureResearchService -StartsOn $today.AddDays(-120) -EndsOn $today.AddDays(-1) -RetentionDays 0 `
+            -DataItem 'Attendance sessions:B3' | Out-Null
+        Approve-DataShareAgreement -Id DS00995 -Reference 'DSAP-2026-091' -ApprovedOn $today.AddDays(-125) | Out-Null
+    }
+    $inquiry = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($RegisterPath), 'working-copy-DS00995')
+    [System.IO.Directory]::CreateDirectory($inquiry) | Out-Null
+    [System.IO.File]::WriteAllText([System.IO.Path]::Combine($inquiry, 'attendance.csv'), "pupil_ref,sessions`nP000002,310`n")
+    $kept = @(Get-DataShareHolding -AgreementId DS00995 | Where-Object State -EQ Held)[0]
+    if (-not $kept) {
+        $kept = Register-DataShareHolding -AgreementId DS00995 -Location $inquiry
+    }
+    $hold = $kept | Add-DataShareRetentionHold -Reason 'Complaint C-2231 under investigation' -ApprovedBy 'Data protection officer' -Until $today.AddDays(90) -Confirm:$false
+    $host.UI.WriteLine("Holding $($hold.HoldingId) of DS00995 is held until $($hold.Until.ToString('yyyy-MM-dd')): $($hold.Reason), approved by $($hold.ApprovedBy).")
+    $planned = Get-DataShareRetentionPlan | Where-Object AgreementId -EQ DS00995
+    $planned | Out-Default
+    $swept = @($planned | Where-Object State -EQ Due | Invoke-DataShareRetentionSweep -Confirm:$false)
+    if ($swept.Count -ne 0 -or -not [System.IO.Directory]::Exists($inquiry)) {
+        throw 'The sweep touched a held holding of DS00995.'
+    }
+
     # The auditor's copy: one evidence pack for DS00990 (its transfer, readiness on the transfer day, the sweep's
     # destruction records, the confirmation and its audit entries), checked offline. It holds personal data.
     $pack = Export-DataShareEvidence -AgreementId DS00990 -Path ([System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($RegisterPath), 'DS00990-evidence.zip')) -Force -PassThru
