@@ -32,7 +32,8 @@ public sealed class PersonReviewTests : IDisposable
     {
         var table = test.Engine.Reports.Build(ReportKind.Retention, DateTime.Parse(asOf, System.Globalization.CultureInfo.InvariantCulture), agreements.Length == 0 ? null : agreements);
         var person = table.Columns.Select(c => c.Name).ToList().IndexOf("personId");
-        Assert.Equal(table.Columns.Count - 1, person);
+        // Added after the report's first columns (a CSV reader's positions stay), with the hold's columns.
+        Assert.True(person > table.Columns.Select(c => c.Name).ToList().IndexOf("state"), "personId comes after the first columns");
         return table.Rows.Where(r => (string?)r[4] == "PersonReview").Select(r => ((string?)r[person], (string?)r[1], r[3], (string?)r[4])).ToArray();
     }
 
