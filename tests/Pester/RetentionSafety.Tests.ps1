@@ -126,8 +126,11 @@ Describe 'One bad record never stops retention for the rest' {
             $null = New-EndedAgreement -Id 'RSE0003'
             $Target = New-HoldingFolder -Name 'edge-link-target'
             $Link = Join-Path $TestDrive 'holdings' 'edge-link'
-            $null = New-Item -ItemType SymbolicLink -Path $Link -Target $Target
+            # A link is refused at registration (HoldingLocationIsLink); the folder registered becomes one afterwards.
+            $null = New-Item -ItemType Directory -Path $Link
             $LinkHolding = Register-DataShareHolding 'RSE0003' $Link -ErrorAction Stop
+            Remove-Item -LiteralPath $Link
+            $null = New-Item -ItemType SymbolicLink -Path $Link -Target $Target
             $Plain = New-HoldingFolder -Name 'edge-plain'
             $PlainHolding = Register-DataShareHolding 'RSE0003' $Plain -ErrorAction Stop
         }
