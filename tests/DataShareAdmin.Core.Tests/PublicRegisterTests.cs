@@ -161,6 +161,33 @@ public sealed class PublicRegisterTests : TransferTestsBase
     }
 
     [Fact]
+    public void Free_text_that_names_a_person_in_the_register_or_gives_an_email_is_published_without_it()
+    {
+        // As the review found: officers typed names into a title, a justification and a public reason.
+        Engine.Agreements.Update("DS1", new AgreementChanges { Title = "Attainment: ask jo bloggs", LaySummary = "Questions to Dee Pioh or pr@school.example, please." }, host);
+        Engine.Agreements.Create(Samples.Agreement("DS6"), host);
+        Engine.Agreements.Refuse("DS6", "Owen Officer found the risk too high.", new DateTime(2026, 6, 1), host);
+
+        foreach (var format in (ReportFormat[])Enum.GetValues(typeof(ReportFormat)))
+        {
+            var text = Export(format, since: new DateTime(2026, 1, 1));
+            foreach (var value in new[] { "jo bloggs", "Dee Pioh", "pr@school.example", "Owen Officer" })
+            {
+                Assert.False(text.Contains(value, StringComparison.OrdinalIgnoreCase), $"{format} holds '{value}'.");
+            }
+
+            Assert.Contains("removed: personal data", text, StringComparison.Ordinal);
+        }
+
+        using var json = JsonDocument.Parse(Export(ReportFormat.Json));
+        Assert.Equal(3, json.RootElement.GetProperty("personalDataRemoved").GetInt32());
+        Assert.Equal("Attainment: ask " + PublicRegisterRedaction.Removed, Section(json, "shares-DsapResearch").EnumerateArray().Single(r => r.GetProperty("reference").GetString() == "DS1").GetProperty("project").GetString());
+
+        // Words that merely contain a name are left alone.
+        Assert.Equal("Ojo Bloggsworth", PublicRegisterRedaction.Clean("Ojo Bloggsworth", new[] { "Jo Bloggs" }));
+    }
+
+    [Fact]
     public void The_change_list_between_two_days_is_exact()
     {
         List<(string?, string?, string?)> Changes(DateTime since)

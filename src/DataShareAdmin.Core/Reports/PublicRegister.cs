@@ -44,6 +44,9 @@ public sealed class PublicRegisterDocument
 
     public List<PublicSection> Sections { get; } = new();
 
+    /// <summary>How many text cells named a person (or held an email address) and had it removed.</summary>
+    public int Redacted { get; set; }
+
     public long RowCount => Sections.Sum(s => (long)s.Rows.Count);
 }
 
@@ -218,6 +221,7 @@ public sealed class PublicRegisterBuilder
             document.Sections.Add(Changes(agreements, changesFrom, day));
         }
 
+        document.Redacted = PublicRegisterRedaction.Apply(document, register);
         return document;
     }
 

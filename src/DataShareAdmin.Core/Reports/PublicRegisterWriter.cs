@@ -45,7 +45,8 @@ public static class PublicRegisterWriter
 
     private static string Made(PublicRegisterDocument d) =>
         $"As of {ReportValues.Format(d.AsOf, ReportColumnKind.Date)}" + (d.Since is { } since ? $", with changes since {ReportValues.Format(since, ReportColumnKind.Date)}" : string.Empty) +
-        $". Generated {ReportValues.Format(d.GeneratedAt, ReportColumnKind.Instant)}. No person's name, email or certificate number is taken from the register's records; free text (titles, summaries, reasons) is published as it was typed.";
+        $". Generated {ReportValues.Format(d.GeneratedAt, ReportColumnKind.Instant)}. No person's name, email or certificate number is taken from the register's records; free text (titles, summaries, reasons) is published as it was typed, except that any name of a person in the register, and any email address, is removed" +
+        (d.Redacted > 0 ? $" (removed from {d.Redacted} place(s): correct the text at its source)." : ".");
 
     /// <summary>
     /// One CSV for every section, so it imports as one table: a "section" column, then the union of the sections'
@@ -108,6 +109,7 @@ public static class PublicRegisterWriter
         // not claimed to be free of personal data.
         writer.WriteBoolean("personalDataFromRecords", false);
         writer.WriteBoolean("freeTextAsTyped", true);
+        writer.WriteNumber("personalDataRemoved", document.Redacted);
         writer.WriteStartArray("sections");
         foreach (var section in document.Sections)
         {
