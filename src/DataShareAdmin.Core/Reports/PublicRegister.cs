@@ -155,8 +155,10 @@ public sealed class PublicRegisterBuilder
 
         var only = agreementIds is null || agreementIds.Count == 0 ? null : new HashSet<string>(agreementIds, StringComparer.OrdinalIgnoreCase);
         var document = new PublicRegisterDocument { GeneratedAt = clock.UtcNow, AsOf = day, Since = since?.Date };
-        var agreements = register.ListAgreements().Where(a => only is null || only.Contains(a.Id)).ToList();
-        var sectors = register.ListOrganisations().ToDictionary(o => o.Id, o => o.Sector, StringComparer.Ordinal);
+        var everyAgreement = register.ListAgreements().ToList();
+        var agreements = everyAgreement.Where(a => only is null || only.Contains(a.Id)).ToList();
+        var organisations = register.ListOrganisations().ToList();
+        var sectors = organisations.ToDictionary(o => o.Id, o => o.Sector, StringComparer.Ordinal);
         string? SectorOf(DataShareAgreement a) => a.OrganisationId is { } id && sectors.TryGetValue(id, out var s) ? s?.ToString() : null;
 
         // A share is on the register from the day it was approved; a request from the day it was refused or withdrawn.
@@ -221,7 +223,7 @@ public sealed class PublicRegisterBuilder
             document.Sections.Add(Changes(agreements, changesFrom, day));
         }
 
-        document.Redacted = PublicRegisterRedaction.Apply(document, register);
+        document.Redacted = PublicRegisterRedaction.Apply(document, register.ListPeople(), everyAgreement, organisations);
         return document;
     }
 
@@ -297,13 +299,37 @@ public sealed class PublicRegisterBuilder
         void Add(string change, int order, DateTime on, DataShareAgreement a, string? what) =>
             rows.Add((on, order, a.Id, new object?[] { change, on, a.Id, a.Category.ToString(), a.Organisation, what }));
 
-        // When each decision was recorded: one dated on or before -Since but entered after it was in no earlier
-        // publication, so it is listed too (on its own date, saying when it was recorded), never silently missed.
+        // One pass over the audit log. When each decision was recorded: one dated on or before -Since but entered
+        // after it was in no earlier publication, so it is listed too (on its own date, saying when it was recorded),
+        // never silently missed. Variations: one line per agreement and day, naming the public terms changed that day
+        // (never their values, which may name people), only once the share was approved.
         var recorded = new Dictionary<(string Action, string Id), DateTime>();
-        var log = register.ReadAuditLog(1).ToList();
-        foreach (var entry in log.Where(e => e.Action is "Agreement.Approve" or "Agreement.Refuse" or "Agreement.Withdraw"))
+        var varied = new SortedDictionary<(DateTime On, string Id), SortedSet<string>>();
+        foreach (var entry in register.ReadAuditLog(1))
         {
-            recorded[(entry.Action, entry.TargetId.ToUpperInvariant())] = calendar.DayOf(entry.Timestamp);
+            if (entry.Action is "Agreement.Approve" or "Agreement.Refuse" or "Agreement.Withdraw")
+            {
+                recorded[(entry.Action, entry.TargetId.ToUpperInvariant())] = calendar.DayOf(entry.Timestamp);
+                continue;
+            }
+
+            if (entry.Action != "Agreement.Update" || !byId.TryGetValue(entry.TargetId, out var updated))
+            {
+                continue;
+            }
+
+            var on = calendar.DayOf(entry.Timestamp);
+            var fields = entry.Details.Keys.Where(PublicTerms.Contains).ToList();
+            if (InRange(on) && fields.Count > 0 && updated.ApprovedOn is { } approvedOn && approvedOn.Date <= on)
+            {
+                if (!varied.TryGetValue((on, updated.Id), out var set))
+                {
+                    set = new SortedSet<string>(StringComparer.Ordinal);
+                    varied[(on, updated.Id)] = set;
+                }
+
+                set.UnionWith(fields);
+            }
         }
 
         bool Changed(string action, DataShareAgreement a, DateTime on, out string? late)
@@ -349,30 +375,6 @@ public sealed class PublicRegisterBuilder
             if (a.WithdrawnOn is { } withdrawn && Changed("Agreement.Withdraw", a, withdrawn, out var lateWithdrawal))
             {
                 Add("Withdrawn", 5, withdrawn, a, a.ClosureReason + lateWithdrawal);
-            }
-        }
-
-        // Variations: one line per agreement and day, naming the public terms changed that day (never their values,
-        // which may name people), only once the share was approved.
-        var varied = new SortedDictionary<(DateTime On, string Id), SortedSet<string>>();
-        foreach (var entry in log)
-        {
-            if (entry.Action != "Agreement.Update" || !byId.TryGetValue(entry.TargetId, out var a))
-            {
-                continue;
-            }
-
-            var on = calendar.DayOf(entry.Timestamp);
-            var fields = entry.Details.Keys.Where(PublicTerms.Contains).ToList();
-            if (InRange(on) && fields.Count > 0 && a.ApprovedOn is { } approvedOn && approvedOn.Date <= on)
-            {
-                if (!varied.TryGetValue((on, a.Id), out var set))
-                {
-                    set = new SortedSet<string>(StringComparer.Ordinal);
-                    varied[(on, a.Id)] = set;
-                }
-
-                set.UnionWith(fields);
             }
         }
 

@@ -18,9 +18,9 @@ internal static class PublicRegisterRedaction
     private static readonly Regex Email = new(@"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", RegexOptions.CultureInvariant);
 
     /// <summary>Replaces each name or address in the document's text cells; returns how many cells changed.</summary>
-    public static int Apply(PublicRegisterDocument document, IDataShareRegister register)
+    public static int Apply(PublicRegisterDocument document, IEnumerable<DataSharePerson> people, IEnumerable<DataShareAgreement> agreements, IEnumerable<DataShareOrganisation> organisations)
     {
-        var terms = Terms(register);
+        var terms = Terms(people, agreements, organisations);
         var changed = 0;
         foreach (var row in document.Sections.SelectMany(s => s.Rows))
         {
@@ -53,23 +53,9 @@ internal static class PublicRegisterRedaction
     }
 
     /// <summary>Everyone the register names: people, responsible officers and data protection officers, longest first.</summary>
-    private static IReadOnlyList<string> Terms(IDataShareRegister register)
+    private static IReadOnlyList<string> Terms(IEnumerable<DataSharePerson> people, IEnumerable<DataShareAgreement> agreements, IEnumerable<DataShareOrganisation> organisations)
     {
-        var names = new List<string?>();
-        foreach (var person in register.ListPeople())
-        {
-            names.Add(person.Name);
-        }
-
-        foreach (var agreement in register.ListAgreements())
-        {
-            names.Add(agreement.OfficerName);
-        }
-
-        foreach (var organisation in register.ListOrganisations())
-        {
-            names.Add(organisation.ProtectionOfficerName);
-        }
+        var names = people.Select(p => (string?)p.Name).Concat(agreements.Select(a => a.OfficerName)).Concat(organisations.Select(o => o.ProtectionOfficerName));
 
         // A name of one or two letters would remove ordinary words; such a name is left to the officers' care.
         return names.Where(n => n is { Length: > 2 }).Select(n => n!.Trim()).Where(n => n.Length > 2)
