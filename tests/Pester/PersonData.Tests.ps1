@@ -120,6 +120,15 @@ try { Export-DataSharePersonData -Path '$(Join-Path $Folder 'y')' -ErrorAction S
 
         Export-DataSharePersonData $Jo.PersonId (Join-Path $TestDrive 'no-such-folder/jo') -ErrorVariable failed -ErrorAction SilentlyContinue
         Assert-DataShareError -ErrorRecord $failed[0] -ErrorId 'PersonDataPathInvalid' -Category ObjectNotFound -Cmdlet 'Export-DataSharePersonData'
+        $failed[0].Exception.Message | Should -BeLike "*folder '$(Join-Path $TestDrive 'no-such-folder')' does not exist*"
+
+        # A folder meant as a folder (trailing separator) that is not there: named as given, never as '<folder>/.json'.
+        $missingFolder = (Join-Path $TestDrive 'absent') + [System.IO.Path]::DirectorySeparatorChar
+        Export-DataSharePersonData $Jo.PersonId $missingFolder -ErrorVariable failed -ErrorAction SilentlyContinue
+        Assert-DataShareError -ErrorRecord $failed[0] -ErrorId 'PersonDataPathInvalid' -Category ObjectNotFound -Cmdlet 'Export-DataSharePersonData'
+        $failed[0].Exception.Message | Should -Not -BeLike '*.json*'
+        $failed[0].Exception.Message | Should -BeLike "*folder '$(Join-Path $TestDrive 'absent')' does not exist*"
+        Test-Path -LiteralPath (Join-Path $TestDrive 'absent') | Should -BeFalse
 
         $target = Join-Path $Folder 'target.txt'
         Set-Content -LiteralPath $target -Value 'linked'

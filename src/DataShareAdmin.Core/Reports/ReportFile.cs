@@ -65,7 +65,8 @@ public sealed class ReportFileService
         var folder = Path.GetDirectoryName(target);
         if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
         {
-            throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.ObjectNotFound, $"The folder for '{target}' does not exist.", target);
+            throw new DataShareException("ReportPathInvalid", DataShareErrorCategory.ObjectNotFound,
+                $"The folder '{folder}' does not exist, so '{Path.GetFileName(target)}' cannot be written there. Create the folder first, or give a path in an existing one.", target);
         }
 
         var existing = FileKinds.Of(target);

@@ -118,6 +118,13 @@ public sealed class ExportDataSharePersonDataCommand : DataShareCmdlet
             return System.IO.Path.Combine(resolved, personId + "-personal-data");
         }
 
+        if (Path.EndsWith("/", StringComparison.Ordinal) || Path.EndsWith(System.IO.Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal))
+        {
+            // Meant as a folder: never turned into '<folder>/.json' in a message or on disk.
+            throw new DataShareException(Noun + "PathInvalid", DataShareErrorCategory.ObjectNotFound,
+                $"The folder '{resolved.TrimEnd('/', System.IO.Path.DirectorySeparatorChar)}' does not exist. Create it first, or give an existing folder or a file name without its extension.", Path);
+        }
+
         var extension = System.IO.Path.GetExtension(resolved);
         return extension.Equals(".json", StringComparison.OrdinalIgnoreCase) || extension.Equals(".html", StringComparison.OrdinalIgnoreCase)
             ? resolved.Substring(0, resolved.Length - extension.Length)

@@ -74,7 +74,8 @@ internal sealed class FileTarget
         var folder = System.IO.Path.GetDirectoryName(target);
         if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
         {
-            throw new DataShareException(noun + "PathInvalid", DataShareErrorCategory.ObjectNotFound, $"The folder for '{target}' does not exist.", target);
+            throw new DataShareException(noun + "PathInvalid", DataShareErrorCategory.ObjectNotFound,
+                $"The folder '{folder}' does not exist, so '{System.IO.Path.GetFileName(target)}' cannot be written there. Create the folder first, or give a path in an existing one.", target);
         }
 
         var file = new FileTarget(target, noun, what, ownerOnly);
