@@ -251,5 +251,11 @@ public sealed class DataShareRetentionHold
     /// <summary>True while the hold keeps the holding (today is before <see cref="Until"/>); false once its day has come.</summary>
     public bool Active { get; set; }
 
+    /// <summary>
+    /// True when this is a legal hold still in force whose review day has passed: someone must check whether it is
+    /// still needed, then lift it or place it again with a new review day.
+    /// </summary>
+    public bool ReviewOverdue { get; set; }
+
     public override string ToString() => HoldingId;
 }

@@ -172,6 +172,32 @@ public sealed class RetentionHoldTests : IDisposable
     }
 
     [Fact]
+    public void A_legal_hold_whose_review_day_has_passed_is_listed_as_overdue_for_review_until_it_ends()
+    {
+        var legal = Engine.Retention.Register("ENDED", Folder("legal"), host)!;
+        var plain = Engine.Retention.Register("ENDED", Folder("plain"), host)!;
+        var request = Hold(legal.Id, "2026-12-31");
+        request.Legal = true;
+        request.ReviewOn = new DateTime(2026, 9, 1);
+        Engine.Holds.Add(request, host);
+        Engine.Holds.Add(Hold(plain.Id, "2026-12-31"), host);
+
+        // Before and on the review day nothing is overdue; the day after, the legal hold is, and only it.
+        Assert.Empty(Engine.Holds.PastReview(null));
+        test.Clock.UtcNow = new DateTimeOffset(2026, 9, 1, 22, 30, 0, TimeSpan.Zero); // 23:30 in London: still the review day
+        Assert.Empty(Engine.Holds.PastReview(null));
+        Assert.False(Assert.Single(Engine.Holds.List(legal.Id, null)).ReviewOverdue);
+        test.Clock.UtcNow = new DateTimeOffset(2026, 9, 2, 8, 0, 0, TimeSpan.Zero);
+        var overdue = Assert.Single(Engine.Holds.PastReview(null));
+        Assert.Equal((legal.Id, new DateTime(2026, 9, 1), true), (overdue.HoldingId, overdue.ReviewOn, overdue.ReviewOverdue));
+        Assert.False(Assert.Single(Engine.Holds.List(plain.Id, null)).ReviewOverdue);
+
+        // A plan for a past day judges that day; once the hold has ended there is nothing left to review.
+        Assert.Empty(Engine.Holds.PastReview(new DateTime(2026, 8, 31)));
+        Assert.Empty(Engine.Holds.PastReview(new DateTime(2026, 12, 31)));
+    }
+
+    [Fact]
     public void A_declined_hold_writes_nothing()
     {
         var kept = Engine.Retention.Register("ENDED", Folder("kept"), host)!;

@@ -141,6 +141,23 @@ public sealed class RetentionHolds
         return retention.Find(agreementId, includeDestroyed: false).Where(h => h.HoldUntil is not null).Select(h => ToHold(h, h.DueOn, today));
     }
 
+    /// <summary>
+    /// Legal holds in force on <paramref name="asOf"/> (today when null) whose review day is before it: each needs
+    /// someone to decide whether the holding must still be kept.
+    /// </summary>
+    public IEnumerable<DataShareRetentionHold> PastReview(DateTime? asOf)
+    {
+        var day = (asOf ?? calendar.Today).Date;
+        return register.ListHeldHoldings()
+            .Where(h => h.HoldLegal && h.HoldReviewOn is { } review && review.Date < day && RetentionRules.IsHeld(h, day))
+            .Select(h => ToHold(h, h.DueOn, day));
+    }
+
+    /// <summary>The warning a legal hold past its review day gets, wherever it is listed.</summary>
+    public static string ReviewWarning(DataShareRetentionHold hold) =>
+        $"The legal hold on holding {hold.HoldingId} ({hold.AgreementId}, {hold.Location}) was due for review on {DateText.FormatDate(hold.ReviewOn!.Value)}: "
+        + $"check whether it is still needed, then lift it (Remove-DataShareRetentionHold) or place it again with a new -ReviewOn. It keeps the holding until {DateText.FormatDate(hold.Until)}.";
+
     private static DataShareRetentionHold ToHold(DataShareHolding holding, DateTime dueOn, DateTime today) => new()
     {
         HoldingId = holding.Id,
@@ -153,6 +170,7 @@ public sealed class RetentionHolds
         Legal = holding.HoldLegal,
         ReviewOn = holding.HoldReviewOn,
         Active = RetentionRules.IsHeld(holding, today),
+        ReviewOverdue = holding.HoldLegal && holding.HoldReviewOn is { } review && review.Date < today && RetentionRules.IsHeld(holding, today),
     };
 
     private static void CheckReview(RetentionHoldRequest request, string id, DateTime today, DateTime until)

@@ -39,6 +39,11 @@ public sealed class GetDataShareRetentionHoldCommand : DataShareCmdlet
     {
         foreach (var hold in holds)
         {
+            if (hold.ReviewOverdue)
+            {
+                WriteWarning(Core.Retention.RetentionHolds.ReviewWarning(hold));
+            }
+
             WriteObject(hold);
         }
     }

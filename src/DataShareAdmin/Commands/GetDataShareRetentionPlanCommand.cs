@@ -6,7 +6,8 @@ namespace DataShareAdmin.Commands;
 
 /// <summary>
 /// The holdings due for deletion on a day (today by default), with why: pure planning from the register, nothing is
-/// read from or done to storage. Warns about ended agreements whose destruction the organisation has not confirmed.
+/// read from or done to storage. Warns about legal holds past their review day, and about ended agreements whose
+/// destruction the organisation has not confirmed.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "DataShareRetentionPlan")]
 [OutputType(typeof(RetentionPlanItem))]
@@ -26,6 +27,11 @@ public sealed class GetDataShareRetentionPlanCommand : DataShareCmdlet
             foreach (var item in Engine.Retention.Plan(day, error => WriteError(ErrorRecords.From(error, error.Target))))
             {
                 WriteObject(item);
+            }
+
+            foreach (var hold in Engine.Holds.PastReview(day))
+            {
+                WriteWarning(Core.Retention.RetentionHolds.ReviewWarning(hold));
             }
 
             foreach (var agreement in Engine.Retention.OverdueConfirmations(day))
