@@ -19,6 +19,17 @@ internal sealed class ScaleResult
     public List<double> CallMs { get; set; } = new();
 
     public double SetupMs { get; set; }
+
+    /// <summary>
+    /// Tables only: the same kinds of request made with the plain SDK on the same table, after the module's calls, so a
+    /// growth that is the emulator's own shows in the peer too (point read of a missing row; an empty row-key range in
+    /// the register's partition; one entity added and deleted).
+    /// </summary>
+    public List<double> PeerPointMs { get; set; } = new();
+
+    public List<double> PeerRangeMs { get; set; } = new();
+
+    public List<double> PeerWriteMs { get; set; } = new();
 }
 
 /// <summary>
@@ -106,6 +117,16 @@ public static class Program
                             $"{kind,-10} {size,8:N0} {backend,-7} {name,-7} median {stats.Median,8:0.0} ms  (min {stats.Min:0.0}, p90 {stats.P90:0.0}, {stats.Count} calls; seed {seedMs / 1000:0.0} s, set-up {result.SetupMs / 1000:0.0} s)");
                         Console.WriteLine(line);
                         rows.Add(line);
+                        if (result.PeerPointMs.Count > 0)
+                        {
+                            var point = Stats.Of(result.PeerPointMs).Median;
+                            var range = Stats.Of(result.PeerRangeMs).Median;
+                            var write = Stats.Of(result.PeerWriteMs).Median;
+                            var peer = string.Create(CultureInfo.InvariantCulture,
+                                $"{kind,-10} {size,8:N0} {backend,-7} {name,-7} raw SDK on the same table: point read {point,6:0.0} ms, empty range {range,6:0.0} ms, add+delete {write,6:0.0} ms; module call / (point + range + write) = {stats.Median / (point + range + write):0.00}");
+                            Console.WriteLine(peer);
+                            rows.Add(peer);
+                        }
                     }
                 }
             }
@@ -157,11 +178,14 @@ public static class Program
 
         var setup = Stopwatch.StartNew();
         Run(runspace, "Connect-DataShareRegister -Path $args[0]", register);
+        string? tableRegisterName = null;
         if (backend == "tables")
         {
+            // A table of its own: Azurite's answer time grows with everything in a table, other registers included.
             var name = "s" + Guid.NewGuid().ToString("N").Substring(0, 12);
+            tableRegisterName = name;
             var connection = Environment.GetEnvironmentVariable(ConnectionVariable) ?? throw new BenchmarkException("No Azurite connection string from the parent.");
-            Run(runspace, "Copy-DataShareRegister -DestinationConnectionString $args[0] -RegisterName $args[1] -Confirm:$false | Out-Null; Connect-DataShareRegister -ConnectionString $args[0] -RegisterName $args[1]", connection, name);
+            Run(runspace, "Copy-DataShareRegister -DestinationConnectionString $args[0] -TableName $args[1] -RegisterName $args[1] -Confirm:$false | Out-Null; Connect-DataShareRegister -ConnectionString $args[0] -TableName $args[1] -RegisterName $args[1]", connection, name);
         }
 
         result.SetupMs = setup.Elapsed.TotalMilliseconds;
@@ -179,8 +203,47 @@ public static class Program
             }
         }
 
+        if (backend == "tables")
+        {
+            MeasurePeer(result, calls, Environment.GetEnvironmentVariable(ConnectionVariable)!, tableRegisterName!);
+        }
+
         ChildProcess.WriteResult(result);
         return 0;
+    }
+
+    /// <summary>
+    /// The plain SDK's cost of the requests a registration or a recipient added is made of, on the table the module
+    /// just used (same partition, same number of rows), so the emulator's own growth with the table's size is measured
+    /// beside the module's.
+    /// </summary>
+    private static void MeasurePeer(ScaleResult result, int calls, string connection, string partition /* also the table's name */)
+    {
+        var table = new Azure.Data.Tables.TableServiceClient(connection).GetTableClient(partition);
+        for (var i = 0; i < calls + 2; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            table.GetEntityIfExists<Azure.Data.Tables.TableEntity>(partition, "peer-missing-" + i);
+            var point = watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            foreach (var unused in table.Query<Azure.Data.Tables.TableEntity>($"PartitionKey eq '{partition}' and RowKey ge 'peer~{i}' and RowKey lt 'peer~{i}~'"))
+            {
+                throw new BenchmarkException("The peer's empty range returned a row.");
+            }
+
+            var range = watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            var entity = new Azure.Data.Tables.TableEntity(partition, "peer-row-" + i) { ["Value"] = new string('x', 200) };
+            table.AddEntity(entity);
+            table.DeleteEntity(partition, entity.RowKey);
+            var write = watch.Elapsed.TotalMilliseconds;
+            if (i >= 2)
+            {
+                result.PeerPointMs.Add(point);
+                result.PeerRangeMs.Add(range);
+                result.PeerWriteMs.Add(write);
+            }
+        }
     }
 
     private static void Run(Runspace runspace, string script, params object[] arguments)
