@@ -225,6 +225,12 @@ public interface ISafePeopleStore
     IEnumerable<PolicyValue> ReadPolicy();
 
     /// <summary>
+    /// One stored setting by its name (compared without case), or null when it is at its default: one lookup, for a
+    /// command that needs a single setting (the calendar's time zone) and not the whole policy.
+    /// </summary>
+    PolicyValue? FindPolicy(string name);
+
+    /// <summary>
     /// Stores a setting; null removes it (back to the default). <paramref name="expected"/> is the stored value the
     /// caller read (null: none stored): when another writer has changed it since, nothing is written and a
     /// <see cref="RegisterConflictException"/> is thrown, so the audit entry's "Before" is always the value replaced.

@@ -86,7 +86,7 @@ public sealed class DataShareEngine : IDisposable
         Policy = new PolicyService(register);
 
         // Calendar dates are judged in the zone the register's policy names, the same for every administrator.
-        Calendar = new ShareCalendar(clock, ShareCalendar.FindTimeZone(Policy.EffectiveValues()[PolicyCatalogue.TimeZone]));
+        Calendar = new ShareCalendar(clock, ShareCalendar.FindTimeZone(Policy.EffectiveValue(PolicyCatalogue.TimeZone)));
         safePeoplePolicy = new Lazy<SafePeoplePolicy>(Policy.SafePeople);
         readiness = new(() => new ReadinessService(register, Calendar, () => safePeoplePolicy.Value, () => directoryCheck));
         organisations = new(() => new Organisations.OrganisationService(register, Calendar, clock, user, Policy, Readiness.ForgetOrganisations));

@@ -24,6 +24,30 @@ public sealed class PolicyReadTests : TransferTestsBase
     }
 
     [Fact]
+    public void Adding_a_recipient_reads_only_the_time_zone_by_its_name_never_the_whole_policy()
+    {
+        // On a Table register the whole policy is a range read, which the emulator answers by scanning the table: a
+        // command that needs only "today" looks up the one setting it needs.
+        using var engine = Counted(out var reads);
+
+        engine.Recipients.Add("DS1", "New Person", "new.person@example.org", null, host);
+
+        Assert.Equal(0, reads.Value);
+        Assert.NotEmpty(engine.Policy.Get().ToList());
+        Assert.Equal(1, reads.Value); // the counter does count: listing the settings reads the whole policy once
+    }
+
+    [Fact]
+    public void The_calendar_follows_a_time_zone_set_in_the_register()
+    {
+        test.Engine.Policy.Set("TimeZone", "Pacific/Kiritimati", host);
+        using var engine = Counted(out var reads);
+
+        Assert.Equal("Pacific/Kiritimati", engine.Calendar.TimeZone.Id);
+        Assert.Equal(0, reads.Value);
+    }
+
+    [Fact]
     public void A_policy_change_is_seen_by_the_same_engine_at_once()
     {
         using var engine = Counted(out var reads);

@@ -229,8 +229,13 @@ public abstract partial class RegisterContract : IDisposable
         Assert.Equal(("30", "tester", Clock.UtcNow), (values["CertificateMaxAgeMonths"].Value, values["CertificateMaxAgeMonths"].ModifiedBy, values["CertificateMaxAgeMonths"].ModifiedAt));
         Assert.Equal(2, values.Count);
 
+        Assert.Equal(("Europe/Paris", "tester"), (register.FindPolicy("timezone")!.Value, register.FindPolicy("TimeZone")!.ModifiedBy));
+        Assert.Equal("30", register.FindPolicy("CertificateMaxAgeMonths")!.Value);
+        Assert.Null(register.FindPolicy("DirectoryRequiredGroupId"));
+
         register.WritePolicy("TimeZone", "Europe/Paris", null, new AuditEvent("Policy.Set", "Policy", "TimeZone"));
         Assert.Single(register.ReadPolicy());
+        Assert.Null(register.FindPolicy("TimeZone"));
         Assert.Equal(4, register.ReadAuditHead()!.Sequence);
     }
 

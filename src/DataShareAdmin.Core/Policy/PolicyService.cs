@@ -43,6 +43,17 @@ public sealed class PolicyService
         }
     }
 
+    /// <summary>
+    /// One setting's effective value (stored, else default). Without the whole policy already read this is one lookup
+    /// of that setting, so a command that needs only the time zone does not read every setting.
+    /// </summary>
+    public string EffectiveValue(string name)
+    {
+        var definition = Definition(name);
+        var stored = cached is not null ? (cached.TryGetValue(definition.Name, out var known) ? known : null) : register.FindPolicy(definition.Name);
+        return stored?.Value ?? definition.DefaultValue;
+    }
+
     /// <summary>The effective values (stored, else default) keyed by name.</summary>
     public IReadOnlyDictionary<string, string> EffectiveValues()
     {

@@ -8,13 +8,25 @@ namespace DataShareAdmin.Core.Register;
 /// <summary>Policy settings: only those changed from their defaults are stored.</summary>
 public sealed partial class SqliteRegister
 {
-    public IEnumerable<PolicyValue> ReadPolicy() => Query("SELECT * FROM policy ORDER BY name", r => new PolicyValue
+    public IEnumerable<PolicyValue> ReadPolicy() => Query("SELECT * FROM policy ORDER BY name", ReadPolicyValue);
+
+    public PolicyValue? FindPolicy(string name)
+    {
+        foreach (var value in Query("SELECT * FROM policy WHERE name = $name COLLATE NOCASE", ReadPolicyValue, ("$name", name)))
+        {
+            return value;
+        }
+
+        return null;
+    }
+
+    private static PolicyValue ReadPolicyValue(SqliteDataReader r) => new()
     {
         Name = Text(r, "name")!,
         Value = Text(r, "value")!,
         ModifiedAt = DateText.ParseInstant(Text(r, "modified_at")!),
         ModifiedBy = Text(r, "modified_by")!,
-    });
+    };
 
     public void WritePolicy(string name, string? expected, string? value, AuditEvent audit) => Write(audit, transaction =>
     {

@@ -11,6 +11,8 @@ public sealed partial class TableRegister
 {
     public IEnumerable<PolicyValue> ReadPolicy() => Range(Prefix("pol")).Select(e => Read<PolicyValue>(e)!);
 
+    public PolicyValue? FindPolicy(string name) => Read<PolicyValue>(Get(Key("pol", name.ToLowerInvariant())));
+
     public void WritePolicy(string name, string? expected, string? value, AuditEvent audit) => Write(audit, _ =>
     {
         // Read after the audit head, on every attempt: a writer that changed the setting since also moved the head, so
