@@ -197,14 +197,14 @@ try {
 
     # The link is a bearer token, shown once: to this terminal, never to a log, the register or the audit log.
     $host.UI.WriteLine("Link for the recipients, valid until $($transfer.ExpiresOn.UtcDateTime.ToString('yyyy-MM-dd HH:mm')) UTC (shown once):")
-    $host.UI.WriteLine("  $($transfer.Uri)")
+    $host.UI.WriteLine("  $($transfer.Uri.Reveal().AbsoluteUri)")
     $host.UI.WriteLine($transfer.Note)
 
     # Check the link works: download the extract through it and compare the hash recorded at upload.
     $file = $transfer.Files | Where-Object { $_.Name -eq 'reading_recovery.csv' }
     $http = [System.Net.Http.HttpClient]::new()
     try {
-        $bytes = $http.GetByteArrayAsync($file.Uri).GetAwaiter().GetResult()
+        $bytes = $http.GetByteArrayAsync($file.Uri.Reveal()).GetAwaiter().GetResult()
     }
     finally {
         $http.Dispose()

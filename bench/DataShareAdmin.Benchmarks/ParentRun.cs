@@ -173,13 +173,12 @@ internal static class ParentRun
         var moduleDirectory = Path.GetDirectoryName(module)!;
         yield return Variant(root, moduleDirectory, module, "as built", removeFormat: false, removeLoader: false, removeHelp: false);
         yield return Variant(root, moduleDirectory, module, "no FormatsToProcess", removeFormat: true, removeLoader: false, removeHelp: false);
-        yield return Variant(root, moduleDirectory, module, "no TypesToProcess", removeFormat: false, removeLoader: false, removeHelp: false, removeTypes: true);
         yield return Variant(root, moduleDirectory, module, "no NestedModules (loader)", removeFormat: false, removeLoader: true, removeHelp: false);
         yield return Variant(root, moduleDirectory, module, "no en-US help folder", removeFormat: false, removeLoader: false, removeHelp: true);
-        yield return Variant(root, moduleDirectory, module, "cmdlet dll only", removeFormat: true, removeLoader: true, removeHelp: true, removeTypes: true);
+        yield return Variant(root, moduleDirectory, module, "cmdlet dll only", removeFormat: true, removeLoader: true, removeHelp: true);
     }
 
-    private static (string Name, string Manifest) Variant(string root, string moduleDirectory, string manifest, string name, bool removeFormat, bool removeLoader, bool removeHelp, bool removeTypes = false)
+    private static (string Name, string Manifest) Variant(string root, string moduleDirectory, string manifest, string name, bool removeFormat, bool removeLoader, bool removeHelp)
     {
         var directory = Path.Combine(root, Regex.Replace(name, "[^A-Za-z0-9]+", "-").Trim('-'), "DataShareAdmin");
         CopyDirectory(moduleDirectory, directory, skipHelp: removeHelp);
@@ -193,11 +192,6 @@ internal static class ParentRun
         if (removeLoader)
         {
             text = RemoveSetting(text, "NestedModules");
-        }
-
-        if (removeTypes)
-        {
-            text = RemoveSetting(text, "TypesToProcess");
         }
 
         File.WriteAllText(target, text);

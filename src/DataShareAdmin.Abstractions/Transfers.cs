@@ -55,8 +55,11 @@ public sealed class TransferFile
 
     public string Sha256 { get; set; } = string.Empty;
 
-    /// <summary>The file's download link. Set only on the object New-DataShareTransfer returns; never stored.</summary>
-    public Uri? Uri { get; set; }
+    /// <summary>
+    /// The file's download link. Set only on the object New-DataShareTransfer returns; never stored. Printed and
+    /// exported without its signature: <c>.Uri.Reveal()</c> gives the link.
+    /// </summary>
+    public DataShareLink? Uri { get; set; }
 
     public override string ToString() => Name;
 }
@@ -64,7 +67,8 @@ public sealed class TransferFile
 /// <summary>
 /// Files uploaded for an agreement's recipients into a container of their own, with a read-only link that expires.
 /// The link (<see cref="Uri"/>) is a bearer token: it is on the object New-DataShareTransfer returns and nowhere
-/// else — not in the register, the audit log or any other output.
+/// else — not in the register, the audit log or any other output — and even there it is a <see cref="DataShareLink"/>,
+/// which prints, exports and serialises without its signature until <c>.Uri.Reveal()</c> is called.
 /// </summary>
 public sealed class DataShareTransfer
 {
@@ -128,8 +132,11 @@ public sealed class DataShareTransfer
     /// <summary>Active, Expired, Revoked, Destroyed or Incomplete, as of when the object was read.</summary>
     public TransferStatus Status { get; set; }
 
-    /// <summary>The link: set only on the object New-DataShareTransfer returns. Never stored, never logged.</summary>
-    public Uri? Uri { get; set; }
+    /// <summary>
+    /// The link: set only on the object New-DataShareTransfer returns. Never stored, never logged; printed and exported
+    /// without its signature (<c>.Uri.Reveal()</c> gives the link).
+    /// </summary>
+    public DataShareLink? Uri { get; set; }
 
     /// <summary>What to know about withdrawing this link.</summary>
     public string? Note { get; set; }

@@ -326,7 +326,7 @@ public abstract partial class RegisterContract : IDisposable
         StorageAccount = "contosodata",
         BlobEndpoint = "https://contosodata.blob.core.windows.net",
         Container = container,
-        Files = new[] { new TransferFile { Name = "a/b \"c\".csv", Size = 5_000_000_000, Sha256 = new string('a', 64), Uri = new Uri("https://x/y?sig=SECRET") } },
+        Files = new[] { new TransferFile { Name = "a/b \"c\".csv", Size = 5_000_000_000, Sha256 = new string('a', 64), Uri = new DataShareLink(new Uri("https://x/y?sig=SECRET")) } },
         TotalBytes = 5_000_000_000,
         RecipientIds = new[] { "RC-0000000001", "RC-0000000002" },
         LinkKind = TransferLinkKind.StoredAccessPolicy,
@@ -336,7 +336,7 @@ public abstract partial class RegisterContract : IDisposable
         ExpiresOn = issued.AddDays(3),
         IssuedAt = issued,
         IssuedBy = "alice",
-        Uri = new Uri("https://x/y?sig=SECRET"),
+        Uri = new DataShareLink(new Uri("https://x/y?sig=SECRET")),
     };
 
     [Fact]

@@ -182,7 +182,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             $issued.Status | Should -Be ([DataShareAdmin.TransferStatus]::Active)
             (Get-DataShareHolding -Id $issued.HoldingId -ErrorAction Stop).State | Should -Be ([DataShareAdmin.HoldingState]::Held)
             @($Blobs.ListBlobNames($issued.Container)) | Should -Be @('pupils.csv', 'sub/schools.csv')
-            (Invoke-WebRequest -Uri $issued.Files[0].Uri -NoProxy -SkipHttpErrorCheck).StatusCode | Should -Be 200
+            (Invoke-WebRequest -Uri $issued.Files[0].Uri.Reveal() -NoProxy -SkipHttpErrorCheck).StatusCode | Should -Be 200
         }
     }
 }

@@ -682,7 +682,7 @@ Send-DataShareNotice -Kind AgreementEnding -WithinDays 30 -AgreementId $Near, $F
     }
 
     It 'refuses a piped transfer with another -Kind (NoticeKindInvalid), and TransferIssued with no transfer (NoticeKindNeedsTransfer)' {
-        $transfer = [DataShareAdmin.DataShareTransfer]@{ Id = 'TR-0000000001'; AgreementId = $Ending.Id; Uri = [uri]'https://contosodata.blob.core.windows.net/dsa-x?sig=secret' }
+        $transfer = [DataShareAdmin.DataShareTransfer]@{ Id = 'TR-0000000001'; AgreementId = $Ending.Id; Uri = [DataShareAdmin.DataShareLink]::new([uri]'https://contosodata.blob.core.windows.net/dsa-x?sig=secret') }
 
         $result = Invoke-InFreshRunspace -ScriptBlock {
             param($Transfer)

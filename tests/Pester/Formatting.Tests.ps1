@@ -295,7 +295,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
 
         $issued.Count | Should -Be 1
         $transfer = $issued[0]
-        $signature = Get-Signature $transfer.Uri
+        $signature = Get-Signature $transfer.Uri.Reveal()
         $screen = & { Test-DataShareAuditLog; $transfer } | Out-String -Width 120
         $afterTable = & { Get-DataShareAgreement -Id 'FMT00010'; $transfer } | Out-String -Width 120
         $written = Get-Content -LiteralPath $transcript -Raw
@@ -310,7 +310,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
 
     It 'shows the link only when it is asked for by name' {
         $transfer = New-DataShareTransfer -AgreementId 'FMT00010' -Path $Extract -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
-        $signature = Get-Signature $transfer.Uri
+        $signature = Get-Signature $transfer.Uri.Reveal()
 
         foreach ($shown in ($transfer | Format-List | Out-String -Width 120), ($transfer | Format-Table | Out-String -Width 120),
             ($transfer.Files | Format-List | Out-String -Width 120), ($transfer.Files | Out-String -Width 120), ($transfer | Out-String -Width 120)) {
@@ -318,9 +318,47 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             $shown | Should -Not -Match 'sig='
         }
 
-        ($transfer | Format-List | Out-String -Width 120) | Should -Match 'Link\s+: \(not shown' -Because 'the list says there is a link, and how to read it'
-        ($transfer | Format-List -Property Uri | Out-String -Width 4096) | Should -Match ([regex]::Escape($transfer.Uri.AbsoluteUri))
-        $transfer.Uri.AbsoluteUri | Should -Match 'sig='
+        ($transfer | Format-List | Out-String -Width 120) | Should -Match 'Link\s+: https?://\S+\?\[signature hidden:' -Because 'the list says there is a link, and how to read it'
+        ($transfer | Format-List -Property Uri | Out-String -Width 4096) | Should -Not -Match 'sig=' -Because 'asking for the property by name still prints it redacted'
+        Get-Signature $transfer.Uri.Reveal() | Should -Be $signature -Because '.Reveal() gives the whole link'
+        $transfer.Uri.Reveal().AbsoluteUri | Should -BeLike "$($transfer.Uri.Address)?*sig=*"
+    }
+
+    It 'never writes the signature through Export-Csv, ConvertTo-Json, Export-Clixml, Select-Object *, Format-List * or Out-String' {
+        $transfer = New-DataShareTransfer -AgreementId 'FMT00010' -Path $Extract -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
+        $signature = Get-Signature $transfer.Uri.Reveal()
+        $csv = Join-Path $TestDrive 'issued.csv'
+        $filesCsv = Join-Path $TestDrive 'issued-files.csv'
+        $xml = Join-Path $TestDrive 'issued.clixml'
+        $transfer | Export-Csv -LiteralPath $csv -NoTypeInformation
+        $transfer.Files | Export-Csv -LiteralPath $filesCsv -NoTypeInformation
+        $transfer | Export-Clixml -LiteralPath $xml -Depth 5
+
+        $written = [ordered]@{
+            'Export-Csv'                  = Get-Content -LiteralPath $csv -Raw
+            'Export-Csv of Files'         = Get-Content -LiteralPath $filesCsv -Raw
+            'Export-Clixml -Depth 5'      = Get-Content -LiteralPath $xml -Raw
+            'ConvertTo-Json -Depth 5'     = $transfer | ConvertTo-Json -Depth 5
+            'ConvertTo-Json of Files'     = $transfer.Files | ConvertTo-Json -Depth 5
+            'Select-Object *'             = $transfer | Select-Object * | Out-String -Width 4096
+            'Select-Object * | Json'      = $transfer | Select-Object * | ConvertTo-Json -Depth 5
+            'Format-List *'               = $transfer | Format-List * | Out-String -Width 4096
+            'Files | Format-List *'       = $transfer.Files | Format-List * | Out-String -Width 4096
+            'Format-Table *'              = $transfer | Format-Table * | Out-String -Width 4096
+            'Out-String'                  = $transfer | Out-String -Width 4096
+            'Uri | Format-List *'         = $transfer.Uri | Format-List * | Out-String -Width 4096
+            '"$($transfer.Uri)"'          = "$($transfer.Uri) $($transfer.Files[0].Uri)"
+        }
+        foreach ($way in $written.Keys) {
+            $text = $written[$way]
+            $text | Should -Match ([regex]::Escape($transfer.Container)) -Because "$way shows the transfer"
+            $text | Should -Not -Match ([regex]::Escape($signature)) -Because "$way must not carry the signature"
+            $text | Should -Not -Match ([regex]::Escape([uri]::EscapeDataString($signature))) -Because "$way must not carry the signature"
+            $text | Should -Not -Match 'sig=' -Because "$way must not carry the signature"
+        }
+
+        (Import-Csv -LiteralPath $csv)[0].Uri | Should -Be "$($transfer.Uri.Address)?[signature hidden: .Reveal() gives the link]"
+        ($transfer | ConvertTo-Json -Depth 5 | ConvertFrom-Json).Uri.Address | Should -Be $transfer.Uri.Address
     }
 
     It 'writes a transfer''s files and recipients as text in Export-Csv' {

@@ -59,12 +59,16 @@ Describe 'The module manifest' {
 }
 
 Describe 'The module folder' {
+    It 'has no types file: a transfer''s link hides its own signature' {
+        Join-Path $DataShareModuleDirectory 'DataShareAdmin.types.ps1xml' | Should -Not -Exist
+        (Import-PowerShellDataFile -LiteralPath (Join-Path $DataShareModuleDirectory 'DataShareAdmin.psd1')).ContainsKey('TypesToProcess') | Should -BeFalse
+    }
+
     It 'has <_> beside the manifest' -ForEach @(
         'DataShareAdmin.dll'
         'DataShareAdmin.Abstractions.dll'
         'DataShareAdmin.Loader.dll'
         'DataShareAdmin.format.ps1xml'
-        'DataShareAdmin.types.ps1xml'
         'en-US/DataShareAdmin.dll-Help.xml'
         'Dependencies/DataShareAdmin.Core.dll'
         'Dependencies/Microsoft.Data.Sqlite.dll'

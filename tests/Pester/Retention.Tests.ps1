@@ -661,7 +661,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             <# The status of listing the container through the transfer's read-and-list link, and the blob names, sorted. #>
             param([Parameter(Mandatory)] $Transfer)
 
-            $response = Invoke-WebRequest -Uri ($Transfer.Uri.AbsoluteUri + '&restype=container&comp=list') -NoProxy -SkipHttpErrorCheck
+            $response = Invoke-WebRequest -Uri ($Transfer.Uri.Reveal().AbsoluteUri + '&restype=container&comp=list') -NoProxy -SkipHttpErrorCheck
             $names = @()
             if ($response.StatusCode -eq 200) {
                 $xml = [xml][System.Text.Encoding]::UTF8.GetString($response.RawContentStream.ToArray())

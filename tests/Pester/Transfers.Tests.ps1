@@ -169,21 +169,21 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
 
         It 'returns a link that allows http only because the session was connected with -AllowHttpLoopback' {
             $Transfer.Uri | Should -Not -BeNullOrEmpty
-            $Transfer.Uri.AbsoluteUri | Should -BeLike "$($Azurite.BlobEndpoint)/$($Transfer.Container)?*"
-            $Transfer.Uri.Query | Should -Match 'si=TR-'
-            $Transfer.Uri.Query | Should -Match 'spr=https(%2C|,)http'
-            $Transfer.Files[0].Uri.AbsolutePath | Should -BeLike "*/$($Transfer.Container)/pupils.csv"
+            $Transfer.Uri.Reveal().AbsoluteUri | Should -BeLike "$($Azurite.BlobEndpoint)/$($Transfer.Container)?*"
+            $Transfer.Uri.Reveal().Query | Should -Match 'si=TR-'
+            $Transfer.Uri.Reveal().Query | Should -Match 'spr=https(%2C|,)http'
+            $Transfer.Files[0].Uri.Reveal().AbsolutePath | Should -BeLike "*/$($Transfer.Container)/pupils.csv"
         }
 
         It 'the file downloads from its own link and matches the recorded SHA-256' {
             $downloaded = Join-Path $TestDrive 'downloaded-pupils.csv'
-            Invoke-WebRequest -Uri $Transfer.Files[0].Uri -OutFile $downloaded -NoProxy -ErrorAction Stop
+            Invoke-WebRequest -Uri $Transfer.Files[0].Uri.Reveal() -OutFile $downloaded -NoProxy -ErrorAction Stop
 
             (Get-FileHash -LiteralPath $downloaded -Algorithm SHA256).Hash.ToLowerInvariant() | Should -BeExactly $Transfer.Files[0].Sha256
         }
 
         It 'the container link lists the files (read and list only)' {
-            $listing = Invoke-WebRequest -Uri ($Transfer.Uri.AbsoluteUri + '&restype=container&comp=list') -NoProxy -ErrorAction Stop
+            $listing = Invoke-WebRequest -Uri ($Transfer.Uri.Reveal().AbsoluteUri + '&restype=container&comp=list') -NoProxy -ErrorAction Stop
             $listing.StatusCode | Should -Be 200
             [System.Text.Encoding]::UTF8.GetString($listing.RawContentStream.ToArray()) | Should -BeLike '*<Name>pupils.csv</Name>*'
         }
@@ -194,7 +194,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             $table | Should -Match 'ExpiresOn \(UTC\)'
             $table | Should -Match $Transfer.Id
             $table.Contains('sig=') | Should -BeFalse
-            $table.Contains($Transfer.Uri.Query.TrimStart('?')) | Should -BeFalse
+            $table.Contains($Transfer.Uri.Reveal().Query.TrimStart('?')) | Should -BeFalse
         }
 
         It 'never stores the link: Get-DataShareTransfer and the audit log do not have it' {
@@ -222,7 +222,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             $issued.Count | Should -Be 1
             $verbose.Count | Should -BeGreaterThan 0
             ($verbose.Message -join "`n").Contains('sig=') | Should -BeFalse
-            ($verbose.Message -join "`n").Contains($issued[0].Uri.Query.TrimStart('?')) | Should -BeFalse
+            ($verbose.Message -join "`n").Contains($issued[0].Uri.Reveal().Query.TrimStart('?')) | Should -BeFalse
         }
 
         It 'binds a piped agreement to -AgreementId and sends a folder, a file larger than one block included' {
@@ -239,7 +239,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             ($sent.Files | Where-Object Name -EQ 'sub/small.csv').Sha256 | Should -BeExactly (Get-Sha256 -Path $small)
 
             $downloaded = Join-Path $TestDrive 'downloaded-big.bin'
-            Invoke-WebRequest -Uri ($sent.Files | Where-Object Name -EQ 'big.bin').Uri -OutFile $downloaded -NoProxy -ErrorAction Stop
+            Invoke-WebRequest -Uri ($sent.Files | Where-Object Name -EQ 'big.bin').Uri.Reveal() -OutFile $downloaded -NoProxy -ErrorAction Stop
             Get-Sha256 -Path $downloaded | Should -BeExactly (Get-Sha256 -Path $big)
         }
 
@@ -436,7 +436,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
     Context 'Revoke-DataShareTransfer' {
         It 'revokes the link: the download that worked now fails with 403' {
             $issued = New-DataShareTransfer -AgreementId 'TRX0001' -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
-            (Invoke-WebRequest -Uri $issued.Files[0].Uri -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 200
+            (Invoke-WebRequest -Uri $issued.Files[0].Uri.Reveal() -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 200
 
             $revoked = Revoke-DataShareTransfer -Id $issued.Id -Confirm:$false -ErrorAction Stop
 
@@ -446,7 +446,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             $revoked.RevokedBy | Should -Not -BeNullOrEmpty
             $revoked.Uri | Should -BeNullOrEmpty
             $revoked.Note | Should -BeLike '*30 seconds*' -Because 'the real service can take that long to apply a revocation'
-            (Invoke-WebRequest -Uri $issued.Files[0].Uri -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 403
+            (Invoke-WebRequest -Uri $issued.Files[0].Uri.Reveal() -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 403
 
             (Get-DataShareTransfer -Id $issued.Id -ErrorAction Stop).Status | Should -Be ([DataShareAdmin.TransferStatus]::Revoked)
             @(Get-DataShareAuditLog -TargetId $issued.Id -ErrorAction Stop).Action | Should -Contain 'Transfer.Revoke'
@@ -469,7 +469,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
 
             $output.Count | Should -Be 0
             (Get-DataShareTransfer -Id $issued.Id -ErrorAction Stop).Status | Should -Be ([DataShareAdmin.TransferStatus]::Active)
-            (Invoke-WebRequest -Uri $issued.Files[0].Uri -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 200
+            (Invoke-WebRequest -Uri $issued.Files[0].Uri.Reveal() -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 200
         }
 
         It 'revokes every active transfer of an agreement piped from Get-DataShareTransfer -Active' {
@@ -485,7 +485,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             @(Get-DataShareTransfer 'TRX0006' -Revoked -ErrorAction Stop).Count | Should -Be 2
             @(Get-DataShareTransfer 'TRX0006' -Active -Revoked -ErrorAction Stop).Count | Should -Be 2
             foreach ($transfer in $first, $second) {
-                (Invoke-WebRequest -Uri $transfer.Files[0].Uri -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 403
+                (Invoke-WebRequest -Uri $transfer.Files[0].Uri.Reveal() -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 403
             }
         }
 
@@ -501,8 +501,8 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             $again.HoldingId | Should -Be $issued.HoldingId
             $again.AccessPolicyId | Should -Be $again.Id
             $again.Files[0].Sha256 | Should -BeExactly $ExtractHash
-            (Invoke-WebRequest -Uri $again.Files[0].Uri -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 200
-            (Invoke-WebRequest -Uri $issued.Files[0].Uri -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 403 -Because 'the revoked link stays revoked'
+            (Invoke-WebRequest -Uri $again.Files[0].Uri.Reveal() -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 200
+            (Invoke-WebRequest -Uri $issued.Files[0].Uri.Reveal() -SkipHttpErrorCheck -NoProxy).StatusCode | Should -Be 403 -Because 'the revoked link stays revoked'
         }
     }
 }

@@ -145,10 +145,10 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
 
             foreach ($pair in @(@{ File = $transfer.Files[0]; Path = $ExtractPath }, @{ File = $transfer.Files[1]; Path = $large })) {
                 $downloaded = Join-Path $TestDrive ('downloaded-' + $pair.File.Name)
-                Invoke-WebRequest -Uri $pair.File.Uri -OutFile $downloaded -NoProxy -ErrorAction Stop
+                Invoke-WebRequest -Uri $pair.File.Uri.Reveal() -OutFile $downloaded -NoProxy -ErrorAction Stop
                 Get-Sha256 -Path $downloaded | Should -BeExactly (Get-Sha256 -Path $pair.Path)
                 $pair.File.Sha256 | Should -BeExactly (Get-Sha256 -Path $pair.Path)
-                $head = Get-Link -Uri $pair.File.Uri -Method Head
+                $head = Get-Link -Uri $pair.File.Uri.Reveal() -Method Head
                 "$($head.Headers['x-ms-meta-sha256'])" | Should -BeExactly $pair.File.Sha256
                 "$($head.Headers['x-ms-meta-size'])" | Should -Be "$((Get-Item -LiteralPath $pair.Path).Length)"
             }
@@ -160,10 +160,10 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             $first = New-DataShareTransfer -AgreementId 'TRX0001' -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
             $second = New-DataShareTransfer -AgreementId 'TRX0001' -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
 
-            $foreign = [System.UriBuilder]::new($second.Files[0].Uri)
-            $foreign.Query = $first.Uri.Query.TrimStart('?')
+            $foreign = [System.UriBuilder]::new($second.Files[0].Uri.Reveal())
+            $foreign.Query = $first.Uri.Reveal().Query.TrimStart('?')
 
-            (Get-Link -Uri $second.Files[0].Uri).StatusCode | Should -Be 200
+            (Get-Link -Uri $second.Files[0].Uri.Reveal()).StatusCode | Should -Be 200
             (Get-Link -Uri $foreign.Uri).StatusCode | Should -Be 403
         }
 
@@ -180,7 +180,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
 
             $literal = New-DataShareTransfer -AgreementId 'TRX0001' -LiteralPath $odd -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
             $literal.Files.Name | Should -Be @('pupils[2026].csv')
-            [System.Text.Encoding]::UTF8.GetString((Invoke-WebRequest -Uri $literal.Files[0].Uri -NoProxy -ErrorAction Stop).Content) | Should -Be "x`n"
+            [System.Text.Encoding]::UTF8.GetString((Invoke-WebRequest -Uri $literal.Files[0].Uri.Reveal() -NoProxy -ErrorAction Stop).Content) | Should -Be "x`n"
 
             $wildcard = New-DataShareTransfer -AgreementId 'TRX0001' -Path (Join-Path $folder 'pupil*.csv') -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
             @($wildcard.Files.Name | Sort-Object) | Should -Be @('pupils.csv', 'pupils[2026].csv')
@@ -196,7 +196,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             $sent = New-DataShareTransfer -AgreementId 'TRX0001' -Path $folder -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop -WarningVariable warnings -WarningAction SilentlyContinue
 
             @($sent.Files.Name | Sort-Object) | Should -Be @('a.csv', 'empty.csv', 'lookups/b.csv')
-            [System.Text.Encoding]::UTF8.GetString((Invoke-WebRequest -Uri ($sent.Files | Where-Object Name -EQ 'lookups/b.csv').Uri -NoProxy -ErrorAction Stop).Content) |
+            [System.Text.Encoding]::UTF8.GetString((Invoke-WebRequest -Uri ($sent.Files | Where-Object Name -EQ 'lookups/b.csv').Uri.Reveal() -NoProxy -ErrorAction Stop).Content) |
                 Should -Be "b`n2`n"
             @($warnings.Message | Where-Object { $_ -like '*empty.csv*' -and $_ -like '*0 bytes*' }) | Should -Not -BeNullOrEmpty
         }
@@ -260,7 +260,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             $records = @(New-DataShareTransfer -AgreementId 'TRX0001' -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -Verbose -ErrorAction Stop 4>&1 5>&1 6>&1)
             $DebugPreference = 'SilentlyContinue'
             $transfer = @($records | Where-Object { $_ -is [DataShareAdmin.DataShareTransfer] })[0]
-            $signature = [System.Web.HttpUtility]::ParseQueryString($transfer.Uri.Query)['sig']
+            $signature = [System.Web.HttpUtility]::ParseQueryString($transfer.Uri.Reveal().Query)['sig']
             $signature.Length | Should -BeGreaterThan 20
 
             $said = @($records | Where-Object { $_ -isnot [DataShareAdmin.DataShareTransfer] } | ForEach-Object { "$_" }) -join "`n"

@@ -374,7 +374,7 @@ public sealed class DirectoryService
             .AppendLine($"Data for agreement {transfer.AgreementId} ({agreement?.Title}) is ready to download.")
             .AppendLine()
             .AppendLine($"Link (read-only, works until {transfer.ExpiresOn.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC):")
-            .AppendLine(transfer.Uri.ToString())
+            .AppendLine(transfer.Uri.Reveal().AbsoluteUri)
             .AppendLine()
             .AppendLine("Files and their SHA-256, to check what you download:");
         foreach (var file in transfer.Files)

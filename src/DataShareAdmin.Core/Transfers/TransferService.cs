@@ -336,12 +336,12 @@ public sealed partial class TransferService
 
     private DataShareTransfer Output(DataShareTransfer transfer, Uri link, IOperationHost host)
     {
-        transfer.Uri = link;
+        transfer.Uri = new DataShareLink(link);
         foreach (var file in transfer.Files)
         {
             var builder = new UriBuilder(link);
             builder.Path = builder.Path.TrimEnd('/') + "/" + string.Join("/", file.Name.Split('/').Select(Uri.EscapeDataString));
-            file.Uri = builder.Uri;
+            file.Uri = new DataShareLink(builder.Uri);
         }
 
         transfer.Status = TransferStatus.Active;

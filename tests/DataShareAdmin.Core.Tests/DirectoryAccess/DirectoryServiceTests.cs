@@ -463,7 +463,7 @@ public sealed class DirectoryServiceTests : IDisposable
         Assert.Equal(("TransferLinkUnavailable", DataShareErrorCategory.InvalidOperation), (error.ErrorId, error.Category));
         Assert.Empty(server.Mails);
 
-        transfer.Uri = new Uri("https://contosodata.blob.core.windows.net/tr-20260615-abcd?sv=2025-01-05&si=TR&sr=c&sig=SECRETSIGNATURE");
+        transfer.Uri = new DataShareLink(new Uri("https://contosodata.blob.core.windows.net/tr-20260615-abcd?sv=2025-01-05&si=TR&sr=c&sig=SECRETSIGNATURE"));
         var notice = engine.Directory.SendTransferIssued(transfer, () => client, host)!;
 
         Assert.Equal((NoticeKind.TransferIssued, true, false), (notice.Kind, notice.Sent, notice.SavedToSentItems));
@@ -544,7 +544,7 @@ public sealed class DirectoryServiceTests : IDisposable
         var head = Head();
 
         Assert.Empty(engine.Directory.SendDue(NoticeKind.AgreementEnding, 30, null, () => client, declining));
-        var transfer = new DataShareTransfer { Id = "TR-1", AgreementId = "DS1", RecipientIds = new[] { jo.Id }, ExpiresOn = Now.AddDays(1), Uri = new Uri("https://contosodata.blob.core.windows.net/tr-1?sig=SECRET") };
+        var transfer = new DataShareTransfer { Id = "TR-1", AgreementId = "DS1", RecipientIds = new[] { jo.Id }, ExpiresOn = Now.AddDays(1), Uri = new DataShareLink(new Uri("https://contosodata.blob.core.windows.net/tr-1?sig=SECRET")) };
         Assert.Null(engine.Directory.SendTransferIssued(transfer, () => client, declining));
 
         Assert.Equal(2, declining.Asked.Count);

@@ -22,7 +22,12 @@ public sealed partial class TableRegister
     // A key is "up to 1 KiB"; Azurite reads that as 1 KiB of UTF-16, 512 characters, the stricter reading.
     private const int MaxKeyChars = 512;
 
-    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+    // A link (a transfer's signed SAS) is never stored: whatever carries one is written and read back without it.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new NoLinkConverter() },
+    };
 
     private TableEntity? Get(string rowKey)
     {
