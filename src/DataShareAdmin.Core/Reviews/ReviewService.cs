@@ -276,11 +276,14 @@ public sealed class ReviewService
     }
 
     /// <summary>The agreement's review schedule and DPIA on a day (today when null).</summary>
-    public ReviewStanding Standing(DataShareAgreement agreement, DateTime? asOf = null)
+    public ReviewStanding Standing(DataShareAgreement agreement, DateTime? asOf = null) => Judge(register, policy, agreement, (asOf ?? calendar.Today).Date);
+
+    /// <summary>The agreement's review schedule on <paramref name="day"/>, read from the register (for other services, such as notices and reports).</summary>
+    internal static ReviewStanding Judge(IDataShareRegister register, PolicyService policy, DataShareAgreement agreement, DateTime day)
     {
-        var day = (asOf ?? calendar.Today).Date;
         var assessment = agreement.OrganisationId is null ? null : OrganisationRules.Evaluate(register.ListAssessments(agreement.OrganisationId), day);
-        return ReviewSchedule.Evaluate(agreement, IntervalFor(agreement), register.ListReviews(agreement.Id), register.ListReviewTriggers(agreement.Id),
+        var interval = agreement.ReviewIntervalMonths ?? (int)policy.Number(PolicyCatalogue.ReviewIntervalMonths);
+        return ReviewSchedule.Evaluate(agreement, interval, register.ListReviews(agreement.Id), register.ListReviewTriggers(agreement.Id),
             register.ListDpias(agreement.Id), assessment, day);
     }
 
