@@ -250,7 +250,9 @@ public sealed class ReviewServiceTests : TransferTestsBase
         Assert.Equal(new[] { "Agreement.Review", "Agreement.Suspension" }, Engine.Register.ReadAuditLog(1).Select(e => e.Action).TakeLast(2));
         Refused(Request(), "TransferAgreementNotActive");
 
+        test.Clock.UtcNow = test.Clock.UtcNow.AddMinutes(1);
         Reviews.Add(Review(ReviewOutcome.Vary), host);
+        test.Clock.UtcNow = test.Clock.UtcNow.AddMinutes(1);
         Reviews.Add(Review(ReviewOutcome.Terminate), host);
         Assert.Contains(host.Warnings, w => w.Contains("request a variation", StringComparison.Ordinal));
         Assert.Contains(host.Warnings, w => w.Contains("should end", StringComparison.Ordinal));

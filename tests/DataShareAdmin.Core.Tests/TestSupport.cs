@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using DataShareAdmin.Core;
 using DataShareAdmin.Core.Register;
@@ -148,7 +149,7 @@ internal static class Samples
         {
             AgreementId = agreementId,
             Reference = reference,
-            SignedOffOn = engine.Agreements.Get(agreementId).StartsOn,
+            SignedOffOn = new[] { engine.Agreements.Get(agreementId).StartsOn, engine.Calendar.Today }.Min(),
             SignedOffBy = "Data Protection Officer",
             ResidualRisk = ResidualRisk.Low,
             Mitigations = "Pseudonymised extract; named recipients only.",
