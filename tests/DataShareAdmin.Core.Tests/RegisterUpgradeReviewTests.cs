@@ -11,6 +11,14 @@ namespace DataShareAdmin.Core.Tests;
 /// </summary>
 public sealed class RegisterUpgradeReviewTests : IDisposable
 {
+    /// <summary>SQL that takes a current register back to before the reviews schema (for tests that fake an older file).</summary>
+    public const string UndoReviewSchema = """
+        DROP TABLE review_triggers;
+        DROP TABLE reviews;
+        DROP TABLE dpias;
+        ALTER TABLE agreements DROP COLUMN review_interval_months;
+        """;
+
     private readonly TestRegister test = new(new DateTimeOffset(2026, 6, 15, 9, 0, 0, TimeSpan.Zero));
 
     [Fact]
