@@ -260,6 +260,35 @@ public sealed class ReviewServiceTests : TransferTestsBase
     }
 
     [Fact]
+    public void The_register_report_flags_an_overdue_review_and_a_missing_dpia_and_shows_the_next_review()
+    {
+        Engine.Policy.Set("ReviewIntervalMonths", "3", host);
+        Engine.Agreements.Create(Samples.Agreement("DS2"), host);
+
+        var rows = Csv();
+        string Cell(int row, string column) => rows[row][Array.IndexOf(rows[0], column)];
+
+        Assert.Equal(("DS1", "DS2"), (Cell(1, "reference"), Cell(2, "reference")));
+        Assert.Contains("Review overdue since 2026-04-01: no transfers", Cell(1, "flags"), StringComparison.Ordinal);
+        Assert.Contains("No DPIA recorded for a direct transfer: no transfers", Cell(1, "flags"), StringComparison.Ordinal);
+        Assert.Equal(("2026-04-01", string.Empty), (Cell(1, "nextReviewDue"), Cell(1, "dpia")));
+        Assert.Equal((string.Empty, string.Empty), (Cell(2, "flags"), Cell(2, "nextReviewDue")));
+
+        Reviews.SetDpia(Dpia(), host);
+        Reviews.Add(Review(), host);
+
+        rows = Csv();
+        Assert.Equal((string.Empty, "2026-09-15", "DPIA-1"), (Cell(1, "flags"), Cell(1, "nextReviewDue"), Cell(1, "dpia")));
+    }
+
+    private System.Collections.Generic.List<string[]> Csv()
+    {
+        using var stream = new System.IO.MemoryStream();
+        Engine.Reports.Export(ReportKind.Register, ReportFormat.Csv, stream, null, null);
+        return ReportTests.ParseCsv(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    [Fact]
     public void An_agreement_not_approved_has_no_review_due()
     {
         Engine.Agreements.Create(Samples.Agreement("DS2"), host);

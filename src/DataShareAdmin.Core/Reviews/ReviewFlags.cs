@@ -8,7 +8,8 @@ public static class ReviewFlags
 {
     public static string? Of(ReviewStanding standing, AgreementStatus status)
     {
-        if (status is AgreementStatus.Ended or AgreementStatus.Destroyed)
+        // A pending (or refused, withdrawn) agreement has no transfers to stop yet; an ended one none to come.
+        if (status is not (AgreementStatus.Approved or AgreementStatus.Active or AgreementStatus.Suspended))
         {
             return null;
         }
