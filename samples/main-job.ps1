@@ -165,6 +165,10 @@ if (-not (Get-DataShareAgreement -Id DS01100 -ErrorAction SilentlyContinue)) {
         -DirectTransferJustification 'The analysis needs the university''s licensed reading-assessment software.' `
         -DataItem 'KS2 reading score:B3', 'School URN:A1' | Out-Null
     Approve-DataShareAgreement -Id DS01100 -Reference 'DSAP-2026-131' -ApprovedOn $today.AddDays(-35) | Out-Null
+    # A DirectTransfer agreement gets no transfers without a DPIA.
+    Set-DataShareDpia -AgreementId DS01100 -Reference 'DPIA-2026-131' -SignedOffOn $today.AddDays(-36) -SignedOffBy 'Data Protection Officer' `
+        -ResidualRisk Low -Mitigations 'Pseudonymised extract; named recipients only; links expire within 3 days' `
+        -PublicSummary 'Reading scores of pupils in a reading recovery programme, pseudonymised, for a follow-up study.' | Out-Null
     Add-DataShareRecipient -AgreementId DS01100 -Name 'Jo Bloggs' -Email 'jo.bloggs@example.ac.uk' -Role 'Principal investigator' |
         Set-DataShareRecipient -DeclarationSignedOn $today.AddDays(-20) -TrainingCompletedOn $today.AddDays(-60)
 }
@@ -227,6 +231,8 @@ try {
             -DirectTransferJustification 'Matched to the trust''s own case files, which cannot leave its premises.' `
             -DataItem 'Exclusion episodes:C4' | Out-Null
         Approve-DataShareAgreement -Id DS00990 -Reference 'DSAP-2026-088' -ApprovedOn $today.AddDays(-65) | Out-Null
+        Set-DataShareDpia -AgreementId DS00990 -Reference 'DPIA-2026-088' -SignedOffOn $today.AddDays(-66) -SignedOffBy 'Data Protection Officer' `
+            -ResidualRisk Medium -Mitigations 'Matched on the trust''s premises; the extract holds exclusion counts only' | Out-Null
         Add-DataShareRecipient -AgreementId DS00990 -Name 'Jo Bloggs' -Email 'jo.bloggs@example.ac.uk' -Role 'Analyst' |
             Set-DataShareRecipient -DeclarationSignedOn $today.AddDays(-20) -TrainingCompletedOn $today.AddDays(-60)
     }
@@ -426,6 +432,15 @@ $host.UI.WriteLine("Release $($final.Id) of $(@($final.Files).Count) file(s) und
 if ($asRoot -and $final.State -ne 'Approved') {
     throw "Release $($final.Id) was not approved by the second account."
 }
+$host.UI.WriteLine('')
+
+# DPIA and periodic review (ICO data sharing code; Code of Practice for Statistics T6.5): a revised DPIA is kept
+# beside the first, and a review sets when the next falls due. An overdue review stops new transfers.
+Set-DataShareDpia -AgreementId DS01100 -Reference 'DPIA-2026-131b' -SignedOffOn $today -SignedOffBy 'Data Protection Officer' `
+    -ResidualRisk Low -Mitigations 'As revision 1, plus school identifiers removed from the extract' | Out-Null
+$review = Add-DataShareReview -AgreementId DS01100 -Reviewer 'Data share officer' -Outcome Continue -Notes 'Follow-up still under way; outputs checked.'
+$schedule = Get-DataShareReview -AgreementId DS01100 -Schedule
+$host.UI.WriteLine("Reviewed DS01100 on $($review.ReviewedOn.ToString('yyyy-MM-dd')) ($($review.Outcome)); DPIA $($schedule.DpiaReference) of $(@(Get-DataShareDpia -AgreementId DS01100 -AllRevisions).Count) revision(s); next review due $($schedule.NextReviewDue.ToString('yyyy-MM-dd')), overdue: $($schedule.IsOverdue).")
 $host.UI.WriteLine('')
 
 # Compliance reports: one page for people, and a CSV for scripts.

@@ -124,6 +124,15 @@ public sealed class DataShareAgreement
     /// <summary>The public reason for a refusal or withdrawal.</summary>
     public string? ClosureReason { get; set; }
 
+    /// <summary>Months between periodic reviews for this agreement; null follows the ReviewIntervalMonths policy setting.</summary>
+    public int? ReviewIntervalMonths { get; set; }
+
+    /// <summary>The day the agreement's next review is due, as of <see cref="StatusAsOf"/> (worked out when read, not stored).</summary>
+    public DateTime? NextReviewDue { get; set; }
+
+    /// <summary>Whether that day has passed with no review (worked out when read, not stored): no new transfers until one is recorded.</summary>
+    public bool ReviewOverdue { get; set; }
+
     public AgreementStatus Status { get; set; }
 
     public DateTime StatusAsOf { get; set; }

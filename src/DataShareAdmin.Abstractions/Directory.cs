@@ -130,6 +130,9 @@ public enum NoticeKind
 
     /// <summary>A transfer was just issued: its link goes to the recipients (piped straight from New-DataShareTransfer).</summary>
     TransferIssued,
+
+    /// <summary>An agreement's periodic review falls due within the window (or is overdue): to its responsible officer.</summary>
+    ReviewDue,
 }
 
 /// <summary>One notice: who it went (or would go) to and what it said.</summary>

@@ -145,6 +145,22 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
     /// <summary>The cells of one release (or every release when null), by release, file and position, streamed.</summary>
     IEnumerable<OutputReleaseCell> ListOutputReleaseCells(string? releaseId);
 
+    /// <summary>DPIA revisions of one agreement (or all when null), ordered by agreement then revision, streamed.</summary>
+    IEnumerable<DataShareDpia> ListDpias(string? agreementId);
+
+    /// <summary>Adds a DPIA revision; a revision number the agreement already has is a DpiaRevisionExists error.</summary>
+    void InsertDpia(DataShareDpia dpia, AuditEvent audit);
+
+    /// <summary>Reviews of one agreement (or all when null), ordered by agreement, day reviewed, then when recorded, streamed.</summary>
+    IEnumerable<DataShareReview> ListReviews(string? agreementId);
+
+    void InsertReview(DataShareReview review, AuditEvent audit);
+
+    /// <summary>What made reviews due early, for one agreement (or all when null), ordered by agreement, due day, then when recorded, streamed.</summary>
+    IEnumerable<ReviewTrigger> ListReviewTriggers(string? agreementId);
+
+    void InsertReviewTrigger(ReviewTrigger trigger, AuditEvent audit);
+
     /// <summary>
     /// Writes another register's records into this one, which must be empty, exactly as they are (versions, state and
     /// all), with that register's audit log and head: the copy's history is the original's (Copy-DataShareRegister).

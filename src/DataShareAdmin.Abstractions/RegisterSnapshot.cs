@@ -35,6 +35,12 @@ public sealed class RegisterSnapshot
 
     public IEnumerable<OutputReleaseCell> OutputReleaseCells { get; set; } = Array.Empty<OutputReleaseCell>();
 
+    public IEnumerable<DataShareDpia> Dpias { get; set; } = Array.Empty<DataShareDpia>();
+
+    public IEnumerable<DataShareReview> Reviews { get; set; } = Array.Empty<DataShareReview>();
+
+    public IEnumerable<ReviewTrigger> ReviewTriggers { get; set; } = Array.Empty<ReviewTrigger>();
+
     public IEnumerable<AuditEntry> AuditLog { get; set; } = Array.Empty<AuditEntry>();
 
     public AuditHead? AuditHead { get; set; }

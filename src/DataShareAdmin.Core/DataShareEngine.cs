@@ -74,6 +74,7 @@ public sealed class DataShareEngine : IDisposable
     private readonly Lazy<Evidence.EvidenceService> evidence;
     private readonly Lazy<Outputs.OutputReleaseService> outputs;
     private readonly Lazy<PersonDataService> people;
+    private readonly Lazy<Reviews.ReviewService> reviews;
     private DirectoryAccess.DirectoryCheck? directoryCheck;
 
     private DataShareEngine(IDataShareRegister register, IClock clock, AuditIdentity identity, EngineOptions options)
@@ -93,19 +94,23 @@ public sealed class DataShareEngine : IDisposable
         agreements = new(() => new AgreementService(register, Calendar, clock, user, Organisations));
         recipients = new(() => new RecipientService(register, Calendar, clock, user));
         audit = new(() => new AuditService(register, clock));
-        certificates = new(() => new CertificateService(register, Calendar, clock, user, () => safePeoplePolicy.Value, dbsClientFactory));
+        certificates = new(() => new CertificateService(register, Calendar, clock, user, () => safePeoplePolicy.Value, dbsClientFactory)
+        {
+            NewInformation = (c, h) => Reviews.MarkDueForPerson(c.PersonId, $"The DBS Update Service reported new information (NEW_INFO) on certificate {c.Id} of a recipient.", "Certificate", c.Id, h),
+        });
         certificateImport = new(() => new CertificateImporter(Certificates, register, Policy.DateOrder));
         reports = new(() => new Reports.ReportService(register, Calendar, clock, identity, Readiness, () => safePeoplePolicy.Value, Policy));
         directory = new(() => new DirectoryAccess.DirectoryService(register, Calendar, clock, Policy, Readiness, () => connection));
         retention = new(() => new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy, connection is null ? null : Directory.RevokeForSweep));
         orphans = new(() => new Retention.OrphanFinder(register));
         holds = new(() => new Retention.RetentionHolds(register, Calendar, Retention));
-        transfers = new(() => new TransferService(register, Calendar, clock, user, Agreements, Recipients, Readiness, Policy.Transfers));
+        transfers = new(() => new TransferService(register, Calendar, clock, user, Agreements, Recipients, Readiness, Policy.Transfers) { Standing = a => Reviews.RequireGoodStanding(a) });
         reportFiles = new(() => new Reports.ReportFileService(Reports, Audit, Orphans, Storage, Agreements));
         copies = new(() => new RegisterCopyService(register, clock, identity));
         evidence = new(() => new Evidence.EvidenceService(register, Calendar, clock, identity, Agreements, Transfers, Readiness));
         outputs = new(() => new Outputs.OutputReleaseService(register, Calendar, clock, user, Agreements, Policy));
         people = new(() => new PersonDataService(register, Calendar, clock, identity, Agreements, Readiness));
+        reviews = new(() => new Reviews.ReviewService(register, Calendar, clock, user, Agreements, Policy));
     }
 
     public IDataShareRegister Register { get; }
@@ -159,6 +164,9 @@ public sealed class DataShareEngine : IDisposable
 
     /// <summary>A person's own data, for their access request (Export-DataSharePersonData).</summary>
     public PersonDataService People => people.Value;
+
+    /// <summary>DPIAs, periodic reviews and reviews falling due early.</summary>
+    public Reviews.ReviewService Reviews => reviews.Value;
 
     /// <summary>
     /// Turns on the safe-people test's directory checks for this piece of work, when the session is connected and

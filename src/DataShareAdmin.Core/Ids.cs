@@ -22,6 +22,11 @@ public static class Ids
     /// <summary>Output releases ("OR-" is taken by organisations).</summary>
     public const string OutputReleasePrefix = "RL-";
 
+    /// <summary>DPIA revisions, reviews and what made a review due early (issue 21).</summary>
+    public const string DpiaPrefix = "DP-";
+    public const string ReviewPrefix = "RV-";
+    public const string ReviewTriggerPrefix = "RT-";
+
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
     public static string NewRecipientId() => New(RecipientPrefix);
@@ -41,6 +46,12 @@ public static class Ids
     public static string NewAssessmentId() => New(AssessmentPrefix);
 
     public static string NewOutputReleaseId() => New(OutputReleasePrefix);
+
+    public static string NewDpiaId() => New(DpiaPrefix);
+
+    public static string NewReviewId() => New(ReviewPrefix);
+
+    public static string NewReviewTriggerId() => New(ReviewTriggerPrefix);
 
     public static bool LooksLike(string prefix, string? id) =>
         id is not null && id.Length == prefix.Length + 10 && id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)

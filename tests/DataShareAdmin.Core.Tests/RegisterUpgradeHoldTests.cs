@@ -62,7 +62,8 @@ public sealed class RegisterUpgradeHoldTests : IClassFixture<AzuriteTablesFixtur
                 ALTER TABLE holdings DROP COLUMN hold_approved_by;
                 ALTER TABLE holdings DROP COLUMN hold_legal;
                 ALTER TABLE holdings DROP COLUMN hold_review_on;
-                PRAGMA user_version = {SqliteSchema.CurrentVersion - 1};
+                {RegisterUpgradeReviewTests.UndoReviewSchema}
+                PRAGMA user_version = 11;
                 """;
             command.ExecuteNonQuery();
         }

@@ -31,6 +31,7 @@ public sealed class ReportTests : IDisposable
         tricky.Purpose = "-2+3 | pipes\nand a new line";
         engine.Agreements.Create(tricky, host);
         engine.Agreements.Approve("DS1", "@DSAP-1", new DateTime(2026, 1, 1), host);
+        Samples.AddDpia(engine, "DS1");
         engine.Agreements.Create(Samples.Agreement("DS2", "2026-01-01", "2026-12-31"), host);
 
         Ready(engine.Recipients.Add("DS1", "Jo Bloggs", "jo@example.org", "+Analyst", host)!, "2025-03-01", "001234567890");

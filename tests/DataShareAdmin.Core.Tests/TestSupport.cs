@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using DataShareAdmin.Core;
 using DataShareAdmin.Core.Register;
@@ -141,6 +142,18 @@ internal static class Samples
 
         return organisation;
     }
+
+    /// <summary>A DPIA signed off on the day the agreement starts: a DirectTransfer agreement gets no transfers without one.</summary>
+    public static DataShareDpia AddDpia(DataShareEngine engine, string agreementId, string reference = "DPIA-1") =>
+        engine.Reviews.SetDpia(new DataShareAdmin.Core.Reviews.DpiaDraft
+        {
+            AgreementId = agreementId,
+            Reference = reference,
+            SignedOffOn = new[] { engine.Agreements.Get(agreementId).StartsOn, engine.Calendar.Today }.Min(),
+            SignedOffBy = "Data Protection Officer",
+            ResidualRisk = ResidualRisk.Low,
+            Mitigations = "Pseudonymised extract; named recipients only.",
+        }, new FakeHost())!;
 
     public static DataShareAgreement Agreement(string id = "DS00752", string starts = "2026-01-01", string ends = "2026-12-31") => new()
     {

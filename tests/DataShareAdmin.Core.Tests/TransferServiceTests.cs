@@ -173,6 +173,7 @@ public sealed class TransferServiceTests : TransferTestsBase
     {
         Engine.Agreements.Create(Samples.Agreement("DS2", "2026-01-01", "2026-12-31"), host);
         Engine.Agreements.Approve("DS2", "DSAP-2", new DateTime(2026, 1, 1), host);
+        Samples.AddDpia(Engine, "DS2");
         Refused(new TransferRequest { AgreementId = "DS2", Paths = new[] { extract }, ValidFor = TimeSpan.FromDays(1) }, "TransferNoRecipients");
         Refused(new TransferRequest { AgreementId = "DS2", Paths = new[] { extract }, ValidFor = TimeSpan.FromDays(1), RecipientIds = new[] { jo.Id } }, "TransferRecipientNotOnAgreement");
         Refused(new TransferRequest { AgreementId = "DS1", Paths = new[] { extract }, ValidFor = TimeSpan.FromDays(1), RecipientIds = new[] { "RC-0000000000" } }, "RecipientNotFound");

@@ -23,11 +23,22 @@ public abstract class TransferTestsBase : IDisposable
     private protected readonly DataShareRecipient jo;
 
     protected TransferTestsBase()
+        : this(dpia: true)
+    {
+    }
+
+    /// <summary>With <paramref name="dpia"/> false, DS1 has no DPIA (it then gets no transfers: DpiaMissing).</summary>
+    protected TransferTestsBase(bool dpia)
     {
         var engine = test.Engine;
         Samples.AddOrganisation(engine, assessedOn: "2026-02-01");
         engine.Agreements.Create(Samples.Agreement("DS1", "2026-01-01", "2026-12-31"), host);
         engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), host);
+        if (dpia)
+        {
+            Samples.AddDpia(engine, "DS1");
+        }
+
         jo = engine.Recipients.Add("DS1", "Jo Bloggs", "jo@example.org", null, host)!;
         MakeReady(jo, "2025-03-01");
         folder = Path.Combine(test.Directory, "extract");

@@ -184,7 +184,9 @@ function New-TestAgreement {
         [int] $RetentionDays,
         [object[]] $DataItem,
         [string] $ApprovalReference,
-        [datetime] $ApprovedOn
+        [datetime] $ApprovedOn,
+        # Leaves an approved DirectTransfer agreement without a DPIA (it then gets no transfers).
+        [switch] $NoDpia
     )
 
     $overrides = @{}
@@ -209,7 +211,15 @@ function New-TestAgreement {
         $ApprovedOn = (Get-Date).Date.AddDays(-1)
     }
 
-    Approve-DataShareAgreement -Id $agreement.Id -Reference $ApprovalReference -ApprovedOn $ApprovedOn -PassThru -ErrorAction Stop
+    $approved = Approve-DataShareAgreement -Id $agreement.Id -Reference $ApprovalReference -ApprovedOn $ApprovedOn -PassThru -ErrorAction Stop
+
+    # A DirectTransfer agreement gets no transfers without a DPIA: record one, signed off on the day of approval.
+    if ($approved.AccessRoute -eq 'DirectTransfer' -and -not $NoDpia) {
+        $null = Set-DataShareDpia -AgreementId $agreement.Id -Reference "DPIA-$($agreement.Id)" -SignedOffOn $ApprovedOn `
+            -SignedOffBy 'Data Protection Officer' -ResidualRisk Low -Mitigations 'Pseudonymised extract; named recipients only' -ErrorAction Stop
+    }
+
+    $approved
 }
 
 function Get-DataShareTestState {

@@ -378,7 +378,7 @@ Describe 'The directory cmdlets'' parameter sets' {
         }
 
         [enum]::GetNames([DataShareAdmin.NoticeKind]) |
-            Should -Be @('CertificateLapsing', 'AgreementEnding', 'AssessmentLapsing', 'TransferIssued')
+            Should -Be @('CertificateLapsing', 'AgreementEnding', 'AssessmentLapsing', 'TransferIssued', 'ReviewDue')
 
         (Get-ParameterInSet $command 'Due' 'WithinDays').IsMandatory | Should -BeFalse
         (Get-ParameterInSet $command 'Due' 'AgreementId').ValueFromPipelineByPropertyName | Should -BeTrue

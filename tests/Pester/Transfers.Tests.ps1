@@ -269,6 +269,12 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             $null = New-TestAgreement -Id 'TRX0005' -AccessRoute DirectTransfer -ApprovalReference 'DSAP-TRX5'
             $null = Add-DataShareRecipient -AgreementId 'TRX0005' -Name 'Nia None' -Email 'nia.none@example.ac.uk' -ErrorAction Stop
 
+            # Right in every way but its DPIA (none recorded), or its review (approved 13 months ago, none recorded).
+            $null = New-TestAgreement -Id 'TRX0012' -AccessRoute DirectTransfer -ApprovalReference 'DSAP-TRX12' -NoDpia
+            $null = Add-ReadyRecipient -AgreementId 'TRX0012' -Name 'Rae Ready' -Email 'rae.ready@example.ac.uk'
+            $null = New-TestAgreement -Id 'TRX0013' -AccessRoute DirectTransfer -ApprovalReference 'DSAP-TRX13' -StartsOn $Yesterday.AddMonths(-14) -ApprovedOn $Yesterday.AddMonths(-13)
+            $null = Add-ReadyRecipient -AgreementId 'TRX0013' -Name 'Rae Ready' -Email 'rae.ready@example.ac.uk'
+
             # Agreements with organisations of their own, right in every way but the organisation's security assessment
             # (Rae Ready's certificate belongs to the person, so she is ready on each).
             # No assessment at all:
@@ -306,6 +312,27 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
             $err[0].Exception.Message | Should -BeLike '*TransferMaxLifetimeDays*'
             @(Get-DataShareTransfer -AgreementId 'TRX0003' -ErrorAction Stop).Count | Should -Be 0
             (Get-TransferState).AuditCount | Should -Be $before.AuditCount
+        }
+
+        It 'refuses <Case> with <ErrorId> (PermissionDenied), and issues after <Fix>' -ForEach @(
+            @{ Case = 'a direct transfer without a DPIA'; AgreementId = 'TRX0012'; ErrorId = 'DpiaMissing'; Message = '*Set-DataShareDpia*'; Fix = 'a DPIA'
+                Remedy = { Set-DataShareDpia -AgreementId 'TRX0012' -Reference 'DPIA-12' -SignedOffOn $Yesterday -SignedOffBy 'DPO' -ResidualRisk Low -Mitigations 'Named recipients' -ErrorAction Stop } }
+            @{ Case = 'an overdue review'; AgreementId = 'TRX0013'; ErrorId = 'ReviewOverdue'; Message = '*was due on*Add-DataShareReview*'; Fix = 'a review'
+                Remedy = { Add-DataShareReview -AgreementId 'TRX0013' -Reviewer 'Panel' -Outcome Continue -ErrorAction Stop } }
+        ) {
+            $before = Get-TransferState
+
+            $output = @(New-DataShareTransfer -AgreementId $AgreementId -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err)
+
+            $output.Count | Should -Be 0
+            $err[0].FullyQualifiedErrorId | Should -Be "$ErrorId,DataShareAdmin.Commands.NewDataShareTransferCommand"
+            $err[0].CategoryInfo.Category | Should -Be ([System.Management.Automation.ErrorCategory]::PermissionDenied)
+            $err[0].Exception.Message | Should -BeLike $Message
+            (Get-TransferState).AuditCount | Should -Be $before.AuditCount
+
+            $null = & $Remedy
+            $transfer = New-DataShareTransfer -AgreementId $AgreementId -Path $ExtractPath -ValidFor '01:00:00' -Confirm:$false -ErrorAction Stop
+            $transfer.AgreementId | Should -Be $AgreementId
         }
 
         It 'refuses an agreement whose route is SecureResearchService with TransferRouteNotDirect' {

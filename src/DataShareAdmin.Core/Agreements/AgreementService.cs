@@ -74,6 +74,9 @@ public sealed class AgreementChanges
     public string? SrsProjectId { get; set; }
 
     public IReadOnlyList<string>? OutputLinks { get; set; }
+
+    /// <summary>Months between this agreement's reviews; 0 returns it to the ReviewIntervalMonths policy setting.</summary>
+    public int? ReviewIntervalMonths { get; set; }
 }
 
 /// <summary>Creates, finds, changes and approves agreements; every change audited.</summary>
@@ -426,6 +429,18 @@ public sealed partial class AgreementService
         {
             details["OfficerEmail"] = (agreement.OfficerEmail ?? "(none)") + " -> " + (email ?? "(none)");
             agreement.OfficerEmail = email;
+        }
+
+        if (changes.ReviewIntervalMonths is { } months && (months == 0 ? null : (int?)months) is var interval && interval != agreement.ReviewIntervalMonths)
+        {
+            if (months is < 0 or > 60)
+            {
+                throw new DataShareException("AgreementReviewIntervalInvalid", DataShareErrorCategory.InvalidArgument,
+                    $"A review interval is 1 to 60 months (or 0 to follow the ReviewIntervalMonths policy setting), not {months}.", agreement.Id);
+            }
+
+            details["ReviewIntervalMonths"] = (agreement.ReviewIntervalMonths?.ToString(CultureInfo.InvariantCulture) ?? "(policy)") + " -> " + (interval?.ToString(CultureInfo.InvariantCulture) ?? "(policy)");
+            agreement.ReviewIntervalMonths = interval;
         }
 
         if (changes.IsSuspended is { } suspended && suspended != agreement.IsSuspended)

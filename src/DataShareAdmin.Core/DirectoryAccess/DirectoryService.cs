@@ -15,7 +15,7 @@ namespace DataShareAdmin.Core.DirectoryAccess;
 /// Who people are in the directory, taking their access away on time, and mailing notices. Every register change
 /// and every directory change is audited; nothing secret (a token, a transfer link) reaches the audit log.
 /// </summary>
-public sealed class DirectoryService
+public sealed partial class DirectoryService
 {
     private readonly IDataShareRegister register;
     private readonly ShareCalendar calendar;
@@ -317,6 +317,7 @@ public sealed class DirectoryService
             NoticeKind.CertificateLapsing => CertificateNotices(current, day, last),
             NoticeKind.AgreementEnding => EndingNotices(current, day, last),
             NoticeKind.AssessmentLapsing => AssessmentNotices(current, day, last),
+            NoticeKind.ReviewDue => ReviewNotices(current, day, last),
             _ => throw new DataShareException("NoticeKindNeedsTransfer", DataShareErrorCategory.InvalidArgument,
                 "TransferIssued notices are for a transfer piped straight from New-DataShareTransfer: New-DataShareTransfer … | Send-DataShareNotice -Kind TransferIssued.", kind.ToString()),
         };

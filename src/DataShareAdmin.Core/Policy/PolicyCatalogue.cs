@@ -79,6 +79,7 @@ public static class PolicyCatalogue
     public const string DestructionConfirmationDays = "DestructionConfirmationDays";
     public const string PersonReviewAfterDays = "PersonReviewAfterDays";
     public const string SecurityAssessmentValidMonths = "SecurityAssessmentValidMonths";
+    public const string ReviewIntervalMonths = "ReviewIntervalMonths";
     public const string DirectoryAccountRequired = "DirectoryAccountRequired";
     public const string DirectoryRequiredGroupId = "DirectoryRequiredGroupId";
     public const string DirectoryBlockGuestSignIn = "DirectoryBlockGuestSignIn";
@@ -172,6 +173,9 @@ public static class PolicyCatalogue
             v => WholeNumber(v, 0, 36500)),
         new PolicyDefinition(SecurityAssessmentValidMonths, "Organisations", "12",
             "How long an organisation's security assessment stays current, in months, when Add-DataShareSecurityAssessment is given no -ValidUntil: assessed on 22 Nov 2025 with 12, it is current through 22 Nov 2026.",
+            v => WholeNumber(v, 1, 60)),
+        new PolicyDefinition(ReviewIntervalMonths, "Reviews", "12",
+            "Months between periodic reviews of an agreement (Add-DataShareReview), counted from its last review or, before the first, from its approval; Set-DataShareAgreement -ReviewIntervalMonths overrides it for one agreement. An agreement whose review is overdue gets no new transfers.",
             v => WholeNumber(v, 1, 60)),
         new PolicyDefinition(DirectoryAccountRequired, "Directory", "true",
             "When the session is connected to the directory (Connect-DataShareDirectory), whether the safe-people test requires each person's directory account to exist and be enabled.",

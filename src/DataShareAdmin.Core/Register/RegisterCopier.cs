@@ -31,6 +31,9 @@ public static class RegisterCopier
         ("confirmations", r => r.Confirmations),
         ("output releases", r => r.OutputReleases),
         ("output release cells", r => r.OutputReleaseCells),
+        ("DPIA revisions", r => r.Dpias),
+        ("reviews", r => r.Reviews),
+        ("review triggers", r => r.ReviewTriggers),
         ("audit entries", r => r.AuditEntries),
     };
 
@@ -54,6 +57,9 @@ public static class RegisterCopier
             Confirmations = snapshot.Confirmations.LongCount(),
             OutputReleases = snapshot.OutputReleases.LongCount(),
             OutputReleaseCells = snapshot.OutputReleaseCells.LongCount(),
+            Dpias = snapshot.Dpias.LongCount(),
+            Reviews = snapshot.Reviews.LongCount(),
+            ReviewTriggers = snapshot.ReviewTriggers.LongCount(),
             AuditEntries = snapshot.AuditLog.LongCount(),
             SourceHead = snapshot.AuditHead?.ToString(),
         };
@@ -75,6 +81,9 @@ public static class RegisterCopier
         Confirmations = register.ListConfirmations(),
         OutputReleases = register.ListOutputReleases(null),
         OutputReleaseCells = register.ListOutputReleaseCells(null),
+        Dpias = register.ListDpias(null),
+        Reviews = register.ListReviews(null),
+        ReviewTriggers = register.ListReviewTriggers(null),
         // Every stored row: one numbered below 1 is refused by the copy rather than silently left behind.
         AuditLog = register.ReadAuditLog(long.MinValue),
         AuditHead = register.ReadAuditHead(),

@@ -53,7 +53,7 @@ internal static class PublicRegisterRedaction
     }
 
     /// <summary>Everyone the register names: people, responsible officers and data protection officers, longest first.</summary>
-    private static IReadOnlyList<string> Terms(IEnumerable<DataSharePerson> people, IEnumerable<DataShareAgreement> agreements, IEnumerable<DataShareOrganisation> organisations)
+    internal static IReadOnlyList<string> Terms(IEnumerable<DataSharePerson> people, IEnumerable<DataShareAgreement> agreements, IEnumerable<DataShareOrganisation> organisations)
     {
         var names = people.Select(p => (string?)p.Name).Concat(agreements.Select(a => a.OfficerName)).Concat(organisations.Select(o => o.ProtectionOfficerName));
 

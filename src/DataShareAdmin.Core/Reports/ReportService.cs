@@ -219,6 +219,7 @@ public sealed partial class ReportService
         Date("assessmentValidUntil", "Assessment current until"),
         Date("startsOn", "Starts"), Date("endsOn", "Ends"), Text("status", "Status"), Text("heldAt", "Where the data is held"),
         Text("destructionStatus", "Destruction"), Text("flags", "Needs attention"),
+        Date("nextReviewDue", "Next review due"), Text("dpia", "DPIA"),
     };
 
     /// <summary>The organisation's standing as a phrase for a report cell, e.g. "Current (ISQ-2026-014, passed 2026-03-01)".</summary>
@@ -266,6 +267,8 @@ public sealed partial class ReportService
         return flags.Count == 0 ? null : string.Join("; ", flags);
     }
 
+    private static string? Joined(string? first, string? second) => first is null ? second : second is null ? first : first + "; " + second;
+
     private IEnumerable<object?[]> RegisterRows(DateTime day, HashSet<string>? only)
     {
         var verdicts = new Dictionary<string, AssessmentVerdict>(StringComparer.Ordinal);
@@ -284,6 +287,7 @@ public sealed partial class ReportService
                 : holdings.Count == 0 ? "No holdings registered"
                 : $"{destroyed} of {holdings.Count} holding(s) destroyed" + (register.FindConfirmation(agreement.Id) is { } confirmation ? $"; organisation confirmed {DateText.FormatDate(confirmation.ConfirmedOn)}" : string.Empty);
             var verdict = OrganisationVerdict(agreement.OrganisationId, day, verdicts);
+            var review = Reviews.ReviewService.Judge(register, settings, agreement, day);
             yield return new object?[]
             {
                 agreement.Id, agreement.Organisation, agreement.Title, agreement.Purpose, agreement.LegalGateway, agreement.LawfulBasis,
@@ -291,7 +295,8 @@ public sealed partial class ReportService
                 agreement.ApprovalReference, agreement.ApprovedOn, agreement.AccessRoute.ToString(), agreement.DirectTransferJustification,
                 AssessmentPhrase(verdict), verdict.ValidUntil,
                 agreement.StartsOn, agreement.EndsOn, status.ToString(), held.Count == 0 ? null : string.Join("; ", held), destruction,
-                Flags(agreement, status, verdict),
+                Joined(Flags(agreement, status, verdict), Reviews.ReviewFlags.Of(review, status)),
+                review.NextReviewDue, review.DpiaReference,
             };
         }
     }

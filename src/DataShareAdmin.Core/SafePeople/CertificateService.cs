@@ -73,6 +73,9 @@ public sealed class CertificateService
     /// <summary>The DBS client, if one was created; the engine disposes it.</summary>
     internal IDbsStatusClient? DbsClient => dbsClient;
 
+    /// <summary>Told of a certificate the DBS Update Service answered NEW_INFO for, once the answer is recorded (the engine makes reviews due).</summary>
+    public Action<DisclosureCertificate, IOperationHost>? NewInformation { get; set; }
+
     /// <summary>Adds a certificate for the person behind a recipient (RC-…), a person id (PE-…) or an email.</summary>
     public DisclosureCertificate? Add(string owner, CertificateDraft draft, IOperationHost host)
     {
@@ -277,6 +280,11 @@ public sealed class CertificateService
             ["PersonId"] = certificate.PersonId,
             ["Status"] = answer.StatusText,
         }));
+        if (answer.Status == DbsCertificateStatus.NewInfo)
+        {
+            NewInformation?.Invoke(certificate, host);
+        }
+
         return result;
     }
 

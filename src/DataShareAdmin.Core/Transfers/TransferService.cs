@@ -65,6 +65,9 @@ public sealed partial class TransferService
     }
 
     /// <summary>The transfer, or a TransferNotFound error.</summary>
+    /// <summary>Refuses an agreement not in good standing (review overdue, DPIA missing); set by the engine.</summary>
+    public Action<DataShareAgreement>? Standing { get; set; }
+
     public DataShareTransfer Get(string id)
     {
         var normalised = Ids.Normalise(Ids.TransferPrefix, id);
@@ -165,6 +168,8 @@ public sealed partial class TransferService
             throw new DataShareException("TransferJustificationMissing", DataShareErrorCategory.InvalidOperation,
                 missing + " No transfer is issued until it has one.", agreement.Id);
         }
+
+        Standing?.Invoke(agreement);
 
         CheckOrganisation(agreement, lastDay);
 

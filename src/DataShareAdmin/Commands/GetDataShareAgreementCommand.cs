@@ -74,7 +74,7 @@ public sealed class GetDataShareAgreementCommand : DataShareCmdlet
                 var agreement = Engine.Agreements.Get(id, AsOf);
                 if (Status is null || Array.IndexOf(Status, agreement.Status) >= 0)
                 {
-                    WriteObject(agreement);
+                    WriteObject(Engine.Reviews.Annotate(agreement));
                 }
             });
         }
@@ -102,7 +102,7 @@ public sealed class GetDataShareAgreementCommand : DataShareCmdlet
     {
         foreach (var agreement in Engine.Agreements.Find(filter, Status is null ? null : new HashSet<AgreementStatus>(Status), AsOf))
         {
-            WriteObject(agreement);
+            WriteObject(Engine.Reviews.Annotate(agreement));
         }
     }
 }

@@ -79,6 +79,11 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
     [DataItemTransformation]
     public DataItem[]? DataItem { get; set; }
 
+    /// <summary>Months between this agreement's periodic reviews; 0 returns it to the ReviewIntervalMonths policy setting.</summary>
+    [Parameter]
+    [ValidateRange(0, 60)]
+    public int? ReviewIntervalMonths { get; set; }
+
     /// <summary>$true suspends the agreement (no new access); $false lifts the suspension.</summary>
     [Parameter]
     public bool? Suspended { get; set; }
@@ -174,6 +179,7 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
                 RetentionDays = RetentionDays,
                 DataItems = DataItem,
                 IsSuspended = Suspended,
+                ReviewIntervalMonths = ReviewIntervalMonths,
                 Category = Category,
                 FunderOrCommissioner = FunderOrCommissioner,
                 LaySummary = LaySummary,

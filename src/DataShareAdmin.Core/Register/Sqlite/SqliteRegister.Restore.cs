@@ -47,6 +47,9 @@ public sealed partial class SqliteRegister
             Each("Confirmations", snapshot.Confirmations, RestoreConfirmation);
             Each("Output releases", snapshot.OutputReleases, RestoreOutputRelease);
             Each("Output release cells", snapshot.OutputReleaseCells, RestoreOutputReleaseCell);
+            Each("DPIA revisions", snapshot.Dpias, RestoreDpia);
+            Each("Reviews", snapshot.Reviews, RestoreReview);
+            Each("Review triggers", snapshot.ReviewTriggers, RestoreReviewTrigger);
             Each("Audit entries", snapshot.AuditLog, RestoreAuditEntry);
             RestoreAuditHead(transaction, snapshot.AuditHead);
             transaction.Commit();

@@ -338,6 +338,49 @@ internal static class SqliteSchema
         ALTER TABLE holdings ADD COLUMN hold_legal INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE holdings ADD COLUMN hold_review_on TEXT NULL;
         """,
+
+        // DPIAs (each revision kept), periodic reviews, and what made a review due early (issue 21); an agreement's own
+        // review interval. Existing agreements have none of these: their first review falls due from their approval.
+        """
+        ALTER TABLE agreements ADD COLUMN review_interval_months INTEGER NULL;
+        CREATE TABLE dpias (
+            id             TEXT NOT NULL PRIMARY KEY,
+            agreement_id   TEXT NOT NULL COLLATE NOCASE REFERENCES agreements (id),
+            revision       INTEGER NOT NULL,
+            reference      TEXT NOT NULL,
+            signed_off_on  TEXT NOT NULL,
+            signed_off_by  TEXT NOT NULL,
+            residual_risk  TEXT NOT NULL,
+            mitigations    TEXT NOT NULL,
+            public_summary TEXT NULL,
+            recorded_at    TEXT NOT NULL,
+            recorded_by    TEXT NOT NULL,
+            UNIQUE (agreement_id, revision)
+        );
+        CREATE TABLE reviews (
+            id              TEXT NOT NULL PRIMARY KEY,
+            agreement_id    TEXT NOT NULL COLLATE NOCASE REFERENCES agreements (id),
+            reviewed_on     TEXT NOT NULL,
+            reviewer        TEXT NOT NULL,
+            outcome         TEXT NOT NULL,
+            notes           TEXT NULL,
+            next_review_due TEXT NOT NULL,
+            recorded_at     TEXT NOT NULL,
+            recorded_by     TEXT NOT NULL
+        );
+        CREATE INDEX ix_reviews_agreement ON reviews (agreement_id, reviewed_on);
+        CREATE TABLE review_triggers (
+            id           TEXT NOT NULL PRIMARY KEY,
+            agreement_id TEXT NOT NULL COLLATE NOCASE REFERENCES agreements (id),
+            reason       TEXT NOT NULL,
+            source_kind  TEXT NOT NULL,
+            source_id    TEXT NULL,
+            due_on       TEXT NOT NULL,
+            recorded_at  TEXT NOT NULL,
+            recorded_by  TEXT NOT NULL
+        );
+        CREATE INDEX ix_review_triggers_agreement ON review_triggers (agreement_id, due_on);
+        """,
     };
 
     /// <summary>

@@ -55,6 +55,8 @@ public sealed partial class TableRegister
         {
             agreement.Status = default;
             agreement.StatusAsOf = default;
+            agreement.NextReviewDue = null;
+            agreement.ReviewOverdue = false;
         }
 
         return agreement;

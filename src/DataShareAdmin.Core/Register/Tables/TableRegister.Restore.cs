@@ -94,6 +94,9 @@ public sealed partial class TableRegister
         Each("Confirmations", snapshot.Confirmations, RestoreConfirmation);
         Each("Output releases", snapshot.OutputReleases, RestoreOutputRelease);
         Each("Output release cells", CellChunks(snapshot.OutputReleaseCells), RestoreOutputReleaseCells);
+        Each("DPIA revisions", snapshot.Dpias, RestoreDpia);
+        Each("Reviews", snapshot.Reviews, RestoreReview);
+        Each("Review triggers", snapshot.ReviewTriggers, RestoreReviewTrigger);
         Each("Audit entries", snapshot.AuditLog, e => new[] { EntryRow(e) });
         if (snapshot.AuditHead is { } head)
         {
