@@ -145,6 +145,17 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
     /// <summary>The cells of one release (or every release when null), by release, file and position, streamed.</summary>
     IEnumerable<OutputReleaseCell> ListOutputReleaseCells(string? releaseId);
 
+    DataShareIncident? FindIncident(string id);
+
+    /// <summary>Incidents of one agreement (or all when null), ordered by when they were discovered, then id, streamed.</summary>
+    IEnumerable<DataShareIncident> ListIncidents(string? agreementId);
+
+    /// <summary>Adds an incident; an id already taken is an IncidentExists error.</summary>
+    void InsertIncident(DataShareIncident incident, AuditEvent audit);
+
+    /// <summary>Writes an incident's changeable fields (ICO notification, actions, closure, severity) at the version read.</summary>
+    void UpdateIncident(DataShareIncident incident, AuditEvent audit);
+
     /// <summary>
     /// Writes another register's records into this one, which must be empty, exactly as they are (versions, state and
     /// all), with that register's audit log and head: the copy's history is the original's (Copy-DataShareRegister).

@@ -36,6 +36,8 @@ public sealed class RegisterCopyResult
     /// <summary>The cells of the released files, as checked (what differencing reads).</summary>
     public long OutputReleaseCells { get; set; }
 
+    public long Incidents { get; set; }
+
     public long AuditEntries { get; set; }
 
     /// <summary>The source's audit head (sequence:hash); the copy's must be the same.</summary>

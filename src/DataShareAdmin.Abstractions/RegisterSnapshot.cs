@@ -35,6 +35,8 @@ public sealed class RegisterSnapshot
 
     public IEnumerable<OutputReleaseCell> OutputReleaseCells { get; set; } = Array.Empty<OutputReleaseCell>();
 
+    public IEnumerable<DataShareIncident> Incidents { get; set; } = Array.Empty<DataShareIncident>();
+
     public IEnumerable<AuditEntry> AuditLog { get; set; } = Array.Empty<AuditEntry>();
 
     public AuditHead? AuditHead { get; set; }

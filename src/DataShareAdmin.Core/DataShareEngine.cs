@@ -74,6 +74,7 @@ public sealed class DataShareEngine : IDisposable
     private readonly Lazy<Evidence.EvidenceService> evidence;
     private readonly Lazy<Outputs.OutputReleaseService> outputs;
     private readonly Lazy<PersonDataService> people;
+    private readonly Lazy<Incidents.IncidentService> incidents;
     private DirectoryAccess.DirectoryCheck? directoryCheck;
 
     private DataShareEngine(IDataShareRegister register, IClock clock, AuditIdentity identity, EngineOptions options)
@@ -106,6 +107,9 @@ public sealed class DataShareEngine : IDisposable
         evidence = new(() => new Evidence.EvidenceService(register, Calendar, clock, identity, Agreements, Transfers, Readiness));
         outputs = new(() => new Outputs.OutputReleaseService(register, Calendar, clock, user, Agreements, Policy));
         people = new(() => new PersonDataService(register, Calendar, clock, identity, Agreements, Readiness));
+
+        // LEAD (issue 21, reviews): pass the reviews service's "an incident makes the review fall due" here, in place of null.
+        incidents = new(() => new Incidents.IncidentService(register, Calendar, clock, user, Agreements, reviewFallsDue: null));
     }
 
     public IDataShareRegister Register { get; }
@@ -159,6 +163,9 @@ public sealed class DataShareEngine : IDisposable
 
     /// <summary>A person's own data, for their access request (Export-DataSharePersonData).</summary>
     public PersonDataService People => people.Value;
+
+    /// <summary>Incidents under agreements, and the ICO's 72 hours (*-DataShareIncident).</summary>
+    public Incidents.IncidentService Incidents => incidents.Value;
 
     /// <summary>
     /// Turns on the safe-people test's directory checks for this piece of work, when the session is connected and

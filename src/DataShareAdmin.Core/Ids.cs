@@ -22,6 +22,9 @@ public static class Ids
     /// <summary>Output releases ("OR-" is taken by organisations).</summary>
     public const string OutputReleasePrefix = "RL-";
 
+    /// <summary>Incidents (breaches, complaints, near misses).</summary>
+    public const string IncidentPrefix = "IN-";
+
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
     public static string NewRecipientId() => New(RecipientPrefix);
@@ -41,6 +44,8 @@ public static class Ids
     public static string NewAssessmentId() => New(AssessmentPrefix);
 
     public static string NewOutputReleaseId() => New(OutputReleasePrefix);
+
+    public static string NewIncidentId() => New(IncidentPrefix);
 
     public static bool LooksLike(string prefix, string? id) =>
         id is not null && id.Length == prefix.Length + 10 && id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)

@@ -31,6 +31,7 @@ public static class RegisterCopier
         ("confirmations", r => r.Confirmations),
         ("output releases", r => r.OutputReleases),
         ("output release cells", r => r.OutputReleaseCells),
+        ("incidents", r => r.Incidents),
         ("audit entries", r => r.AuditEntries),
     };
 
@@ -54,6 +55,7 @@ public static class RegisterCopier
             Confirmations = snapshot.Confirmations.LongCount(),
             OutputReleases = snapshot.OutputReleases.LongCount(),
             OutputReleaseCells = snapshot.OutputReleaseCells.LongCount(),
+            Incidents = snapshot.Incidents.LongCount(),
             AuditEntries = snapshot.AuditLog.LongCount(),
             SourceHead = snapshot.AuditHead?.ToString(),
         };
@@ -75,6 +77,7 @@ public static class RegisterCopier
         Confirmations = register.ListConfirmations(),
         OutputReleases = register.ListOutputReleases(null),
         OutputReleaseCells = register.ListOutputReleaseCells(null),
+        Incidents = register.ListIncidents(null),
         // Every stored row: one numbered below 1 is refused by the copy rather than silently left behind.
         AuditLog = register.ReadAuditLog(long.MinValue),
         AuditHead = register.ReadAuditHead(),

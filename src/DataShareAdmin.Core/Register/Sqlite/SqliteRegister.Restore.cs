@@ -47,6 +47,7 @@ public sealed partial class SqliteRegister
             Each("Confirmations", snapshot.Confirmations, RestoreConfirmation);
             Each("Output releases", snapshot.OutputReleases, RestoreOutputRelease);
             Each("Output release cells", snapshot.OutputReleaseCells, RestoreOutputReleaseCell);
+            Each("Incidents", snapshot.Incidents, RestoreIncident);
             Each("Audit entries", snapshot.AuditLog, RestoreAuditEntry);
             RestoreAuditHead(transaction, snapshot.AuditHead);
             transaction.Commit();

@@ -338,6 +338,31 @@ internal static class SqliteSchema
         ALTER TABLE holdings ADD COLUMN hold_legal INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE holdings ADD COLUMN hold_review_on TEXT NULL;
         """,
+
+        // Incidents (New-DataShareIncident): a breach, complaint or near miss under an agreement, with the ICO's 72 hours
+        // judged from discovered_at; instants in UTC as everywhere else. None before.
+        """
+        CREATE TABLE incidents (
+            id                  TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+            agreement_id        TEXT NOT NULL COLLATE NOCASE REFERENCES agreements (id),
+            kind                TEXT NOT NULL,
+            occurred_at         TEXT NULL,
+            discovered_at       TEXT NOT NULL,
+            summary             TEXT NOT NULL,
+            severity            TEXT NOT NULL,
+            is_reportable       INTEGER NOT NULL,
+            ico_notified_at     TEXT NULL,
+            ico_reference       TEXT NULL,
+            actions             TEXT NULL,
+            closed_on           TEXT NULL,
+            suspended_agreement INTEGER NOT NULL,
+            recorded_by         TEXT NOT NULL,
+            recorded_at         TEXT NOT NULL,
+            modified_at         TEXT NOT NULL,
+            version             INTEGER NOT NULL
+        );
+        CREATE INDEX ix_incidents_agreement ON incidents (agreement_id, discovered_at);
+        """,
     };
 
     /// <summary>
