@@ -355,4 +355,18 @@ public sealed class IncidentServiceTests : TransferTestsBase
         Assert.Equal(new[] { first.Id }, Engine.Incidents.List("ds1", openOnly: false, null).Select(i => i.Id));
         Assert.Equal("AgreementNotFound", Assert.Throws<DataShareException>(() => Engine.Incidents.List("DS9", false, null).ToList()).ErrorId);
     }
+
+    [Fact]
+    public void Open_counts_are_per_agreement_and_leave_out_closed_incidents()
+    {
+        Engine.Agreements.Create(Samples.Agreement("DS2", "2026-01-01", "2026-12-31"), host);
+        Engine.Incidents.Record(Breach(reportable: false), host);
+        var closed = Engine.Incidents.Record(Breach(reportable: false), host)!;
+        Engine.Incidents.Update(closed.Id, new IncidentChanges { ClosedOn = Engine.Calendar.Today, Actions = "a" }, host);
+
+        var counts = Engine.Incidents.OpenCounts();
+
+        Assert.Equal(1, counts["ds1"]);
+        Assert.False(counts.ContainsKey("DS2"));
+    }
 }

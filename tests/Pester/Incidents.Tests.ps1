@@ -106,6 +106,11 @@ Describe 'An incident with -Suspend, from an agreement piped in' {
         $again.Count | Should -Be 1
     }
 
+    It 'counts the open incident on the agreement' {
+        (Get-DataShareAgreement -Id 'INC0001').OpenIncidents | Should -Be 1
+        (Get-DataShareAgreement | Where-Object Id -EQ 'INC0001').OpenIncidents | Should -Be 1
+    }
+
     It 'shows the incident in its table view with the ICO state' {
         $text = Get-DataShareIncident -Id $Incident.Id -WarningAction SilentlyContinue | Out-String -Width 120
         $text | Should -BeLike '*Discovered (UTC)*'
@@ -162,6 +167,10 @@ Describe 'Set-DataShareIncident records the notification and closes the incident
         $closed[0].ClosedOn | Should -Be $Today
         @(Get-DataShareIncident -AgreementId 'INC0002' -Open).Count | Should -Be 0
         (Get-DataShareAuditLog -Action 'Incident.Close' -ErrorAction Stop | Where-Object TargetId -EQ $Open.Id) | Should -Not -BeNullOrEmpty
+    }
+
+    It 'no longer counts a closed incident on the agreement' {
+        (Get-DataShareAgreement -Id 'INC0002').OpenIncidents | Should -Be 0
     }
 
     It 'completes -Id with the incidents' {

@@ -249,6 +249,12 @@ public sealed class IncidentService
         }
     }
 
+    /// <summary>How many incidents not yet closed each agreement has (agreements with none are not in it): one read of them all.</summary>
+    public IReadOnlyDictionary<string, int> OpenCounts() => register.ListIncidents(null)
+        .Where(i => i.IsOpen)
+        .GroupBy(i => i.AgreementId, StringComparer.OrdinalIgnoreCase)
+        .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Writes the 72-hour warning for <paramref name="incident"/> when it is overdue; returns it.</summary>
     public DataShareIncident Warned(DataShareIncident incident, IOperationHost host)
     {

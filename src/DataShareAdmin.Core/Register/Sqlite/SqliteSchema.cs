@@ -340,9 +340,10 @@ internal static class SqliteSchema
         """,
 
         // Incidents (New-DataShareIncident): a breach, complaint or near miss under an agreement, with the ICO's 72 hours
-        // judged from discovered_at; instants in UTC as everywhere else. None before.
+        // judged from discovered_at; instants in UTC as everywhere else. None before. "IF NOT EXISTS": a register taken
+        // back to an earlier version by hand (as the upgrade tests do) keeps its table, and the step still runs.
         """
-        CREATE TABLE incidents (
+        CREATE TABLE IF NOT EXISTS incidents (
             id                  TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
             agreement_id        TEXT NOT NULL COLLATE NOCASE REFERENCES agreements (id),
             kind                TEXT NOT NULL,
@@ -361,7 +362,7 @@ internal static class SqliteSchema
             modified_at         TEXT NOT NULL,
             version             INTEGER NOT NULL
         );
-        CREATE INDEX ix_incidents_agreement ON incidents (agreement_id, discovered_at);
+        CREATE INDEX IF NOT EXISTS ix_incidents_agreement ON incidents (agreement_id, discovered_at);
         """,
     };
 

@@ -55,6 +55,7 @@ public sealed partial class TableRegister
         {
             agreement.Status = default;
             agreement.StatusAsOf = default;
+            agreement.OpenIncidents = 0;
         }
 
         return agreement;
