@@ -51,12 +51,13 @@ public sealed class RegisterUpgradeIncidentTests : IClassFixture<AzuriteTablesFi
             connection.Open();
             using var command = connection.CreateCommand();
 
-            // The schema as it was one step before: the step that adds incidents is the last one.
-            Assert.Contains("CREATE TABLE incidents", SqliteSchema.Migrations.Last(), StringComparison.Ordinal);
+            // The schema as it was just before the step that adds incidents.
+            var before = SqliteSchema.Migrations.ToList().FindIndex(m => m.Contains("EXISTS incidents (", StringComparison.Ordinal));
+            Assert.True(before > 0);
             command.CommandText = $"""
                 DROP INDEX ix_incidents_agreement;
                 DROP TABLE incidents;
-                PRAGMA user_version = {SqliteSchema.CurrentVersion - 1};
+                PRAGMA user_version = {before};
                 """;
             command.ExecuteNonQuery();
         }
