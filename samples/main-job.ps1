@@ -441,6 +441,27 @@ Set-DataShareDpia -AgreementId DS01100 -Reference 'DPIA-2026-131b' -SignedOffOn 
 $review = Add-DataShareReview -AgreementId DS01100 -Reviewer 'Data share officer' -Outcome Continue -Notes 'Follow-up still under way; outputs checked.'
 $schedule = Get-DataShareReview -AgreementId DS01100 -Schedule
 $host.UI.WriteLine("Reviewed DS01100 on $($review.ReviewedOn.ToString('yyyy-MM-dd')) ($($review.Outcome)); DPIA $($schedule.DpiaReference) of $(@(Get-DataShareDpia -AgreementId DS01100 -AllRevisions).Count) revision(s); next review due $($schedule.NextReviewDue.ToString('yyyy-MM-dd')), overdue: $($schedule.IsOverdue).")
+
+# Incidents: a breach under DS01100 is logged and suspends the agreement at once, so no new transfer goes; the ICO's
+# 72 hours run from discovery, and the notification is recorded against the incident.
+$incident = New-DataShareIncident -AgreementId DS01100 -Kind Breach -Severity High -Reportable -Suspend -Confirm:$false `
+    -Summary 'Transfer link forwarded to a colleague not on the agreement' -DiscoveredAt ([DateTime]::UtcNow.AddHours(-2))
+$host.UI.WriteLine("Incident $($incident.Id) under $($incident.AgreementId): ICO $($incident.IcoState), due by $($incident.IcoDueBy.UtcDateTime.ToString('yyyy-MM-dd HH:mm')) UTC; the agreement is now $((Get-DataShareAgreement -Id DS01100).Status).")
+$refused = $null
+try {
+    New-DataShareTransfer -AgreementId DS01100 -Path $extract -ValidFor ([TimeSpan]::FromDays(1)) | Out-Null
+}
+catch {
+    $refused = $_
+}
+if ($null -eq $refused -or $refused.FullyQualifiedErrorId -notlike 'TransferAgreementNotActive,*') {
+    throw "A transfer under suspended agreement DS01100 was not refused as TransferAgreementNotActive: $refused"
+}
+$host.UI.WriteLine("A new transfer under DS01100 is refused: $($refused.FullyQualifiedErrorId.Split(',')[0]) ($($refused.CategoryInfo.Category))")
+$incident = Set-DataShareIncident -Id $incident.Id -IcoNotifiedAt ([DateTime]::UtcNow) -IcoReference 'IC-000123-A1B2' -Confirm:$false
+Get-DataShareIncident -AgreementId DS01100 | Out-Default
+$incidentReport = Export-DataShareReport -Kind Incidents -Format Csv -Path ([System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($RegisterPath), 'incidents.csv')) -Force -PassThru
+$host.UI.WriteLine("Incident $($incident.Id): ICO $($incident.IcoState) ($($incident.IcoReference)); incidents report for scripts: $($incidentReport.FullName)")
 $host.UI.WriteLine('')
 
 # Compliance reports: one page for people, and a CSV for scripts.

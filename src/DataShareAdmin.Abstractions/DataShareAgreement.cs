@@ -137,6 +137,9 @@ public sealed class DataShareAgreement
 
     public DateTime StatusAsOf { get; set; }
 
+    /// <summary>How many of its incidents are not yet closed, as Get-DataShareAgreement read them (not stored).</summary>
+    public int OpenIncidents { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public string CreatedBy { get; set; } = string.Empty;

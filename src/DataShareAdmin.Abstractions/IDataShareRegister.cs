@@ -160,6 +160,16 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
     IEnumerable<ReviewTrigger> ListReviewTriggers(string? agreementId);
 
     void InsertReviewTrigger(ReviewTrigger trigger, AuditEvent audit);
+    DataShareIncident? FindIncident(string id);
+
+    /// <summary>Incidents of one agreement (or all when null), ordered by when they were discovered, then id, streamed.</summary>
+    IEnumerable<DataShareIncident> ListIncidents(string? agreementId);
+
+    /// <summary>Adds an incident; an id already taken is an IncidentExists error.</summary>
+    void InsertIncident(DataShareIncident incident, AuditEvent audit);
+
+    /// <summary>Writes an incident's changeable fields (ICO notification, actions, closure, severity) at the version read.</summary>
+    void UpdateIncident(DataShareIncident incident, AuditEvent audit);
 
     /// <summary>
     /// Writes another register's records into this one, which must be empty, exactly as they are (versions, state and

@@ -41,6 +41,7 @@ public sealed class RegisterCopyResult
     public long Reviews { get; set; }
 
     public long ReviewTriggers { get; set; }
+    public long Incidents { get; set; }
 
     public long AuditEntries { get; set; }
 

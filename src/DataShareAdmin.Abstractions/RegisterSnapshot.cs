@@ -40,6 +40,7 @@ public sealed class RegisterSnapshot
     public IEnumerable<DataShareReview> Reviews { get; set; } = Array.Empty<DataShareReview>();
 
     public IEnumerable<ReviewTrigger> ReviewTriggers { get; set; } = Array.Empty<ReviewTrigger>();
+    public IEnumerable<DataShareIncident> Incidents { get; set; } = Array.Empty<DataShareIncident>();
 
     public IEnumerable<AuditEntry> AuditLog { get; set; } = Array.Empty<AuditEntry>();
 

@@ -26,6 +26,9 @@ public enum ReportKind
 
     /// <summary>The publication: approved shares per category, files released, data held past the end, refused and withdrawn requests; no personal data.</summary>
     PublicRegister,
+
+    /// <summary>Incidents per agreement: kind, severity, when discovered, the ICO's 72 hours and notification, actions, closure; internal (never in the public register).</summary>
+    Incidents,
 }
 
 /// <summary>The file formats of a report.</summary>

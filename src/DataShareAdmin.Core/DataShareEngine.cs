@@ -75,6 +75,7 @@ public sealed class DataShareEngine : IDisposable
     private readonly Lazy<Outputs.OutputReleaseService> outputs;
     private readonly Lazy<PersonDataService> people;
     private readonly Lazy<Reviews.ReviewService> reviews;
+    private readonly Lazy<Incidents.IncidentService> incidents;
     private DirectoryAccess.DirectoryCheck? directoryCheck;
 
     private DataShareEngine(IDataShareRegister register, IClock clock, AuditIdentity identity, EngineOptions options)
@@ -111,9 +112,20 @@ public sealed class DataShareEngine : IDisposable
         outputs = new(() => new Outputs.OutputReleaseService(register, Calendar, clock, user, Agreements, Policy));
         people = new(() => new PersonDataService(register, Calendar, clock, identity, Agreements, Readiness));
         reviews = new(() => new Reviews.ReviewService(register, Calendar, clock, user, Agreements, Policy));
+        incidents = new(() => new Incidents.IncidentService(register, Calendar, clock, user, Agreements, IncidentMakesReviewDue));
     }
 
     public IDataShareRegister Register { get; }
+
+    /// <summary>
+    /// An incident always makes its agreement's review fall due (the ICO: review after a significant complaint or
+    /// breach). The reason names the incident, never its summary (free text that may name people).
+    /// </summary>
+    private void IncidentMakesReviewDue(DataShareIncident incident, IOperationHost host)
+    {
+        var trigger = Reviews.MarkDue(incident.AgreementId, $"Incident {incident.Id} ({incident.Kind}, severity {incident.Severity}) was recorded.", "Incident", incident.Id);
+        host.WriteVerbose($"Agreement {incident.AgreementId}'s review falls due on {DateText.FormatDate(trigger.DueOn)} because of incident {incident.Id}.");
+    }
 
     /// <summary>The session's storage, with the adapters the services work through.</summary>
     public Storage.SessionStorage Storage { get; }
@@ -167,6 +179,8 @@ public sealed class DataShareEngine : IDisposable
 
     /// <summary>DPIAs, periodic reviews and reviews falling due early.</summary>
     public Reviews.ReviewService Reviews => reviews.Value;
+    /// <summary>Incidents under agreements, and the ICO's 72 hours (*-DataShareIncident).</summary>
+    public Incidents.IncidentService Incidents => incidents.Value;
 
     /// <summary>
     /// Turns on the safe-people test's directory checks for this piece of work, when the session is connected and

@@ -26,6 +26,8 @@ public static class Ids
     public const string DpiaPrefix = "DP-";
     public const string ReviewPrefix = "RV-";
     public const string ReviewTriggerPrefix = "RT-";
+    /// <summary>Incidents (breaches, complaints, near misses).</summary>
+    public const string IncidentPrefix = "IN-";
 
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -52,6 +54,7 @@ public static class Ids
     public static string NewReviewId() => New(ReviewPrefix);
 
     public static string NewReviewTriggerId() => New(ReviewTriggerPrefix);
+    public static string NewIncidentId() => New(IncidentPrefix);
 
     public static bool LooksLike(string prefix, string? id) =>
         id is not null && id.Length == prefix.Length + 10 && id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)

@@ -98,6 +98,41 @@ public sealed class RegisterCopyTests : IClassFixture<AzuriteTablesFixture>, IDi
     }
 
     [Fact]
+    public void Incidents_go_to_tables_and_back_with_every_field()
+    {
+        using var source = Sqlite("incidents.db");
+        var agreement = new DataShareAgreement
+        {
+            Id = "DS1", Organisation = "Org", Title = "T", Purpose = "P", LegalGateway = "G", LawfulBasis = "B", StartsOn = new DateTime(2026, 1, 1),
+            EndsOn = new DateTime(2026, 12, 31), CreatedAt = test.Clock.UtcNow, CreatedBy = "a", ModifiedAt = test.Clock.UtcNow,
+        };
+        source.InsertAgreement(agreement, new AuditEvent("Agreement.Create", "Agreement", "DS1"));
+        var at = test.Clock.UtcNow.AddDays(-2);
+        source.InsertIncident(new DataShareIncident
+        {
+            Id = "IN-0000000001", AgreementId = "DS1", Kind = IncidentKind.Breach, OccurredAt = at.AddHours(-1), DiscoveredAt = at, Summary = "Lost laptop",
+            Severity = IncidentSeverity.High, IsReportable = true, IcoNotifiedAt = at.AddHours(2), IcoReference = "ICO/1", Actions = "Wiped", ClosedOn = new DateTime(2026, 2, 1),
+            SuspendedAgreement = true, RecordedBy = "a", RecordedAt = at, ModifiedAt = at,
+        }, new AuditEvent("Incident.Record", "Incident", "IN-0000000001"));
+        source.InsertIncident(new DataShareIncident
+        {
+            Id = "IN-0000000002", AgreementId = "DS1", Kind = IncidentKind.Complaint, DiscoveredAt = at.AddHours(1), Summary = "Complaint", RecordedBy = "a", RecordedAt = at, ModifiedAt = at,
+        }, new AuditEvent("Incident.Record", "Incident", "IN-0000000002"));
+        using var shared = Tables("i");
+        using var back = Sqlite("incidents-back.db");
+
+        var there = RegisterCopier.Copy(source, shared, test.Clock, new FakeHost());
+        var home = RegisterCopier.Copy(shared, back, test.Clock, new FakeHost());
+
+        Assert.True(there.Verified, there.Problem);
+        Assert.True(home.Verified, home.Problem);
+        Assert.Equal((2L, 2L), (there.Incidents, home.Incidents));
+        string Incidents(IDataShareRegister r) => JsonSerializer.Serialize(new object[] { r.ListIncidents(null).ToList(), r.ListIncidents("DS1").ToList() });
+        Assert.Equal(Incidents(source), Incidents(shared));
+        Assert.Equal(Incidents(source), Incidents(back));
+    }
+
+    [Fact]
     public void A_holds_fields_go_to_tables_and_back()
     {
         var host = new FakeHost();

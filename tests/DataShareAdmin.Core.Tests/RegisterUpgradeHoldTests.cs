@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using Azure.Data.Tables;
 using DataShareAdmin.Core.Register;
 using DataShareAdmin.TestSupport;
@@ -63,7 +64,7 @@ public sealed class RegisterUpgradeHoldTests : IClassFixture<AzuriteTablesFixtur
                 ALTER TABLE holdings DROP COLUMN hold_legal;
                 ALTER TABLE holdings DROP COLUMN hold_review_on;
                 {RegisterUpgradeReviewTests.UndoReviewSchema}
-                PRAGMA user_version = 11;
+                PRAGMA user_version = {SqliteSchema.Migrations.ToList().FindIndex(m => m.Contains("hold_until", StringComparison.Ordinal))};
                 """;
             command.ExecuteNonQuery();
         }

@@ -83,6 +83,11 @@ internal sealed class EvidenceCollector
             };
         }
 
+        foreach (var incident in register.ListIncidents(agreement.Id))
+        {
+            document.Incidents.Add(EvidenceIncident.From(Incidents.IncidentRules.Judge(incident, now)));
+        }
+
         host.WriteProgress(activity, $"Agreement {agreement.Id}: the audit log", 55, completed: false);
         document.Audit = AuditAbout(agreement.Id, recipients.Select(r => r.Id), document.Transfers.Select(t => t.Id), document.Holdings.Select(h => h.Id), host);
         foreach (var entry in document.Audit.Entries)

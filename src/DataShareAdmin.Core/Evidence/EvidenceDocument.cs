@@ -41,6 +41,9 @@ public sealed class EvidenceDocument
 
     public EvidenceConfirmation? DestructionConfirmation { get; set; }
 
+    /// <summary>Incidents under the agreement (breaches, complaints, near misses), oldest discovery first.</summary>
+    public List<EvidenceIncident> Incidents { get; set; } = new();
+
     /// <summary>
     /// Extension point: governance records (DPIA, reviews). Schema 1 always writes an empty array, meaning "the register
     /// that made this pack keeps no governance records"; a later schema version fills it.

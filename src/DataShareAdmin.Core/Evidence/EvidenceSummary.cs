@@ -89,6 +89,10 @@ internal static class EvidenceSummary
             page.Paragraph("None recorded.");
         }
 
+        page.Section("Incidents", "Breaches, complaints and near misses under the agreement; the ICO's 72 hours run from discovery and are judged as of the pack's making.");
+        page.Table("Incidents", new[] { "Id", "Kind", "Severity", "Discovered", "ICO", "ICO notified", "What happened", "Actions", "Closed on" },
+            d.Incidents.Select(i => new[] { i.Id, i.Kind, i.Severity, i.DiscoveredAt, i.IcoState, i.IcoNotifiedAt, i.Summary, i.Actions, i.ClosedOn }));
+
         page.Section("Audit entries", $"Every entry about the agreement, its recipients, transfers and holdings, each with its hash; with the {d.Audit.Gaps.Count} run(s) of entries about other things between them they cover the log from entry 1 to the head {d.Audit.Head}. Test-DataShareEvidence checks them.");
         page.Table("Audit entries", new[] { "Entry", "When", "Actor", "Action", "Target", "Values" },
             d.Audit.Entries.Select(e => new[] { e.Sequence.ToString(CultureInfo.InvariantCulture), e.Timestamp, e.Actor + " on " + e.Machine, e.Action, e.TargetType + " " + e.TargetId, string.Join("; ", e.Details.Select(p => p.Key + "=" + p.Value)) }));

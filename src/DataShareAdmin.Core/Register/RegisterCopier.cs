@@ -34,6 +34,7 @@ public static class RegisterCopier
         ("DPIA revisions", r => r.Dpias),
         ("reviews", r => r.Reviews),
         ("review triggers", r => r.ReviewTriggers),
+        ("incidents", r => r.Incidents),
         ("audit entries", r => r.AuditEntries),
     };
 
@@ -60,6 +61,7 @@ public static class RegisterCopier
             Dpias = snapshot.Dpias.LongCount(),
             Reviews = snapshot.Reviews.LongCount(),
             ReviewTriggers = snapshot.ReviewTriggers.LongCount(),
+            Incidents = snapshot.Incidents.LongCount(),
             AuditEntries = snapshot.AuditLog.LongCount(),
             SourceHead = snapshot.AuditHead?.ToString(),
         };
@@ -84,6 +86,7 @@ public static class RegisterCopier
         Dpias = register.ListDpias(null),
         Reviews = register.ListReviews(null),
         ReviewTriggers = register.ListReviewTriggers(null),
+        Incidents = register.ListIncidents(null),
         // Every stored row: one numbered below 1 is refused by the copy rather than silently left behind.
         AuditLog = register.ReadAuditLog(long.MinValue),
         AuditHead = register.ReadAuditHead(),

@@ -183,6 +183,7 @@ public sealed partial class ReportService
             ReportKind.Retention => new ReportTable(WithOrphans(context), RetentionColumns, RetentionRows(day, only)),
             ReportKind.Organisations => new ReportTable(context, OrganisationColumns, OrganisationRows(day, only)),
             ReportKind.Outputs => new ReportTable(context, OutputColumns, OutputRows(only)),
+            ReportKind.Incidents => new ReportTable(context, IncidentColumns, IncidentRows(asOf is null ? null : day, only)),
             ReportKind.PublicRegister => throw new DataShareException("ReportKindInvalid", DataShareErrorCategory.InvalidArgument,
                 "The public register has several sections, not one table: write it with Export (Export-DataShareReport -Kind PublicRegister).", kind),
             _ => new ReportTable(context, AuditColumns, AuditRows(only)),
@@ -198,6 +199,7 @@ public sealed partial class ReportService
         [ReportKind.Audit] = "Audit log",
         [ReportKind.Organisations] = "Recipient organisations and their security assessments",
         [ReportKind.Outputs] = "Safe outputs: releases and their checks",
+        [ReportKind.Incidents] = "Incidents: breaches, complaints and near misses",
     };
 
     private static ReportColumn Text(string name, string heading) => new(name, heading);

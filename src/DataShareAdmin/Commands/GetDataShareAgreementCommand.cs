@@ -10,6 +10,7 @@ public sealed class GetDataShareAgreementCommand : DataShareCmdlet
 {
     private bool idOnCommandLine;
     private bool agreementIdOnCommandLine;
+    private IReadOnlyDictionary<string, int>? openIncidents;
 
     /// <summary>
     /// Ids or wildcard patterns. Ids piped as text bind here, and so does the Id of a piped object that has no
@@ -74,7 +75,7 @@ public sealed class GetDataShareAgreementCommand : DataShareCmdlet
                 var agreement = Engine.Agreements.Get(id, AsOf);
                 if (Status is null || Array.IndexOf(Status, agreement.Status) >= 0)
                 {
-                    WriteObject(Engine.Reviews.Annotate(agreement));
+                    WriteObject(WithIncidents(Engine.Reviews.Annotate(agreement)));
                 }
             });
         }
@@ -102,7 +103,15 @@ public sealed class GetDataShareAgreementCommand : DataShareCmdlet
     {
         foreach (var agreement in Engine.Agreements.Find(filter, Status is null ? null : new HashSet<AgreementStatus>(Status), AsOf))
         {
-            WriteObject(Engine.Reviews.Annotate(agreement));
+            WriteObject(WithIncidents(Engine.Reviews.Annotate(agreement)));
         }
+    }
+
+    /// <summary>The agreement with its count of open incidents (all incidents are read once per invocation).</summary>
+    private DataShareAgreement WithIncidents(DataShareAgreement agreement)
+    {
+        openIncidents ??= Engine.Incidents.OpenCounts();
+        agreement.OpenIncidents = openIncidents.TryGetValue(agreement.Id, out var count) ? count : 0;
+        return agreement;
     }
 }

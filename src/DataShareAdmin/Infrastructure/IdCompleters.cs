@@ -96,6 +96,20 @@ public sealed class OutputReleaseIdCompleter : RegisterIdCompleter
     }
 }
 
+/// <summary>Tab completion of incident ids (IN-…), of the agreement already given if any, newest first.</summary>
+public sealed class IncidentIdCompleter : RegisterIdCompleter
+{
+    protected override bool NewestFirst => true;
+
+    internal override IEnumerable<(string Id, string Description)> Candidates(DataShareEngine engine, string? agreementId)
+    {
+        foreach (var incident in engine.Register.ListIncidents(agreementId?.ToUpperInvariant()))
+        {
+            yield return (incident.Id, $"{incident.AgreementId}, {incident.Kind}, {incident.Severity}, {(incident.IsOpen ? "open" : "closed")}");
+        }
+    }
+}
+
 /// <summary>
 /// What the audit log's recent entries offer: the audit entries completion reads are the last
 /// <see cref="Recent"/> of the log (a log can be long; completion must stay quick), newest first.
@@ -136,7 +150,7 @@ public sealed class AuditActionCompleter : RecentAuditCompleter
     {
         "Access.BlockSignIn", "Access.Revoke", "Agreement.Approve", "Agreement.ConfirmDestruction", "Agreement.Create", "Agreement.Destroyed",
         "Agreement.Suspension", "Agreement.Update", "Certificate.Add", "Certificate.OnlineCheck", "Certificate.Remove", "Certificate.Update",
-        "Holding.Destroy", "Holding.Register", "Holding.Withdraw", "Notice.Send", "Organisation.Assessment", "Organisation.Create", "Organisation.Update",
+        "Holding.Destroy", "Holding.Register", "Holding.Withdraw", "Incident.Close", "Incident.Record", "Incident.Update", "Notice.Send", "Organisation.Assessment", "Organisation.Create", "Organisation.Update",
         "OutputRelease.Approved", "OutputRelease.Rejected", "OutputRelease.Requested", "OutputRelease.Revoked",
         "Person.Resolve", "Policy.Set", "Recipient.Add", "Recipient.Remove", "Recipient.Update", "Transfer.Issue", "Transfer.Revoke",
     };

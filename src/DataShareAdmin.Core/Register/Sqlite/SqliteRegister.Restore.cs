@@ -50,6 +50,7 @@ public sealed partial class SqliteRegister
             Each("DPIA revisions", snapshot.Dpias, RestoreDpia);
             Each("Reviews", snapshot.Reviews, RestoreReview);
             Each("Review triggers", snapshot.ReviewTriggers, RestoreReviewTrigger);
+            Each("Incidents", snapshot.Incidents, RestoreIncident);
             Each("Audit entries", snapshot.AuditLog, RestoreAuditEntry);
             RestoreAuditHead(transaction, snapshot.AuditHead);
             transaction.Commit();

@@ -339,7 +339,7 @@ internal static class SqliteSchema
         ALTER TABLE holdings ADD COLUMN hold_review_on TEXT NULL;
         """,
 
-        // DPIAs (each revision kept), periodic reviews, and what made a review due early (issue 21); an agreement's own
+        // Version 13: DPIAs (each revision kept), periodic reviews, and what made a review due early (issue 21); an agreement's own
         // review interval. Existing agreements have none of these: their first review falls due from their approval.
         """
         ALTER TABLE agreements ADD COLUMN review_interval_months INTEGER NULL;
@@ -380,6 +380,32 @@ internal static class SqliteSchema
             recorded_by  TEXT NOT NULL
         );
         CREATE INDEX ix_review_triggers_agreement ON review_triggers (agreement_id, due_on);
+        """,
+
+        // Version 14: incidents (New-DataShareIncident): a breach, complaint or near miss under an agreement, with the ICO's 72 hours
+        // judged from discovered_at; instants in UTC as everywhere else. None before. "IF NOT EXISTS": a register taken
+        // back to an earlier version by hand (as the upgrade tests do) keeps its table, and the step still runs.
+        """
+        CREATE TABLE IF NOT EXISTS incidents (
+            id                  TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+            agreement_id        TEXT NOT NULL COLLATE NOCASE REFERENCES agreements (id),
+            kind                TEXT NOT NULL,
+            occurred_at         TEXT NULL,
+            discovered_at       TEXT NOT NULL,
+            summary             TEXT NOT NULL,
+            severity            TEXT NOT NULL,
+            is_reportable       INTEGER NOT NULL,
+            ico_notified_at     TEXT NULL,
+            ico_reference       TEXT NULL,
+            actions             TEXT NULL,
+            closed_on           TEXT NULL,
+            suspended_agreement INTEGER NOT NULL,
+            recorded_by         TEXT NOT NULL,
+            recorded_at         TEXT NOT NULL,
+            modified_at         TEXT NOT NULL,
+            version             INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_incidents_agreement ON incidents (agreement_id, discovered_at);
         """,
     };
 

@@ -57,6 +57,7 @@ public sealed partial class TableRegister
             agreement.StatusAsOf = default;
             agreement.NextReviewDue = null;
             agreement.ReviewOverdue = false;
+            agreement.OpenIncidents = 0;
         }
 
         return agreement;

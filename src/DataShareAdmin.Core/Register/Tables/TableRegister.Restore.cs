@@ -97,6 +97,7 @@ public sealed partial class TableRegister
         Each("DPIA revisions", snapshot.Dpias, RestoreDpia);
         Each("Reviews", snapshot.Reviews, RestoreReview);
         Each("Review triggers", snapshot.ReviewTriggers, RestoreReviewTrigger);
+        Each("Incidents", snapshot.Incidents, RestoreIncident);
         Each("Audit entries", snapshot.AuditLog, e => new[] { EntryRow(e) });
         if (snapshot.AuditHead is { } head)
         {

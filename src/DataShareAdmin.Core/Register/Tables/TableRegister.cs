@@ -24,7 +24,7 @@ namespace DataShareAdmin.Core.Register;
 /// </remarks>
 public sealed partial class TableRegister : IDataShareRegister
 {
-    public const int SchemaVersion = 13;
+    public const int SchemaVersion = 14;
 
     private const string StorageScope = "https://storage.azure.com/.default";
 
