@@ -23,10 +23,13 @@ internal sealed class FakeHost : IOperationHost
 
     public CancellationToken CancellationToken => Cancellation.Token;
 
+    /// <summary>When set, decides by target instead of <see cref="Approve"/>.</summary>
+    public Func<string, bool>? ApproveTarget { get; set; }
+
     public bool ShouldProcess(string target, string action)
     {
         Asked.Add(action + " | " + target);
-        return Approve;
+        return ApproveTarget?.Invoke(target) ?? Approve;
     }
 
     /// <summary>Messages on which WriteVerbose throws, as a stopping pipeline's WriteVerbose does.</summary>

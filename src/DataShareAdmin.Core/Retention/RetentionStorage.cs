@@ -121,6 +121,8 @@ public sealed class BlobRetentionStorage : IRetentionStorage
     /// <summary>Whether the account lists blob versions: asked once per account (the first holding), not per holding.</summary>
     private BlobStates? states;
 
+    private readonly object probing = new();
+
     public IHoldingStore Open(HoldingLocation location)
     {
         if (!string.Equals(location.Endpoint, Endpoint, StringComparison.Ordinal))
@@ -235,6 +237,15 @@ public sealed class BlobRetentionStorage : IRetentionStorage
                 return known;
             }
 
+            // Holdings are measured side by side: one probe for the account, not one for each holding that starts first.
+            lock (account.probing)
+            {
+                return account.states ?? Probe(cancellationToken);
+            }
+        }
+
+        private BlobStates? Probe(CancellationToken cancellationToken)
+        {
             try
             {
                 foreach (var _ in container.GetBlobs(BlobTraits.None, BlobStates.Snapshots | BlobStates.Version, location.Prefix, cancellationToken).AsPages(pageSizeHint: 1))
