@@ -134,3 +134,72 @@ public sealed class SweepSharedListingAzuriteTests : IClassFixture<AzuriteBlobFi
         test.Dispose();
     }
 }
+
+/// <summary>
+/// The requests of one sweep over the benchmark's layout (bench/DataShareAdmin.SweepBenchmark): ten containers of ten
+/// due prefixes each, here two blobs a prefix. Listings do not grow with the number of blobs (a page is 5,000
+/// names), so the counts are those of the benchmark's 2,000-blob sets, whatever the load of the machine.
+/// </summary>
+public sealed class SweepRequestCountAzuriteTests : IClassFixture<AzuriteBlobFixture>, IDisposable
+{
+    private readonly AzuriteServer azurite;
+    private readonly FaultProxy proxy;
+    private readonly BlobRest blobs;
+    private readonly TestRegister test = new(new DateTimeOffset(2026, 8, 1, 9, 0, 0, TimeSpan.Zero));
+    private readonly FakeHost host = new();
+    private readonly string run = "count-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+
+    public SweepRequestCountAzuriteTests(AzuriteBlobFixture fixture)
+    {
+        azurite = fixture.Server;
+        proxy = FaultProxy.Start(azurite.BlobEndpoint);
+        blobs = new BlobRest(azurite);
+    }
+
+    [Theory]
+    [InlineData(true, 21)]
+    [InlineData(false, 201)]
+    public void A_sweep_of_ten_containers_of_ten_due_prefixes_lists_each_container_twice(bool share, int listings)
+    {
+        var endpoint = proxy.Map(azurite.BlobEndpoint).ToString().TrimEnd('/');
+        for (var a = 0; a < 10; a++)
+        {
+            var agreement = Samples.Agreement($"DS{a:00}", "2026-01-01", "2026-06-30");
+            agreement.RetentionDays = 0;
+            test.Engine.Agreements.Create(agreement, host);
+        }
+
+        for (var c = 0; c < 10; c++)
+        {
+            var container = $"{run}-c{c:00}";
+            blobs.CreateContainer(container);
+            for (var h = c * 10; h < c * 10 + 10; h++)
+            {
+                blobs.PutBlob(container, $"p{h:000}/part-0000.csv", new byte[] { 1 });
+                blobs.PutBlob(container, $"p{h:000}/part-0001.csv", new byte[] { 2 });
+                test.Engine.Retention.Register($"DS{h % 10:00}", $"{endpoint}/{container}/p{h:000}/", host);
+            }
+        }
+
+        var connection = StorageConnection.Create(new StorageConnectionOptions { ConnectionString = proxy.ConnectionStringFor(azurite), AllowHttpLoopback = true });
+        var storage = new BlobRetentionStorage(connection);
+        var errors = new List<DataShareException>();
+        var records = test.Engine.Retention.Sweep(new SweepOptions { ShareListings = share, Force = true, ThrottleLimit = 32 }, _ => storage, host, errors.Add).ToList();
+
+        Assert.Empty(errors);
+        Assert.Equal(100, records.Count);
+        Assert.All(records, r => Assert.Equal((DestructionOutcome.Destroyed, true, 2L), (r.Outcome, r.Verified, r.ObjectsDeleted)));
+        Assert.Equal(200, proxy.Requests.Count(r => r.Method == "DELETE"));
+
+        // The account's versions probe, then per container (shared) or per holding one measuring and one verifying listing.
+        Assert.Equal(listings, proxy.Requests.Count(r => r.Method == "GET" && r.Target.Contains("comp=list", StringComparison.Ordinal)));
+        Assert.Equal(200 + listings, proxy.Requests.Count(r => r.Target.Contains(run, StringComparison.Ordinal)));
+    }
+
+    public void Dispose()
+    {
+        blobs.Dispose();
+        proxy.Dispose();
+        test.Dispose();
+    }
+}
