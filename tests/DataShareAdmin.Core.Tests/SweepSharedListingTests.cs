@@ -46,8 +46,19 @@ public sealed class SweepSharedListingTests : IDisposable
 
     private DataShareHolding Hold(string agreementId, string location) => Engine.Retention.Register(agreementId, location, host)!;
 
-    private List<DestructionRecord> Sweep(SweepOptions? options = null) =>
-        Engine.Retention.Sweep(options ?? new SweepOptions(), account => account == storage.AccountName ? storage : null, host, errors.Add).ToList();
+    private List<DestructionRecord> Sweep(SweepOptions? options = null)
+    {
+        // Output only from this thread, as a cmdlet's host requires: measuring runs side by side on others.
+        host.PipelineThread = Environment.CurrentManagedThreadId;
+        try
+        {
+            return Engine.Retention.Sweep(options ?? new SweepOptions(), account => account == storage.AccountName ? storage : null, host, errors.Add).ToList();
+        }
+        finally
+        {
+            host.PipelineThread = null;
+        }
+    }
 
     private List<string> ListingsOf(string container) => storage.Listings.Where(l => l.StartsWith(container + "|", StringComparison.Ordinal)).ToList();
 

@@ -66,9 +66,12 @@ public sealed partial class RetentionSweep
     /// the due prefixes, finds the container gone, or fails: then each holding is listed on its own, as before, and
     /// says for itself what it found.
     /// </summary>
-    private static bool MeasureShared(ListingGroup group, ref long cacheBudget, IOperationHost host)
+    /// <remarks>
+    /// Runs on a worker thread: what it has to say goes to <paramref name="notes"/>, written by the pipeline's own
+    /// thread afterwards (a PowerShell host refuses output from any other).
+    /// </remarks>
+    private static bool MeasureShared(ListingGroup group, ref long cacheBudget, CancellationToken token, ICollection<string> notes)
     {
-        var token = host.CancellationToken;
         var objects = new long[group.Members.Count];
         var bytes = new long[group.Members.Count];
         var cached = new List<HeldObject>?[group.Members.Count];
@@ -83,7 +86,7 @@ public sealed partial class RetentionSweep
                 {
                     if (++outside > due + group.OutsideAllowed)
                     {
-                        host.WriteVerbose(group.GivenUp("measuring", outside, due));
+                        notes.Add(group.GivenUp("measuring", outside, due));
                         return false;
                     }
 
@@ -106,13 +109,13 @@ public sealed partial class RetentionSweep
         }
         catch (Exception ex) when (IsStorageFailure(ex))
         {
-            host.WriteVerbose(group.GivenUp("measuring", ex));
+            notes.Add(group.GivenUp("measuring", ex));
             return false;
         }
 
         if (group.LeadStore.Absence is not null)
         {
-            host.WriteVerbose(group.GivenUp("measuring", group.LeadStore.Absence));
+            notes.Add(group.GivenUp("measuring", group.LeadStore.Absence));
             return false;
         }
 
@@ -122,7 +125,7 @@ public sealed partial class RetentionSweep
             group.Members[n].Measured(objects[n], bytes[n], keep ? cached[n] ?? new List<HeldObject>() : null);
         }
 
-        host.WriteVerbose($"{group.Describe()}: one listing measured {due} object(s) of {group.Members.Count} due holding(s); {outside} name(s) under no due prefix were read and left alone.");
+        notes.Add($"{group.Describe()}: one listing measured {due} object(s) of {group.Members.Count} due holding(s); {outside} name(s) under no due prefix were read and left alone.");
         return true;
     }
 

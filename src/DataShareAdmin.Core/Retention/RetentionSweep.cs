@@ -230,12 +230,13 @@ public sealed partial class RetentionSweep
         var groups = GroupListings(candidates, options);
         var units = groups.Select(g => g.Members.Select(m => index[m]).ToArray())
             .Concat(candidates.Where(c => c.Group is null).Select(c => new[] { index[c] })).ToList();
+        var notes = new List<string>?[units.Count];
         Parallel.For(0, units.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(options.ThrottleLimit, 8), CancellationToken = host.CancellationToken }, u =>
         {
             var unit = units[u];
             if (candidates[unit[0]].Group is { } group)
             {
-                if (MeasureShared(group, ref cacheBudget, host))
+                if (MeasureShared(group, ref cacheBudget, host.CancellationToken, notes[u] = new List<string>()))
                 {
                     return;
                 }
@@ -251,6 +252,11 @@ public sealed partial class RetentionSweep
                 failures[n] = MeasureOne(candidates[n], ref cacheBudget, host.CancellationToken);
             }
         });
+
+        foreach (var note in notes.Where(n => n is not null).SelectMany(n => n!))
+        {
+            host.WriteVerbose(note);
+        }
 
         var work = new List<Candidate>();
         var placed = new HashSet<ListingGroup>();
