@@ -31,6 +31,9 @@ internal sealed class MemoryRetentionStorage : IRetentionStorage
 
     public Action<string>? OnDelete { get; set; }
 
+    /// <summary>Every listing asked for, as "container|prefix" (the prefix as listed), in order.</summary>
+    public ConcurrentQueue<string> Listings { get; } = new();
+
     public void Add(string container, string name, long size = 10) =>
         Containers.GetOrAdd(container, _ => new ConcurrentDictionary<string, long>())[name] = size;
 
@@ -42,7 +45,7 @@ internal sealed class MemoryRetentionStorage : IRetentionStorage
         return SoftDelete;
     }
 
-    private sealed class Store : IHoldingStore
+    private sealed class Store : IHoldingStore, IContainerListing
     {
         private readonly MemoryRetentionStorage storage;
         private readonly HoldingLocation location;
@@ -55,8 +58,11 @@ internal sealed class MemoryRetentionStorage : IRetentionStorage
 
         public string? Absence => null;
 
-        public IEnumerable<HeldObject> List(CancellationToken cancellationToken)
+        public IEnumerable<HeldObject> List(CancellationToken cancellationToken) => ListContainer(location.Prefix, cancellationToken);
+
+        public IEnumerable<HeldObject> ListContainer(string? prefix, CancellationToken cancellationToken)
         {
+            storage.Listings.Enqueue(location.Container + "|" + prefix);
             if (!storage.Containers.TryGetValue(location.Container!, out var blobs))
             {
                 yield break;
@@ -65,7 +71,7 @@ internal sealed class MemoryRetentionStorage : IRetentionStorage
             foreach (var (name, size) in blobs.OrderBy(b => b.Key, StringComparer.Ordinal).ToList())
             {
                 var baseName = name.Split('@')[0];
-                if (baseName.StartsWith(location.Prefix ?? string.Empty, StringComparison.Ordinal))
+                if (baseName.StartsWith(prefix ?? string.Empty, StringComparison.Ordinal))
                 {
                     yield return new HeldObject { Name = baseName, Snapshot = name.Contains('@') ? name.Split('@')[1] : null, Size = size };
                 }
@@ -77,6 +83,12 @@ internal sealed class MemoryRetentionStorage : IRetentionStorage
 
         private DeleteAnswer Delete(HeldObject item)
         {
+            // As the blob store does: a name is deleted only when proved inside the holding.
+            if (!BlobNames.IsInside(item.Name, location.Prefix, out var why))
+            {
+                return DeleteAnswer.Unsafe(item, why);
+            }
+
             var key = item.Snapshot is null ? item.Name : item.Name + "@" + item.Snapshot;
             storage.OnDelete?.Invoke(key);
             if (storage.LegalHolds.Contains(key))
@@ -84,7 +96,12 @@ internal sealed class MemoryRetentionStorage : IRetentionStorage
                 return new DeleteAnswer(DeleteResult.Blocked, "BlobImmutableDueToLegalHold");
             }
 
-            var blobs = storage.Containers[location.Container!];
+            if (!storage.Containers.TryGetValue(location.Container!, out var blobs))
+            {
+                // The container went with a holding of all of it, as a real one answers 404.
+                return DeleteAnswer.Gone;
+            }
+
             storage.Deleted.Add(location.Container + "/" + key);
             if (item.Snapshot is null)
             {

@@ -24,17 +24,32 @@ internal sealed class FakeHost : IOperationHost
 
     public CancellationToken CancellationToken => Cancellation.Token;
 
+    /// <summary>When set, decides by target instead of <see cref="Approve"/>.</summary>
+    public Func<string, bool>? ApproveTarget { get; set; }
+
     public bool ShouldProcess(string target, string action)
     {
         Asked.Add(action + " | " + target);
-        return Approve;
+        return ApproveTarget?.Invoke(target) ?? Approve;
     }
 
     /// <summary>Messages on which WriteVerbose throws, as a stopping pipeline's WriteVerbose does.</summary>
     public Func<string, bool>? VerboseThrows { get; set; }
 
+    /// <summary>When set, output from any other thread throws, as a PowerShell cmdlet's does.</summary>
+    public int? PipelineThread { get; set; }
+
+    private void OnPipelineThread()
+    {
+        if (PipelineThread is { } thread && thread != Environment.CurrentManagedThreadId)
+        {
+            throw new InvalidOperationException("The WriteObject and WriteError methods cannot be called from outside the overrides of the BeginProcessing, ProcessRecord, and EndProcessing methods, and they can only be called from within the same thread.");
+        }
+    }
+
     public void WriteVerbose(string message)
     {
+        OnPipelineThread();
         if (VerboseThrows?.Invoke(message) == true)
         {
             throw new InvalidOperationException("The pipeline has been stopped.");
@@ -43,7 +58,11 @@ internal sealed class FakeHost : IOperationHost
         Verbose.Add(message);
     }
 
-    public void WriteWarning(string message) => Warnings.Add(message);
+    public void WriteWarning(string message)
+    {
+        OnPipelineThread();
+        Warnings.Add(message);
+    }
 
     public List<(string Status, int Percent, bool Completed)> Progress { get; } = new();
 

@@ -74,6 +74,21 @@ public interface IHoldingStore
     string? Absence { get; }
 }
 
+/// <summary>
+/// A store that can also list its whole container under a prefix wider than its own, so that one listing serves the
+/// measuring (or verifying) of several due holdings in one container. Only listing: every delete still goes through
+/// the holding's own <see cref="IHoldingStore.DeleteAsync"/>, with its own proof that the name lies inside it.
+/// </summary>
+public interface IContainerListing
+{
+    /// <summary>
+    /// Every object in the store's container whose name starts with <paramref name="prefix"/> (the whole container
+    /// when null), snapshots and versions included, streamed. A container proved gone sets
+    /// <see cref="IHoldingStore.Absence"/> as <see cref="IHoldingStore.List"/> does.
+    /// </summary>
+    IEnumerable<HeldObject> ListContainer(string? prefix, CancellationToken cancellationToken);
+}
+
 /// <summary>What a sweep needs from a storage account: a store per blob holding, and the account's soft-delete setting.</summary>
 public interface IRetentionStorage
 {
@@ -105,6 +120,8 @@ public sealed class BlobRetentionStorage : IRetentionStorage
 
     /// <summary>Whether the account lists blob versions: asked once per account (the first holding), not per holding.</summary>
     private BlobStates? states;
+
+    private readonly object probing = new();
 
     public IHoldingStore Open(HoldingLocation location)
     {
@@ -138,7 +155,7 @@ public sealed class BlobRetentionStorage : IRetentionStorage
         }
     }
 
-    private sealed class BlobHoldingStore : IHoldingStore
+    private sealed class BlobHoldingStore : IHoldingStore, IContainerListing
     {
         private readonly BlobRetentionStorage account;
         private readonly BlobContainerClient container;
@@ -159,7 +176,9 @@ public sealed class BlobRetentionStorage : IRetentionStorage
 
         public string? Absence { get; private set; }
 
-        public IEnumerable<HeldObject> List(CancellationToken cancellationToken)
+        public IEnumerable<HeldObject> List(CancellationToken cancellationToken) => ListContainer(location.Prefix, cancellationToken);
+
+        public IEnumerable<HeldObject> ListContainer(string? prefix, CancellationToken cancellationToken)
         {
             Absence = null;
             var states = States(cancellationToken);
@@ -168,7 +187,7 @@ public sealed class BlobRetentionStorage : IRetentionStorage
                 yield break;
             }
 
-            using var items = container.GetBlobs(BlobTraits.None, states.Value, location.Prefix, cancellationToken).GetEnumerator();
+            using var items = container.GetBlobs(BlobTraits.None, states.Value, prefix, cancellationToken).GetEnumerator();
             while (true)
             {
                 bool next;
@@ -189,8 +208,8 @@ public sealed class BlobRetentionStorage : IRetentionStorage
 
                 var item = items.Current;
 
-                // A listing by prefix only returns names inside the holding; checked again all the same.
-                if (!item.Name.StartsWith(location.Prefix ?? string.Empty, StringComparison.Ordinal))
+                // A listing by prefix only returns names under it; checked again all the same.
+                if (!item.Name.StartsWith(prefix ?? string.Empty, StringComparison.Ordinal))
                 {
                     continue;
                 }
@@ -218,6 +237,15 @@ public sealed class BlobRetentionStorage : IRetentionStorage
                 return known;
             }
 
+            // Holdings are measured side by side: one probe for the account, not one for each holding that starts first.
+            lock (account.probing)
+            {
+                return account.states ?? Probe(cancellationToken);
+            }
+        }
+
+        private BlobStates? Probe(CancellationToken cancellationToken)
+        {
             try
             {
                 foreach (var _ in container.GetBlobs(BlobTraits.None, BlobStates.Snapshots | BlobStates.Version, location.Prefix, cancellationToken).AsPages(pageSizeHint: 1))

@@ -40,6 +40,9 @@ public sealed partial class RetentionSweep
         /// <summary>The measuring listing, kept for deleting from; null when it was too large to keep.</summary>
         public List<HeldObject>? Listed { get; private set; }
 
+        /// <summary>The due holdings of the same container this one is listed with; null when it is listed on its own.</summary>
+        public ListingGroup? Group { get; set; }
+
         public void Measured(long objects, long bytes, List<HeldObject>? listed) => (Objects, Bytes, Listed) = (objects, bytes, listed);
     }
 
@@ -82,6 +85,7 @@ public sealed partial class RetentionSweep
 
             return new HoldingRun(holding, candidate.Store, candidate.Listed, soft, sweep.clock.UtcNow)
             {
+                Group = candidate.Group,
                 AccessRemoved = accessRemoved.TryGetValue(holding.AgreementId, out var access) ? access : null,
             };
         }
@@ -108,6 +112,9 @@ public sealed partial class RetentionSweep
         public (string State, int? Days) Soft { get; }
 
         public DateTimeOffset Started { get; }
+
+        /// <summary>The due holdings of the same container verified by one listing with this one; null when verified alone.</summary>
+        public ListingGroup? Group { get; init; }
 
         /// <summary>What directory access was taken away for the holding's ended agreement before its data went.</summary>
         public string? AccessRemoved { get; set; }
@@ -161,15 +168,15 @@ public sealed partial class RetentionSweep
 
     /// <summary>
     /// Waits for a holding's deletes, lists it again (a second round for anything written after the measuring
-    /// listing), removes the emptied container or folder, and writes the destruction record. Null when the holding
-    /// failed (reported) or was stopped.
+    /// listing), removes the emptied container or folder, and writes the destruction record. Nothing when the holding
+    /// failed (reported) or was stopped. A holding of a listing group waits for the rest of its group, and all of them
+    /// are verified by one listing when the last is done.
     /// </summary>
-    private DestructionRecord? Complete(HoldingRun run, DateTime day, SemaphoreSlim slots, IOperationHost host, Action<DataShareException> reportError)
+    private IEnumerable<DestructionRecord> Complete(HoldingRun run, DateTime day, SemaphoreSlim slots, IOperationHost host, Action<DataShareException> reportError)
     {
-        var token = host.CancellationToken;
         try
         {
-            Task.WaitAll(run.Tasks.ToArray(), token);
+            Task.WaitAll(run.Tasks.ToArray(), host.CancellationToken);
         }
         catch (AggregateException ex) when (ex.InnerException is OperationCanceledException)
         {
@@ -179,12 +186,22 @@ public sealed partial class RetentionSweep
         if (run.Error is not null)
         {
             reportError(run.Error);
-            return null;
         }
 
+        if (run.Group is { } group)
+        {
+            return Settle(group, run.Error is null ? run : null, day, slots, host, reportError);
+        }
+
+        return run.Error is null && Finish(run, day, slots, host, reportError, null) is { } record ? new[] { record } : Array.Empty<DestructionRecord>();
+    }
+
+    /// <summary>Verifies and records one holding whose deletes are done; null when that failed (reported).</summary>
+    private DestructionRecord? Finish(HoldingRun run, DateTime day, SemaphoreSlim slots, IOperationHost host, Action<DataShareException> reportError, List<HeldObject>? left)
+    {
         try
         {
-            return Record(run, day, slots, host);
+            return Record(run, day, slots, host, left);
         }
         catch (DataShareException ex) when (!ex.IsTerminating)
         {
@@ -205,7 +222,10 @@ public sealed partial class RetentionSweep
         }
     }
 
-    private DestructionRecord Record(HoldingRun run, DateTime day, SemaphoreSlim slots, IOperationHost host)
+    /// <param name="left">
+    /// What a listing shared with the holding's group found still under its prefix; null to list the holding itself.
+    /// </param>
+    private DestructionRecord Record(HoldingRun run, DateTime day, SemaphoreSlim slots, IOperationHost host, List<HeldObject>? left)
     {
         var (holding, store, listedBefore, soft, started, tally) = (run.Holding, run.Store, run.ListedBefore, run.Soft, run.Started, run.Tally);
         var token = host.CancellationToken;
@@ -214,12 +234,12 @@ public sealed partial class RetentionSweep
         long remaining;
         try
         {
-            remaining = store.List(token).LongCount();
+            remaining = left?.Count ?? store.List(token).LongCount();
             if (remaining > 0 && listedBefore is not null && tally.Blocked == 0 && tally.Failed == 0 && tally.Unsafe == 0)
             {
                 // Objects written after the measuring listing: a second round over a fresh listing, then verify again.
                 var again = new HoldingRun(holding, store, null, soft, started);
-                var error = Dispatch(again, store.List(token), slots, token, _ => { });
+                var error = Dispatch(again, (IEnumerable<HeldObject>?)left ?? store.List(token), slots, token, _ => { });
                 Task.WaitAll(again.Tasks.ToArray(), token);
                 if (error is not null)
                 {

@@ -30,6 +30,19 @@ public sealed class SweepOptions
     /// and works on a read-only register, such as a backup copy.
     /// </summary>
     public bool DryRun { get; set; }
+
+    /// <summary>
+    /// Whether several due prefix holdings in one container are measured and verified by one listing of the container
+    /// (under their longest common prefix) rather than one listing each. Always on outside tests.
+    /// </summary>
+    internal bool ShareListings { get; set; } = true;
+
+    /// <summary>
+    /// How many more names outside every due prefix than due names a shared listing may read before it is given up
+    /// for listings holding by holding: one page of a blob listing (5,000 names), so a shared listing never reads more
+    /// than twice what is due and one page.
+    /// </summary>
+    internal long OutsideNamesAllowed { get; set; } = 5_000;
 }
 
 /// <summary>
@@ -196,45 +209,57 @@ public sealed partial class RetentionSweep
     }
 
     /// <summary>
-    /// Lists the holdings side by side (listing only); results and errors are reported in plan order. The measuring
-    /// listing is kept for deleting from, up to a bounded number of objects in all (memory stays flat for any holding
-    /// size: a larger holding is listed again when its turn comes). Whatever appears after it was taken is caught by
-    /// the verification listing and deleted in a second round.
+    /// Lists the holdings side by side (listing only); results and errors are reported in plan order. Due prefix
+    /// holdings sharing a container are measured by one listing of it (see <see cref="GroupListings"/>), and come out
+    /// next to each other. The measuring listing is kept for deleting from, up to a bounded number of objects in all
+    /// (memory stays flat for any holding size: a larger holding is listed again when its turn comes). Whatever
+    /// appears after it was taken is caught by the verification listing and deleted in a second round.
     /// </summary>
     private List<Candidate> Measure(List<Candidate> candidates, SweepOptions options, IOperationHost host, Action<DataShareException> reportError)
     {
         host.WriteProgress(Activity, $"Measuring {candidates.Count} holding(s)", -1, completed: false);
         var cacheBudget = (long)ListingCacheObjects;
         var failures = new Exception?[candidates.Count];
-        Parallel.For(0, candidates.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(options.ThrottleLimit, 8), CancellationToken = host.CancellationToken }, n =>
+        var index = new Dictionary<Candidate, int>();
+        for (var n = 0; n < candidates.Count; n++)
         {
-            long objects = 0, bytes = 0;
-            var cached = Interlocked.Read(ref cacheBudget) > 0 ? new List<HeldObject>() : null;
-            try
+            index[candidates[n]] = n;
+        }
+
+        // One unit of listing work per group, and one per holding listed on its own.
+        var groups = GroupListings(candidates, options);
+        var units = groups.Select(g => g.Members.Select(m => index[m]).ToArray())
+            .Concat(candidates.Where(c => c.Group is null).Select(c => new[] { index[c] })).ToList();
+        var notes = new List<string>?[units.Count];
+        Parallel.For(0, units.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(options.ThrottleLimit, 8), CancellationToken = host.CancellationToken }, u =>
+        {
+            var unit = units[u];
+            if (candidates[unit[0]].Group is { } group)
             {
-                foreach (var listed in candidates[n].Store.List(host.CancellationToken))
+                if (MeasureShared(group, ref cacheBudget, host.CancellationToken, notes[u] = new List<string>()))
                 {
-                    objects++;
-                    bytes += listed.Size;
-                    if (cached is not null && Interlocked.Decrement(ref cacheBudget) >= 0)
-                    {
-                        cached.Add(listed);
-                    }
-                    else
-                    {
-                        cached = null;
-                    }
+                    return;
                 }
 
-                candidates[n].Measured(objects, bytes, cached);
+                foreach (var member in group.Members)
+                {
+                    member.Group = null;
+                }
             }
-            catch (Exception ex) when (IsStorageFailure(ex))
+
+            foreach (var n in unit)
             {
-                failures[n] = ex;
+                failures[n] = MeasureOne(candidates[n], ref cacheBudget, host.CancellationToken);
             }
         });
 
+        foreach (var note in notes.Where(n => n is not null).SelectMany(n => n!))
+        {
+            host.WriteVerbose(note);
+        }
+
         var work = new List<Candidate>();
+        var placed = new HashSet<ListingGroup>();
         for (var n = 0; n < candidates.Count; n++)
         {
             if (failures[n] is { } failure)
@@ -243,10 +268,48 @@ public sealed partial class RetentionSweep
                 continue;
             }
 
-            work.Add(candidates[n]);
+            if (candidates[n].Group is not { } group)
+            {
+                work.Add(candidates[n]);
+            }
+            else if (placed.Add(group))
+            {
+                // The group's holdings together, where its first one is in the plan: one verifying listing follows them.
+                work.AddRange(group.Members);
+            }
         }
 
         return work;
+    }
+
+    /// <summary>Measures one holding by its own listing; the storage failure, if it failed.</summary>
+    private static Exception? MeasureOne(Candidate candidate, ref long cacheBudget, CancellationToken token)
+    {
+        long objects = 0, bytes = 0;
+        var cached = Interlocked.Read(ref cacheBudget) > 0 ? new List<HeldObject>() : null;
+        try
+        {
+            foreach (var listed in candidate.Store.List(token))
+            {
+                objects++;
+                bytes += listed.Size;
+                if (cached is not null && Interlocked.Decrement(ref cacheBudget) >= 0)
+                {
+                    cached.Add(listed);
+                }
+                else
+                {
+                    cached = null;
+                }
+            }
+
+            candidate.Measured(objects, bytes, cached);
+            return null;
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            return ex;
+        }
     }
 
     /// <summary>
@@ -266,6 +329,15 @@ public sealed partial class RetentionSweep
                 if (!host.ShouldProcess(next.Holding.Location, $"Delete {next.Objects} object(s), {TransferService.Bytes(next.Bytes)}, of agreement {next.Holding.AgreementId} (due {DateText.FormatDate(next.Item.DueOn)}: {next.Item.Reason})")
                     || options.DryRun)
                 {
+                    // Not started: the rest of its listing group need not wait for it.
+                    if (next.Group is { } group)
+                    {
+                        foreach (var record in Settle(group, null, day, slots, host, reportError))
+                        {
+                            yield return record;
+                        }
+                    }
+
                     continue;
                 }
 
@@ -279,7 +351,7 @@ public sealed partial class RetentionSweep
 
                 while (pending.Count > 0 && pending.Peek().Tasks.All(t => t.IsCompleted))
                 {
-                    if (Complete(pending.Dequeue(), day, slots, host, reportError) is { } record)
+                    foreach (var record in Complete(pending.Dequeue(), day, slots, host, reportError))
                     {
                         yield return record;
                     }
@@ -288,7 +360,7 @@ public sealed partial class RetentionSweep
 
             while (pending.Count > 0)
             {
-                if (Complete(pending.Dequeue(), day, slots, host, reportError) is { } record)
+                foreach (var record in Complete(pending.Dequeue(), day, slots, host, reportError))
                 {
                     yield return record;
                 }
