@@ -46,16 +46,8 @@ public sealed partial class AgreementService
     /// The agreement as it stood on <paramref name="day"/>: the terms then in force laid over it, and its status on that
     /// day. The same object, changed; one that was never varied is returned as it is.
     /// </summary>
-    public DataShareAgreement TermsAsOf(DataShareAgreement agreement, DateTime day)
-    {
-        if (agreement.ApprovedOn is not null && day.Date < calendar.Today
-            && AgreementTermsOf.InForce(register.ListTermsVersions(agreement.Id), day) is { } version)
-        {
-            AgreementTermsOf.Apply(version.Terms, agreement);
-        }
-
-        return WithStatus(agreement, day.Date);
-    }
+    public DataShareAgreement TermsAsOf(DataShareAgreement agreement, DateTime day) =>
+        WithStatus(AgreementTermsOf.OnDay(register, agreement, day, calendar.Today), day.Date);
 
     private DataShareAgreement? SetSuspension(string id, bool suspend, string reason, DateTime? on, IOperationHost host)
     {

@@ -171,7 +171,7 @@ public sealed partial class AgreementService
         var normalised = AgreementRules.NormaliseId(id);
         var agreement = register.FindAgreement(normalised)
             ?? throw NotFound(normalised);
-        return WithStatus(agreement, asOf ?? calendar.Today);
+        return asOf is { } day ? TermsAsOf(agreement, day) : WithStatus(agreement, calendar.Today);
     }
 
     /// <summary>Agreements whose id passes <paramref name="idFilter"/> and whose status on <paramref name="asOf"/> is one of <paramref name="statuses"/>.</summary>
@@ -185,7 +185,7 @@ public sealed partial class AgreementService
                 continue;
             }
 
-            WithStatus(agreement, day);
+            TermsAsOf(agreement, day);
             if (statuses is null || statuses.Count == 0 || statuses.Contains(agreement.Status))
             {
                 yield return agreement;

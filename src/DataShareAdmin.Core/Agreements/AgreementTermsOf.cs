@@ -87,4 +87,18 @@ public static class AgreementTermsOf
 
         return found ?? first;
     }
+
+    /// <summary>
+    /// The agreement judged on <paramref name="day"/>: for a day before <paramref name="today"/>, the terms then in force
+    /// laid over it (the same object, changed); otherwise as it is. Reports and plans for a past day use this.
+    /// </summary>
+    public static DataShareAgreement OnDay(IDataShareRegister register, DataShareAgreement agreement, DateTime day, DateTime today)
+    {
+        if (agreement.ApprovedOn is not null && day.Date < today.Date && InForce(register.ListTermsVersions(agreement.Id), day) is { } version)
+        {
+            Apply(version.Terms, agreement);
+        }
+
+        return agreement;
+    }
 }

@@ -5,7 +5,7 @@ using System.Management.Automation;
 namespace DataShareAdmin.Commands;
 
 [Cmdlet(VerbsCommon.Get, "DataShareAgreement")]
-[OutputType(typeof(DataShareAgreement))]
+[OutputType(typeof(DataShareAgreement), typeof(AgreementTermsVersion))]
 public sealed class GetDataShareAgreementCommand : DataShareCmdlet
 {
     private bool idOnCommandLine;
@@ -39,6 +39,10 @@ public sealed class GetDataShareAgreementCommand : DataShareCmdlet
     [Parameter]
     [DateTransformation]
     public DateTime? AsOf { get; set; }
+
+    /// <summary>Each version of each agreement's terms (with who approved it and when) instead of the agreement.</summary>
+    [Parameter]
+    public SwitchParameter History { get; set; }
 
     protected override void BeginProcessing()
     {
@@ -74,7 +78,7 @@ public sealed class GetDataShareAgreementCommand : DataShareCmdlet
                 var agreement = Engine.Agreements.Get(id, AsOf);
                 if (Status is null || Array.IndexOf(Status, agreement.Status) >= 0)
                 {
-                    WriteObject(agreement);
+                    Write(agreement);
                 }
             });
         }
@@ -102,7 +106,21 @@ public sealed class GetDataShareAgreementCommand : DataShareCmdlet
     {
         foreach (var agreement in Engine.Agreements.Find(filter, Status is null ? null : new HashSet<AgreementStatus>(Status), AsOf))
         {
+            Write(agreement);
+        }
+    }
+
+    private void Write(DataShareAgreement agreement)
+    {
+        if (!History)
+        {
             WriteObject(agreement);
+            return;
+        }
+
+        foreach (var version in Engine.Agreements.History(agreement.Id))
+        {
+            WriteObject(version);
         }
     }
 }

@@ -82,6 +82,18 @@ public sealed class OrganisationIdCompleter : RegisterIdCompleter
     }
 }
 
+/// <summary>Tab completion of variation ids (VA-…), requested ones first, of the agreement already given if any.</summary>
+public sealed class VariationIdCompleter : RegisterIdCompleter
+{
+    internal override IEnumerable<(string Id, string Description)> Candidates(DataShareEngine engine, string? agreementId)
+    {
+        foreach (var variation in engine.Register.ListVariations(agreementId).OrderBy(v => v.State == VariationState.Requested ? 0 : 1))
+        {
+            yield return (variation.Id, $"{variation.AgreementId} {variation.Kind} {variation.State}: {variation.Changes}");
+        }
+    }
+}
+
 /// <summary>Tab completion of output release ids (RL-…), of the agreement already given if any.</summary>
 public sealed class OutputReleaseIdCompleter : RegisterIdCompleter
 {
