@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using Azure.Data.Tables;
 using DataShareAdmin.Core.Register;
 using DataShareAdmin.TestSupport;
@@ -62,7 +63,8 @@ public sealed class RegisterUpgradeHoldTests : IClassFixture<AzuriteTablesFixtur
                 ALTER TABLE holdings DROP COLUMN hold_approved_by;
                 ALTER TABLE holdings DROP COLUMN hold_legal;
                 ALTER TABLE holdings DROP COLUMN hold_review_on;
-                PRAGMA user_version = {SqliteSchema.CurrentVersion - 1};
+                {RegisterUpgradeTermsTests.UndoTermsVersions}
+                PRAGMA user_version = {SqliteSchema.Migrations.ToList().FindIndex(m => m.Contains("hold_until", StringComparison.Ordinal))};
                 """;
             command.ExecuteNonQuery();
         }

@@ -65,6 +65,7 @@ public sealed class RegisterUpgradeIdentityTests : IClassFixture<AzuriteTablesFi
                 ALTER TABLE holdings DROP COLUMN hold_approved_by;
                 ALTER TABLE holdings DROP COLUMN hold_legal;
                 ALTER TABLE holdings DROP COLUMN hold_review_on;
+                {RegisterUpgradeTermsTests.UndoTermsVersions}
                 PRAGMA user_version = 10;
                 """;
             command.ExecuteNonQuery();

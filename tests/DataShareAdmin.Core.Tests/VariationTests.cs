@@ -90,7 +90,7 @@ public sealed class VariationTests : IDisposable
         Assert.Equal((VariationState.Approved, (int?)2, "DSAP-2026-031", (DateTime?)Day("2026-07-20"), "tester"),
             (approved.State, approved.TermsVersion, approved.Reference, approved.DecidedOn, approved.DecidedBy));
         Assert.Equal(Day("2027-06-30"), Engine.Agreements.Get("DS1").EndsOn);
-        Assert.Equal(Day("2027-07-30"), RetentionRules.DueOn(Engine.Register.FindHolding(holding.Id)!, Engine.Agreements.Get("DS1")));
+        Assert.Equal(Day("2027-07-31"), RetentionRules.DueOn(Engine.Register.FindHolding(holding.Id)!, Engine.Agreements.Get("DS1")));
 
         var history = Engine.Agreements.History("DS1");
         Assert.Equal(new[] { (1, "DSAP-2025-100", Day("2026-12-31"), (string?)null), (2, "DSAP-2026-031", Day("2027-06-30"), requested.Id) },
@@ -146,7 +146,7 @@ public sealed class VariationTests : IDisposable
         Assert.Equal(Day("2026-12-31"), found.EndsOn);
 
         var table = Engine.Reports.Build(ReportKind.Register, Day("2026-07-01"), null);
-        var ends = table.Columns.Select(c => c.Name).ToList().IndexOf("EndsOn");
+        var ends = table.Columns.Select(c => c.Name).ToList().IndexOf("endsOn");
         Assert.Equal(Day("2026-12-31"), Assert.Single(table.Rows)[ends]);
         var today = Engine.Reports.Build(ReportKind.Register, null, null);
         Assert.Equal(Day("2026-07-15"), Assert.Single(today.Rows)[ends]);

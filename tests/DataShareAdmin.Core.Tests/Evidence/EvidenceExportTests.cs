@@ -21,7 +21,7 @@ public sealed class EvidenceExportTests : TransferTestsBase
 
     public EvidenceExportTests()
     {
-        Engine.Agreements.Update("DS1", new Agreements.AgreementChanges { EndsOn = new DateTime(2026, 6, 30) }, host);
+        Samples.Vary(Engine, "DS1", new Agreements.AgreementChanges { EndsOn = new DateTime(2026, 6, 30) }, host);
         transfer = Engine.Transfers.Issue(Request(), storage, host)!;
         Engine.Transfers.Revoke(transfer.Id, storage, host);
 
