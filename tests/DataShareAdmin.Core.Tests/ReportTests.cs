@@ -158,7 +158,7 @@ public sealed class ReportTests : IDisposable
         var storage = new MemoryTransferStorage();
         var file = Path.Combine(test.Directory, "extract.csv");
         File.WriteAllText(file, "a,b\n1,2\n");
-        Samples.Vary(test.Engine, "DS1", new Agreements.AgreementChanges { AccessRoute = AccessRoute.DirectTransfer }, host);
+        test.Engine.Agreements.Update("DS1", new Agreements.AgreementChanges { AccessRoute = AccessRoute.DirectTransfer }, host);
         var transfer = test.Engine.Transfers.Issue(new TransferRequest { AgreementId = "DS1", Paths = new[] { file }, ValidFor = TimeSpan.FromHours(5), RecipientIds = new[] { test.Engine.Recipients.Find("DS1", false).First(r => r.Email == "jo@example.org").Id } }, storage, host)!;
 
         var csv = Write(ReportKind.Transfers, CsvReportWriter.Write);
