@@ -147,10 +147,11 @@ public sealed class AuditActionCompleter : RecentAuditCompleter
     private static readonly string[] Known =
     {
         "Access.BlockSignIn", "Access.Revoke", "Agreement.Approve", "Agreement.ConfirmDestruction", "Agreement.Create", "Agreement.Destroyed",
-        "Agreement.Suspension", "Agreement.Update", "Certificate.Add", "Certificate.OnlineCheck", "Certificate.Remove", "Certificate.Update",
+        "Agreement.Resume", "Agreement.Suspend", "Agreement.Suspension", "Agreement.TermsVersion", "Agreement.Update", "Certificate.Add", "Certificate.OnlineCheck", "Certificate.Remove", "Certificate.Update",
         "Holding.Destroy", "Holding.Register", "Holding.Withdraw", "Notice.Send", "Organisation.Assessment", "Organisation.Create", "Organisation.Update",
         "OutputRelease.Approved", "OutputRelease.Rejected", "OutputRelease.Requested", "OutputRelease.Revoked",
         "Person.Resolve", "Policy.Set", "Recipient.Add", "Recipient.Remove", "Recipient.Update", "Transfer.Issue", "Transfer.Revoke",
+        "Variation.Approve", "Variation.Deny", "Variation.Request", "Variation.Withdraw",
     };
 
     internal override IEnumerable<(string Id, string Description)> Always(DataShareEngine engine) =>
