@@ -653,7 +653,7 @@ Describe 'Approve-DataShareAgreement' {
         $entry = Get-DataShareAuditLog -TargetId $agreement.Id -ErrorAction Stop | Select-Object -Last 1
         $entry.Action | Should -Be 'Variation.Approve'
         $entry.Details['Changes'] | Should -BeLike '*AccessRoute: SecureResearchService -> DirectTransfer*'
-        $entry.Details.ContainsKey('DirectTransferJustification') | Should -BeTrue
+        $entry.Details['Changes'] | Should -BeLike '*DirectTransferJustification:*'
     }
 
     It '-WhatIf leaves the agreement Pending' {
