@@ -49,15 +49,7 @@ public sealed partial class SqliteRegister
 
     public void UpdateAgreement(DataShareAgreement agreement, AuditEvent audit) => Write(audit, transaction =>
     {
-        var parameters = new List<(string, object?)>(AgreementParameters(agreement)) { ("$expected", agreement.Version) };
-        parameters.RemoveAll(p => p.Item1 == "$version");
-        parameters.Add(("$version", agreement.Version + 1));
-        var changed = Execute(transaction, UpdateAgreementSql, parameters.ToArray());
-        if (changed == 0)
-        {
-            throw new RegisterConflictException($"Agreement '{agreement.Id}' was changed by another writer.");
-        }
-
+        WriteAgreement(transaction, agreement);
         agreement.Version++;
     });
 
