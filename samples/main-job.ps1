@@ -257,8 +257,12 @@ try {
     $withdrawn = $typo | Remove-DataShareHolding -Reason 'Mistyped path: the working copy is in working-copy-DS00990' -Confirm:$false
     $host.UI.WriteLine("Holding $($withdrawn.Id) withdrawn: $($withdrawn.State) (registered as $($typo.LocationCheck)); the sweep skips it.")
 
-    # The agreement ends early (yesterday, no retention days): both holdings fall due today.
-    Set-DataShareAgreement -Id DS00990 -EndsOn $today.AddDays(-1)
+    # The agreement ends early (yesterday, no retention days): both holdings fall due today. Once approved, its end
+    # moves only by a variation the panel approves (a termination).
+    if ((Get-DataShareAgreement -Id DS00990).EndsOn -ne $today.AddDays(-1)) {
+        Request-DataShareVariation -AgreementId DS00990 -EndsOn $today.AddDays(-1) -Reason 'The trust closed the project early.' |
+            Approve-DataShareVariation -Reference 'DSAP-2026-140' | Out-Null
+    }
     $host.UI.WriteLine('Retention plan for today:')
     Get-DataShareRetentionPlan | Out-Default
     # A dry run first: -WhatIf says what the sweep would delete, takes no lock and changes nothing.
@@ -463,6 +467,16 @@ Get-DataShareIncident -AgreementId DS01100 | Out-Default
 $incidentReport = Export-DataShareReport -Kind Incidents -Format Csv -Path ([System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($RegisterPath), 'incidents.csv')) -Force -PassThru
 $host.UI.WriteLine("Incident $($incident.Id): ICO $($incident.IcoState) ($($incident.IcoReference)); incidents report for scripts: $($incidentReport.FullName)")
 $host.UI.WriteLine('')
+
+# Variations: an approved agreement's terms change only with the panel's approval, each approval a new version of
+# its terms. DS00752 is extended by six months (Set-DataShareAgreement -EndsOn would be refused).
+if ((Get-DataShareAgreement -Id DS00752).EndsOn -lt [datetime]'2027-06-30') {
+    $extension = Request-DataShareVariation -AgreementId DS00752 -EndsOn 2027-06-30 -Reason 'The 2026 Key Stage 2 results arrive late.'
+    $host.UI.WriteLine("Variation $($extension.Id) of DS00752 requested ($($extension.Kind)): $($extension.Changes)")
+    $extension | Approve-DataShareVariation -Reference 'DSAP-2026-231' | Out-Null
+}
+$host.UI.WriteLine('History of DS00752''s terms:')
+Get-DataShareAgreement -Id DS00752 -History | Out-Default
 
 # Compliance reports: one page for people, and a CSV for scripts.
 $reports = [System.IO.Path]::GetDirectoryName($RegisterPath)

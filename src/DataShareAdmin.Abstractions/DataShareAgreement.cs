@@ -70,6 +70,12 @@ public sealed class DataShareAgreement
 
     public bool IsSuspended { get; set; }
 
+    /// <summary>The day Suspend-DataShareAgreement suspended it (null when not suspended that way).</summary>
+    public DateTime? SuspendedOn { get; set; }
+
+    /// <summary>Why it was suspended (Suspend-DataShareAgreement -Reason).</summary>
+    public string? SuspensionReason { get; set; }
+
     /// <summary>The day every holding was confirmed destroyed, once it has been.</summary>
     public DateTime? DestroyedOn { get; set; }
 

@@ -25,6 +25,25 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
 
     void UpdateAgreement(DataShareAgreement agreement, AuditEvent audit);
 
+    /// <summary>The versions of one agreement's terms, by number (none until it is approved).</summary>
+    IEnumerable<AgreementTermsVersion> ListTermsVersions(string agreementId);
+
+    /// <summary>
+    /// Writes the agreement (at the version read) with a new version of its terms, and the variation that made it when
+    /// there is one (at the version read); a version number already taken is a conflict.
+    /// </summary>
+    void InsertTermsVersion(DataShareAgreement agreement, AgreementTermsVersion version, DataShareVariation? variation, AuditEvent audit);
+
+    DataShareVariation? FindVariation(string id);
+
+    /// <summary>Variations of one agreement (or all when null), ordered by agreement then when they were requested, streamed.</summary>
+    IEnumerable<DataShareVariation> ListVariations(string? agreementId);
+
+    void InsertVariation(DataShareVariation variation, AuditEvent audit);
+
+    /// <summary>Writes a variation's decision (denial, withdrawal) at the version read.</summary>
+    void UpdateVariation(DataShareVariation variation, AuditEvent audit);
+
     DataShareOrganisation? FindOrganisation(string id);
 
     /// <summary>The organisation with this name, compared without regard to case.</summary>

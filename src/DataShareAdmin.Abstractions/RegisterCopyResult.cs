@@ -31,6 +31,11 @@ public sealed class RegisterCopyResult
 
     public long Confirmations { get; set; }
 
+    /// <summary>Versions of agreements' terms (Get-DataShareAgreement -History).</summary>
+    public long TermsVersions { get; set; }
+
+    public long Variations { get; set; }
+
     public long OutputReleases { get; set; }
 
     /// <summary>The cells of the released files, as checked (what differencing reads).</summary>

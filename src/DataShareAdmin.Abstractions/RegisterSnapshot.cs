@@ -31,6 +31,10 @@ public sealed class RegisterSnapshot
 
     public IEnumerable<DestructionConfirmation> Confirmations { get; set; } = Array.Empty<DestructionConfirmation>();
 
+    public IEnumerable<AgreementTermsVersion> TermsVersions { get; set; } = Array.Empty<AgreementTermsVersion>();
+
+    public IEnumerable<DataShareVariation> Variations { get; set; } = Array.Empty<DataShareVariation>();
+
     public IEnumerable<OutputRelease> OutputReleases { get; set; } = Array.Empty<OutputRelease>();
 
     public IEnumerable<OutputReleaseCell> OutputReleaseCells { get; set; } = Array.Empty<OutputReleaseCell>();

@@ -18,6 +18,7 @@ public static class Ids
     public const string DestructionPrefix = "DR-";
     public const string OrganisationPrefix = "OR-";
     public const string AssessmentPrefix = "SA-";
+    public const string VariationPrefix = "VA-";
 
     /// <summary>Output releases ("OR-" is taken by organisations).</summary>
     public const string OutputReleasePrefix = "RL-";
@@ -46,6 +47,8 @@ public static class Ids
     public static string NewOrganisationId() => New(OrganisationPrefix);
 
     public static string NewAssessmentId() => New(AssessmentPrefix);
+
+    public static string NewVariationId() => New(VariationPrefix);
 
     public static string NewOutputReleaseId() => New(OutputReleasePrefix);
 

@@ -195,7 +195,7 @@ public sealed class OrganisationServiceTests : IDisposable
         Assert.Equal(before, test.AuditCount());
         Assert.Null(test.Engine.Register.FindAgreement("DS1")!.ApprovedOn);
 
-        test.Engine.Agreements.Update("DS1", new AgreementChanges { DirectTransferJustification = "Needs linkage the service cannot host." }, host);
+        Samples.Vary(test.Engine, "DS1", new AgreementChanges { DirectTransferJustification = "Needs linkage the service cannot host." }, host);
         test.Engine.Agreements.Approve("DS1", "DSAP-1", Day("2026-06-01"), host);
         before = test.AuditCount();
         error = Assert.Throws<DataShareException>(() => test.Engine.Agreements.Update("DS1", new AgreementChanges { DirectTransferJustification = string.Empty }, host));

@@ -33,7 +33,7 @@ public sealed class RegisterCopyTests : IClassFixture<AzuriteTablesFixture>, IDi
         {
             snapshot.Organisations.ToList(), snapshot.Assessments.ToList(), snapshot.Agreements.ToList(), snapshot.People.ToList(),
             snapshot.Recipients.ToList(), snapshot.Policy.ToList(), snapshot.Certificates.ToList(), snapshot.Holdings.ToList(), snapshot.Transfers.ToList(),
-            snapshot.Destructions.ToList(), snapshot.Confirmations.ToList(), snapshot.AuditLog.ToList(), snapshot.AuditHead!,
+            snapshot.Destructions.ToList(), snapshot.Confirmations.ToList(), snapshot.TermsVersions.ToList(), snapshot.Variations.ToList(), snapshot.AuditLog.ToList(), snapshot.AuditHead!,
         });
     }
 
@@ -51,8 +51,11 @@ public sealed class RegisterCopyTests : IClassFixture<AzuriteTablesFixture>, IDi
 
         Assert.True(there.Verified, there.Problem);
         Assert.True(home.Verified, home.Problem);
-        // 24 entries, and the schema 9 upgrade's Agreement.Upgrade entry for each of the 3 agreements.
-        Assert.Equal((3L, 2L, 3L, 2L, 24L + 3L), (there.Organisations, there.Transfers, there.Agreements, there.Assessments, there.AuditEntries));
+        // 24 entries, the schema 9 upgrade's Agreement.Upgrade entry for each of the 3 agreements, and the terms-versions
+        // step's version 1 of the one approved (DS00752), a terms version copied with its agreement.
+        Assert.Equal((3L, 2L, 3L, 2L, 24L + 3L + 1L), (there.Organisations, there.Transfers, there.Agreements, there.Assessments, there.AuditEntries));
+        Assert.Equal((1L, 0L), (there.TermsVersions, there.Variations));
+        Assert.Single(shared.ListTermsVersions("DS00752"));
         Assert.Equal(there.SourceHead, home.DestinationHead);
         Assert.Equal(Contents(source), Contents(shared));
         Assert.Equal(Contents(source), Contents(back));
@@ -153,6 +156,28 @@ public sealed class RegisterCopyTests : IClassFixture<AzuriteTablesFixture>, IDi
 
         var read = back.FindHolding(holding.Id)!;
         Assert.Equal((due.AddDays(40), "inquiry", "Dana", true, (DateTime?)due.AddDays(10)), (read.HoldUntil!.Value, read.HoldReason, read.HoldApprovedBy, read.HoldLegal, read.HoldReviewOn));
+        Assert.Equal(Contents(test.Engine.Register), Contents(shared));
+        Assert.Equal(Contents(test.Engine.Register), Contents(back));
+    }
+
+    [Fact]
+    public void Terms_versions_and_variations_go_to_tables_and_back()
+    {
+        var host = new FakeHost();
+        test.Engine.Agreements.Create(Samples.Agreement("DS1", "2026-01-01", "2026-12-31"), host);
+        test.Engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), host);
+        var extension = test.Engine.Agreements.RequestVariation("DS1", new Agreements.AgreementChanges { EndsOn = new DateTime(2027, 6, 30) }, "More time", host)!;
+        test.Engine.Agreements.ApproveVariation(extension.Id, "DSAP-2", test.Engine.Calendar.Today, host);
+        test.Engine.Agreements.RequestVariation("DS1", new Agreements.AgreementChanges { RetentionDays = 60 }, "Longer checks", host);
+        using var shared = Tables("v");
+        using var back = Sqlite("varied-back.db");
+
+        var there = RegisterCopier.Copy(test.Engine.Register, shared, test.Clock, host);
+        Assert.True(there.Verified, there.Problem);
+        Assert.True(RegisterCopier.Copy(shared, back, test.Clock, host).Verified);
+
+        Assert.Equal((2L, 2L), (there.TermsVersions, there.Variations));
+        Assert.Equal(new[] { 1, 2 }, back.ListTermsVersions("DS1").Select(v => v.Number));
         Assert.Equal(Contents(test.Engine.Register), Contents(shared));
         Assert.Equal(Contents(test.Engine.Register), Contents(back));
     }

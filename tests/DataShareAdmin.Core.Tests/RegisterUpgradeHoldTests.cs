@@ -64,6 +64,7 @@ public sealed class RegisterUpgradeHoldTests : IClassFixture<AzuriteTablesFixtur
                 ALTER TABLE holdings DROP COLUMN hold_legal;
                 ALTER TABLE holdings DROP COLUMN hold_review_on;
                 {RegisterUpgradeReviewTests.UndoReviewSchema}
+                {RegisterUpgradeTermsTests.UndoTermsVersions}
                 PRAGMA user_version = {SqliteSchema.Migrations.ToList().FindIndex(m => m.Contains("hold_until", StringComparison.Ordinal))};
                 """;
             command.ExecuteNonQuery();

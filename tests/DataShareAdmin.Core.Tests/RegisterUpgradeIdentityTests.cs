@@ -66,6 +66,7 @@ public sealed class RegisterUpgradeIdentityTests : IClassFixture<AzuriteTablesFi
                 ALTER TABLE holdings DROP COLUMN hold_legal;
                 ALTER TABLE holdings DROP COLUMN hold_review_on;
                 {RegisterUpgradeReviewTests.UndoReviewSchema}
+                {RegisterUpgradeTermsTests.UndoTermsVersions}
                 PRAGMA user_version = 10;
                 """;
             command.ExecuteNonQuery();

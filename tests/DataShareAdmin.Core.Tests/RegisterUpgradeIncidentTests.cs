@@ -57,6 +57,7 @@ public sealed class RegisterUpgradeIncidentTests : IClassFixture<AzuriteTablesFi
             command.CommandText = $"""
                 DROP INDEX ix_incidents_agreement;
                 DROP TABLE incidents;
+                {RegisterUpgradeTermsTests.UndoTermsVersions}
                 PRAGMA user_version = {before};
                 """;
             command.ExecuteNonQuery();

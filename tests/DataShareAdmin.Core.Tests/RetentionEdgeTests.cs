@@ -60,7 +60,7 @@ public sealed class RetentionEdgeTests : IDisposable
         Agreement("OPEN", "2026-12-31", retentionDays);
         var open = Hold("OPEN", Folder("open"));
         var due = Hold("ENDED", Folder("ended"));
-        Engine.Agreements.Update("OPEN", new Agreements.AgreementChanges { EndsOn = DateTime.Parse(endsOn, System.Globalization.CultureInfo.InvariantCulture) }, host);
+        Samples.Vary(Engine, "OPEN", new Agreements.AgreementChanges { EndsOn = DateTime.Parse(endsOn, System.Globalization.CultureInfo.InvariantCulture) }, host);
 
         // Registering, listing, planning and sweeping all go on; the open-ended agreement's holdings are due at the
         // calendar's last day, which saturates rather than overflowing.

@@ -140,6 +140,21 @@ internal sealed class TestRegister : IDisposable
 
 internal static class Samples
 {
+    /// <summary>
+    /// Changes an agreement's terms as an officer must: directly before approval, by a variation requested and approved
+    /// today after it. Null when the host declined.
+    /// </summary>
+    public static DataShareAgreement? Vary(DataShareEngine engine, string id, Agreements.AgreementChanges changes, IOperationHost host)
+    {
+        if (engine.Agreements.Get(id).ApprovedOn is null)
+        {
+            return engine.Agreements.Update(id, changes, host);
+        }
+
+        var variation = engine.Agreements.RequestVariation(id, changes, "Varied by the test.", host);
+        return variation is null || engine.Agreements.ApproveVariation(variation.Id, "DSAP-VARIED", engine.Calendar.Today, host) is null ? null : engine.Agreements.Get(id);
+    }
+
     public const string OrganisationName = "University of Example";
 
     /// <summary>The samples' organisation, once per register; with a passed assessment when <paramref name="assessedOn"/> is given.</summary>

@@ -93,7 +93,7 @@ public sealed class TransferPendingTests : TransferTestsBase
     [Fact]
     public void An_interrupted_transfer_is_never_due_later_than_its_agreement()
     {
-        Engine.Agreements.Update("DS1", new Agreements.AgreementChanges { EndsOn = Today.AddDays(1), RetentionDays = 0 }, host);
+        Samples.Vary(Engine, "DS1", new Agreements.AgreementChanges { EndsOn = Today.AddDays(1), RetentionDays = 0 }, host);
         string? snapshot = null;
         storage.DuringUpload = () => snapshot ??= KillSnapshot();
 
@@ -101,7 +101,7 @@ public sealed class TransferPendingTests : TransferTestsBase
 
         using var killed = OpenSnapshot(snapshot!);
         Assert.Equal(new DateTime(2026, 6, 17), killed.Retention.Get(transfer.HoldingId).DueOn);
-        Engine.Agreements.Update("DS1", new Agreements.AgreementChanges { EndsOn = Today, RetentionDays = 0 }, host);
+        Samples.Vary(Engine, "DS1", new Agreements.AgreementChanges { EndsOn = Today, RetentionDays = 0 }, host);
         Assert.Equal(new DateTime(2026, 6, 16), Engine.Retention.Get(transfer.HoldingId).DueOn);
     }
 

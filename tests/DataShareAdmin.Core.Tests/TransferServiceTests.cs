@@ -87,7 +87,7 @@ public sealed class TransferServiceTests : TransferTestsBase
         Assert.Contains("-DirectTransferJustification", error.Message, StringComparison.Ordinal);
         Assert.Equal(AgreementStatus.Active, Engine.Agreements.Get("DS1").Status);
 
-        Engine.Agreements.Update("DS1", new AgreementChanges { DirectTransferJustification = "Linkage with the university's own cohort needs its own secure environment." }, host);
+        Samples.Vary(Engine, "DS1", new AgreementChanges { DirectTransferJustification = "Linkage with the university's own cohort needs its own secure environment." }, host);
         Assert.NotNull(Engine.Transfers.Issue(Request(), storage, host));
     }
 
@@ -128,7 +128,8 @@ public sealed class TransferServiceTests : TransferTestsBase
     {
         Engine.Agreements.Update("DS1", new Agreements.AgreementChanges { IsSuspended = true }, host);
         Assert.Contains("Suspended", Refused(Request(), "TransferAgreementNotActive").Message, StringComparison.Ordinal);
-        Engine.Agreements.Update("DS1", new Agreements.AgreementChanges { IsSuspended = false, AccessRoute = AccessRoute.SecureResearchService }, host);
+        Engine.Agreements.Update("DS1", new Agreements.AgreementChanges { IsSuspended = false }, host);
+        Samples.Vary(Engine, "DS1", new Agreements.AgreementChanges { AccessRoute = AccessRoute.SecureResearchService }, host);
         Refused(Request(), "TransferRouteNotDirect");
     }
 
@@ -354,7 +355,7 @@ public sealed class TransferServiceTests : TransferTestsBase
         var other = Engine.Transfers.Issue(Request(TimeSpan.FromDays(3)), storage, host)!;
 
         // Ended yesterday with nothing kept after: both containers fall due today, while their links would still work.
-        Engine.Agreements.Update("DS1", new AgreementChanges { EndsOn = new DateTime(2026, 6, 14), RetentionDays = 0 }, host);
+        Samples.Vary(Engine, "DS1", new AgreementChanges { EndsOn = new DateTime(2026, 6, 14), RetentionDays = 0 }, host);
         var blobs = new MemoryRetentionStorage();
         blobs.Add(transfer.Container, "pupils.csv", 17);
         blobs.Add(other.Container, "pupils.csv", 17);
@@ -381,16 +382,16 @@ public sealed class TransferServiceTests : TransferTestsBase
         host.Warnings.Clear();
 
         // Still ends after every link: nothing to say.
-        Engine.Agreements.Update("DS1", new AgreementChanges { EndsOn = new DateTime(2026, 11, 30) }, host);
+        Samples.Vary(Engine, "DS1", new AgreementChanges { EndsOn = new DateTime(2026, 11, 30) }, host);
         Assert.Empty(host.Warnings);
 
         // -WhatIf changes nothing and so warns of nothing.
         var declining = new FakeHost(approve: false);
-        Assert.Null(Engine.Agreements.Update("DS1", new AgreementChanges { EndsOn = new DateTime(2026, 6, 16) }, declining));
+        Assert.Null(Samples.Vary(Engine, "DS1", new AgreementChanges { EndsOn = new DateTime(2026, 6, 16) }, declining));
         Assert.Empty(declining.Warnings);
 
         // Now ends on the 16th, before the live link's last day (the 18th): the live link only, and the exact commands.
-        Engine.Agreements.Update("DS1", new AgreementChanges { EndsOn = new DateTime(2026, 6, 16) }, host);
+        Samples.Vary(Engine, "DS1", new AgreementChanges { EndsOn = new DateTime(2026, 6, 16) }, host);
         var warning = Assert.Single(host.Warnings);
         Assert.Contains(live.Id, warning, StringComparison.Ordinal);
         Assert.Contains("2026-06-18 09:00 UTC", warning, StringComparison.Ordinal);
@@ -402,7 +403,7 @@ public sealed class TransferServiceTests : TransferTestsBase
 
         // Ended already: revoke now, nothing to re-issue.
         host.Warnings.Clear();
-        Engine.Agreements.Update("DS1", new AgreementChanges { EndsOn = new DateTime(2026, 6, 14) }, host);
+        Samples.Vary(Engine, "DS1", new AgreementChanges { EndsOn = new DateTime(2026, 6, 14) }, host);
         warning = Assert.Single(host.Warnings);
         Assert.Contains("ended on 2026-06-14", warning, StringComparison.Ordinal);
         Assert.Contains("Revoke-DataShareTransfer " + live.Id, warning, StringComparison.Ordinal);
@@ -416,7 +417,7 @@ public sealed class TransferServiceTests : TransferTestsBase
         var live = Engine.Transfers.Issue(Request(TimeSpan.FromDays(3)), storage, host)!;
         host.Warnings.Clear();
 
-        Engine.Agreements.Update("DS1", new AgreementChanges { EndsOn = new DateTime(2026, 6, 14) }, host);
+        Samples.Vary(Engine, "DS1", new AgreementChanges { EndsOn = new DateTime(2026, 6, 14) }, host);
 
         var warning = Assert.Single(host.Warnings);
         Assert.Contains(live.Id, warning, StringComparison.Ordinal);

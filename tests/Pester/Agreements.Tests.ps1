@@ -644,13 +644,16 @@ Describe 'Approve-DataShareAgreement' {
         $stored.AccessRoute | Should -Be ([DataShareAdmin.AccessRoute]::SecureResearchService)
         (Get-DataShareTestState).AuditCount | Should -Be $before.AuditCount
 
-        $moved = Set-DataShareAgreement -Id $agreement.Id -AccessRoute DirectTransfer -DirectTransferJustification 'Approved by the panel for its own cohort study.' -PassThru -ErrorAction Stop
+        # Approved, the route changes only by a variation the panel approves: with its reason, it is allowed.
+        $null = Request-DataShareVariation -AgreementId $agreement.Id -AccessRoute DirectTransfer -DirectTransferJustification 'Approved by the panel for its own cohort study.' -Reason 'Cohort linkage' -Confirm:$false -ErrorAction Stop |
+            Approve-DataShareVariation -Reference 'DSAP-MOVE-2' -Confirm:$false -ErrorAction Stop
+        $moved = Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop
         $moved.AccessRoute | Should -Be ([DataShareAdmin.AccessRoute]::DirectTransfer)
         $moved.DirectTransferJustification | Should -BeExactly 'Approved by the panel for its own cohort study.'
         $entry = Get-DataShareAuditLog -TargetId $agreement.Id -ErrorAction Stop | Select-Object -Last 1
-        $entry.Action | Should -Be 'Agreement.Update'
-        $entry.Details.ContainsKey('AccessRoute') | Should -BeTrue
-        $entry.Details.ContainsKey('DirectTransferJustification') | Should -BeTrue
+        $entry.Action | Should -Be 'Variation.Approve'
+        $entry.Details['Changes'] | Should -BeLike '*AccessRoute: SecureResearchService -> DirectTransfer*'
+        $entry.Details['Changes'] | Should -BeLike '*DirectTransferJustification:*'
     }
 
     It '-WhatIf leaves the agreement Pending' {

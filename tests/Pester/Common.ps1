@@ -441,3 +441,37 @@ $DataSharePreviousRegisterVariable = $env:DATASHAREADMIN_REGISTER
 $env:DATASHAREADMIN_REGISTER = $RegisterPath
 # Made here on purpose: nothing makes a register without being asked (-Create).
 Connect-DataShareRegister -Path $RegisterPath -Create -ErrorAction Stop
+
+function Set-TestAgreementTerms {
+    <#
+    .SYNOPSIS
+    Changes an agreement's material terms as an officer must: directly (Set-DataShareAgreement) before approval, by a
+    variation requested and approved today after it (Request- and Approve-DataShareVariation). Other parameters of
+    Set-DataShareAgreement pass through when the agreement is not approved.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    param(
+        [Parameter(Mandatory)] [string] $Id,
+        [datetime] $StartsOn,
+        [datetime] $EndsOn,
+        [int] $RetentionDays,
+        [string] $Purpose,
+        [string] $AccessRoute,
+        [string] $DirectTransferJustification
+    )
+
+    $terms = @{}
+    foreach ($name in 'StartsOn', 'EndsOn', 'RetentionDays', 'Purpose', 'AccessRoute', 'DirectTransferJustification') {
+        if ($PSBoundParameters.ContainsKey($name)) { $terms[$name] = $PSBoundParameters[$name] }
+    }
+
+    if (-not (Get-DataShareAgreement -Id $Id -ErrorAction Stop).ApprovedOn) {
+        Set-DataShareAgreement -Id $Id @terms -Confirm:$false -ErrorAction Stop
+        return
+    }
+
+    $variation = Request-DataShareVariation -AgreementId $Id @terms -Reason 'Varied by the test.' -Confirm:$false -ErrorAction Stop
+    if ($variation) {
+        $null = Approve-DataShareVariation -Id $variation.Id -Reference 'DSAP-TEST-VARIED' -Confirm:$false -ErrorAction Stop
+    }
+}

@@ -41,6 +41,8 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
 
     $Agreement = New-TestAgreement -ApprovalReference 'DSAP-LIMITS'
+    # Not approved: its terms change directly (an approved one's only by a variation).
+    $Draft = New-TestAgreement
     $Unapproved = New-TestAgreement
     $Ended = New-TestAgreement -StartsOn (Get-Date).Date.AddDays(-400) -EndsOn (Get-Date).Date.AddDays(-10)
     $AlsoEnded = New-TestAgreement -StartsOn (Get-Date).Date.AddDays(-400) -EndsOn (Get-Date).Date.AddDays(-10)
@@ -73,7 +75,7 @@ BeforeAll {
         'New-DataShareAgreement/Title'                 = { [CmdletBinding()] param($Text) $p = Get-DataShareTestAgreementParameter -Title $Text; New-DataShareAgreement @p }
         'New-DataShareAgreement/Purpose'               = { [CmdletBinding()] param($Text) $p = Get-DataShareTestAgreementParameter -Purpose $Text; New-DataShareAgreement @p }
         'New-DataShareAgreement/DataItem name'         = { [CmdletBinding()] param($Text) $p = Get-DataShareTestAgreementParameter -DataItem "$($Text):B3"; New-DataShareAgreement @p }
-        'Set-DataShareAgreement/LegalGateway'          = { [CmdletBinding()] param($Text) Set-DataShareAgreement -Id $Agreement.Id -LegalGateway $Text -PassThru }
+        'Set-DataShareAgreement/LegalGateway'          = { [CmdletBinding()] param($Text) Set-DataShareAgreement -Id $Draft.Id -LegalGateway $Text -PassThru }
         'Approve-DataShareAgreement/Reference'         = { [CmdletBinding()] param($Text) Approve-DataShareAgreement -Id $Unapproved.Id -Reference $Text -ApprovedOn (Get-Date).Date.AddDays(-1) -PassThru }
         'New-DataShareOrganisation/Address'            = { [CmdletBinding()] param($Text) New-DataShareOrganisation -Name ('Org ' + [guid]::NewGuid()) -Address $Text }
         'Set-DataShareOrganisation/ProtectionOfficerName' = { [CmdletBinding()] param($Text) Set-DataShareOrganisation -Organisation $DataShareTestOrganisation -ProtectionOfficerName $Text -PassThru }

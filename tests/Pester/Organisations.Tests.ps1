@@ -618,8 +618,8 @@ Describe 'The justification a direct transfer needs' {
         Assert-NothingWritten -Before $before
 
         # Moving it to the secure research service needs no reason, and then the reason may go.
-        Set-DataShareAgreement -Id $agreement.Id -AccessRoute SecureResearchService -ErrorAction Stop
-        Set-DataShareAgreement -Id $agreement.Id -DirectTransferJustification '' -ErrorAction Stop
+        Set-TestAgreementTerms -Id $agreement.Id -AccessRoute SecureResearchService -ErrorAction Stop
+        Set-TestAgreementTerms -Id $agreement.Id -DirectTransferJustification '' -ErrorAction Stop
         (Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop).DirectTransferJustification | Should -BeNullOrEmpty
     }
 }

@@ -314,7 +314,7 @@ Describe 'Get-DataShareRetentionPlan' {
     }
 
     It 'follows the agreement when its end date changes' {
-        Set-DataShareAgreement -Id 'RTP0001' -EndsOn $Today.AddDays(20) -Confirm:$false -ErrorAction Stop
+        Set-TestAgreementTerms -Id 'RTP0001' -EndsOn $Today.AddDays(20) -Confirm:$false -ErrorAction Stop
 
         (Get-DataShareHolding -Id $NotYet.Id -ErrorAction Stop).DueOn.Date | Should -Be $Today.AddDays(21)
         @(Get-DataShareRetentionPlan -AsOf $Today.AddDays(11) -WarningAction SilentlyContinue).HoldingId | Should -Not -Contain $NotYet.Id
@@ -738,7 +738,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
     }
 
     It 'once the agreement has ended, both holdings are due; -WhatIf measures them and deletes nothing' {
-        Set-DataShareAgreement -Id 'RTX0001' -EndsOn $Today.AddDays(-3) -RetentionDays 0 -Confirm:$false -ErrorAction Stop
+        Set-TestAgreementTerms -Id 'RTX0001' -EndsOn $Today.AddDays(-3) -RetentionDays 0 -Confirm:$false -ErrorAction Stop
         $plan = @(Get-DataShareRetentionPlan -WarningAction SilentlyContinue -ErrorAction Stop)
         $plan.HoldingId | Should -Contain $Transfer.HoldingId
         $plan.HoldingId | Should -Contain $PrefixHolding.Id

@@ -96,11 +96,11 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
     It 'warns, naming the link and how to withdraw it, when the agreement now ends before the link does' {
         $transfer = New-ReadyTransferAgreement -Id 'TLC00001'
 
-        Set-DataShareAgreement -Id 'TLC00001' -EndsOn $Today.AddDays(1) -WhatIf -WarningVariable whatIfWarnings -WarningAction SilentlyContinue
+        Set-TestAgreementTerms -Id 'TLC00001' -EndsOn $Today.AddDays(1) -WhatIf -WarningVariable whatIfWarnings -WarningAction SilentlyContinue
         @($whatIfWarnings).Count | Should -Be 0 -Because '-WhatIf changes nothing, so there is nothing to warn of'
         (Get-DataShareAgreement -Id 'TLC00001').EndsOn | Should -Be $Today.AddDays(200)
 
-        Set-DataShareAgreement -Id 'TLC00001' -EndsOn $Today.AddDays(1) -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop
+        Set-TestAgreementTerms -Id 'TLC00001' -EndsOn $Today.AddDays(1) -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop
 
         (Get-DataShareAgreement -Id 'TLC00001').EndsOn | Should -Be $Today.AddDays(1)
         @($warnings).Count | Should -Be 1
@@ -112,7 +112,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
         # Doing what it says withdraws the link, and then there is nothing more to warn of.
         $revoked = Revoke-DataShareTransfer -Id $transfer.Id -Confirm:$false -ErrorAction Stop
         $revoked.Status | Should -Be ([DataShareAdmin.TransferStatus]::Revoked)
-        Set-DataShareAgreement -Id 'TLC00001' -EndsOn $Today -WarningVariable after -WarningAction SilentlyContinue -ErrorAction Stop
+        Set-TestAgreementTerms -Id 'TLC00001' -EndsOn $Today -WarningVariable after -WarningAction SilentlyContinue -ErrorAction Stop
         @($after).Count | Should -Be 0
     }
 
@@ -120,7 +120,7 @@ Describe $StorageDescribeName -Skip:($null -ne $StorageSkipReason) {
         $transfer = New-ReadyTransferAgreement -Id 'TLC00002'
 
         # Ended a few days ago with nothing kept after: its container is due although its link has days to run.
-        Set-DataShareAgreement -Id 'TLC00002' -EndsOn $Today.AddDays(-3) -RetentionDays 0 -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop
+        Set-TestAgreementTerms -Id 'TLC00002' -EndsOn $Today.AddDays(-3) -RetentionDays 0 -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop
         "$($warnings[0])" | Should -BeLike "*Agreement TLC00002 now ended on $($Today.AddDays(-3).ToString('yyyy-MM-dd'))*Revoke-DataShareTransfer $($transfer.Id)*"
         (Get-DataShareTransfer -Id $transfer.Id).Status | Should -Be ([DataShareAdmin.TransferStatus]::Active)
 

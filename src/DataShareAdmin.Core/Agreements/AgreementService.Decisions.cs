@@ -44,7 +44,7 @@ public sealed partial class AgreementService
             if (agreement.ApprovedOn is not null)
             {
                 throw new DataShareException("AgreementAlreadyApproved", DataShareErrorCategory.InvalidOperation,
-                    $"Agreement '{agreement.Id}' was approved on {DateText.FormatDate(agreement.ApprovedOn.Value)} ({agreement.ApprovalReference}): only a request not yet approved can be refused or withdrawn. To stop an approved share, end it early (Set-DataShareAgreement -EndsOn) or suspend it (-Suspended $true).", agreement.Id);
+                    $"Agreement '{agreement.Id}' was approved on {DateText.FormatDate(agreement.ApprovedOn.Value)} ({agreement.ApprovalReference}): only a request not yet approved can be refused or withdrawn. To stop an approved share, end it early by a variation (Request-DataShareVariation -EndsOn) or suspend it (Suspend-DataShareAgreement).", agreement.Id);
             }
 
             if (first && !host.ShouldProcess(Describe(agreement), $"Record its {verb} on {DateText.FormatDate(day)}: {why}"))

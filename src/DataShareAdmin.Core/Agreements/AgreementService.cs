@@ -174,7 +174,7 @@ public sealed partial class AgreementService
         var normalised = AgreementRules.NormaliseId(id);
         var agreement = register.FindAgreement(normalised)
             ?? throw NotFound(normalised);
-        return WithStatus(agreement, asOf ?? calendar.Today);
+        return asOf is { } day ? TermsAsOf(agreement, day) : WithStatus(agreement, calendar.Today);
     }
 
     /// <summary>Agreements whose id passes <paramref name="idFilter"/> and whose status on <paramref name="asOf"/> is one of <paramref name="statuses"/>.</summary>
@@ -188,7 +188,7 @@ public sealed partial class AgreementService
                 continue;
             }
 
-            WithStatus(agreement, day);
+            TermsAsOf(agreement, day);
             if (statuses is null || statuses.Count == 0 || statuses.Contains(agreement.Status))
             {
                 yield return agreement;
@@ -215,6 +215,13 @@ public sealed partial class AgreementService
             {
                 throw new DataShareException("AgreementJustificationMissing", DataShareErrorCategory.InvalidOperation,
                     missing + " An approved agreement cannot be left sending data directly without one.", agreement.Id);
+            }
+
+            // Once approved, the material terms change only by a variation (Request-DataShareVariation).
+            if (agreement.ApprovedOn is not null && details.Keys.Where(AgreementTermsOf.MaterialFields.Contains).ToList() is { Count: > 0 } material)
+            {
+                throw new DataShareException("AgreementTermsNeedVariation", DataShareErrorCategory.InvalidOperation,
+                    $"Agreement '{agreement.Id}' is approved: {string.Join(", ", material)} can change only by a variation the panel approves. Use Request-DataShareVariation -AgreementId {agreement.Id} -Reason '…' with the new terms, then Approve-DataShareVariation.", agreement.Id);
             }
 
             if (details.Count == 0)
@@ -284,10 +291,11 @@ public sealed partial class AgreementService
             agreement.ApprovedOn = day;
             agreement.ApprovedBy = actor;
             agreement.ModifiedAt = clock.UtcNow;
-            register.UpdateAgreement(agreement, new AuditEvent("Agreement.Approve", "Agreement", agreement.Id, new Dictionary<string, string?>
+            register.InsertTermsVersion(agreement, NewVersion(agreement, 1, agreement.ApprovalReference, day, null), null, new AuditEvent("Agreement.Approve", "Agreement", agreement.Id, new Dictionary<string, string?>
             {
                 ["ApprovalReference"] = agreement.ApprovalReference,
                 ["ApprovedOn"] = DateText.FormatDate(day),
+                ["TermsVersion"] = "1",
             }));
             host.WriteVerbose($"Approved agreement {agreement.Id} ({agreement.ApprovalReference}).");
             return WithStatus(agreement, calendar.Today);
@@ -447,6 +455,8 @@ public sealed partial class AgreementService
         {
             details["IsSuspended"] = agreement.IsSuspended + " -> " + suspended;
             agreement.IsSuspended = suspended;
+            agreement.SuspendedOn = suspended ? calendar.Today : null;
+            agreement.SuspensionReason = null;
         }
 
         return details;

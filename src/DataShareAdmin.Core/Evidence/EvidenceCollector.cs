@@ -92,7 +92,8 @@ internal sealed class EvidenceCollector
         document.Audit = AuditAbout(agreement.Id, recipients.Select(r => r.Id), document.Transfers.Select(t => t.Id), document.Holdings.Select(h => h.Id), host);
         foreach (var entry in document.Audit.Entries)
         {
-            if (entry.TargetType == "Agreement" && entry.Action.StartsWith("Agreement.", StringComparison.Ordinal))
+            // The agreement's own changes, and the variations of its terms (requested, approved, denied, withdrawn).
+            if (entry.TargetType == "Agreement" && (entry.Action.StartsWith("Agreement.", StringComparison.Ordinal) || entry.Action.StartsWith("Variation.", StringComparison.Ordinal)))
             {
                 document.Agreement.History.Add(new EvidenceChange { Sequence = entry.Sequence, At = entry.Timestamp, By = entry.Actor, Action = entry.Action, Details = entry.Details });
             }

@@ -274,12 +274,15 @@ public sealed partial class ReportService
     private IEnumerable<object?[]> RegisterRows(DateTime day, HashSet<string>? only)
     {
         var verdicts = new Dictionary<string, AssessmentVerdict>(StringComparer.Ordinal);
-        foreach (var agreement in register.ListAgreements())
+        foreach (var stored in register.ListAgreements())
         {
-            if (only is not null && !only.Contains(agreement.Id))
+            if (only is not null && !only.Contains(stored.Id))
             {
                 continue;
             }
+
+            // A past day is judged by the terms then in force.
+            var agreement = Agreements.AgreementTermsOf.OnDay(register, stored, day, calendar.Today);
 
             var holdings = register.ListHoldings(agreement.Id).ToList();
             var held = holdings.Where(h => h.State is not (HoldingState.Destroyed or HoldingState.Withdrawn)).Select(h => h.Location).ToList();
@@ -462,7 +465,7 @@ public sealed partial class ReportService
 
             if (!agreements.TryGetValue(holding.AgreementId, out var agreement))
             {
-                agreement = register.FindAgreement(holding.AgreementId)!;
+                agreement = Agreements.AgreementTermsOf.OnDay(register, register.FindAgreement(holding.AgreementId)!, day, calendar.Today);
                 agreements[holding.AgreementId] = agreement;
             }
 

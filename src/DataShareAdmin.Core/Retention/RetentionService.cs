@@ -306,7 +306,7 @@ public sealed class RetentionService
 
     private RetentionPlanItem? PlanItem(DataShareHolding holding, DateTime day, Dictionary<string, DataShareAgreement> cache)
     {
-        var agreement = Agreement(holding.AgreementId, cache);
+        var agreement = Agreement(holding.AgreementId, cache, day);
         var due = RetentionRules.DueOn(holding, agreement);
         if (due > day)
         {
@@ -478,11 +478,13 @@ public sealed class RetentionService
         return holding;
     }
 
-    private DataShareAgreement Agreement(string id, Dictionary<string, DataShareAgreement> cache)
+    /// <param name="day">A plan's day: a past day is judged by the terms then in force.</param>
+    private DataShareAgreement Agreement(string id, Dictionary<string, DataShareAgreement> cache, DateTime? day = null)
     {
         if (!cache.TryGetValue(id, out var agreement))
         {
             agreement = register.FindAgreement(id) ?? throw new DataShareException("AgreementNotFound", DataShareErrorCategory.ObjectNotFound, $"Agreement {id} is not in the register.", id);
+            agreement = day is { } on ? AgreementTermsOf.OnDay(register, agreement, on, calendar.Today) : agreement;
             cache[id] = agreement;
         }
 

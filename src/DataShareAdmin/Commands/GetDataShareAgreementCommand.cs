@@ -5,7 +5,7 @@ using System.Management.Automation;
 namespace DataShareAdmin.Commands;
 
 [Cmdlet(VerbsCommon.Get, "DataShareAgreement")]
-[OutputType(typeof(DataShareAgreement))]
+[OutputType(typeof(DataShareAgreement), typeof(AgreementTermsVersion))]
 public sealed class GetDataShareAgreementCommand : DataShareCmdlet
 {
     private bool idOnCommandLine;
@@ -41,6 +41,10 @@ public sealed class GetDataShareAgreementCommand : DataShareCmdlet
     [DateTransformation]
     public DateTime? AsOf { get; set; }
 
+    /// <summary>Each version of each agreement's terms (with who approved it and when) instead of the agreement.</summary>
+    [Parameter]
+    public SwitchParameter History { get; set; }
+
     protected override void BeginProcessing()
     {
         idOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Id));
@@ -75,7 +79,7 @@ public sealed class GetDataShareAgreementCommand : DataShareCmdlet
                 var agreement = Engine.Agreements.Get(id, AsOf);
                 if (Status is null || Array.IndexOf(Status, agreement.Status) >= 0)
                 {
-                    WriteObject(WithIncidents(Engine.Reviews.Annotate(agreement)));
+                    Write(agreement);
                 }
             });
         }
@@ -103,7 +107,21 @@ public sealed class GetDataShareAgreementCommand : DataShareCmdlet
     {
         foreach (var agreement in Engine.Agreements.Find(filter, Status is null ? null : new HashSet<AgreementStatus>(Status), AsOf))
         {
+            Write(agreement);
+        }
+    }
+
+    private void Write(DataShareAgreement agreement)
+    {
+        if (!History)
+        {
             WriteObject(WithIncidents(Engine.Reviews.Annotate(agreement)));
+            return;
+        }
+
+        foreach (var version in Engine.Agreements.History(agreement.Id))
+        {
+            WriteObject(version);
         }
     }
 

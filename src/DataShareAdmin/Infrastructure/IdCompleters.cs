@@ -82,6 +82,18 @@ public sealed class OrganisationIdCompleter : RegisterIdCompleter
     }
 }
 
+/// <summary>Tab completion of variation ids (VA-…), requested ones first, of the agreement already given if any.</summary>
+public sealed class VariationIdCompleter : RegisterIdCompleter
+{
+    internal override IEnumerable<(string Id, string Description)> Candidates(DataShareEngine engine, string? agreementId)
+    {
+        foreach (var variation in engine.Register.ListVariations(agreementId).OrderBy(v => v.State == VariationState.Requested ? 0 : 1))
+        {
+            yield return (variation.Id, $"{variation.AgreementId} {variation.Kind} {variation.State}: {variation.Changes}");
+        }
+    }
+}
+
 /// <summary>Tab completion of output release ids (RL-…), of the agreement already given if any.</summary>
 public sealed class OutputReleaseIdCompleter : RegisterIdCompleter
 {
@@ -149,10 +161,11 @@ public sealed class AuditActionCompleter : RecentAuditCompleter
     private static readonly string[] Known =
     {
         "Access.BlockSignIn", "Access.Revoke", "Agreement.Approve", "Agreement.ConfirmDestruction", "Agreement.Create", "Agreement.Destroyed",
-        "Agreement.Suspension", "Agreement.Update", "Certificate.Add", "Certificate.OnlineCheck", "Certificate.Remove", "Certificate.Update",
+        "Agreement.Resume", "Agreement.Suspend", "Agreement.Suspension", "Agreement.TermsVersion", "Agreement.Update", "Certificate.Add", "Certificate.OnlineCheck", "Certificate.Remove", "Certificate.Update",
         "Holding.Destroy", "Holding.Register", "Holding.Withdraw", "Incident.Close", "Incident.Record", "Incident.Update", "Notice.Send", "Organisation.Assessment", "Organisation.Create", "Organisation.Update",
         "OutputRelease.Approved", "OutputRelease.Rejected", "OutputRelease.Requested", "OutputRelease.Revoked",
         "Person.Resolve", "Policy.Set", "Recipient.Add", "Recipient.Remove", "Recipient.Update", "Transfer.Issue", "Transfer.Revoke",
+        "Variation.Approve", "Variation.Deny", "Variation.Request", "Variation.Withdraw",
     };
 
     internal override IEnumerable<(string Id, string Description)> Always(DataShareEngine engine) =>

@@ -21,7 +21,7 @@ public sealed class EvidenceExportTests : TransferTestsBase
 
     public EvidenceExportTests()
     {
-        Engine.Agreements.Update("DS1", new Agreements.AgreementChanges { EndsOn = new DateTime(2026, 6, 30) }, host);
+        Samples.Vary(Engine, "DS1", new Agreements.AgreementChanges { EndsOn = new DateTime(2026, 6, 30) }, host);
         transfer = Engine.Transfers.Issue(Request(), storage, host)!;
         Engine.Transfers.Revoke(transfer.Id, storage, host);
 
@@ -93,7 +93,7 @@ public sealed class EvidenceExportTests : TransferTestsBase
 
         Assert.Equal(("datashareadmin-evidence", 1), ((string)index["schema"]!, (int)index["schemaVersion"]!));
         Assert.Equal("DSAP-1", (string)index["agreement"]!["approval"]!["reference"]!);
-        Assert.Contains(index["agreement"]!["history"]!.AsArray(), h => (string)h!["action"]! == "Agreement.Update" && ((string)h["details"]!["EndsOn"]!).Contains("2026-06-30", StringComparison.Ordinal));
+        Assert.Contains(index["agreement"]!["history"]!.AsArray(), h => (string)h!["action"]! == "Variation.Approve" && ((string)h["details"]!["Changes"]!).Contains("EndsOn: 2026-12-31 -> 2026-06-30", StringComparison.Ordinal));
         Assert.Equal("ISQ-2026-02-01", (string)index["organisation"]!["assessments"]![0]!["reference"]!);
         var recipient = index["recipients"]![0]!;
         Assert.Equal(("Jo Bloggs", "jo@example.org", "…7890"), ((string)recipient["name"]!, (string)recipient["email"]!, (string)recipient["certificates"]![0]!["numberMasked"]!));

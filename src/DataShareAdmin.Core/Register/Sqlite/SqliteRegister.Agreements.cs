@@ -12,11 +12,22 @@ public sealed partial class SqliteRegister
         INSERT INTO agreements (id, organisation, organisation_id, title, purpose, legal_gateway, lawful_basis, access_route,
             direct_transfer_justification, starts_on, ends_on, retention_days, data_items, approval_reference, approved_on, approved_by,
             is_suspended, destroyed_on, created_at, created_by, modified_at, version, access_group_ids, officer_name, officer_email,
-            category, publication, refused_on, withdrawn_on, closure_reason, review_interval_months)
+            category, publication, refused_on, withdrawn_on, closure_reason, suspended_on, suspension_reason, review_interval_months)
         VALUES ($id, $organisation, $organisationId, $title, $purpose, $gateway, $basis, $route, $justification, $starts, $ends, $retention,
             $items, $reference, $approvedOn, $approvedBy, $suspended, $destroyed, $created, $createdBy, $modified, $version, $groups,
-            $officerName, $officerEmail, $category, $publication, $refusedOn, $withdrawnOn, $closureReason, $reviewInterval)
+            $officerName, $officerEmail, $category, $publication, $refusedOn, $withdrawnOn, $closureReason, $suspendedOn, $suspensionReason, $reviewInterval)
         """;
+
+    private const string UpdateAgreementSql = """
+            UPDATE agreements SET organisation = $organisation, organisation_id = $organisationId, title = $title, purpose = $purpose,
+                legal_gateway = $gateway, lawful_basis = $basis, access_route = $route, direct_transfer_justification = $justification, starts_on = $starts, ends_on = $ends, retention_days = $retention,
+                data_items = $items, approval_reference = $reference, approved_on = $approvedOn, approved_by = $approvedBy,
+                is_suspended = $suspended, destroyed_on = $destroyed, modified_at = $modified, version = $version,
+                access_group_ids = $groups, officer_name = $officerName, officer_email = $officerEmail,
+                category = $category, publication = $publication, refused_on = $refusedOn, withdrawn_on = $withdrawnOn, closure_reason = $closureReason,
+                suspended_on = $suspendedOn, suspension_reason = $suspensionReason, review_interval_months = $reviewInterval
+            WHERE id = $id AND version = $expected
+            """;
 
     // The organisation's current name comes from its record; the agreement's own column keeps the name it was written with.
     private const string AgreementSelect = "SELECT a.*, o.name AS organisation_name FROM agreements a LEFT JOIN organisations o ON o.id = a.organisation_id";
@@ -38,24 +49,7 @@ public sealed partial class SqliteRegister
 
     public void UpdateAgreement(DataShareAgreement agreement, AuditEvent audit) => Write(audit, transaction =>
     {
-        var parameters = new List<(string, object?)>(AgreementParameters(agreement)) { ("$expected", agreement.Version) };
-        parameters.RemoveAll(p => p.Item1 == "$version");
-        parameters.Add(("$version", agreement.Version + 1));
-        var changed = Execute(transaction, """
-            UPDATE agreements SET organisation = $organisation, organisation_id = $organisationId, title = $title, purpose = $purpose,
-                legal_gateway = $gateway, lawful_basis = $basis, access_route = $route, direct_transfer_justification = $justification, starts_on = $starts, ends_on = $ends, retention_days = $retention,
-                data_items = $items, approval_reference = $reference, approved_on = $approvedOn, approved_by = $approvedBy,
-                is_suspended = $suspended, destroyed_on = $destroyed, modified_at = $modified, version = $version,
-                access_group_ids = $groups, officer_name = $officerName, officer_email = $officerEmail,
-                category = $category, publication = $publication, refused_on = $refusedOn, withdrawn_on = $withdrawnOn, closure_reason = $closureReason,
-                review_interval_months = $reviewInterval
-            WHERE id = $id AND version = $expected
-            """, parameters.ToArray());
-        if (changed == 0)
-        {
-            throw new RegisterConflictException($"Agreement '{agreement.Id}' was changed by another writer.");
-        }
-
+        WriteAgreement(transaction, agreement);
         agreement.Version++;
     });
 
@@ -72,6 +66,7 @@ public sealed partial class SqliteRegister
         ("$category", a.Category.ToString()), ("$publication", PublicationJson.Write(a)), ("$refusedOn", DateText.FormatDate(a.RefusedOn)),
         ("$withdrawnOn", DateText.FormatDate(a.WithdrawnOn)), ("$closureReason", a.ClosureReason),
         ("$reviewInterval", a.ReviewIntervalMonths),
+        ("$suspendedOn", DateText.FormatDate(a.SuspendedOn)), ("$suspensionReason", a.SuspensionReason),
     };
 
     private static DataShareAgreement ReadAgreement(SqliteDataReader r)
@@ -83,6 +78,8 @@ public sealed partial class SqliteRegister
         agreement.ClosureReason = Text(r, "closure_reason");
         var interval = r.GetOrdinal("review_interval_months");
         agreement.ReviewIntervalMonths = r.IsDBNull(interval) ? null : r.GetInt32(interval);
+        agreement.SuspendedOn = DateText.ParseOptionalDate(Text(r, "suspended_on"));
+        agreement.SuspensionReason = Text(r, "suspension_reason");
         PublicationJson.Read(Text(r, "publication"), agreement);
         return agreement;
     }

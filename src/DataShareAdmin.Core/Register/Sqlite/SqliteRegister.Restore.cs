@@ -45,6 +45,8 @@ public sealed partial class SqliteRegister
             Each("Transfers", snapshot.Transfers, RestoreTransfer);
             Each("Destructions", snapshot.Destructions, RestoreDestruction);
             Each("Confirmations", snapshot.Confirmations, RestoreConfirmation);
+            Each("Terms versions", snapshot.TermsVersions, (t, v) => Execute(t, InsertTermsVersionSql, TermsVersionParameters(v)));
+            Each("Variations", snapshot.Variations, (t, v) => Execute(t, InsertVariationSql, VariationParameters(v)));
             Each("Output releases", snapshot.OutputReleases, RestoreOutputRelease);
             Each("Output release cells", snapshot.OutputReleaseCells, RestoreOutputReleaseCell);
             Each("DPIA revisions", snapshot.Dpias, RestoreDpia);

@@ -9,7 +9,7 @@ namespace DataShareAdmin.Core.Register;
 /// <c>application_id</c> marks the file as a DataShareAdmin register. Each migration runs once, in order, inside
 /// the same write transaction that records the new version, so a crash leaves the old schema intact.
 /// </summary>
-internal static class SqliteSchema
+internal static partial class SqliteSchema
 {
     /// <summary>"DSA1" — a file with another application id is not a register.</summary>
     public const int ApplicationId = 0x44534131;
@@ -407,6 +407,9 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS ix_incidents_agreement ON incidents (agreement_id, discovered_at);
         """,
+
+        // Version 15: terms versions and variations (SqliteSchema.Terms.cs).
+        TermsVersionsSql,
     };
 
     /// <summary>
@@ -419,7 +422,23 @@ internal static class SqliteSchema
             [5] = OrganisationsFromAgreements,
             [9] = CategoriesFromUpgrade,
             [11] = HoldingIdentities,
+
+            // Found by its text, not a number, so the step follows its migration wherever it is in the list.
+            [IndexOf(TermsVersionsSql) + 1] = TermsFromApprovals,
         };
+
+    private static int IndexOf(string migration)
+    {
+        for (var i = 0; i < Migrations.Count; i++)
+        {
+            if (ReferenceEquals(Migrations[i], migration))
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException("The migration is not in the list.");
+    }
 
     public static int CurrentVersion => Migrations.Count;
 

@@ -92,6 +92,8 @@ public sealed partial class TableRegister
         Each("Transfers", snapshot.Transfers, RestoreTransfer);
         Each("Destructions", snapshot.Destructions, RestoreDestruction);
         Each("Confirmations", snapshot.Confirmations, RestoreConfirmation);
+        Each("Terms versions", snapshot.TermsVersions, v => new[] { Row(TermsKey(v.AgreementId, v.Number), "TermsVersion", v) });
+        Each("Variations", snapshot.Variations, v => new[] { Row(Key("va", Upper(v.Id)), "Variation", v), Row(VariationKey(v), "Variation", v) });
         Each("Output releases", snapshot.OutputReleases, RestoreOutputRelease);
         Each("Output release cells", CellChunks(snapshot.OutputReleaseCells), RestoreOutputReleaseCells);
         Each("DPIA revisions", snapshot.Dpias, RestoreDpia);
@@ -112,7 +114,7 @@ public sealed partial class TableRegister
     /// <summary>Sets or clears the marker that says a copy into this register has not finished.</summary>
     private void Mark(bool copying)
     {
-        var meta = Get("meta") ?? new TableEntity(partition, "meta") { ["SchemaVersion"] = SchemaVersion };
+        var meta = Get("meta") ?? new TableEntity(partition, "meta") { ["SchemaVersion"] = SchemaVersion, [TermsMarker] = true };
         meta["CopyInProgress"] = copying;
         try
         {

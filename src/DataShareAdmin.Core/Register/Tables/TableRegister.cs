@@ -24,7 +24,7 @@ namespace DataShareAdmin.Core.Register;
 /// </remarks>
 public sealed partial class TableRegister : IDataShareRegister
 {
-    public const int SchemaVersion = 14;
+    public const int SchemaVersion = 15;
 
     private const string StorageScope = "https://storage.azure.com/.default";
 
@@ -142,6 +142,11 @@ public sealed partial class TableRegister : IDataShareRegister
                     // After the marker: a release that writes holdings without their index rows no longer opens it.
                     new TableRegister(table, options.RegisterName, clock, identity, Describe(location, source, readOnly, identity)).IndexHeldHoldings(found);
                 }
+
+                if (!readOnly && found.GetBoolean(TermsMarker) != true)
+                {
+                    new TableRegister(table, options.RegisterName, clock, ActingAs(options, identity), Describe(location, source, readOnly, identity)).VersionApprovedTerms();
+                }
             }
             else if (!create)
             {
@@ -151,7 +156,7 @@ public sealed partial class TableRegister : IDataShareRegister
             }
             else
             {
-                var marker = new TableEntity(options.RegisterName, "meta") { ["SchemaVersion"] = SchemaVersion, ["CreatedAt"] = DateText.FormatInstant(clock.UtcNow), ["CreatedBy"] = ActingAs(options, identity).User, [IndexedMarker] = true };
+                var marker = new TableEntity(options.RegisterName, "meta") { ["SchemaVersion"] = SchemaVersion, ["CreatedAt"] = DateText.FormatInstant(clock.UtcNow), ["CreatedBy"] = ActingAs(options, identity).User, [IndexedMarker] = true, [TermsMarker] = true };
                 try
                 {
                     table.AddEntity(marker);

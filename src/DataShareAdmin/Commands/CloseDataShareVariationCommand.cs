@@ -1,0 +1,36 @@
+using System;
+using System.Management.Automation;
+
+namespace DataShareAdmin.Commands;
+
+/// <summary>Withdraws a requested variation (no longer asked for); the agreement keeps its terms.</summary>
+[Cmdlet(VerbsCommon.Close, "DataShareVariation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(DataShareVariation))]
+public sealed class CloseDataShareVariationCommand : DataShareCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(VariationIdCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Id { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string Reason { get; set; } = string.Empty;
+
+    /// <summary>The day it was withdrawn; today by default.</summary>
+    [Parameter]
+    [DateTransformation]
+    public DateTime? WithdrawnOn { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        Run(Id, () =>
+        {
+            var withdrawn = Engine.Agreements.WithdrawVariation(Id, Reason, WithdrawnOn ?? Engine.Calendar.Today, this);
+            if (withdrawn is not null)
+            {
+                WriteObject(withdrawn);
+            }
+        });
+    }
+}
