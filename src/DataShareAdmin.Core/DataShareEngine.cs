@@ -92,7 +92,14 @@ public sealed class DataShareEngine : IDisposable
         safePeoplePolicy = new Lazy<SafePeoplePolicy>(Policy.SafePeople);
         readiness = new(() => new ReadinessService(register, Calendar, () => safePeoplePolicy.Value, () => directoryCheck));
         organisations = new(() => new Organisations.OrganisationService(register, Calendar, clock, user, Policy, Readiness.ForgetOrganisations));
-        agreements = new(() => new AgreementService(register, Calendar, clock, user, Organisations));
+        agreements = new(() => new AgreementService(register, Calendar, clock, user, Organisations)
+        {
+            VariationMakesReviewDue = (id, variation, changed, host) =>
+            {
+                var trigger = Reviews.MarkDue(id, $"Variation {variation.Id} changed the {string.Join(", ", changed)}.", "Variation", variation.Id);
+                host.WriteVerbose($"Agreement {id}'s review falls due on {DateText.FormatDate(trigger.DueOn)}: variation {variation.Id} changed the {string.Join(", ", changed)}.");
+            },
+        });
         recipients = new(() => new RecipientService(register, Calendar, clock, user));
         audit = new(() => new AuditService(register, clock));
         certificates = new(() => new CertificateService(register, Calendar, clock, user, () => safePeoplePolicy.Value, dbsClientFactory)

@@ -128,6 +128,7 @@ public sealed partial class AgreementService
             }
 
             var endedEarlier = variation.Terms.EndsOn < agreement.EndsOn;
+            var reviewWorthy = MaterialChanges(agreement, variation.Terms);
             AgreementTermsOf.Apply(variation.Terms, agreement);
             AgreementRules.Validate(agreement);
             agreement.ModifiedAt = clock.UtcNow;
@@ -152,8 +153,40 @@ public sealed partial class AgreementService
                 WarnOfLiveLinks(agreement, host);
             }
 
+            if (reviewWorthy.Count > 0)
+            {
+                VariationMakesReviewDue?.Invoke(agreement.Id, variation, reviewWorthy, host);
+            }
+
             return variation;
         });
+    }
+
+    /// <summary>
+    /// Called after a variation of the route, the data items or the purpose is approved (the changes the ICO names as a
+    /// reason to review): the engine makes the agreement's review fall due. Null: nothing is called.
+    /// </summary>
+    public Action<string, DataShareVariation, IReadOnlyList<string>, IOperationHost>? VariationMakesReviewDue { get; set; }
+
+    private static List<string> MaterialChanges(DataShareAgreement before, AgreementTerms after)
+    {
+        var changed = new List<string>();
+        if (before.AccessRoute != after.AccessRoute)
+        {
+            changed.Add("route");
+        }
+
+        if (!string.Equals(before.DataItems.ToString(), after.DataItems.ToString(), StringComparison.Ordinal))
+        {
+            changed.Add("data items");
+        }
+
+        if (!string.Equals(before.Purpose, after.Purpose, StringComparison.Ordinal))
+        {
+            changed.Add("purpose");
+        }
+
+        return changed;
     }
 
     /// <summary>Records the panel's refusal of a requested variation; the agreement keeps its terms. Null when the host declined.</summary>

@@ -109,6 +109,12 @@ public sealed class IncidentService
         };
         IncidentRules.ValidateDates(incident, now, calendar);
         IncidentRules.ValidateState(incident);
+        if (request.Suspend && agreement.ApprovedOn is null)
+        {
+            // Refused before anything is written, as Suspend-DataShareAgreement would refuse it after the incident.
+            throw new DataShareException("AgreementNotApproved", DataShareErrorCategory.InvalidOperation,
+                $"Agreement '{agreement.Id}' is not approved: it gets no data to suspend. Record the incident without -Suspend.", agreement.Id);
+        }
 
         var action = $"Record a {incident.Severity.ToString().ToLowerInvariant()}-severity {Words(incident.Kind)}" + (request.Suspend ? " and suspend the agreement at once" : string.Empty);
         if (!host.ShouldProcess($"Agreement {agreement.Id} ({agreement.Title})", action))
@@ -120,7 +126,7 @@ public sealed class IncidentService
         // again (suspending a suspended agreement changes nothing).
         if (request.Suspend)
         {
-            SuspendAgreement(agreement.Id, host);
+            SuspendAgreement(agreement.Id, incident, host);
         }
 
         register.InsertIncident(incident, new AuditEvent("Incident.Record", "Incident", incident.Id, new Dictionary<string, string?>
@@ -267,12 +273,20 @@ public sealed class IncidentService
     }
 
     /// <summary>
-    /// The one place an incident suspends its agreement, through the agreement service's suspension path (audited as
-    /// Agreement.Suspension). LEAD (issue 21, variations): re-point to Suspend-DataShareAgreement's engine method, with
-    /// the incident as the reason, at merge. The user confirmed the whole command already, so it is not asked again.
+    /// Suspends the agreement through the same engine call as Suspend-DataShareAgreement (audited Agreement.Suspend, with
+    /// the incident as the reason). An agreement already suspended stays as it is. The user confirmed the whole command
+    /// already, so it is not asked again.
     /// </summary>
-    private void SuspendAgreement(string agreementId, IOperationHost host) =>
-        agreements.Update(agreementId, new AgreementChanges { IsSuspended = true }, new AlreadyConfirmed(host));
+    private void SuspendAgreement(string agreementId, DataShareIncident incident, IOperationHost host)
+    {
+        if (agreements.Get(agreementId).IsSuspended)
+        {
+            host.WriteVerbose($"Agreement {agreementId} is already suspended; incident {incident.Id} is recorded against it.");
+            return;
+        }
+
+        agreements.Suspend(agreementId, $"Incident {incident.Id} ({Words(incident.Kind)}, severity {incident.Severity.ToString().ToLowerInvariant()}).", null, new AlreadyConfirmed(host));
+    }
 
     private DataShareIncident Find(string id) =>
         (Ids.Normalise(Ids.IncidentPrefix, id) is { } normalised ? register.FindIncident(normalised) : null) ?? throw new DataShareException("IncidentNotFound", DataShareErrorCategory.ObjectNotFound,

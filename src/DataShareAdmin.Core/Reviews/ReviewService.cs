@@ -204,14 +204,14 @@ public sealed class ReviewService
         switch (review.Outcome)
         {
             case ReviewOutcome.Suspend when !agreement.IsSuspended:
-                agreements.Update(agreement.Id, new AgreementChanges { IsSuspended = true }, new Confirmed(host));
-                host.WriteWarning($"Agreement {agreement.Id} is suspended by the review: no transfers until it is resumed (Set-DataShareAgreement -Suspended:$false).");
+                agreements.Suspend(agreement.Id, $"Review {review.Id} of {DateText.FormatDate(day)} decided to suspend it.", day, new Confirmed(host));
+                host.WriteWarning($"Agreement {agreement.Id} is suspended by the review: no transfers until it is resumed (Resume-DataShareAgreement -Reason).");
                 break;
             case ReviewOutcome.Vary:
-                host.WriteWarning($"The review decided agreement {agreement.Id}'s terms must change: request a variation, and have it approved, before its terms are changed.");
+                host.WriteWarning($"The review decided agreement {agreement.Id}'s terms must change: request a variation (Request-DataShareVariation), and have it approved (Approve-DataShareVariation), before its terms change.");
                 break;
             case ReviewOutcome.Terminate:
-                host.WriteWarning($"The review decided agreement {agreement.Id} should end: request a variation ending it early, and have it approved.");
+                host.WriteWarning($"The review decided agreement {agreement.Id} should end: request a variation ending it early (Request-DataShareVariation -EndsOn), and have it approved.");
                 break;
         }
 
