@@ -35,6 +35,9 @@ public sealed class RegisterSnapshot
 
     public IEnumerable<OutputReleaseCell> OutputReleaseCells { get; set; } = Array.Empty<OutputReleaseCell>();
 
+    /// <summary>The legal gateway catalogue (a copy's destination is seeded already: these replace its seeded rows).</summary>
+    public IEnumerable<DataShareLegalGateway> LegalGateways { get; set; } = Array.Empty<DataShareLegalGateway>();
+
     public IEnumerable<AuditEntry> AuditLog { get; set; } = Array.Empty<AuditEntry>();
 
     public AuditHead? AuditHead { get; set; }

@@ -75,6 +75,7 @@ public static class RegisterCopier
         Confirmations = register.ListConfirmations(),
         OutputReleases = register.ListOutputReleases(null),
         OutputReleaseCells = register.ListOutputReleaseCells(null),
+        LegalGateways = register.ListLegalGateways(),
         // Every stored row: one numbered below 1 is refused by the copy rather than silently left behind.
         AuditLog = register.ReadAuditLog(long.MinValue),
         AuditHead = register.ReadAuditHead(),

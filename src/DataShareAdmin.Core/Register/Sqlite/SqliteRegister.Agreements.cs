@@ -12,10 +12,10 @@ public sealed partial class SqliteRegister
         INSERT INTO agreements (id, organisation, organisation_id, title, purpose, legal_gateway, lawful_basis, access_route,
             direct_transfer_justification, starts_on, ends_on, retention_days, data_items, approval_reference, approved_on, approved_by,
             is_suspended, destroyed_on, created_at, created_by, modified_at, version, access_group_ids, officer_name, officer_email,
-            category, publication, refused_on, withdrawn_on, closure_reason)
+            category, publication, refused_on, withdrawn_on, closure_reason, decision)
         VALUES ($id, $organisation, $organisationId, $title, $purpose, $gateway, $basis, $route, $justification, $starts, $ends, $retention,
             $items, $reference, $approvedOn, $approvedBy, $suspended, $destroyed, $created, $createdBy, $modified, $version, $groups,
-            $officerName, $officerEmail, $category, $publication, $refusedOn, $withdrawnOn, $closureReason)
+            $officerName, $officerEmail, $category, $publication, $refusedOn, $withdrawnOn, $closureReason, $decision)
         """;
 
     // The organisation's current name comes from its record; the agreement's own column keeps the name it was written with.
@@ -47,7 +47,8 @@ public sealed partial class SqliteRegister
                 data_items = $items, approval_reference = $reference, approved_on = $approvedOn, approved_by = $approvedBy,
                 is_suspended = $suspended, destroyed_on = $destroyed, modified_at = $modified, version = $version,
                 access_group_ids = $groups, officer_name = $officerName, officer_email = $officerEmail,
-                category = $category, publication = $publication, refused_on = $refusedOn, withdrawn_on = $withdrawnOn, closure_reason = $closureReason
+                category = $category, publication = $publication, refused_on = $refusedOn, withdrawn_on = $withdrawnOn, closure_reason = $closureReason,
+                decision = $decision
             WHERE id = $id AND version = $expected
             """, parameters.ToArray());
         if (changed == 0)
@@ -70,6 +71,7 @@ public sealed partial class SqliteRegister
         ("$officerName", a.OfficerName), ("$officerEmail", a.OfficerEmail),
         ("$category", a.Category.ToString()), ("$publication", PublicationJson.Write(a)), ("$refusedOn", DateText.FormatDate(a.RefusedOn)),
         ("$withdrawnOn", DateText.FormatDate(a.WithdrawnOn)), ("$closureReason", a.ClosureReason),
+        ("$decision", DecisionJson.Write(a.Decision)),
     };
 
     private static DataShareAgreement ReadAgreement(SqliteDataReader r)
@@ -79,6 +81,7 @@ public sealed partial class SqliteRegister
         agreement.RefusedOn = DateText.ParseOptionalDate(Text(r, "refused_on"));
         agreement.WithdrawnOn = DateText.ParseOptionalDate(Text(r, "withdrawn_on"));
         agreement.ClosureReason = Text(r, "closure_reason");
+        agreement.Decision = DecisionJson.Read(Text(r, "decision"));
         PublicationJson.Read(Text(r, "publication"), agreement);
         return agreement;
     }

@@ -47,6 +47,7 @@ public sealed partial class SqliteRegister
             Each("Confirmations", snapshot.Confirmations, RestoreConfirmation);
             Each("Output releases", snapshot.OutputReleases, RestoreOutputRelease);
             Each("Output release cells", snapshot.OutputReleaseCells, RestoreOutputReleaseCell);
+            Each("Legal gateways", snapshot.LegalGateways, (t, g) => Execute(t, "INSERT OR REPLACE" + InsertLegalGatewaySql.Trim().Substring("INSERT".Length), LegalGatewayParameters(g)));
             Each("Audit entries", snapshot.AuditLog, RestoreAuditEntry);
             RestoreAuditHead(transaction, snapshot.AuditHead);
             transaction.Commit();

@@ -94,6 +94,7 @@ public sealed partial class TableRegister
         Each("Confirmations", snapshot.Confirmations, RestoreConfirmation);
         Each("Output releases", snapshot.OutputReleases, RestoreOutputRelease);
         Each("Output release cells", CellChunks(snapshot.OutputReleaseCells), RestoreOutputReleaseCells);
+        Each("Legal gateways", snapshot.LegalGateways, g => new[] { Row(GatewayKey(g.Name), "LegalGateway", g) });
         Each("Audit entries", snapshot.AuditLog, e => new[] { EntryRow(e) });
         if (snapshot.AuditHead is { } head)
         {
