@@ -150,7 +150,7 @@ public sealed class RegisterCopyTests : IClassFixture<AzuriteTablesFixture>, IDi
         var host = new FakeHost();
         Samples.AddOrganisation(test.Engine, assessedOn: "2026-01-01");
         test.Engine.Agreements.Create(Samples.Agreement("DS1"), host);
-        test.Engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), host);
+        test.Engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), Samples.Decision(), host);
 
         // More people than the Table register tests one query at a time, so it reads every certificate at once.
         for (var i = 0; i < 30; i++)
