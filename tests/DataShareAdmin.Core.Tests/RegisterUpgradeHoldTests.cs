@@ -62,7 +62,10 @@ public sealed class RegisterUpgradeHoldTests : IClassFixture<AzuriteTablesFixtur
                 ALTER TABLE holdings DROP COLUMN hold_approved_by;
                 ALTER TABLE holdings DROP COLUMN hold_legal;
                 ALTER TABLE holdings DROP COLUMN hold_review_on;
-                PRAGMA user_version = {SqliteSchema.CurrentVersion - 1};
+                ALTER TABLE agreements DROP COLUMN decision;
+                ALTER TABLE holdings DROP COLUMN hold_placed_by;
+                DROP TABLE legal_gateways;
+                PRAGMA user_version = 11;
                 """;
             command.ExecuteNonQuery();
         }
