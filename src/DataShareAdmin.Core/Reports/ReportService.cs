@@ -219,6 +219,7 @@ public sealed partial class ReportService
         Date("assessmentValidUntil", "Assessment current until"),
         Date("startsOn", "Starts"), Date("endsOn", "Ends"), Text("status", "Status"), Text("heldAt", "Where the data is held"),
         Text("destructionStatus", "Destruction"), Text("flags", "Needs attention"),
+        Text("decision", "Panel's decision"), Text("separationOfDuties", "Separation of duties"), Text("gatewayCheck", "Legal gateway check"),
     };
 
     /// <summary>The organisation's standing as a phrase for a report cell, e.g. "Current (ISQ-2026-014, passed 2026-03-01)".</summary>
@@ -269,6 +270,7 @@ public sealed partial class ReportService
     private IEnumerable<object?[]> RegisterRows(DateTime day, HashSet<string>? only)
     {
         var verdicts = new Dictionary<string, AssessmentVerdict>(StringComparer.Ordinal);
+        var catalogue = Decisions.DecisionPhrases.Catalogue(register);
         foreach (var agreement in register.ListAgreements())
         {
             if (only is not null && !only.Contains(agreement.Id))
@@ -292,6 +294,7 @@ public sealed partial class ReportService
                 AssessmentPhrase(verdict), verdict.ValidUntil,
                 agreement.StartsOn, agreement.EndsOn, status.ToString(), held.Count == 0 ? null : string.Join("; ", held), destruction,
                 Flags(agreement, status, verdict),
+                Decisions.DecisionPhrases.Decision(agreement), Decisions.DecisionPhrases.SelfApproval(agreement), Decisions.DecisionPhrases.GatewayCheck(agreement, catalogue),
             };
         }
     }
