@@ -209,7 +209,7 @@ function New-TestAgreement {
         $ApprovedOn = (Get-Date).Date.AddDays(-1)
     }
 
-    Approve-DataShareAgreement -Id $agreement.Id -Reference $ApprovalReference -ApprovedOn $ApprovedOn -PassThru -ErrorAction Stop
+    Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference $ApprovalReference -ApprovedOn $ApprovedOn -PassThru -ErrorAction Stop
 }
 
 function Get-DataShareTestState {
@@ -403,6 +403,14 @@ function Restore-DataShareTestEnvironment {
     if ($null -ne $saved) {
         $env:DATASHAREADMIN_REGISTER = $saved.Value
     }
+}
+
+# The panel's four tests, each with a note: every approval records them (splat: Approve-DataShareAgreement @PanelTests).
+$PanelTests = @{
+    Legal         = 'Gateway and lawful basis confirmed'
+    Ethical       = 'Ethics approval seen'
+    Proportionate = 'Items limited to the research question'
+    Secure        = 'Held in an accredited environment'
 }
 
 $DataShareModuleManifest = Get-DataShareTestModuleManifest
