@@ -70,7 +70,7 @@ function Get-DataShareTestAgreementParameter {
         [string] $Organisation = $DataShareTestOrganisation,
         [string] $Title = 'Attainment and attendance of pupils in the North West',
         [string] $Purpose = 'Research into the link between attendance and attainment at key stage 2.',
-        [string] $LegalGateway = 'Education Act 1996 s537A; Education (Individual Pupil Information) (Prescribed Persons) Regulations 2009',
+        [string] $LegalGateway = 'Education (Individual Pupil Information) (Prescribed Persons) (England) Regulations 2009',
         [string] $LawfulBasis = 'UK GDPR Article 6(1)(e) public task',
         [string] $AccessRoute = 'SecureResearchService',
         [string] $DirectTransferJustification,
