@@ -232,7 +232,7 @@ Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
         $info.Location | Should -Be "$($Azurite.TableEndpoint)/DataShareRegister#$name"
         $info.Location | Should -Not -Match 'AccountKey'
         $info.Source | Should -Be 'Parameter'
-        $info.SchemaVersion | Should -Be 12
+        $info.SchemaVersion | Should -Be 13
         $info.IsReadOnly | Should -BeFalse
         Get-RegisterName | Should -Be "AzureTables:$($info.Location)"
         @(Get-DataShareAgreement -ErrorAction Stop).Count | Should -Be 0 -Because 'a new register is empty'
