@@ -129,7 +129,10 @@ Describe 'Export-DataShareReport -Kind PublicRegister' {
         $rows = Import-Csv -LiteralPath (Join-Path $Folder 'register.csv')
 
         ($rows | Where-Object section -EQ 'refusedOrWithdrawn').reference | Should -Be @('PUB003', 'PUB004')
-        ($rows | Where-Object section -EQ 'counts').Count | Should -Be 6
+        # One count per category (DataMatching, the Chief Statistician's matching cases, is the seventh).
+        ($rows | Where-Object section -EQ 'counts').Count | Should -Be ([enum]::GetNames([DataShareAdmin.AgreementCategory]).Count)
+        ($rows | Where-Object section -EQ 'counts').Count | Should -Be 7
+        ($rows | Where-Object section -EQ 'refusedOrWithdrawn' | Where-Object reference -EQ 'PUB003').failedTests | Should -Be 'Proportionate'
         ($rows | Where-Object { $_.section -eq 'counts' -and $_.category -eq 'DsapResearch' }).withdrawn | Should -Be '1'
     }
 
