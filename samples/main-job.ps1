@@ -457,7 +457,7 @@ catch {
 Set-DataSharePolicy -Name RequireSeparateApprover -Default -Confirm:$false
 $principles = @{ SectorBenefit = 'Evidence for local authorities commissioning alternative provision'; SizeableBenefit = 'Every authority in England'; SecondaryResearch = 'NotApplicable' }
 $decided = Approve-DataShareAgreement @panelTests -Id DS01200 -Reference 'DSAP-2026-140' -ApprovedOn $today.AddDays(-1) -ApprovedBy ChiefStatistician `
-    -Principle $principles -Condition 'No linkage to other datasets', 'Outputs checked before release' -PassThru -WarningAction SilentlyContinue
+    -Principle $principles -Condition 'No linkage to other datasets', 'Outputs checked before release' -PassThru
 $host.UI.WriteLine("DS01200 ($($decided.LegalGateway)): $($decided.Decision); self-approved (flagged in reports): $($decided.SelfApproved)")
 $host.UI.WriteLine('')
 

@@ -153,8 +153,8 @@ Describe 'Separation of duties' {
             Set-DataSharePolicy -Name RequireSeparateApprover -Default -Confirm:$false
         }
 
-        Approve-DataShareAgreement @PanelTests -Id 'PNL030' -Reference 'DSAP-PNL-30' -ApprovedOn $Yesterday -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction Stop
-        "$warned" | Should -Match 'approved by the account that created it'
+        $said = Approve-DataShareAgreement @PanelTests -Id 'PNL030' -Reference 'DSAP-PNL-30' -ApprovedOn $Yesterday -Verbose -ErrorAction Stop 4>&1
+        "$said" | Should -Match 'approved by the account that created it'
         (Get-DataShareAgreement -Id 'PNL030').SelfApproved | Should -BeTrue
         $path = Join-Path $TestDrive 'register-sod.csv'
         Export-DataShareReport -Kind Register -Format Csv -Path $path -Force -ErrorAction Stop

@@ -320,7 +320,8 @@ public sealed partial class AgreementService
             host.WriteVerbose($"Approved agreement {agreement.Id} ({agreement.ApprovalReference}).");
             if (self)
             {
-                host.WriteWarning($"Agreement {agreement.Id} was approved by the account that created it ({actor}); reports flag it. Set-DataSharePolicy RequireSeparateApprover true refuses this.");
+                // Flagged in reports and the audit entry, not warned of: on a one-officer register every approval is one.
+                host.WriteVerbose($"Agreement {agreement.Id} was approved by the account that created it ({actor}); reports flag it. Set-DataSharePolicy RequireSeparateApprover true refuses this.");
             }
 
             return WithStatus(agreement, calendar.Today);
