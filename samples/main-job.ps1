@@ -72,6 +72,13 @@ foreach ($assessment in $assessments) {
 }
 
 $gateway = 'Education (Individual Pupil Information) (Prescribed Persons) (England) Regulations 2009'
+# Every approval records the panel's four tests, each with a short note.
+$panelTests = @{
+    Legal         = 'Prescribed persons regulations; Article 6(1)(e)'
+    Ethical       = 'University ethics committee approval seen'
+    Proportionate = 'Only the items the research question needs'
+    Secure        = 'Accredited environment; named recipients only'
+}
 $agreements = @(
     @{ Id = 'DS00752'; Organisation = 'University of Example'; Title = 'Attainment gaps in primary schools'
        Purpose = 'Research into attainment gaps between pupil groups'; LegalGateway = $gateway; LawfulBasis = 'Article 6(1)(e)'
@@ -93,8 +100,8 @@ foreach ($agreement in $agreements) {
     }
 }
 
-Approve-DataShareAgreement -Id DS00752 -Reference 'DSAP-2025-118' -ApprovedOn 2025-12-10 -ErrorAction SilentlyContinue
-Approve-DataShareAgreement -Id DS00901 -Reference 'DSAP-2026-007' -ApprovedOn 2026-02-11 -ErrorAction SilentlyContinue
+Approve-DataShareAgreement @panelTests -Id DS00752 -Reference 'DSAP-2025-118' -ApprovedOn 2025-12-10 -ErrorAction SilentlyContinue
+Approve-DataShareAgreement @panelTests -Id DS00901 -Reference 'DSAP-2026-007' -ApprovedOn 2026-02-11 -ErrorAction SilentlyContinue
 
 # What the public register shows: sectors, the public fields of a share, and a request the panel refused.
 Set-DataShareOrganisation -Organisation 'University of Example' -Sector University
@@ -108,7 +115,7 @@ Set-DataShareAgreement -Id DS00901 -LaySummary 'Whether support for children in 
 if (-not (Get-DataShareAgreement -Id DS01040 -ErrorAction SilentlyContinue)) {
     New-DataShareAgreement -Id DS01040 -Organisation 'Example Research Trust' -Title 'Named pupil records for tracing' -Purpose 'Tracing former pupils for a survey' `
         -LegalGateway $gateway -LawfulBasis 'Article 6(1)(e)' -AccessRoute DirectTransfer -StartsOn 2026-04-01 -EndsOn 2026-09-30 -DataItem 'Pupil name:A1' | Out-Null
-    Deny-DataShareAgreement -Id DS01040 -Reason 'Named records are not needed for the purpose: the survey can be run through the schools.' -RefusedOn 2026-03-20
+    Deny-DataShareAgreement -Id DS01040 -FailedTest Proportionate -Proportionate 'Named records asked for where a survey through schools answers the question' -Reason 'Named records are not needed for the purpose: the survey can be run through the schools.' -RefusedOn 2026-03-20
 }
 
 $people = @(
@@ -164,7 +171,7 @@ if (-not (Get-DataShareAgreement -Id DS01100 -ErrorAction SilentlyContinue)) {
         -AccessRoute DirectTransfer -StartsOn $today.AddDays(-30) -EndsOn $today.AddDays(335) -RetentionDays 30 `
         -DirectTransferJustification 'The analysis needs the university''s licensed reading-assessment software.' `
         -DataItem 'KS2 reading score:B3', 'School URN:A1' | Out-Null
-    Approve-DataShareAgreement -Id DS01100 -Reference 'DSAP-2026-131' -ApprovedOn $today.AddDays(-35) | Out-Null
+    Approve-DataShareAgreement @panelTests -Id DS01100 -Reference 'DSAP-2026-131' -ApprovedOn $today.AddDays(-35) | Out-Null
     # A DirectTransfer agreement gets no transfers without a DPIA.
     Set-DataShareDpia -AgreementId DS01100 -Reference 'DPIA-2026-131' -SignedOffOn $today.AddDays(-36) -SignedOffBy 'Data Protection Officer' `
         -ResidualRisk Low -Mitigations 'Pseudonymised extract; named recipients only; links expire within 3 days' `
@@ -230,7 +237,7 @@ try {
             -AccessRoute DirectTransfer -StartsOn $today.AddDays(-60) -EndsOn $today.AddDays(120) -RetentionDays 0 `
             -DirectTransferJustification 'Matched to the trust''s own case files, which cannot leave its premises.' `
             -DataItem 'Exclusion episodes:C4' | Out-Null
-        Approve-DataShareAgreement -Id DS00990 -Reference 'DSAP-2026-088' -ApprovedOn $today.AddDays(-65) | Out-Null
+        Approve-DataShareAgreement @panelTests -Id DS00990 -Reference 'DSAP-2026-088' -ApprovedOn $today.AddDays(-65) | Out-Null
         Set-DataShareDpia -AgreementId DS00990 -Reference 'DPIA-2026-088' -SignedOffOn $today.AddDays(-66) -SignedOffBy 'Data Protection Officer' `
             -ResidualRisk Medium -Mitigations 'Matched on the trust''s premises; the extract holds exclusion counts only' | Out-Null
         Add-DataShareRecipient -AgreementId DS00990 -Name 'Jo Bloggs' -Email 'jo.bloggs@example.ac.uk' -Role 'Analyst' |
@@ -311,7 +318,7 @@ try {
             -Purpose 'Attendance patterns before exclusion' -LegalGateway $gateway -LawfulBasis 'Article 6(1)(e)' `
             -AccessRoute SecureResearchService -StartsOn $today.AddDays(-120) -EndsOn $today.AddDays(-1) -RetentionDays 0 `
             -DataItem 'Attendance sessions:B3' | Out-Null
-        Approve-DataShareAgreement -Id DS00995 -Reference 'DSAP-2026-091' -ApprovedOn $today.AddDays(-125) | Out-Null
+        Approve-DataShareAgreement @panelTests -Id DS00995 -Reference 'DSAP-2026-091' -ApprovedOn $today.AddDays(-125) | Out-Null
     }
     $inquiry = [System.IO.Path]::Combine([System.IO.Path]::GetDirectoryName($RegisterPath), 'working-copy-DS00995')
     [System.IO.Directory]::CreateDirectory($inquiry) | Out-Null
@@ -477,6 +484,32 @@ if ((Get-DataShareAgreement -Id DS00752).EndsOn -lt [datetime]'2027-06-30') {
 }
 $host.UI.WriteLine('History of DS00752''s terms:')
 Get-DataShareAgreement -Id DS00752 -History | Out-Default
+
+# The panel's decision, recorded as it was made, from a gateway in the register's catalogue; and separation of duties:
+# with RequireSeparateApprover on (the Table register's default) the account that created a request cannot approve it.
+# Here the policy is then turned off for this one-officer register, and the self-approval is allowed but flagged.
+$catalogue = @(Get-DataShareLegalGateway)
+$host.UI.WriteLine("Legal gateway catalogue: $($catalogue.Count) gateways, e.g. '$((Get-DataShareLegalGateway -Name 'Children Act*').Name)'.")
+if (-not (Get-DataShareAgreement -Id DS01200 -ErrorAction SilentlyContinue)) {
+    New-DataShareAgreement -Id DS01200 -Organisation 'University of Example' -Title 'Children in alternative provision' -Purpose 'Outcomes of pupils in alternative provision' `
+        -LegalGateway 'education (information about children in alternative provision) regulations 2007' -LawfulBasis 'Article 6(1)(e)' `
+        -StartsOn 2026-05-01 -EndsOn 2027-04-30 -DataItem 'AP placement:B3' -Category DsapResearch | Out-Null
+}
+Set-DataSharePolicy -Name RequireSeparateApprover -Value true -Confirm:$false
+try {
+    Approve-DataShareAgreement @panelTests -Id DS01200 -Reference 'DSAP-2026-140' -ApprovedOn $today.AddDays(-1) -ErrorAction Stop
+    throw 'The creator approved their own request while the policy forbids it.'
+}
+catch {
+    if ($_.FullyQualifiedErrorId -notlike 'AgreementApproverIsRequester*') { throw }
+    $host.UI.WriteLine("Approval of DS01200 by its creator is refused while RequireSeparateApprover is on: $($_.FullyQualifiedErrorId)")
+}
+Set-DataSharePolicy -Name RequireSeparateApprover -Default -Confirm:$false
+$principles = @{ SectorBenefit = 'Evidence for local authorities commissioning alternative provision'; SizeableBenefit = 'Every authority in England'; SecondaryResearch = 'NotApplicable' }
+$decided = Approve-DataShareAgreement @panelTests -Id DS01200 -Reference 'DSAP-2026-140' -ApprovedOn $today.AddDays(-1) -ApprovedBy ChiefStatistician `
+    -Principle $principles -Condition 'No linkage to other datasets', 'Outputs checked before release' -PassThru
+$host.UI.WriteLine("DS01200 ($($decided.LegalGateway)): $($decided.Decision); self-approved (flagged in reports): $($decided.SelfApproved)")
+$host.UI.WriteLine('')
 
 # Compliance reports: one page for people, and a CSV for scripts.
 $reports = [System.IO.Path]::GetDirectoryName($RegisterPath)

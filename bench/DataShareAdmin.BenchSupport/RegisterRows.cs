@@ -15,7 +15,7 @@ public static class RegisterRows
     /// The schema the module creates today (SqliteSchema.Migrations.Count). The seeders write columns by name; a later
     /// schema version fails their check until they have been compared with it (new nullable columns are left NULL).
     /// </summary>
-    public const int SchemaVersion = 15;
+    public const int SchemaVersion = 16;
 
     /// <summary>
     /// The oldest schema whose columns the seeders write the same way (8 added the output tables, 9 agreement columns the seeders leave at their defaults, 10 the held-identity

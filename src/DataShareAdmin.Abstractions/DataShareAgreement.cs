@@ -68,6 +68,12 @@ public sealed class DataShareAgreement
 
     public string? ApprovedBy { get; set; }
 
+    /// <summary>The panel's decision as recorded (tests, principles, who decided, conditions); null for one approved before decisions were recorded.</summary>
+    public PanelDecision? Decision { get; set; }
+
+    /// <summary>True when the approval was recorded by the account that created the agreement (flagged in reports whatever the policy).</summary>
+    public bool SelfApproved => ApprovedOn is not null && ApprovedBy is { Length: > 0 } by && string.Equals(by, CreatedBy, StringComparison.OrdinalIgnoreCase);
+
     public bool IsSuspended { get; set; }
 
     /// <summary>The day Suspend-DataShareAgreement suspended it (null when not suspended that way).</summary>

@@ -202,6 +202,15 @@ public interface IDataShareRegister : ISafePeopleStore, IDisposable
     /// (in any process) holds it. A process that dies releases it.
     /// </summary>
     IDisposable? TryLockSweep();
+
+    /// <summary>The legal gateway catalogue, retired gateways included, ordered by name (compared without case).</summary>
+    IEnumerable<DataShareLegalGateway> ListLegalGateways();
+
+    /// <summary>Adds a gateway; a name already in the catalogue (compared without case) is a LegalGatewayExists error.</summary>
+    void InsertLegalGateway(DataShareLegalGateway gateway, AuditEvent audit);
+
+    /// <summary>Writes a gateway's fields (retirement) at the version read.</summary>
+    void UpdateLegalGateway(DataShareLegalGateway gateway, AuditEvent audit);
 }
 
 /// <summary>Another writer changed the record since it was read.</summary>

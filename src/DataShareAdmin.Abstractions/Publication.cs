@@ -23,6 +23,9 @@ public enum AgreementCategory
 
     /// <summary>Data shared with another government department or public body.</summary>
     OtherGovernment,
+
+    /// <summary>A project matching the department's data with another source (the Chief Statistician may approve one).</summary>
+    DataMatching,
 }
 
 /// <summary>What sort of organisation receives data, as the public register shows it.</summary>

@@ -45,6 +45,8 @@ public sealed class RegisterSnapshot
 
     public IEnumerable<ReviewTrigger> ReviewTriggers { get; set; } = Array.Empty<ReviewTrigger>();
     public IEnumerable<DataShareIncident> Incidents { get; set; } = Array.Empty<DataShareIncident>();
+    /// <summary>The legal gateway catalogue (a copy's destination is seeded already: these replace its seeded rows).</summary>
+    public IEnumerable<DataShareLegalGateway> LegalGateways { get; set; } = Array.Empty<DataShareLegalGateway>();
 
     public IEnumerable<AuditEntry> AuditLog { get; set; } = Array.Empty<AuditEntry>();
 

@@ -248,6 +248,12 @@ public sealed class DataShareRetentionHold
     /// <summary>A legal hold's review day.</summary>
     public DateTime? ReviewOn { get; set; }
 
+    /// <summary>The account that placed the hold; null for a hold placed before this was recorded.</summary>
+    public string? PlacedBy { get; set; }
+
+    /// <summary>True when the approver named is the account that placed the hold (allowed only while RequireSeparateApprover is off; flagged in reports).</summary>
+    public bool SelfApproved { get; set; }
+
     /// <summary>True while the hold keeps the holding (today is before <see cref="Until"/>); false once its day has come.</summary>
     public bool Active { get; set; }
 

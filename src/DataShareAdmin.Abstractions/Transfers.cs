@@ -207,6 +207,9 @@ public sealed class DataShareHolding
     /// <summary>A legal hold's review day.</summary>
     public DateTime? HoldReviewOn { get; set; }
 
+    /// <summary>The account that placed the hold (the acting account when it was recorded); null for holds placed before this was kept.</summary>
+    public string? HoldPlacedBy { get; set; }
+
     public long Version { get; set; }
 
     public override string ToString() => Location;

@@ -76,6 +76,7 @@ public sealed class DataShareEngine : IDisposable
     private readonly Lazy<PersonDataService> people;
     private readonly Lazy<Reviews.ReviewService> reviews;
     private readonly Lazy<Incidents.IncidentService> incidents;
+    private readonly Lazy<Decisions.LegalGatewayService> gateways;
     private DirectoryAccess.DirectoryCheck? directoryCheck;
 
     private DataShareEngine(IDataShareRegister register, IClock clock, AuditIdentity identity, EngineOptions options)
@@ -92,7 +93,9 @@ public sealed class DataShareEngine : IDisposable
         safePeoplePolicy = new Lazy<SafePeoplePolicy>(Policy.SafePeople);
         readiness = new(() => new ReadinessService(register, Calendar, () => safePeoplePolicy.Value, () => directoryCheck));
         organisations = new(() => new Organisations.OrganisationService(register, Calendar, clock, user, Policy, Readiness.ForgetOrganisations));
-        agreements = new(() => new AgreementService(register, Calendar, clock, user, Organisations)
+        gateways = new(() => new Decisions.LegalGatewayService(register, clock, user));
+        Separation = new Decisions.SeparationOfDuties(() => Policy, user);
+        agreements = new(() => new AgreementService(register, Calendar, clock, user, Organisations, LegalGateways, Separation)
         {
             VariationMakesReviewDue = (id, variation, changed, host) =>
             {
@@ -111,7 +114,7 @@ public sealed class DataShareEngine : IDisposable
         directory = new(() => new DirectoryAccess.DirectoryService(register, Calendar, clock, Policy, Readiness, () => connection));
         retention = new(() => new Retention.RetentionService(register, Calendar, clock, identity, Agreements, Policy, connection is null ? null : Directory.RevokeForSweep));
         orphans = new(() => new Retention.OrphanFinder(register));
-        holds = new(() => new Retention.RetentionHolds(register, Calendar, Retention));
+        holds = new(() => new Retention.RetentionHolds(register, Calendar, Retention, Separation));
         transfers = new(() => new TransferService(register, Calendar, clock, user, Agreements, Recipients, Readiness, Policy.Transfers) { Standing = a => Reviews.RequireGoodStanding(a) });
         reportFiles = new(() => new Reports.ReportFileService(Reports, Audit, Orphans, Storage, Agreements));
         copies = new(() => new RegisterCopyService(register, clock, identity));
@@ -144,6 +147,12 @@ public sealed class DataShareEngine : IDisposable
     public Organisations.OrganisationService Organisations => organisations.Value;
 
     public AgreementService Agreements => agreements.Value;
+
+    /// <summary>The legal gateway catalogue (Get-/Add-/Remove-DataShareLegalGateway).</summary>
+    public Decisions.LegalGatewayService LegalGateways => gateways.Value;
+
+    /// <summary>Separation of duties: the one check every approval makes against the account that asked for it.</summary>
+    public Decisions.SeparationOfDuties Separation { get; }
 
     public RecipientService Recipients => recipients.Value;
 

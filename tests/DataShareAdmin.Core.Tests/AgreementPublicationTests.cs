@@ -113,16 +113,16 @@ public sealed class AgreementPublicationTests : IDisposable
     {
         Engine.Agreements.Create(Samples.Agreement("DS1"), host);
 
-        var refused = Engine.Agreements.Refuse("DS1", " Not proportionate. ", new DateTime(2026, 6, 1), host)!;
+        var refused = Engine.Agreements.Refuse("DS1", " Not proportionate. ", new DateTime(2026, 6, 1), Samples.Refusal(), host)!;
 
         Assert.Equal((AgreementStatus.Refused, new DateTime(2026, 6, 1), "Not proportionate."), (refused.Status, refused.RefusedOn, refused.ClosureReason));
         Assert.Equal(AgreementStatus.Pending, Engine.Agreements.Get("DS1", new DateTime(2026, 5, 31)).Status);
         var entry = Engine.Register.ReadAuditLog(1).Last();
         Assert.Equal(("Agreement.Refuse", "2026-06-01", "Not proportionate."), (entry.Action, entry.Details["RefusedOn"], entry.Details["Reason"]));
         var before = test.AuditCount();
-        Assert.Equal("AgreementClosed", Assert.Throws<DataShareException>(() => Engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 6, 2), host)).ErrorId);
+        Assert.Equal("AgreementClosed", Assert.Throws<DataShareException>(() => Engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 6, 2), Samples.Decision(), host)).ErrorId);
         Assert.Equal("AgreementClosed", Assert.Throws<DataShareException>(() => Engine.Agreements.Withdraw("DS1", "late", new DateTime(2026, 6, 2), host)).ErrorId);
-        Assert.Equal("AgreementClosed", Assert.Throws<DataShareException>(() => Engine.Agreements.Refuse("DS1", "again", new DateTime(2026, 6, 2), host)).ErrorId);
+        Assert.Equal("AgreementClosed", Assert.Throws<DataShareException>(() => Engine.Agreements.Refuse("DS1", "again", new DateTime(2026, 6, 2), Samples.Refusal(), host)).ErrorId);
         Assert.Equal(before, test.AuditCount());
         Assert.Null(Engine.Agreements.Get("DS1").ApprovedOn);
     }
@@ -133,7 +133,7 @@ public sealed class AgreementPublicationTests : IDisposable
         Engine.Agreements.Create(Samples.Agreement("DS1"), host);
         Engine.Agreements.Withdraw("DS1", "Funding ended.", new DateTime(2026, 6, 1), host);
 
-        var error = Assert.Throws<DataShareException>(() => Engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 6, 2), host));
+        var error = Assert.Throws<DataShareException>(() => Engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 6, 2), Samples.Decision(), host));
 
         Assert.Equal(("AgreementClosed", DataShareErrorCategory.InvalidOperation), (error.ErrorId, error.Category));
         Assert.Equal(AgreementStatus.Withdrawn, Engine.Agreements.Get("DS1").Status);
@@ -144,7 +144,7 @@ public sealed class AgreementPublicationTests : IDisposable
     {
         Engine.Agreements.Create(Samples.Agreement("DS1"), host);
         Engine.Agreements.Create(Samples.Agreement("DS2"), host);
-        Engine.Agreements.Approve("DS2", "DSAP-2", new DateTime(2026, 1, 1), host);
+        Engine.Agreements.Approve("DS2", "DSAP-2", new DateTime(2026, 1, 1), Samples.Decision(), host);
         var before = test.AuditCount();
 
         void Refused(Action act, string id, DataShareErrorCategory category)
@@ -153,11 +153,11 @@ public sealed class AgreementPublicationTests : IDisposable
             Assert.Equal((id, category), (error.ErrorId, error.Category));
         }
 
-        Refused(() => Engine.Agreements.Refuse("DS1", "  ", new DateTime(2026, 6, 1), host), "AgreementClosureReasonMissing", DataShareErrorCategory.InvalidArgument);
-        Refused(() => Engine.Agreements.Refuse("DS1", "why", new DateTime(2026, 6, 16), host), "AgreementClosureDateInvalid", DataShareErrorCategory.InvalidArgument);
-        Refused(() => Engine.Agreements.Refuse("DS1", new string('x', TextLimits.Reason + 1), new DateTime(2026, 6, 1), host), "AgreementFieldTooLong", DataShareErrorCategory.LimitsExceeded);
+        Refused(() => Engine.Agreements.Refuse("DS1", "  ", new DateTime(2026, 6, 1), Samples.Refusal(), host), "AgreementClosureReasonMissing", DataShareErrorCategory.InvalidArgument);
+        Refused(() => Engine.Agreements.Refuse("DS1", "why", new DateTime(2026, 6, 16), Samples.Refusal(), host), "AgreementClosureDateInvalid", DataShareErrorCategory.InvalidArgument);
+        Refused(() => Engine.Agreements.Refuse("DS1", new string('x', TextLimits.Reason + 1), new DateTime(2026, 6, 1), Samples.Refusal(), host), "AgreementFieldTooLong", DataShareErrorCategory.LimitsExceeded);
         Refused(() => Engine.Agreements.Withdraw("DS2", "why", new DateTime(2026, 6, 1), host), "AgreementAlreadyApproved", DataShareErrorCategory.InvalidOperation);
-        Refused(() => Engine.Agreements.Refuse("DS9", "why", new DateTime(2026, 6, 1), host), "AgreementNotFound", DataShareErrorCategory.ObjectNotFound);
+        Refused(() => Engine.Agreements.Refuse("DS9", "why", new DateTime(2026, 6, 1), Samples.Refusal(), host), "AgreementNotFound", DataShareErrorCategory.ObjectNotFound);
         Assert.Equal(before, test.AuditCount());
         Assert.Equal(AgreementStatus.Pending, Engine.Agreements.Get("DS1").Status);
     }
@@ -168,7 +168,7 @@ public sealed class AgreementPublicationTests : IDisposable
         Engine.Agreements.Create(Samples.Agreement("DS1"), host);
         var before = test.AuditCount();
 
-        Assert.Null(Engine.Agreements.Refuse("DS1", "why", new DateTime(2026, 6, 1), new FakeHost(approve: false)));
+        Assert.Null(Engine.Agreements.Refuse("DS1", "why", new DateTime(2026, 6, 1), Samples.Refusal(), new FakeHost(approve: false)));
 
         Assert.Equal(before, test.AuditCount());
         Assert.Null(Engine.Agreements.Get("DS1").RefusedOn);
@@ -201,7 +201,7 @@ public sealed class ClosedAgreementTransferTests : TransferTestsBase
     {
         Engine.Agreements.Create(Samples.Agreement("DS9"), host);
         Engine.Recipients.Add("DS9", jo.Name, jo.Email, null, host);
-        _ = refuse ? Engine.Agreements.Refuse("DS9", "No.", new DateTime(2026, 6, 1), host) : Engine.Agreements.Withdraw("DS9", "Gone.", new DateTime(2026, 6, 1), host);
+        _ = refuse ? Engine.Agreements.Refuse("DS9", "No.", new DateTime(2026, 6, 1), Samples.Refusal(), host) : Engine.Agreements.Withdraw("DS9", "Gone.", new DateTime(2026, 6, 1), host);
 
         var request = Request();
         request.AgreementId = "DS9";

@@ -61,7 +61,7 @@ public sealed class AgreementServiceTests : IDisposable
     public void Approval_makes_it_active_within_its_dates()
     {
         Agreements.Create(Samples.Agreement("DS1"), host);
-        var approved = Agreements.Approve("DS1", " DSAP-2026-01 ", new DateTime(2026, 6, 1), host)!;
+        var approved = Agreements.Approve("DS1", " DSAP-2026-01 ", new DateTime(2026, 6, 1), Samples.Decision(), host)!;
 
         Assert.Equal(AgreementStatus.Active, approved.Status);
         Assert.Equal(("DSAP-2026-01", new DateTime(2026, 6, 1), "tester"), (approved.ApprovalReference, approved.ApprovedOn!.Value, approved.ApprovedBy));
@@ -73,9 +73,9 @@ public sealed class AgreementServiceTests : IDisposable
     public void Approving_twice_or_in_the_future_is_refused()
     {
         Agreements.Create(Samples.Agreement("DS1"), host);
-        Assert.Equal("AgreementApprovalDateInvalid", Assert.Throws<DataShareException>(() => Agreements.Approve("DS1", "R", new DateTime(2026, 6, 16), host)).ErrorId);
-        Agreements.Approve("DS1", "R", new DateTime(2026, 6, 15), host);
-        var error = Assert.Throws<DataShareException>(() => Agreements.Approve("DS1", "R2", new DateTime(2026, 6, 15), host));
+        Assert.Equal("AgreementApprovalDateInvalid", Assert.Throws<DataShareException>(() => Agreements.Approve("DS1", "R", new DateTime(2026, 6, 16), Samples.Decision(), host)).ErrorId);
+        Agreements.Approve("DS1", "R", new DateTime(2026, 6, 15), Samples.Decision(), host);
+        var error = Assert.Throws<DataShareException>(() => Agreements.Approve("DS1", "R2", new DateTime(2026, 6, 15), Samples.Decision(), host));
         Assert.Equal("AgreementAlreadyApproved", error.ErrorId);
         Assert.Equal(DataShareErrorCategory.InvalidOperation, error.Category);
         Assert.Equal(2, test.AuditCount());
@@ -116,7 +116,7 @@ public sealed class AgreementServiceTests : IDisposable
     public void Suspension_is_audited_and_shows_in_status()
     {
         Agreements.Create(Samples.Agreement("DS1"), host);
-        Agreements.Approve("DS1", "R", new DateTime(2026, 1, 1), host);
+        Agreements.Approve("DS1", "R", new DateTime(2026, 1, 1), Samples.Decision(), host);
         var suspended = Agreements.Update("DS1", new AgreementChanges { IsSuspended = true }, host)!;
         Assert.Equal(AgreementStatus.Suspended, suspended.Status);
         Assert.Equal("Agreement.Suspension", test.Engine.Audit.Read(test.SetUpEntries + 3, null).Single().Action);
@@ -136,8 +136,8 @@ public sealed class AgreementServiceTests : IDisposable
         Agreements.Create(Samples.Agreement("DS1", "2026-01-01", "2026-12-31"), host);
         Agreements.Create(Samples.Agreement("DS2", "2026-01-01", "2026-03-31"), host);
         Agreements.Create(Samples.Agreement("DS3"), host);
-        Agreements.Approve("DS1", "R", new DateTime(2026, 1, 1), host);
-        Agreements.Approve("DS2", "R", new DateTime(2026, 1, 1), host);
+        Agreements.Approve("DS1", "R", new DateTime(2026, 1, 1), Samples.Decision(), host);
+        Agreements.Approve("DS2", "R", new DateTime(2026, 1, 1), Samples.Decision(), host);
 
         Assert.Equal(new[] { "DS1" }, Agreements.Find(null, new[] { AgreementStatus.Active }).Select(a => a.Id));
         Assert.Equal(new[] { "DS2" }, Agreements.Find(null, new[] { AgreementStatus.Ended }).Select(a => a.Id));

@@ -190,13 +190,13 @@ public sealed class OrganisationServiceTests : IDisposable
         test.Engine.Agreements.Create(request, host);
         var before = test.AuditCount();
 
-        var error = Assert.Throws<DataShareException>(() => test.Engine.Agreements.Approve("DS1", "DSAP-1", Day("2026-06-01"), host));
+        var error = Assert.Throws<DataShareException>(() => test.Engine.Agreements.Approve("DS1", "DSAP-1", Day("2026-06-01"), Samples.Decision(), host));
         Assert.Equal(("AgreementJustificationMissing", DataShareErrorCategory.InvalidOperation), (error.ErrorId, error.Category));
         Assert.Equal(before, test.AuditCount());
         Assert.Null(test.Engine.Register.FindAgreement("DS1")!.ApprovedOn);
 
         Samples.Vary(test.Engine, "DS1", new AgreementChanges { DirectTransferJustification = "Needs linkage the service cannot host." }, host);
-        test.Engine.Agreements.Approve("DS1", "DSAP-1", Day("2026-06-01"), host);
+        test.Engine.Agreements.Approve("DS1", "DSAP-1", Day("2026-06-01"), Samples.Decision(), host);
         before = test.AuditCount();
         error = Assert.Throws<DataShareException>(() => test.Engine.Agreements.Update("DS1", new AgreementChanges { DirectTransferJustification = string.Empty }, host));
         Assert.Equal("AgreementJustificationMissing", error.ErrorId);
@@ -206,7 +206,7 @@ public sealed class OrganisationServiceTests : IDisposable
         srs.AccessRoute = AccessRoute.SecureResearchService;
         srs.DirectTransferJustification = null;
         test.Engine.Agreements.Create(srs, host);
-        test.Engine.Agreements.Approve("DS2", "DSAP-2", Day("2026-06-01"), host);
+        test.Engine.Agreements.Approve("DS2", "DSAP-2", Day("2026-06-01"), Samples.Decision(), host);
         before = test.AuditCount();
         error = Assert.Throws<DataShareException>(() => test.Engine.Agreements.Update("DS2", new AgreementChanges { AccessRoute = AccessRoute.DirectTransfer }, host));
         Assert.Equal("AgreementJustificationMissing", error.ErrorId);
@@ -218,7 +218,7 @@ public sealed class OrganisationServiceTests : IDisposable
     public void An_agreement_approved_without_a_justification_can_still_be_changed_in_other_ways()
     {
         test.Engine.Agreements.Create(Samples.Agreement("DS1"), host);
-        test.Engine.Agreements.Approve("DS1", "DSAP-1", Day("2026-06-01"), host);
+        test.Engine.Agreements.Approve("DS1", "DSAP-1", Day("2026-06-01"), Samples.Decision(), host);
         var legacy = test.Engine.Register.FindAgreement("DS1")!;
         legacy.DirectTransferJustification = null;
         test.Engine.Register.UpdateAgreement(legacy, new AuditEvent("Test.Legacy", "Agreement", "DS1"));
@@ -275,7 +275,7 @@ public sealed class OrganisationServiceTests : IDisposable
     public void The_register_report_shows_the_justification_and_assessment_and_flags_what_blocks_transfers()
     {
         test.Engine.Agreements.Create(Samples.Agreement("DS1"), host);
-        test.Engine.Agreements.Approve("DS1", "DSAP-1", Day("2026-06-01"), host);
+        test.Engine.Agreements.Approve("DS1", "DSAP-1", Day("2026-06-01"), Samples.Decision(), host);
         var legacy = test.Engine.Register.FindAgreement("DS1")!;
         legacy.DirectTransferJustification = null;
         test.Engine.Register.UpdateAgreement(legacy, new AuditEvent("Test.Legacy", "Agreement", "DS1"));

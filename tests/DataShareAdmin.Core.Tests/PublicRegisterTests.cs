@@ -32,17 +32,17 @@ public sealed class PublicRegisterTests : TransferTestsBase
         ds2.Category = AgreementCategory.Police;
         ds2.SrsProjectId = "SRS-0042";
         Engine.Agreements.Create(ds2, host);
-        Engine.Agreements.Approve("DS2", "DSAP-2", new DateTime(2026, 2, 1), host);
+        Engine.Agreements.Approve("DS2", "DSAP-2", new DateTime(2026, 2, 1), Samples.Decision(), host);
         Engine.Retention.Register("DS2", Directory.CreateDirectory(Path.Combine(test.Directory, "ds2-copy")).FullName, host);
 
         var ds3 = Samples.Agreement("DS3");
         ds3.Category = AgreementCategory.HomeOffice;
         Engine.Agreements.Create(ds3, host);
-        Engine.Agreements.Refuse("DS3", "The public benefit did not outweigh the risk.", new DateTime(2026, 5, 1), host);
+        Engine.Agreements.Refuse("DS3", "The public benefit did not outweigh the risk.", new DateTime(2026, 5, 1), Samples.Refusal(), host);
         Engine.Agreements.Create(Samples.Agreement("DS4"), host);
         Engine.Agreements.Withdraw("DS4", "The applicant's funding ended.", new DateTime(2026, 6, 1), host);
         Engine.Agreements.Create(Samples.Agreement("DS5"), host);
-        Engine.Agreements.Approve("DS5", "DSAP-5", new DateTime(2026, 5, 10), host);
+        Engine.Agreements.Approve("DS5", "DSAP-5", new DateTime(2026, 5, 10), Samples.Decision(), host);
 
         // Today: a change to DS1's public terms (varied) and one to its officer only (not a variation).
         Engine.Agreements.Update("DS1", new AgreementChanges { LaySummary = "How attainment gaps change over time." }, host);
@@ -166,7 +166,7 @@ public sealed class PublicRegisterTests : TransferTestsBase
         // As the review found: officers typed names into a title, a justification and a public reason.
         Engine.Agreements.Update("DS1", new AgreementChanges { Title = "Attainment: ask jo bloggs", LaySummary = "Questions to Dee Pioh or pr@school.example, please." }, host);
         Engine.Agreements.Create(Samples.Agreement("DS6"), host);
-        Engine.Agreements.Refuse("DS6", "Owen Officer found the risk too high.", new DateTime(2026, 6, 1), host);
+        Engine.Agreements.Refuse("DS6", "Owen Officer found the risk too high.", new DateTime(2026, 6, 1), Samples.Refusal(), host);
 
         foreach (var format in (ReportFormat[])Enum.GetValues(typeof(ReportFormat)))
         {

@@ -24,7 +24,7 @@ public sealed class ReadinessPreloadTests : IDisposable
         var engine = test.Engine;
         Samples.AddOrganisation(engine, assessedOn: "2026-02-01", validUntil: "2027-12-31");
         engine.Agreements.Create(Samples.Agreement("DS1", "2026-01-01", "2026-12-31"), host);
-        engine.Agreements.Approve("DS1", "R", new DateTime(2026, 1, 1), host);
+        engine.Agreements.Approve("DS1", "R", new DateTime(2026, 1, 1), Samples.Decision(), host);
         for (var i = 0; i < 30; i++)
         {
             var recipient = engine.Recipients.Add("DS1", $"Person {i}", $"person{i}@example.org", null, host)!;

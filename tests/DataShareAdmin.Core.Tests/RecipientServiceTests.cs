@@ -65,7 +65,7 @@ public sealed class RecipientServiceTests : IDisposable
     public void No_one_can_be_added_to_an_ended_agreement()
     {
         test.Engine.Agreements.Create(Samples.Agreement("OLD1", "2025-01-01", "2025-12-31"), host);
-        test.Engine.Agreements.Approve("OLD1", "R", new DateTime(2025, 1, 1), host);
+        test.Engine.Agreements.Approve("OLD1", "R", new DateTime(2025, 1, 1), Samples.Decision(), host);
         var error = Assert.Throws<DataShareException>(() => Recipients.Add("OLD1", "Jo", "jo@example.org", null, host));
         Assert.Equal(("AgreementNotOpen", DataShareErrorCategory.InvalidOperation), (error.ErrorId, error.Category));
     }

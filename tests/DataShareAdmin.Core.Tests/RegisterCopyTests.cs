@@ -205,12 +205,31 @@ public sealed class RegisterCopyTests : IClassFixture<AzuriteTablesFixture>, IDi
     }
 
     [Fact]
+    public void The_legal_gateway_catalogue_goes_to_tables_and_back_with_officers_additions_and_retirements()
+    {
+        var host = new FakeHost();
+        test.Engine.LegalGateways.Add("Education Act 1996 section 537A", host);
+        test.Engine.LegalGateways.Retire("School Workforce Regulations 2007", "Superseded", host);
+        using var shared = Tables("g");
+        using var back = Sqlite("gateways-back.db");
+        Assert.True(RegisterCopier.Copy(test.Engine.Register, shared, test.Clock, host).Verified);
+        Assert.True(RegisterCopier.Copy(shared, back, test.Clock, host).Verified);
+
+        string Catalogue(IDataShareRegister register) => string.Join("\n", register.ListLegalGateways().Select(g => $"{g.Name}|{g.IsSeeded}|{g.IsRetired}|{g.RetiredReason}|{g.AddedBy}|{g.Version}"));
+        var expected = Catalogue(test.Engine.Register);
+        Assert.Contains("Education Act 1996 section 537A|False|False||tester|1", expected, StringComparison.Ordinal);
+        Assert.Contains("School Workforce Regulations 2007|True|True|Superseded|register seed|2", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, Catalogue(shared));
+        Assert.Equal(expected, Catalogue(back));
+    }
+
+    [Fact]
     public void Readiness_on_the_shared_register_is_the_same_as_on_the_file_when_it_reads_certificates_all_at_once()
     {
         var host = new FakeHost();
         Samples.AddOrganisation(test.Engine, assessedOn: "2026-01-01");
         test.Engine.Agreements.Create(Samples.Agreement("DS1"), host);
-        test.Engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), host);
+        test.Engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), Samples.Decision(), host);
 
         // More people than the Table register tests one query at a time, so it reads every certificate at once.
         for (var i = 0; i < 30; i++)

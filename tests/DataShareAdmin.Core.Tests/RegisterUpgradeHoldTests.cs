@@ -65,6 +65,9 @@ public sealed class RegisterUpgradeHoldTests : IClassFixture<AzuriteTablesFixtur
                 ALTER TABLE holdings DROP COLUMN hold_review_on;
                 {RegisterUpgradeReviewTests.UndoReviewSchema}
                 {RegisterUpgradeTermsTests.UndoTermsVersions}
+                ALTER TABLE agreements DROP COLUMN decision;
+                ALTER TABLE holdings DROP COLUMN hold_placed_by;
+                DROP TABLE legal_gateways;
                 PRAGMA user_version = {SqliteSchema.Migrations.ToList().FindIndex(m => m.Contains("hold_until", StringComparison.Ordinal))};
                 """;
             command.ExecuteNonQuery();

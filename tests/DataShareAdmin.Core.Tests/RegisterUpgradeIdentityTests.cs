@@ -49,7 +49,7 @@ public sealed class RegisterUpgradeIdentityTests : IClassFixture<AzuriteTablesFi
             created.InsertHolding(At("HD-0000000002", "https://acct.blob.core.windows.net/data/share-12/"), new AuditEvent("Holding.Register", "Holding", "HD-0000000002"));
         }
 
-        // As schema 10 left it (no hold columns of schema 12): identities missing (rows from before schema 4) or a folder's as written, the old index.
+        // As schema 10 left it (no hold columns of schema 12, nothing of the panel's schema 13): identities missing (rows from before schema 4) or a folder's as written, the old index.
         SqliteConnection.ClearAllPools();
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
@@ -67,6 +67,9 @@ public sealed class RegisterUpgradeIdentityTests : IClassFixture<AzuriteTablesFi
                 ALTER TABLE holdings DROP COLUMN hold_review_on;
                 {RegisterUpgradeReviewTests.UndoReviewSchema}
                 {RegisterUpgradeTermsTests.UndoTermsVersions}
+                ALTER TABLE agreements DROP COLUMN decision;
+                ALTER TABLE holdings DROP COLUMN hold_placed_by;
+                DROP TABLE legal_gateways;
                 PRAGMA user_version = 10;
                 """;
             command.ExecuteNonQuery();

@@ -58,6 +58,9 @@ public sealed class RegisterUpgradeIncidentTests : IClassFixture<AzuriteTablesFi
                 DROP INDEX ix_incidents_agreement;
                 DROP TABLE incidents;
                 {RegisterUpgradeTermsTests.UndoTermsVersions}
+                ALTER TABLE agreements DROP COLUMN decision;
+                ALTER TABLE holdings DROP COLUMN hold_placed_by;
+                DROP TABLE legal_gateways;
                 PRAGMA user_version = {before};
                 """;
             command.ExecuteNonQuery();

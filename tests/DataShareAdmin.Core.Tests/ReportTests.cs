@@ -30,7 +30,7 @@ public sealed class ReportTests : IDisposable
         engine.Organisations.AddAssessment(new Organisations.AssessmentRequest { Organisation = trickyOrganisation.Id, AssessedOn = new DateTime(2026, 1, 5), ValidUntil = new DateTime(2027, 6, 30), Outcome = AssessmentOutcome.Passed, Reference = "ISQ-7" }, host);
         tricky.Purpose = "-2+3 | pipes\nand a new line";
         engine.Agreements.Create(tricky, host);
-        engine.Agreements.Approve("DS1", "@DSAP-1", new DateTime(2026, 1, 1), host);
+        engine.Agreements.Approve("DS1", "@DSAP-1", new DateTime(2026, 1, 1), Samples.Decision(), host);
         Samples.AddDpia(engine, "DS1");
         engine.Agreements.Create(Samples.Agreement("DS2", "2026-01-01", "2026-12-31"), host);
 

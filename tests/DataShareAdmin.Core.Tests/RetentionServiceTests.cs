@@ -149,7 +149,7 @@ public sealed class RetentionServiceTests : IDisposable
         var agreement = Samples.Agreement(id, "2026-01-01", ends);
         agreement.RetentionDays = retention;
         Engine.Agreements.Create(agreement, host);
-        Engine.Agreements.Approve(id, "DSAP-" + id, new DateTime(2026, 1, 1), host);
+        Engine.Agreements.Approve(id, "DSAP-" + id, new DateTime(2026, 1, 1), Samples.Decision(), host);
     }
 
     private DataShareHolding Hold(string agreementId, string location) => Engine.Retention.Register(agreementId, location, host)!;

@@ -55,7 +55,7 @@ public sealed class SafePeopleServiceTests : IDisposable
         });
         Samples.AddOrganisation(engine, assessedOn: "2026-02-01", validUntil: "2027-12-31");
         engine.Agreements.Create(Samples.Agreement("DS1", "2026-01-01", "2026-12-31"), host);
-        engine.Agreements.Approve("DS1", "R", new DateTime(2026, 1, 1), host);
+        engine.Agreements.Approve("DS1", "R", new DateTime(2026, 1, 1), Samples.Decision(), host);
         jo = engine.Recipients.Add("DS1", "Jo Bloggs", "jo@example.org", null, host)!;
     }
 

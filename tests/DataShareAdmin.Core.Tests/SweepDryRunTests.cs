@@ -26,7 +26,7 @@ public sealed class SweepDryRunTests : IDisposable
         var agreement = Samples.Agreement("DS1", "2026-01-01", "2026-06-30");
         agreement.RetentionDays = 10;
         test.Engine.Agreements.Create(agreement, new FakeHost());
-        test.Engine.Agreements.Approve("DS1", "DSAP-DS1", new DateTime(2026, 1, 1), new FakeHost());
+        test.Engine.Agreements.Approve("DS1", "DSAP-DS1", new DateTime(2026, 1, 1), Samples.Decision(), new FakeHost());
         holding = test.Engine.Retention.Register("DS1", Account + "box-a/", new FakeHost())!;
         storage.Add("box-a", "extract.csv");
         storage.Add("box-a", "notes.txt");

@@ -78,7 +78,9 @@ public sealed class TableRegisterSignInTests
         Assert.All(service.Requests, r => Assert.Equal("Bearer " + token, r.Authorization));
 
         // The register's marker, written on first use, names the account too; the token is in no body.
-        var marker = Assert.Single(service.Requests, r => r.Method == "POST" && r.Path == "/DataShareRegister");
+        // (The other rows written on create are the legal gateway catalogue's seeds.)
+        var marker = Assert.Single(service.Requests, r => r.Method == "POST" && r.Path == "/DataShareRegister" && r.Body.Contains("\"RowKey\":\"meta\"", StringComparison.Ordinal));
+        Assert.Equal(Core.Decisions.LegalGatewaySeeds.Names.Count, service.Requests.Count(r => r.Method == "POST" && r.Path == "/DataShareRegister" && r.Body.Contains("\"RowKey\":\"lg!", StringComparison.Ordinal)));
         Assert.Equal("jo.bloggs@contoso.ac.uk", JsonDocument.Parse(marker.Body).RootElement.GetProperty("CreatedBy").GetString());
         Assert.DoesNotContain(service.Requests, r => r.Body.Contains(token, StringComparison.Ordinal));
 

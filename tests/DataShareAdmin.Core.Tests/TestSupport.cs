@@ -157,6 +157,21 @@ internal static class Samples
 
     public const string OrganisationName = "University of Example";
 
+    /// <summary>A panel decision with the four tests met, each with a note (what every approval now records).</summary>
+    public static PanelDecision Decision(DecisionMaker by = DecisionMaker.Panel, params string[] conditions)
+    {
+        var decision = DataShareAdmin.Core.Decisions.PanelDecisions.Approval("Gateway and basis confirmed", "Ethics approval seen", "Items limited to the question", "Secure research service");
+        decision.DecidedBy = by;
+        decision.Conditions = conditions;
+        return decision;
+    }
+
+    /// <summary>A refusal's decision: the tests given not met (Proportionate by default), each with a note.</summary>
+    public static PanelDecision Refusal(params PanelTest[] failed) => new()
+    {
+        Tests = (failed.Length == 0 ? new[] { PanelTest.Proportionate } : failed).Select(t => new PanelTestResult { Test = t, Passed = false, Note = t + " not shown" }).ToArray(),
+    };
+
     /// <summary>The samples' organisation, once per register; with a passed assessment when <paramref name="assessedOn"/> is given.</summary>
     public static DataShareOrganisation AddOrganisation(DataShareEngine engine, string? assessedOn = null, string? validUntil = null)
     {

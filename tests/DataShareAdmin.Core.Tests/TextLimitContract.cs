@@ -35,7 +35,7 @@ public abstract class TextLimitContract : IDisposable
         ["Agreement.DataItems"] = new(200, "AgreementFieldTooLong", (e, v, h) => e.Agreements.Create(With(Fresh(), a => a.DataItems = Items(v.Length, "i")), h)),
         ["Agreement.AccessGroupIds"] = new(50, "AgreementFieldTooLong", (e, v, h) => e.Agreements.Create(With(Fresh(), a => a.AccessGroupIds = Groups(v.Length, 1)), h)),
         ["Agreement.Update.Purpose"] = new(4000, "AgreementFieldTooLong", (e, v, h) => e.Agreements.Update("DS1", new AgreementChanges { Purpose = v }, h)),
-        ["Agreement.Approve.Reference"] = new(100, "AgreementFieldTooLong", (e, v, h) => e.Agreements.Approve("DS1", v, Now.UtcDateTime.Date, h)),
+        ["Agreement.Approve.Reference"] = new(100, "AgreementFieldTooLong", (e, v, h) => e.Agreements.Approve("DS1", v, Now.UtcDateTime.Date, Samples.Decision(), h)),
         ["Organisation.Name"] = new(200, "OrganisationFieldTooLong", (e, v, h) => e.Organisations.Create(v, null, null, null, h)),
         ["Organisation.Address"] = new(500, "OrganisationFieldTooLong", (e, v, h) => e.Organisations.Create("Org " + Guid.NewGuid().ToString("N"), v, null, null, h)),
         ["Organisation.ProtectionOfficerName"] = new(200, "OrganisationFieldTooLong", (e, v, h) => e.Organisations.Create("Org " + Guid.NewGuid().ToString("N"), null, v, null, h)),
@@ -124,7 +124,7 @@ public abstract class TextLimitContract : IDisposable
             DirectTransferJustification = Text(4000, '\''), OfficerName = Text(200, '+'), OfficerEmail = Email('\''),
             DataItems = Items(TextLimits.DataItems, "<"), AccessGroupIds = Groups(TextLimits.AccessGroups, 2),
         }, host);
-        engine.Agreements.Approve("DSMAX", Text(100, 'ß'), new DateTime(2026, 1, 2), host);
+        engine.Agreements.Approve("DSMAX", Text(100, 'ß'), new DateTime(2026, 1, 2), Samples.Decision(), host);
 
         // A recipient, their certificate and a holding at every limit; the recipient and certificate changed and removed.
         var recipient = engine.Recipients.Add("DSMAX", Text(200, 'é'), Email('~'), Text(200, '<'), host)!;
@@ -175,6 +175,9 @@ public abstract class TextLimitContract : IDisposable
     {
         var engine = OpenEngine();
         engines.Add(engine);
+
+        // One test identity creates and approves: separation of duties (on by default for Tables) is not what is tested here.
+        engine.Policy.Set(Policy.PolicyCatalogue.RequireSeparateApprover, "false", host);
         Samples.AddOrganisation(engine);
         engine.Agreements.Create(Samples.Agreement("DS1"), host);
         engine.Agreements.Create(Samples.Agreement("DS9", "2025-01-01", "2026-03-31"), host);

@@ -173,7 +173,7 @@ public sealed class TransferServiceTests : TransferTestsBase
     public void Named_recipients_must_be_on_the_agreement_and_an_agreement_needs_some()
     {
         Engine.Agreements.Create(Samples.Agreement("DS2", "2026-01-01", "2026-12-31"), host);
-        Engine.Agreements.Approve("DS2", "DSAP-2", new DateTime(2026, 1, 1), host);
+        Engine.Agreements.Approve("DS2", "DSAP-2", new DateTime(2026, 1, 1), Samples.Decision(), host);
         Samples.AddDpia(Engine, "DS2");
         Refused(new TransferRequest { AgreementId = "DS2", Paths = new[] { extract }, ValidFor = TimeSpan.FromDays(1) }, "TransferNoRecipients");
         Refused(new TransferRequest { AgreementId = "DS2", Paths = new[] { extract }, ValidFor = TimeSpan.FromDays(1), RecipientIds = new[] { jo.Id } }, "TransferRecipientNotOnAgreement");

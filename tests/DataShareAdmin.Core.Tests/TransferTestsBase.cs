@@ -33,7 +33,7 @@ public abstract class TransferTestsBase : IDisposable
         var engine = test.Engine;
         Samples.AddOrganisation(engine, assessedOn: "2026-02-01");
         engine.Agreements.Create(Samples.Agreement("DS1", "2026-01-01", "2026-12-31"), host);
-        engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), host);
+        engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), Samples.Decision(), host);
         if (dpia)
         {
             Samples.AddDpia(engine, "DS1");

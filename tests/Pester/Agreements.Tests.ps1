@@ -517,7 +517,7 @@ Describe 'Set-DataShareAgreement' {
 Describe 'Approve-DataShareAgreement' {
     It 'records the approval' {
         $agreement = New-TestAgreement -Id 'APPROVE001' -StartsOn '2025-03-01' -EndsOn '2025-08-31'
-        $approved = Approve-DataShareAgreement -Id $agreement.Id -Reference ' DSAP-2025-010 ' -ApprovedOn '2025-02-10' -PassThru -ErrorAction Stop
+        $approved = Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference ' DSAP-2025-010 ' -ApprovedOn '2025-02-10' -PassThru -ErrorAction Stop
 
         $approved.ApprovalReference | Should -Be 'DSAP-2025-010'
         $approved.ApprovedOn | Should -Be ([datetime]'2025-02-10')
@@ -535,13 +535,13 @@ Describe 'Approve-DataShareAgreement' {
     It 'leaves an agreement past its end Ended when it is approved late' {
         $agreement = New-TestAgreement -StartsOn '2020-01-01' -EndsOn '2020-12-31'
         $agreement.Status | Should -Be ([DataShareAdmin.AgreementStatus]::Ended)
-        $approved = Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-LATE' -ApprovedOn '2021-03-01' -PassThru -ErrorAction Stop
+        $approved = Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference 'DSAP-LATE' -ApprovedOn '2021-03-01' -PassThru -ErrorAction Stop
         $approved.Status | Should -Be ([DataShareAdmin.AgreementStatus]::Ended)
     }
 
     It 'approves today by default and writes nothing without -PassThru' {
         $agreement = New-TestAgreement
-        $output = Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-DEFAULT' -ErrorAction Stop
+        $output = Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference 'DSAP-DEFAULT' -ErrorAction Stop
         $output | Should -BeNullOrEmpty
         (Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop).ApprovedOn | Should -Not -BeNullOrEmpty
     }
@@ -549,7 +549,7 @@ Describe 'Approve-DataShareAgreement' {
     It 'takes agreements from the pipeline' {
         $agreement = New-TestAgreement
         $approved = Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop |
-            Approve-DataShareAgreement -Reference 'DSAP-PIPE' -ApprovedOn '2025-01-02' -PassThru -ErrorAction Stop
+            Approve-DataShareAgreement @PanelTests -Reference 'DSAP-PIPE' -ApprovedOn '2025-01-02' -PassThru -ErrorAction Stop
         $approved.Id | Should -Be $agreement.Id
         $approved.ApprovalReference | Should -Be 'DSAP-PIPE'
     }
@@ -558,7 +558,7 @@ Describe 'Approve-DataShareAgreement' {
         $agreement = New-TestAgreement -ApprovalReference 'DSAP-FIRST' -ApprovedOn '2025-01-20'
         $before = Get-DataShareTestState
 
-        { Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-SECOND' -ApprovedOn '2025-02-20' -ErrorAction Stop } |
+        { Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference 'DSAP-SECOND' -ApprovedOn '2025-02-20' -ErrorAction Stop } |
             Should -Throw -ErrorId 'AgreementAlreadyApproved,DataShareAdmin.Commands.ApproveDataShareAgreementCommand'
 
         $stored = Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop
@@ -571,7 +571,7 @@ Describe 'Approve-DataShareAgreement' {
         $agreement = New-TestAgreement
         $before = Get-DataShareTestState
 
-        { Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-LATER' -ApprovedOn (Get-Date).Date.AddDays(7) -ErrorAction Stop } |
+        { Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference 'DSAP-LATER' -ApprovedOn (Get-Date).Date.AddDays(7) -ErrorAction Stop } |
             Should -Throw -ErrorId 'AgreementApprovalDateInvalid,DataShareAdmin.Commands.ApproveDataShareAgreementCommand'
 
         (Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop).ApprovedOn | Should -BeNullOrEmpty
@@ -583,7 +583,7 @@ Describe 'Approve-DataShareAgreement' {
         @{ Case = 'a malformed id'; Id = 'no such id!'; ErrorId = 'AgreementIdInvalid' }
     ) {
         $before = Get-DataShareTestState
-        { Approve-DataShareAgreement -Id $Id -Reference 'DSAP-X' -ApprovedOn '2025-01-01' -ErrorAction Stop } |
+        { Approve-DataShareAgreement @PanelTests -Id $Id -Reference 'DSAP-X' -ApprovedOn '2025-01-01' -ErrorAction Stop } |
             Should -Throw -ErrorId "$ErrorId,DataShareAdmin.Commands.ApproveDataShareAgreementCommand"
         (Get-DataShareTestState).AuditCount | Should -Be $before.AuditCount
     }
@@ -592,9 +592,9 @@ Describe 'Approve-DataShareAgreement' {
         $agreement = New-TestAgreement -AccessRoute DirectTransfer -DirectTransferJustification ''
         $before = Get-DataShareTestState
 
-        { Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-NOREASON' -ApprovedOn '2025-01-02' -ErrorAction Stop } |
+        { Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference 'DSAP-NOREASON' -ApprovedOn '2025-01-02' -ErrorAction Stop } |
             Should -Throw -ErrorId 'AgreementJustificationMissing,DataShareAdmin.Commands.ApproveDataShareAgreementCommand' -ExpectedMessage '*DirectTransferJustification*'
-        { Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-NOREASON' -ApprovedOn '2025-01-02' -WhatIf -ErrorAction Stop } |
+        { Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference 'DSAP-NOREASON' -ApprovedOn '2025-01-02' -WhatIf -ErrorAction Stop } |
             Should -Throw -ErrorId 'AgreementJustificationMissing,DataShareAdmin.Commands.ApproveDataShareAgreementCommand'
 
         $stored = Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop
@@ -609,7 +609,7 @@ Describe 'Approve-DataShareAgreement' {
         $agreement = New-TestAgreement -AccessRoute DirectTransfer -DirectTransferJustification ''
         Set-DataShareAgreement -Id $agreement.Id -DirectTransferJustification 'The panel accepted the council''s need to link its case files.' -ErrorAction Stop
 
-        $approved = Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-REASON' -ApprovedOn '2025-01-02' -PassThru -ErrorAction Stop
+        $approved = Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference 'DSAP-REASON' -ApprovedOn '2025-01-02' -PassThru -ErrorAction Stop
 
         $approved.ApprovalReference | Should -Be 'DSAP-REASON'
         $approved.DirectTransferJustification | Should -BeExactly 'The panel accepted the council''s need to link its case files.'
@@ -617,7 +617,7 @@ Describe 'Approve-DataShareAgreement' {
 
     It 'approves a SecureResearchService agreement without a justification' {
         $agreement = New-TestAgreement -AccessRoute SecureResearchService
-        $approved = Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-SRS' -ApprovedOn '2025-01-02' -PassThru -ErrorAction Stop
+        $approved = Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference 'DSAP-SRS' -ApprovedOn '2025-01-02' -PassThru -ErrorAction Stop
         $approved.ApprovedOn | Should -Be ([datetime]'2025-01-02')
     }
 
@@ -660,7 +660,7 @@ Describe 'Approve-DataShareAgreement' {
         $agreement = New-TestAgreement
         $before = Get-DataShareTestState
 
-        Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-WHATIF' -ApprovedOn '2025-01-02' -WhatIf
+        Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference 'DSAP-WHATIF' -ApprovedOn '2025-01-02' -WhatIf
 
         $stored = Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop
         $stored.Status | Should -Be ([DataShareAdmin.AgreementStatus]::Pending)

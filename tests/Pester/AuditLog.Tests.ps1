@@ -87,7 +87,7 @@ Describe 'Every change appends an entry' {
     It 'Approve-DataShareAgreement appends Agreement.Approve' {
         $agreement = New-TestAgreement
         $count = Get-AuditCount
-        Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-AUDIT-1' -ApprovedOn '2025-01-15' -ErrorAction Stop
+        Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference 'DSAP-AUDIT-1' -ApprovedOn '2025-01-15' -ErrorAction Stop
 
         Get-AuditCount | Should -Be ($count + 1)
         $entry = Get-LastAuditEntry
@@ -225,7 +225,7 @@ Describe 'Every change appends an entry' {
         Remove-DataShareRecipient -Id $recipient.Id -WhatIf
         Set-DataShareAgreement -Id $agreement.Id -Title $agreement.Title -ErrorAction Stop
         Set-DataShareRecipient -Id $recipient.Id -Name 'Ned Nash' -ErrorAction Stop
-        Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-AGAIN' -ErrorAction SilentlyContinue
+        Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference 'DSAP-AGAIN' -ErrorAction SilentlyContinue
 
         Get-AuditCount | Should -Be $count
     }

@@ -70,7 +70,7 @@ function Get-DataShareTestAgreementParameter {
         [string] $Organisation = $DataShareTestOrganisation,
         [string] $Title = 'Attainment and attendance of pupils in the North West',
         [string] $Purpose = 'Research into the link between attendance and attainment at key stage 2.',
-        [string] $LegalGateway = 'Education Act 1996 s537A; Education (Individual Pupil Information) (Prescribed Persons) Regulations 2009',
+        [string] $LegalGateway = 'Education (Individual Pupil Information) (Prescribed Persons) (England) Regulations 2009',
         [string] $LawfulBasis = 'UK GDPR Article 6(1)(e) public task',
         [string] $AccessRoute = 'SecureResearchService',
         [string] $DirectTransferJustification,
@@ -211,7 +211,7 @@ function New-TestAgreement {
         $ApprovedOn = (Get-Date).Date.AddDays(-1)
     }
 
-    $approved = Approve-DataShareAgreement -Id $agreement.Id -Reference $ApprovalReference -ApprovedOn $ApprovedOn -PassThru -ErrorAction Stop
+    $approved = Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference $ApprovalReference -ApprovedOn $ApprovedOn -PassThru -ErrorAction Stop
 
     # A DirectTransfer agreement gets no transfers without a DPIA: record one, signed off on the day of approval.
     if ($approved.AccessRoute -eq 'DirectTransfer' -and -not $NoDpia) {
@@ -413,6 +413,14 @@ function Restore-DataShareTestEnvironment {
     if ($null -ne $saved) {
         $env:DATASHAREADMIN_REGISTER = $saved.Value
     }
+}
+
+# The panel's four tests, each with a note: every approval records them (splat: Approve-DataShareAgreement @PanelTests).
+$PanelTests = @{
+    Legal         = 'Gateway and lawful basis confirmed'
+    Ethical       = 'Ethics approval seen'
+    Proportionate = 'Items limited to the research question'
+    Secure        = 'Held in an accredited environment'
 }
 
 $DataShareModuleManifest = Get-DataShareTestModuleManifest

@@ -76,7 +76,7 @@ BeforeAll {
         'New-DataShareAgreement/Purpose'               = { [CmdletBinding()] param($Text) $p = Get-DataShareTestAgreementParameter -Purpose $Text; New-DataShareAgreement @p }
         'New-DataShareAgreement/DataItem name'         = { [CmdletBinding()] param($Text) $p = Get-DataShareTestAgreementParameter -DataItem "$($Text):B3"; New-DataShareAgreement @p }
         'Set-DataShareAgreement/LegalGateway'          = { [CmdletBinding()] param($Text) Set-DataShareAgreement -Id $Draft.Id -LegalGateway $Text -PassThru }
-        'Approve-DataShareAgreement/Reference'         = { [CmdletBinding()] param($Text) Approve-DataShareAgreement -Id $Unapproved.Id -Reference $Text -ApprovedOn (Get-Date).Date.AddDays(-1) -PassThru }
+        'Approve-DataShareAgreement/Reference'         = { [CmdletBinding()] param($Text) Approve-DataShareAgreement @PanelTests -Id $Unapproved.Id -Reference $Text -ApprovedOn (Get-Date).Date.AddDays(-1) -PassThru }
         'New-DataShareOrganisation/Address'            = { [CmdletBinding()] param($Text) New-DataShareOrganisation -Name ('Org ' + [guid]::NewGuid()) -Address $Text }
         'Set-DataShareOrganisation/ProtectionOfficerName' = { [CmdletBinding()] param($Text) Set-DataShareOrganisation -Organisation $DataShareTestOrganisation -ProtectionOfficerName $Text -PassThru }
         'Add-DataShareSecurityAssessment/Reference'    = { [CmdletBinding()] param($Text) Add-DataShareSecurityAssessment -Organisation $DataShareTestOrganisation -AssessedOn '2025-06-01' -Outcome Passed -Reference $Text }

@@ -593,7 +593,7 @@ Describe 'The justification a direct transfer needs' {
         $agreement.DirectTransferJustification | Should -BeNullOrEmpty
         $before = Get-DataShareTestState
 
-        $approved = @(Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-J-1' -ApprovedOn $Yesterday -PassThru -ErrorAction SilentlyContinue -ErrorVariable problems)
+        $approved = @(Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference 'DSAP-J-1' -ApprovedOn $Yesterday -PassThru -ErrorAction SilentlyContinue -ErrorVariable problems)
 
         $approved.Count | Should -Be 0
         $problems.Count | Should -Be 1
@@ -608,7 +608,7 @@ Describe 'The justification a direct transfer needs' {
         $agreement = New-TestAgreement -AccessRoute DirectTransfer -DirectTransferJustification ''
         Set-DataShareAgreement -Id $agreement.Id -DirectTransferJustification 'The panel accepted linking to the trust''s own cohort data.' -ErrorAction Stop
 
-        $approved = Approve-DataShareAgreement -Id $agreement.Id -Reference 'DSAP-J-2' -ApprovedOn $Yesterday -PassThru -ErrorAction Stop
+        $approved = Approve-DataShareAgreement @PanelTests -Id $agreement.Id -Reference 'DSAP-J-2' -ApprovedOn $Yesterday -PassThru -ErrorAction Stop
         $approved.Status | Should -Be ([DataShareAdmin.AgreementStatus]::Active)
 
         $before = Get-DataShareTestState

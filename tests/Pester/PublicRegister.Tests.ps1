@@ -63,18 +63,18 @@ Describe 'Public fields on agreements and organisations' {
 
 Describe 'Deny-DataShareAgreement and Close-DataShareAgreement' {
     It '-WhatIf records nothing' {
-        Deny-DataShareAgreement -Id 'PUB003' -Reason 'Not proportionate.' -WhatIf -ErrorAction Stop
+        Deny-DataShareAgreement -Id 'PUB003' -FailedTest Proportionate -Proportionate 'Every pupil asked for; a sample answers the question' -Reason 'Not proportionate.' -WhatIf -ErrorAction Stop
 
         (Get-DataShareAgreement -Id 'PUB003').Status | Should -Be 'Pending'
     }
 
     It 'records a refusal from the pipeline, after which approval fails with AgreementClosed' {
-        $refused = Get-DataShareAgreement -Id 'PUB003' | Deny-DataShareAgreement -Reason 'Not proportionate.' -RefusedOn $Today.AddDays(-3) -PassThru -ErrorAction Stop
+        $refused = Get-DataShareAgreement -Id 'PUB003' | Deny-DataShareAgreement -FailedTest Proportionate -Proportionate 'Every pupil asked for; a sample answers the question' -Reason 'Not proportionate.' -RefusedOn $Today.AddDays(-3) -PassThru -ErrorAction Stop
 
         $refused.Status | Should -Be 'Refused'
         $refused.ClosureReason | Should -Be 'Not proportionate.'
         (Get-DataShareAuditLog -TargetId 'PUB003' -ErrorAction Stop | Select-Object -Last 1).Action | Should -Be 'Agreement.Refuse'
-        Approve-DataShareAgreement -Id 'PUB003' -Reference 'DSAP-X' -ErrorAction SilentlyContinue -ErrorVariable failure
+        Approve-DataShareAgreement @PanelTests -Id 'PUB003' -Reference 'DSAP-X' -ErrorAction SilentlyContinue -ErrorVariable failure
         Assert-DataShareError -ErrorRecord $failure[0] -ErrorId 'AgreementClosed' -Category InvalidOperation -Cmdlet 'Approve-DataShareAgreement'
         (Get-DataShareAgreement -Id 'PUB003').ApprovedOn | Should -BeNullOrEmpty
     }
@@ -88,7 +88,7 @@ Describe 'Deny-DataShareAgreement and Close-DataShareAgreement' {
     }
 
     It 'will not refuse an approved agreement' {
-        Deny-DataShareAgreement -Id 'PUB001' -Reason 'Too late.' -ErrorAction SilentlyContinue -ErrorVariable failure
+        Deny-DataShareAgreement -Id 'PUB001' -FailedTest Secure -Secure 'x' -Reason 'Too late.' -ErrorAction SilentlyContinue -ErrorVariable failure
 
         Assert-DataShareError -ErrorRecord $failure[0] -ErrorId 'AgreementAlreadyApproved' -Category InvalidOperation -Cmdlet 'Deny-DataShareAgreement'
     }
@@ -129,7 +129,10 @@ Describe 'Export-DataShareReport -Kind PublicRegister' {
         $rows = Import-Csv -LiteralPath (Join-Path $Folder 'register.csv')
 
         ($rows | Where-Object section -EQ 'refusedOrWithdrawn').reference | Should -Be @('PUB003', 'PUB004')
-        ($rows | Where-Object section -EQ 'counts').Count | Should -Be 6
+        # One count per category (DataMatching, the Chief Statistician's matching cases, is the seventh).
+        ($rows | Where-Object section -EQ 'counts').Count | Should -Be ([enum]::GetNames([DataShareAdmin.AgreementCategory]).Count)
+        ($rows | Where-Object section -EQ 'counts').Count | Should -Be 7
+        ($rows | Where-Object section -EQ 'refusedOrWithdrawn' | Where-Object reference -EQ 'PUB003').failedTests | Should -Be 'Proportionate'
         ($rows | Where-Object { $_.section -eq 'counts' -and $_.category -eq 'DsapResearch' }).withdrawn | Should -Be '1'
     }
 

@@ -51,7 +51,7 @@ Describe 'Connect-DataShareRegister' {
         $info.Backend | Should -Be 'SQLite'
         $info.Location | Should -Be $path
         $info.Source | Should -Be 'Parameter'
-        $info.SchemaVersion | Should -Be 15
+        $info.SchemaVersion | Should -Be 16
         $info.IsReadOnly | Should -BeFalse
         $path | Should -Exist
     }
@@ -90,7 +90,7 @@ Describe 'Connect-DataShareRegister' {
 
         $info = Connect-DataShareRegister -Path $copy -PassThru -ErrorAction Stop
 
-        $info.SchemaVersion | Should -Be 15
+        $info.SchemaVersion | Should -Be 16
         $organisations = @(Get-DataShareOrganisation -ErrorAction Stop)
         $organisations.Name | Should -Be @('Example Research Trust', 'Northshire County Council', 'University of Example')
         $agreement = Get-DataShareAgreement -Id DS00752 -AsOf '2026-06-15' -ErrorAction Stop

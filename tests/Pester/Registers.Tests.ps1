@@ -232,11 +232,14 @@ Describe $TablesDescribeName -Skip:($null -ne $TablesSkipReason) {
         $info.Location | Should -Be "$($Azurite.TableEndpoint)/DataShareRegister#$name"
         $info.Location | Should -Not -Match 'AccountKey'
         $info.Source | Should -Be 'Parameter'
-        $info.SchemaVersion | Should -Be 15
+        $info.SchemaVersion | Should -Be 16
         $info.IsReadOnly | Should -BeFalse
         Get-RegisterName | Should -Be "AzureTables:$($info.Location)"
         @(Get-DataShareAgreement -ErrorAction Stop).Count | Should -Be 0 -Because 'a new register is empty'
 
+        # A shared register refuses an approval by the agreement's creator by default; this test has one account.
+        (Get-DataSharePolicy -Name RequireSeparateApprover).Value | Should -Be 'true'
+        Set-DataSharePolicy -Name RequireSeparateApprover -Value false -Confirm:$false -ErrorAction Stop
         $agreement = New-TestAgreement -ApprovalReference 'DSAP-TBL-1'
         $recipient = Add-DataShareRecipient -AgreementId $agreement.Id -Name 'Jo Table' -Email 'jo.table@example.ac.uk' -Role 'Analyst' -ErrorAction Stop
         $null = Set-DataShareRecipient -Id $recipient.Id -DeclarationSignedOn $Yesterday -ErrorAction Stop

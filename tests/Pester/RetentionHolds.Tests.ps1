@@ -55,6 +55,23 @@ Describe 'Add-DataShareRetentionHold refuses what it must, and writes nothing' {
         (Get-DataShareHolding -Id $Kept.Id -ErrorAction Stop).HoldUntil | Should -BeNullOrEmpty
     }
 
+    It 'refuses an approver who is the acting account while RequireSeparateApprover is on' {
+        $before = Get-AuditCount
+        $me = (Connect-DataShareRegister -Path $RegisterPath -PassThru).Actor
+        Set-DataSharePolicy -Name RequireSeparateApprover -Value true -Confirm:$false -ErrorAction Stop
+        try {
+            $output = @(Add-DataShareRetentionHold $Kept.Id -Reason 'complaint C-1' -ApprovedBy $me.ToUpperInvariant() -Until $Until -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable err)
+        }
+        finally {
+            Set-DataSharePolicy -Name RequireSeparateApprover -Default -Confirm:$false
+        }
+
+        $output.Count | Should -Be 0
+        Assert-DataShareError -ErrorRecord $err[0] -ErrorId 'HoldApproverIsRequester' -Category PermissionDenied -Cmdlet 'Add-DataShareRetentionHold'
+        Get-AuditCount | Should -Be ($before + 2)
+        (Get-DataShareHolding -Id $Kept.Id -ErrorAction Stop).HoldUntil | Should -BeNullOrEmpty
+    }
+
     It 'changes nothing with -WhatIf' {
         $before = Get-AuditCount
         $output = @(Add-DataShareRetentionHold $Kept.Id -Reason 'complaint C-1' -ApprovedBy 'Dana Officer' -Until $Until -WhatIf)

@@ -10,15 +10,15 @@ namespace DataShareAdmin.Core.Agreements;
 /// </summary>
 public sealed partial class AgreementService
 {
-    /// <summary>Records the panel's refusal; null when the host declined.</summary>
-    public DataShareAgreement? Refuse(string id, string reason, DateTime refusedOn, IOperationHost host) =>
-        Close(id, AgreementStatus.Refused, reason, refusedOn, host);
+    /// <summary>Records the panel's refusal with its decision (the tests not met, each with its note); null when the host declined.</summary>
+    public DataShareAgreement? Refuse(string id, string reason, DateTime refusedOn, PanelDecision decision, IOperationHost host) =>
+        Close(id, AgreementStatus.Refused, reason, refusedOn, host, decision);
 
     /// <summary>Records the applicant's withdrawal; null when the host declined.</summary>
     public DataShareAgreement? Withdraw(string id, string reason, DateTime withdrawnOn, IOperationHost host) =>
-        Close(id, AgreementStatus.Withdrawn, reason, withdrawnOn, host);
+        Close(id, AgreementStatus.Withdrawn, reason, withdrawnOn, host, null);
 
-    private DataShareAgreement? Close(string id, AgreementStatus outcome, string reason, DateTime on, IOperationHost host)
+    private DataShareAgreement? Close(string id, AgreementStatus outcome, string reason, DateTime on, IOperationHost host, PanelDecision? decision)
     {
         var normalised = AgreementRules.NormaliseId(id);
         var day = ShareCalendar.DateOf(on);
@@ -47,6 +47,11 @@ public sealed partial class AgreementService
                     $"Agreement '{agreement.Id}' was approved on {DateText.FormatDate(agreement.ApprovedOn.Value)} ({agreement.ApprovalReference}): only a request not yet approved can be refused or withdrawn. To stop an approved share, end it early by a variation (Request-DataShareVariation -EndsOn) or suspend it (Suspend-DataShareAgreement).", agreement.Id);
             }
 
+            if (outcome == AgreementStatus.Refused)
+            {
+                Decisions.PanelDecisions.Check(decision!, DecisionOutcome.Refused, agreement);
+            }
+
             if (first && !host.ShouldProcess(Describe(agreement), $"Record its {verb} on {DateText.FormatDate(day)}: {why}"))
             {
                 return null;
@@ -64,11 +69,18 @@ public sealed partial class AgreementService
             agreement.ClosureReason = why;
             agreement.ModifiedAt = clock.UtcNow;
             var action = outcome == AgreementStatus.Refused ? "Agreement.Refuse" : "Agreement.Withdraw";
-            register.UpdateAgreement(agreement, new AuditEvent(action, "Agreement", agreement.Id, new Dictionary<string, string?>
+            var details = new Dictionary<string, string?>
             {
                 [outcome == AgreementStatus.Refused ? "RefusedOn" : "WithdrawnOn"] = DateText.FormatDate(day),
                 ["Reason"] = why,
-            }));
+            };
+            if (outcome == AgreementStatus.Refused)
+            {
+                agreement.Decision = Decided(decision!, DecisionOutcome.Refused, day, null, why);
+                Decisions.PanelDecisions.Describe(agreement.Decision, details);
+            }
+
+            register.UpdateAgreement(agreement, new AuditEvent(action, "Agreement", agreement.Id, details));
             host.WriteVerbose($"Recorded the {verb} of agreement {agreement.Id}.");
             return WithStatus(agreement, calendar.Today);
         });

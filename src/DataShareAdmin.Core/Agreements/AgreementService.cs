@@ -87,14 +87,19 @@ public sealed partial class AgreementService
     private readonly IClock clock;
     private readonly string actor;
     private readonly OrganisationService organisations;
+    private readonly Decisions.LegalGatewayService? gateways;
+    private readonly Decisions.SeparationOfDuties? separation;
 
-    public AgreementService(IDataShareRegister register, ShareCalendar calendar, IClock clock, string actor, OrganisationService organisations)
+    public AgreementService(IDataShareRegister register, ShareCalendar calendar, IClock clock, string actor, OrganisationService organisations,
+        Decisions.LegalGatewayService? gateways = null, Decisions.SeparationOfDuties? separation = null)
     {
         this.register = register;
         this.calendar = calendar;
         this.clock = clock;
         this.actor = actor;
         this.organisations = organisations;
+        this.gateways = gateways;
+        this.separation = separation;
     }
 
     /// <summary>
@@ -151,6 +156,7 @@ public sealed partial class AgreementService
         };
         AgreementRules.Validate(agreement);
         AgreementPublication.Normalise(agreement);
+        agreement.LegalGateway = CataloguedGateway(agreement.LegalGateway);
 
         if (register.FindAgreement(agreement.Id) is not null)
         {
@@ -165,6 +171,7 @@ public sealed partial class AgreementService
 
         register.InsertAgreement(agreement, new AuditEvent("Agreement.Create", "Agreement", agreement.Id, Snapshot(agreement)));
         host.WriteVerbose($"Created agreement {agreement.Id} ({agreement.Organisation}).");
+        WarnOfFreeTextGateway(agreement, host);
         return WithStatus(agreement, calendar.Today);
     }
 
@@ -200,6 +207,11 @@ public sealed partial class AgreementService
     public DataShareAgreement? Update(string id, AgreementChanges changes, IOperationHost host)
     {
         var normalised = AgreementRules.NormaliseId(id);
+        if (changes.LegalGateway is { } gateway)
+        {
+            changes.LegalGateway = CataloguedGateway(gateway.Trim());
+        }
+
         return Conflicts.Retry(first =>
         {
             var agreement = register.FindAgreement(normalised) ?? throw NotFound(normalised);
@@ -238,6 +250,11 @@ public sealed partial class AgreementService
             agreement.ModifiedAt = clock.UtcNow;
             register.UpdateAgreement(agreement, new AuditEvent(details.ContainsKey("IsSuspended") ? "Agreement.Suspension" : "Agreement.Update", "Agreement", agreement.Id, details));
             host.WriteVerbose($"Changed agreement {agreement.Id}: {string.Join(", ", details.Keys)}.");
+            if (details.ContainsKey("LegalGateway"))
+            {
+                WarnOfFreeTextGateway(agreement, host);
+            }
+
             if (details.ContainsKey("EndsOn") || (details.ContainsKey("IsSuspended") && agreement.IsSuspended))
             {
                 WarnOfLiveLinks(agreement, host);
@@ -247,8 +264,12 @@ public sealed partial class AgreementService
         });
     }
 
-    /// <summary>Records the panel's approval. Approving twice is an error; an approval date in the future too.</summary>
-    public DataShareAgreement? Approve(string id, string reference, DateTime approvedOn, IOperationHost host)
+    /// <summary>
+    /// Records the panel's approval with its decision (the four tests met, each with a note; the principles weighed;
+    /// who decided; conditions). Approving twice is an error; an approval date in the future too; so is an approval by
+    /// the agreement's creator when the policy requires a separate approver.
+    /// </summary>
+    public DataShareAgreement? Approve(string id, string reference, DateTime approvedOn, PanelDecision decision, IOperationHost host)
     {
         var normalised = AgreementRules.NormaliseId(id);
         var day = ShareCalendar.DateOf(approvedOn);
@@ -282,7 +303,9 @@ public sealed partial class AgreementService
                     missing + " It cannot be approved until it has one.", agreement.Id);
             }
 
-            if (first && !host.ShouldProcess(Describe(agreement), $"Approve with reference {reference.Trim()} on {DateText.FormatDate(day)}"))
+            Decisions.PanelDecisions.Check(decision, DecisionOutcome.Approved, agreement);
+            var self = separation?.Check(agreement.CreatedBy, "Agreement", agreement.Id) ?? false;
+            if (first && !host.ShouldProcess(Describe(agreement), $"Approve with reference {reference.Trim()} on {DateText.FormatDate(day)} ({decision.DecidedBy}: legal, ethical, proportionate, secure)"))
             {
                 return null;
             }
@@ -291,13 +314,27 @@ public sealed partial class AgreementService
             agreement.ApprovedOn = day;
             agreement.ApprovedBy = actor;
             agreement.ModifiedAt = clock.UtcNow;
-            register.InsertTermsVersion(agreement, NewVersion(agreement, 1, agreement.ApprovalReference, day, null), null, new AuditEvent("Agreement.Approve", "Agreement", agreement.Id, new Dictionary<string, string?>
+            agreement.Decision = Decided(decision, DecisionOutcome.Approved, day, agreement.ApprovalReference, null);
+            var details = new Dictionary<string, string?>
             {
                 ["ApprovalReference"] = agreement.ApprovalReference,
                 ["ApprovedOn"] = DateText.FormatDate(day),
                 ["TermsVersion"] = "1",
-            }));
+            };
+            Decisions.PanelDecisions.Describe(agreement.Decision, details);
+            if (self)
+            {
+                details["SelfApproved"] = $"approved by the account that created it ({agreement.CreatedBy})";
+            }
+
+            register.InsertTermsVersion(agreement, NewVersion(agreement, 1, agreement.ApprovalReference, day, null), null, new AuditEvent("Agreement.Approve", "Agreement", agreement.Id, details));
             host.WriteVerbose($"Approved agreement {agreement.Id} ({agreement.ApprovalReference}).");
+            if (self)
+            {
+                // Flagged in reports and the audit entry, not warned of: on a one-officer register every approval is one.
+                host.WriteVerbose($"Agreement {agreement.Id} was approved by the account that created it ({actor}); reports flag it. Set-DataSharePolicy RequireSeparateApprover true refuses this.");
+            }
+
             return WithStatus(agreement, calendar.Today);
         });
     }

@@ -211,6 +211,8 @@ internal sealed class EvidenceCollector
             Reference = agreement.ApprovalReference,
             ApprovedOn = DateText.FormatDate(agreement.ApprovedOn),
             ApprovedBy = agreement.ApprovedBy,
+            Decision = Decisions.DecisionPhrases.Decision(agreement),
+            SeparationOfDuties = Decisions.DecisionPhrases.SelfApproval(agreement),
         },
     };
 

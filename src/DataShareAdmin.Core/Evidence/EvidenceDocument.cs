@@ -123,6 +123,12 @@ public sealed class EvidenceApproval
     public string? ApprovedOn { get; set; }
 
     public string? ApprovedBy { get; set; }
+
+    /// <summary>The panel's decision as recorded, or "decision not recorded" for an approval from before decisions were kept.</summary>
+    public string? Decision { get; set; }
+
+    /// <summary>"approved by the account that created it (…)" when it was; null otherwise.</summary>
+    public string? SeparationOfDuties { get; set; }
 }
 
 public sealed class EvidenceChange

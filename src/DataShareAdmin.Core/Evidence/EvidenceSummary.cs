@@ -24,7 +24,8 @@ internal static class EvidenceSummary
             ("Data items", string.Join("; ", a.DataItems.Select(i => $"{i.Name} ({i.Sensitivity}{i.IdentificationRisk})"))),
             ("Officer", a.OfficerName is null ? null : $"{a.OfficerName} <{a.OfficerEmail}>"), ("Status", a.Status + (a.IsSuspended ? " (suspended)" : string.Empty)),
             ("Destroyed on", a.DestroyedOn),
-            ("Approval", a.Approval is null ? "Not approved" : $"{a.Approval.Reference} on {a.Approval.ApprovedOn} by {a.Approval.ApprovedBy}"),
+            ("Approval", a.Approval is null ? "Not approved" : $"{a.Approval.Reference} on {a.Approval.ApprovedOn} by {a.Approval.ApprovedBy}" + (a.Approval.SeparationOfDuties is { } self ? $" ({self})" : string.Empty)),
+            ("Panel's decision", a.Approval?.Decision),
         });
         page.Heading("History of its terms");
         page.Table("History", new[] { "Entry", "When", "By", "What", "Values" },

@@ -26,6 +26,12 @@ public sealed class PolicyDefinition
 
     public string Description { get; }
 
+    /// <summary>The default on the shared Azure Table register, when it differs from <see cref="DefaultValue"/> (the SQLite file's).</summary>
+    public string? TableDefault { get; set; }
+
+    /// <summary>The default on a register of this backend (RegisterInfo.Backend).</summary>
+    public string DefaultFor(string? backend) => TableDefault is { } table && string.Equals(backend, "AzureTables", StringComparison.Ordinal) ? table : DefaultValue;
+
     /// <summary>Returns the value in its stored form, or throws a <see cref="PolicyValueException"/> saying what is accepted.</summary>
     public Func<string, string> Normalise { get; }
 }
@@ -91,6 +97,7 @@ public static class PolicyCatalogue
     public const string OutputDominanceK = "OutputDominanceK";
     public const string OutputPPercent = "OutputPPercent";
     public const string OutputRoundingBase = "OutputRoundingBase";
+    public const string RequireSeparateApprover = "RequireSeparateApprover";
 
     private const string SafePeople = "SafePeople";
     private const string Transfers = "Transfers";
@@ -210,6 +217,9 @@ public static class PolicyCatalogue
         new PolicyDefinition(OutputRoundingBase, Outputs, "0",
             "Safe outputs: the base counts must be rounded to (0 for none, else 2 to 1000); totals must equal the sum of their rounded cells.",
             RoundingBase),
+        new PolicyDefinition(RequireSeparateApprover, "Governance", "false",
+            "Whether an approval (of an agreement, a variation or a retention hold) recorded by the account that created or requested it is refused. The default depends on the register: true for the shared Azure Table register, where a team works; false for the SQLite file, often one officer's. A self-approval that was allowed is always flagged in reports.",
+            Boolean) { TableDefault = "true" },
     };
 
     public static PolicyDefinition? Find(string name) =>

@@ -34,9 +34,9 @@ public sealed class PolicyService
                 Name = definition.Name,
                 Area = definition.Area,
                 Description = definition.Description,
-                DefaultValue = definition.DefaultValue,
-                Value = value?.Value ?? definition.DefaultValue,
-                IsDefault = value is null || value.Value == definition.DefaultValue,
+                DefaultValue = definition.DefaultFor(register.Info?.Backend),
+                Value = value?.Value ?? definition.DefaultFor(register.Info?.Backend),
+                IsDefault = value is null || value.Value == definition.DefaultFor(register.Info?.Backend),
                 ModifiedAt = value?.ModifiedAt,
                 ModifiedBy = value?.ModifiedBy,
             };
@@ -164,8 +164,8 @@ public sealed class PolicyService
             // Read afresh, never from the cache: the value replaced must be the one in the register now.
             var stored = cached = Stored();
             stored.TryGetValue(definition.Name, out var current);
-            var before = current?.Value ?? definition.DefaultValue;
-            var after = normalised ?? definition.DefaultValue;
+            var before = current?.Value ?? definition.DefaultFor(register.Info?.Backend);
+            var after = normalised ?? definition.DefaultFor(register.Info?.Backend);
             if (string.Equals(before, after, StringComparison.Ordinal) && (normalised is null) == (current is null))
             {
                 host.WriteVerbose($"{definition.Name} is already {after}; nothing to change.");

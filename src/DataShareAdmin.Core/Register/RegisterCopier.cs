@@ -93,6 +93,7 @@ public static class RegisterCopier
         Reviews = register.ListReviews(null),
         ReviewTriggers = register.ListReviewTriggers(null),
         Incidents = register.ListIncidents(null),
+        LegalGateways = register.ListLegalGateways(),
         // Every stored row: one numbered below 1 is refused by the copy rather than silently left behind.
         AuditLog = register.ReadAuditLog(long.MinValue),
         AuditHead = register.ReadAuditHead(),

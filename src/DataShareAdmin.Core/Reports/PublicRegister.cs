@@ -112,7 +112,7 @@ public sealed class PublicRegisterBuilder
     public static readonly IReadOnlyList<ReportColumn> ClosedColumns = new[]
     {
         Text("reference", "Reference"), Text("category", "Category"), Text("organisation", "Organisation"), Text("sector", "Sector"), Text("project", "Project"),
-        Text("outcome", "Outcome"), Date("decidedOn", "On"), Text("reason", "Reason"),
+        Text("outcome", "Outcome"), Date("decidedOn", "On"), Text("reason", "Reason"), Text("failedTests", "Tests not met"),
     };
 
     public static readonly IReadOnlyList<ReportColumn> ChangeColumns = new[]
@@ -208,12 +208,13 @@ public sealed class PublicRegisterBuilder
 
         document.Sections.Add(released);
         document.Sections.Add(HeldPastEnd(approved, day));
-        var refused = new PublicSection("refusedOrWithdrawn", "Requests refused or withdrawn", "Requests the panel refused, or their applicants withdrew, with the public reason.", ClosedColumns);
+        var refused = new PublicSection("refusedOrWithdrawn", "Requests refused or withdrawn", "Requests the panel refused, or their applicants withdrew, with the public reason and, for a refusal, the panel's tests it did not meet (legal, ethical, proportionate, secure).", ClosedColumns);
         foreach (var a in closed.OrderBy(a => a.RefusedOn ?? a.WithdrawnOn).ThenBy(a => a.Id, StringComparer.Ordinal))
         {
             refused.Rows.Add(new object?[]
             {
                 a.Id, a.Category.ToString(), a.Organisation, SectorOf(a), a.Title, a.RefusedOn is not null ? "Refused" : "Withdrawn", a.RefusedOn ?? a.WithdrawnOn, a.ClosureReason,
+                Decisions.DecisionPhrases.FailedTests(a),
             });
         }
 

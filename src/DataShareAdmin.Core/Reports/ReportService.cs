@@ -222,6 +222,7 @@ public sealed partial class ReportService
         Date("startsOn", "Starts"), Date("endsOn", "Ends"), Text("status", "Status"), Text("heldAt", "Where the data is held"),
         Text("destructionStatus", "Destruction"), Text("flags", "Needs attention"),
         Date("nextReviewDue", "Next review due"), Text("dpia", "DPIA"),
+        Text("decision", "Panel's decision"), Text("separationOfDuties", "Separation of duties"), Text("gatewayCheck", "Legal gateway check"),
     };
 
     /// <summary>The organisation's standing as a phrase for a report cell, e.g. "Current (ISQ-2026-014, passed 2026-03-01)".</summary>
@@ -274,6 +275,7 @@ public sealed partial class ReportService
     private IEnumerable<object?[]> RegisterRows(DateTime day, HashSet<string>? only)
     {
         var verdicts = new Dictionary<string, AssessmentVerdict>(StringComparer.Ordinal);
+        var catalogue = Decisions.DecisionPhrases.Catalogue(register);
         foreach (var stored in register.ListAgreements())
         {
             if (only is not null && !only.Contains(stored.Id))
@@ -302,6 +304,7 @@ public sealed partial class ReportService
                 agreement.StartsOn, agreement.EndsOn, status.ToString(), held.Count == 0 ? null : string.Join("; ", held), destruction,
                 Joined(Flags(agreement, status, verdict), Reviews.ReviewFlags.Of(review, status)),
                 review.NextReviewDue, review.DpiaReference,
+                Decisions.DecisionPhrases.Decision(agreement), Decisions.DecisionPhrases.SelfApproval(agreement), Decisions.DecisionPhrases.GatewayCheck(agreement, catalogue),
             };
         }
     }

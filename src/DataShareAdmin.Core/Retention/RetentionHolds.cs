@@ -32,12 +32,14 @@ public sealed class RetentionHolds
     private readonly IDataShareRegister register;
     private readonly ShareCalendar calendar;
     private readonly RetentionService retention;
+    private readonly Decisions.SeparationOfDuties? separation;
 
-    public RetentionHolds(IDataShareRegister register, ShareCalendar calendar, RetentionService retention)
+    public RetentionHolds(IDataShareRegister register, ShareCalendar calendar, RetentionService retention, Decisions.SeparationOfDuties? separation = null)
     {
         this.register = register;
         this.calendar = calendar;
         this.retention = retention;
+        this.separation = separation;
     }
 
     /// <summary>Places (or replaces) a hold on a held or pending holding; null when the host declined.</summary>
@@ -57,6 +59,10 @@ public sealed class RetentionHolds
         }
 
         CheckReview(request, holding.Id, today, until);
+
+        // The acting account places (requests) the hold; the approver it names must be another account when the
+        // policy requires a separate approver. Allowed otherwise, and flagged (SelfApproved) in reports.
+        var self = separation?.Check(separation.Actor, approver, "Hold", holding.Id) ?? false;
         var action = $"Keep past its due day ({DateText.FormatDate(holding.DueOn)}) until {DateText.FormatDate(until)}{(request.Legal ? " (legal hold)" : string.Empty)}, approved by {approver}, because: {why}";
         if (!host.ShouldProcess($"holding {holding.Id} ({holding.Location})", action))
         {
@@ -74,6 +80,7 @@ public sealed class RetentionHolds
             current.HoldApprovedBy = approver;
             current.HoldLegal = request.Legal;
             current.HoldReviewOn = request.ReviewOn?.Date;
+            current.HoldPlacedBy = separation?.Actor;
             register.UpdateHolding(current, new AuditEvent("Holding.Hold", "Holding", current.Id, new Dictionary<string, string?>
             {
                 ["AgreementId"] = current.AgreementId,
@@ -84,6 +91,7 @@ public sealed class RetentionHolds
                 ["ApprovedBy"] = approver,
                 ["Legal"] = request.Legal ? "true" : "false",
                 ["ReviewOn"] = current.HoldReviewOn is null ? null : DateText.FormatDate(current.HoldReviewOn.Value),
+                ["SelfApproved"] = self ? $"approved by the account that placed it ({current.HoldPlacedBy})" : null,
             }));
             held = current;
             return true;
@@ -113,6 +121,7 @@ public sealed class RetentionHolds
             current.HoldApprovedBy = null;
             current.HoldLegal = false;
             current.HoldReviewOn = null;
+            current.HoldPlacedBy = null;
             register.UpdateHolding(current, new AuditEvent("Holding.HoldLift", "Holding", current.Id, new Dictionary<string, string?>
             {
                 ["AgreementId"] = current.AgreementId,
@@ -169,6 +178,8 @@ public sealed class RetentionHolds
         ApprovedBy = holding.HoldApprovedBy ?? string.Empty,
         Legal = holding.HoldLegal,
         ReviewOn = holding.HoldReviewOn,
+        PlacedBy = holding.HoldPlacedBy,
+        SelfApproved = Decisions.SeparationOfDuties.SameAccount(holding.HoldPlacedBy, holding.HoldApprovedBy),
         Active = RetentionRules.IsHeld(holding, today),
         ReviewOverdue = holding.HoldLegal && holding.HoldReviewOn is { } review && review.Date < today && RetentionRules.IsHeld(holding, today),
     };

@@ -28,6 +28,7 @@ public sealed class NewDataShareAgreementCommand : DataShareCmdlet
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(LegalGatewayCompleter))]
     public string LegalGateway { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]

@@ -35,6 +35,7 @@ public sealed class SetDataShareAgreementCommand : DataShareCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(LegalGatewayCompleter))]
     public string? LegalGateway { get; set; }
 
     [Parameter]

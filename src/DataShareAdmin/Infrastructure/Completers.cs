@@ -25,7 +25,7 @@ public abstract class RegisterIdCompleter : IArgumentCompleter
             var options = SessionSettings.Current().ToEngineOptions();
             options.ReadOnly = true;
             using var engine = DataShareEngine.Open(options);
-            var pattern = WildcardPattern.Get((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+            var pattern = WildcardPattern.Get((MatchAnywhere ? "*" : string.Empty) + (wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
             var agreement = fakeBoundParameters?["AgreementId"] as string;
             foreach (var (id, description) in Candidates(engine, string.IsNullOrWhiteSpace(agreement) ? null : agreement))
             {
@@ -59,6 +59,9 @@ public abstract class RegisterIdCompleter : IArgumentCompleter
 
     /// <summary>What is put on the command line for a candidate (names with spaces need quoting; ids do not).</summary>
     protected virtual string CompletionText(string id) => id;
+
+    /// <summary>True when the typed text may match anywhere in a candidate (long names), not only at its start.</summary>
+    protected virtual bool MatchAnywhere => false;
 
     /// <summary>True when candidates come oldest first and should be offered newest first.</summary>
     protected virtual bool NewestFirst => false;
@@ -116,6 +119,22 @@ public sealed class OrganisationCompleter : RegisterIdCompleter
         foreach (var organisation in engine.Organisations.Find(null))
         {
             yield return (organisation.Name, $"{organisation.Id}, security assessment {organisation.AssessmentStatus}");
+        }
+    }
+}
+
+/// <summary>Tab completion of legal gateways from the register's catalogue (retired ones left out); the typed text may match anywhere in the name.</summary>
+public sealed class LegalGatewayCompleter : RegisterIdCompleter
+{
+    protected override bool MatchAnywhere => true;
+
+    protected override string CompletionText(string id) => "'" + id.Replace("'", "''") + "'";
+
+    internal override IEnumerable<(string Id, string Description)> Candidates(DataShareEngine engine, string? agreementId)
+    {
+        foreach (var gateway in engine.LegalGateways.List())
+        {
+            yield return (gateway.Name, gateway.IsSeeded ? "published gateway" : $"added by {gateway.AddedBy}");
         }
     }
 }

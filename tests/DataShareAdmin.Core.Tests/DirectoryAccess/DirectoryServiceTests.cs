@@ -65,7 +65,7 @@ public sealed class DirectoryServiceTests : IDisposable
         var agreement = Samples.Agreement(id, "2026-01-01", ends);
         agreement.RetentionDays = 10;
         engine.Agreements.Create(agreement, host);
-        engine.Agreements.Approve(id, "DSAP-" + id, new DateTime(2026, 1, 1), host);
+        engine.Agreements.Approve(id, "DSAP-" + id, new DateTime(2026, 1, 1), Samples.Decision(), host);
         engine.Agreements.Update(id, new AgreementChanges { AccessGroupIds = groups, OfficerEmail = officer }, host);
     }
 

@@ -16,7 +16,7 @@ public sealed class OutputReleaseServiceTests : IDisposable
     public OutputReleaseServiceTests()
     {
         test.Engine.Agreements.Create(Samples.Agreement("DS00752"), host);
-        test.Engine.Agreements.Approve("DS00752", "DSAP-1", new DateTime(2025, 12, 1), host);
+        test.Engine.Agreements.Approve("DS00752", "DSAP-1", new DateTime(2025, 12, 1), Samples.Decision(), host);
     }
 
     private OutputReleaseService Outputs => test.Engine.Outputs;
@@ -110,7 +110,7 @@ public sealed class OutputReleaseServiceTests : IDisposable
     public void An_agreement_may_only_tighten_the_output_rules_and_its_override_applies_to_it_alone()
     {
         test.Engine.Agreements.Create(Samples.Agreement("DS00800"), host);
-        test.Engine.Agreements.Approve("DS00800", "DSAP-2", new DateTime(2025, 12, 1), host);
+        test.Engine.Agreements.Approve("DS00800", "DSAP-2", new DateTime(2025, 12, 1), Samples.Decision(), host);
 
         var looser = Assert.Throws<DataShareException>(() => test.Engine.Policy.SetOverride(PolicyCatalogue.OutputThreshold, "DS00752", "5", host));
         Assert.Equal(("PolicyOverrideLooser", DataShareErrorCategory.InvalidArgument), (looser.ErrorId, looser.Category));

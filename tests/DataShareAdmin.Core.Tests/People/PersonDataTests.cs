@@ -27,7 +27,7 @@ public sealed class PersonDataTests : IDisposable
         var engine = test.Engine;
         Samples.AddOrganisation(engine, assessedOn: "2026-02-01", validUntil: "2027-12-31");
         engine.Agreements.Create(Samples.Agreement("DS1", "2026-01-01", "2026-12-31"), host);
-        engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), host);
+        engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), Samples.Decision(), host);
         engine.Agreements.Create(Samples.Agreement("DS2", "2026-02-01", "2026-11-30"), host);
         jo = engine.Recipients.Add("DS1", "Jo Bloggs", "Jo@Example.org", "Analyst", host)!;
         joOnTwo = engine.Recipients.Add("DS2", "Jo Bloggs", "jo@example.org", null, host)!;

@@ -10,7 +10,8 @@ namespace DataShareAdmin.Core.Register;
 /// </summary>
 internal static class PublicationJson
 {
-    private static readonly JsonSerializerOptions Options = new()
+    /// <summary>Also used for the panel's decision (DecisionJson): nulls left out, enums as names.</summary>
+    internal static readonly JsonSerializerOptions Options = new()
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter() },

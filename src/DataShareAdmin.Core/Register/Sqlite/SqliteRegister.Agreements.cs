@@ -12,10 +12,10 @@ public sealed partial class SqliteRegister
         INSERT INTO agreements (id, organisation, organisation_id, title, purpose, legal_gateway, lawful_basis, access_route,
             direct_transfer_justification, starts_on, ends_on, retention_days, data_items, approval_reference, approved_on, approved_by,
             is_suspended, destroyed_on, created_at, created_by, modified_at, version, access_group_ids, officer_name, officer_email,
-            category, publication, refused_on, withdrawn_on, closure_reason, suspended_on, suspension_reason, review_interval_months)
+            category, publication, refused_on, withdrawn_on, closure_reason, suspended_on, suspension_reason, review_interval_months, decision)
         VALUES ($id, $organisation, $organisationId, $title, $purpose, $gateway, $basis, $route, $justification, $starts, $ends, $retention,
             $items, $reference, $approvedOn, $approvedBy, $suspended, $destroyed, $created, $createdBy, $modified, $version, $groups,
-            $officerName, $officerEmail, $category, $publication, $refusedOn, $withdrawnOn, $closureReason, $suspendedOn, $suspensionReason, $reviewInterval)
+            $officerName, $officerEmail, $category, $publication, $refusedOn, $withdrawnOn, $closureReason, $suspendedOn, $suspensionReason, $reviewInterval, $decision)
         """;
 
     private const string UpdateAgreementSql = """
@@ -25,7 +25,8 @@ public sealed partial class SqliteRegister
                 is_suspended = $suspended, destroyed_on = $destroyed, modified_at = $modified, version = $version,
                 access_group_ids = $groups, officer_name = $officerName, officer_email = $officerEmail,
                 category = $category, publication = $publication, refused_on = $refusedOn, withdrawn_on = $withdrawnOn, closure_reason = $closureReason,
-                suspended_on = $suspendedOn, suspension_reason = $suspensionReason, review_interval_months = $reviewInterval
+                suspended_on = $suspendedOn, suspension_reason = $suspensionReason, review_interval_months = $reviewInterval,
+                decision = $decision
             WHERE id = $id AND version = $expected
             """;
 
@@ -67,6 +68,7 @@ public sealed partial class SqliteRegister
         ("$withdrawnOn", DateText.FormatDate(a.WithdrawnOn)), ("$closureReason", a.ClosureReason),
         ("$reviewInterval", a.ReviewIntervalMonths),
         ("$suspendedOn", DateText.FormatDate(a.SuspendedOn)), ("$suspensionReason", a.SuspensionReason),
+        ("$decision", DecisionJson.Write(a.Decision)),
     };
 
     private static DataShareAgreement ReadAgreement(SqliteDataReader r)
@@ -80,6 +82,7 @@ public sealed partial class SqliteRegister
         agreement.ReviewIntervalMonths = r.IsDBNull(interval) ? null : r.GetInt32(interval);
         agreement.SuspendedOn = DateText.ParseOptionalDate(Text(r, "suspended_on"));
         agreement.SuspensionReason = Text(r, "suspension_reason");
+        agreement.Decision = DecisionJson.Read(Text(r, "decision"));
         PublicationJson.Read(Text(r, "publication"), agreement);
         return agreement;
     }

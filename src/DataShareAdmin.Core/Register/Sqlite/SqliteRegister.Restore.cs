@@ -53,6 +53,7 @@ public sealed partial class SqliteRegister
             Each("Reviews", snapshot.Reviews, RestoreReview);
             Each("Review triggers", snapshot.ReviewTriggers, RestoreReviewTrigger);
             Each("Incidents", snapshot.Incidents, RestoreIncident);
+            Each("Legal gateways", snapshot.LegalGateways, (t, g) => Execute(t, "INSERT OR REPLACE" + InsertLegalGatewaySql.Trim().Substring("INSERT".Length), LegalGatewayParameters(g)));
             Each("Audit entries", snapshot.AuditLog, RestoreAuditEntry);
             RestoreAuditHead(transaction, snapshot.AuditHead);
             transaction.Commit();

@@ -18,9 +18,9 @@ public sealed partial class SqliteRegister
 
     private const string InsertHoldingSql = """
         INSERT INTO holdings (id, agreement_id, kind, location, account, container, prefix, transfer_id, due_on, registered_at, registered_by,
-            state, destroyed_at, identity, location_check, hold_until, hold_reason, hold_approved_by, hold_legal, hold_review_on, version)
+            state, destroyed_at, identity, location_check, hold_until, hold_reason, hold_approved_by, hold_legal, hold_review_on, hold_placed_by, version)
         VALUES ($id, $agreement, $kind, $location, $account, $container, $prefix, $transfer, $due, $at, $by, $state, $destroyed, $identity, $check,
-            $holdUntil, $holdReason, $holdBy, $holdLegal, $holdReview, $version)
+            $holdUntil, $holdReason, $holdBy, $holdLegal, $holdReview, $holdPlacedBy, $version)
         """;
 
     public DataShareTransfer? FindTransfer(string id) => First(Query("SELECT * FROM transfers WHERE id = $id", ReadTransfer, ("$id", id)));
@@ -78,7 +78,7 @@ public sealed partial class SqliteRegister
 
         if (Execute(transaction, """
             UPDATE holdings SET due_on = $due, state = $state, destroyed_at = $destroyed, hold_until = $holdUntil, hold_reason = $holdReason,
-                hold_approved_by = $holdBy, hold_legal = $holdLegal, hold_review_on = $holdReview, version = version + 1
+                hold_approved_by = $holdBy, hold_legal = $holdLegal, hold_review_on = $holdReview, hold_placed_by = $holdPlacedBy, version = version + 1
             WHERE id = $id AND version = $expected
             """,
             HoldParameters(holding).Concat(new (string, object?)[]
@@ -153,6 +153,7 @@ public sealed partial class SqliteRegister
         HoldApprovedBy = Text(r, "hold_approved_by"),
         HoldLegal = r.GetInt64(r.GetOrdinal("hold_legal")) != 0,
         HoldReviewOn = Text(r, "hold_review_on") is { } review ? DateText.ParseDate(review) : null,
+        HoldPlacedBy = Text(r, "hold_placed_by"),
         Version = r.GetInt64(r.GetOrdinal("version")),
     };
 
@@ -209,6 +210,7 @@ public sealed partial class SqliteRegister
     {
         ("$holdUntil", h.HoldUntil is null ? null : DateText.FormatDate(h.HoldUntil.Value)), ("$holdReason", h.HoldReason), ("$holdBy", h.HoldApprovedBy),
         ("$holdLegal", h.HoldLegal ? 1 : 0), ("$holdReview", h.HoldReviewOn is null ? null : DateText.FormatDate(h.HoldReviewOn.Value)),
+        ("$holdPlacedBy", h.HoldPlacedBy),
     };
 
     private void RestoreHolding(SqliteTransaction transaction, DataShareHolding h) => Execute(transaction, InsertHoldingSql, Concat(HoldingParameters(h), ("$version", h.Version)));

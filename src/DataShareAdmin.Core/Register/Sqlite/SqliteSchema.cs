@@ -410,6 +410,25 @@ internal static partial class SqliteSchema
 
         // Version 15: terms versions and variations (SqliteSchema.Terms.cs).
         TermsVersionsSql,
+
+        // Version 16 (issue 21, the panel's decision): the decision recorded with an approval or refusal (JSON; none
+        // for agreements decided before), the account that placed a hold, and the legal gateway catalogue, seeded with
+        // the gateways the department publishes (see SeedLegalGateways).
+        """
+        ALTER TABLE agreements ADD COLUMN decision TEXT NULL;
+        ALTER TABLE holdings ADD COLUMN hold_placed_by TEXT NULL;
+        CREATE TABLE legal_gateways (
+            name            TEXT NOT NULL,
+            normalised_name TEXT NOT NULL PRIMARY KEY,
+            is_seeded       INTEGER NOT NULL DEFAULT 0,
+            is_retired      INTEGER NOT NULL DEFAULT 0,
+            retired_reason  TEXT NULL,
+            added_at        TEXT NOT NULL,
+            added_by        TEXT NOT NULL,
+            modified_at     TEXT NOT NULL,
+            version         INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     };
 
     /// <summary>
@@ -425,6 +444,7 @@ internal static partial class SqliteSchema
 
             // Found by its text, not a number, so the step follows its migration wherever it is in the list.
             [IndexOf(TermsVersionsSql) + 1] = TermsFromApprovals,
+            [16] = SeedLegalGateways,
         };
 
     private static int IndexOf(string migration)
@@ -581,6 +601,18 @@ internal static partial class SqliteSchema
         foreach (var (id, identity) in identities)
         {
             Execute(connection, transaction, "UPDATE holdings SET identity = $identity WHERE id = $id", ("$identity", identity), ("$id", id));
+        }
+    }
+
+    /// <summary>
+    /// Version 13: the legal gateway catalogue starts with the gateways the department publishes, on a new register and
+    /// on an upgraded one alike. Part of the schema (like the policy defaults), so not audited.
+    /// </summary>
+    private static void SeedLegalGateways(SqliteConnection connection, SqliteTransaction transaction, Action<AuditEvent> audit)
+    {
+        foreach (var gateway in Decisions.LegalGatewaySeeds.Entries(DateTimeOffset.UtcNow))
+        {
+            Execute(connection, transaction, SqliteRegister.InsertLegalGatewaySql, SqliteRegister.LegalGatewayParameters(gateway));
         }
     }
 

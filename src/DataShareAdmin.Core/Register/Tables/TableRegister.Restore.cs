@@ -100,6 +100,7 @@ public sealed partial class TableRegister
         Each("Reviews", snapshot.Reviews, RestoreReview);
         Each("Review triggers", snapshot.ReviewTriggers, RestoreReviewTrigger);
         Each("Incidents", snapshot.Incidents, RestoreIncident);
+        Each("Legal gateways", snapshot.LegalGateways, g => new[] { Row(GatewayKey(g.Name), "LegalGateway", g) });
         Each("Audit entries", snapshot.AuditLog, e => new[] { EntryRow(e) });
         if (snapshot.AuditHead is { } head)
         {

@@ -24,7 +24,7 @@ namespace DataShareAdmin.Core.Register;
 /// </remarks>
 public sealed partial class TableRegister : IDataShareRegister
 {
-    public const int SchemaVersion = 15;
+    public const int SchemaVersion = 16;
 
     private const string StorageScope = "https://storage.azure.com/.default";
 
@@ -132,6 +132,12 @@ public sealed partial class TableRegister : IDataShareRegister
                         $"The register {location} has schema version {version}, newer than this module knows ({SchemaVersion}). Update the module; the register has not been changed.", location) { IsTerminating = true };
                 }
 
+                if (version < LegalGatewaysSince && !readOnly)
+                {
+                    // Before the marker: should this fail, the next opening seeds again.
+                    SeedLegalGateways(table, options.RegisterName, clock.UtcNow);
+                }
+
                 if (version < SchemaVersion && !readOnly)
                 {
                     MarkSchema(table, found);
@@ -160,10 +166,11 @@ public sealed partial class TableRegister : IDataShareRegister
                 try
                 {
                     table.AddEntity(marker);
+                    SeedLegalGateways(table, options.RegisterName, clock.UtcNow);
                 }
                 catch (RequestFailedException ex) when (ex.Status == 409)
                 {
-                    // Another process created it at the same moment.
+                    // Another process created it at the same moment (and seeds it).
                 }
             }
         }
