@@ -21,9 +21,9 @@ public sealed class IncidentReportTests : IDisposable
         var engine = test.Engine;
         Samples.AddOrganisation(engine, assessedOn: "2026-02-01");
         engine.Agreements.Create(Samples.Agreement("DS1", "2026-01-01", "2026-12-31"), host);
-        engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), host);
+        engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), Samples.Decision(), host);
         engine.Agreements.Create(Samples.Agreement("DS2", "2026-01-01", "2026-12-31"), host);
-        engine.Agreements.Approve("DS2", "DSAP-2", new DateTime(2026, 1, 1), host);
+        engine.Agreements.Approve("DS2", "DSAP-2", new DateTime(2026, 1, 1), Samples.Decision(), host);
         overdue = engine.Incidents.Record(new IncidentRequest
         {
             AgreementId = "DS1", Kind = IncidentKind.Breach, Severity = IncidentSeverity.High, IsReportable = true, Suspend = true,

@@ -51,7 +51,7 @@ public sealed class IncidentServiceTests : TransferTestsBase
         // One confirmation for the whole command; the suspension and the incident each audited.
         Assert.Single(host.Asked, a => a.Contains("suspend the agreement", StringComparison.Ordinal));
         var actions = Engine.Audit.Read(1, null).Select(e => e.Action).ToList();
-        Assert.Equal(new[] { "Agreement.Suspension", "Incident.Record" }, actions.Skip(actions.Count - 2));
+        Assert.Equal(new[] { "Agreement.Suspend", "Incident.Record", "Agreement.ReviewDue" }, actions.Skip(actions.Count - 3));
     }
 
     [Fact]
@@ -72,7 +72,9 @@ public sealed class IncidentServiceTests : TransferTestsBase
 
         Engine.Incidents.Record(Breach(suspend: true), host);
 
-        Assert.Equal(before + 1, test.AuditCount());
+        // The incident and the review it makes due; no second suspension.
+        Assert.Equal(before + 2, test.AuditCount());
+        Assert.Equal(new[] { "Incident.Record", "Agreement.ReviewDue" }, Engine.Register.ReadAuditLog(1).Select(e => e.Action).TakeLast(2));
         Assert.Equal(AgreementStatus.Suspended, Engine.Agreements.Get("DS1").Status);
     }
 
@@ -91,8 +93,11 @@ public sealed class IncidentServiceTests : TransferTestsBase
         Assert.Equal((TimeSpan.Zero, new DateTimeOffset(2026, 6, 14, 17, 30, 0, TimeSpan.Zero)), (read.DiscoveredAt.Offset, read.DiscoveredAt));
         Assert.Equal(new DateTimeOffset(2026, 6, 14, 12, 0, 0, TimeSpan.Zero), read.OccurredAt);
         Assert.Equal(("DS1", "Extract emailed to the wrong address", "tester", Now, true), (read.AgreementId, read.Summary, read.RecordedBy, read.RecordedAt, read.IsOpen));
-        var entry = Engine.Audit.Read(1, null).Last();
+        var entry = Engine.Audit.Read(1, null).Last(e => e.Action == "Incident.Record");
         Assert.Equal(("Incident.Record", "Incident", incident.Id), (entry.Action, entry.TargetType, entry.TargetId));
+        var due = Engine.Audit.Read(1, null).Last();
+        Assert.Equal(("Agreement.ReviewDue", "DS1", "Incident", incident.Id), (due.Action, due.TargetId, due.Details["SourceKind"], due.Details["SourceId"]));
+        Assert.DoesNotContain("Extract emailed", due.Details["Reason"], StringComparison.Ordinal);
         Assert.Equal(("DS1", "Breach", "High", "2026-06-14T17:30:00.000Z", "true"),
             (entry.Details["AgreementId"], entry.Details["Kind"], entry.Details["Severity"], entry.Details["DiscoveredAt"], entry.Details["Reportable"]));
     }

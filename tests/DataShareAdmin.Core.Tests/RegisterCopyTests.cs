@@ -165,7 +165,7 @@ public sealed class RegisterCopyTests : IClassFixture<AzuriteTablesFixture>, IDi
     {
         var host = new FakeHost();
         test.Engine.Agreements.Create(Samples.Agreement("DS1", "2026-01-01", "2026-12-31"), host);
-        test.Engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), host);
+        test.Engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 1, 1), Samples.Decision(), host);
         var extension = test.Engine.Agreements.RequestVariation("DS1", new Agreements.AgreementChanges { EndsOn = new DateTime(2027, 6, 30) }, "More time", host)!;
         test.Engine.Agreements.ApproveVariation(extension.Id, "DSAP-2", test.Engine.Calendar.Today, host);
         test.Engine.Agreements.RequestVariation("DS1", new Agreements.AgreementChanges { RetentionDays = 60 }, "Longer checks", host);

@@ -247,7 +247,7 @@ public sealed class ReviewServiceTests : TransferTestsBase
         Reviews.Add(Review(ReviewOutcome.Suspend), host);
 
         Assert.Equal(AgreementStatus.Suspended, Engine.Agreements.Get("DS1").Status);
-        Assert.Equal(new[] { "Agreement.Review", "Agreement.Suspension" }, Engine.Register.ReadAuditLog(1).Select(e => e.Action).TakeLast(2));
+        Assert.Equal(new[] { "Agreement.Review", "Agreement.Suspend" }, Engine.Register.ReadAuditLog(1).Select(e => e.Action).TakeLast(2));
         Refused(Request(), "TransferAgreementNotActive");
 
         test.Clock.UtcNow = test.Clock.UtcNow.AddMinutes(1);

@@ -38,7 +38,7 @@ public sealed class SweepSharedListingTests : IDisposable
             var agreement = Samples.Agreement(id, "2026-01-01", ends);
             agreement.RetentionDays = 10;
             Engine.Agreements.Create(agreement, host);
-            Engine.Agreements.Approve(id, "DSAP-" + id, new DateTime(2026, 1, 1), host);
+            Engine.Agreements.Approve(id, "DSAP-" + id, new DateTime(2026, 1, 1), Samples.Decision(), host);
         }
     }
 

@@ -23,7 +23,7 @@ public sealed class VariationTests : IDisposable
     public VariationTests()
     {
         Engine.Agreements.Create(Samples.Agreement("DS1", "2026-01-01", "2026-12-31"), host);
-        Engine.Agreements.Approve("DS1", "DSAP-2025-100", new DateTime(2025, 12, 1), host);
+        Engine.Agreements.Approve("DS1", "DSAP-2025-100", new DateTime(2025, 12, 1), Samples.Decision(), host);
     }
 
     private DataShareEngine Engine => test.Engine;
@@ -111,7 +111,7 @@ public sealed class VariationTests : IDisposable
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "a.csv"), "x\n");
         Engine.Agreements.Create(Samples.Agreement("DS3", "2026-01-01", "2026-05-31"), host);
-        Engine.Agreements.Approve("DS3", "DSAP-2025-200", Day("2025-12-01"), host);
+        Engine.Agreements.Approve("DS3", "DSAP-2025-200", Day("2025-12-01"), Samples.Decision(), host);
         var pending = Engine.Agreements.RequestVariation("DS3", new AgreementChanges { EndsOn = Day("2026-12-31") }, "More time.", host)!;
         var holding = Engine.Retention.Register("DS3", folder, host)!;
         var errors = new List<DataShareException>();
@@ -158,7 +158,7 @@ public sealed class VariationTests : IDisposable
         var folder = Path.Combine(test.Directory, "copy");
         Directory.CreateDirectory(folder);
         Engine.Agreements.Create(Samples.Agreement("DS4", "2025-01-01", "2025-12-31"), host);
-        Engine.Agreements.Approve("DS4", "DSAP-2024-010", Day("2024-12-01"), host);
+        Engine.Agreements.Approve("DS4", "DSAP-2024-010", Day("2024-12-01"), Samples.Decision(), host);
         var holding = Engine.Retention.Register("DS4", folder, host)!;
         var extension = Engine.Agreements.RequestVariation("DS4", new AgreementChanges { EndsOn = Day("2026-12-31") }, "Follow-up year.", host)!;
         Engine.Agreements.ApproveVariation(extension.Id, "DSAP-2026-020", Day("2026-02-15"), host);

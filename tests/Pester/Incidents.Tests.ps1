@@ -90,7 +90,7 @@ Describe 'An incident with -Suspend, from an agreement piped in' {
     It 'suspends the agreement in the same command, audited' {
         (Get-DataShareAgreement -Id 'INC0001').Status | Should -Be 'Suspended'
         $actions = @(Get-DataShareAuditLog -TargetId 'INC0001' -ErrorAction Stop | ForEach-Object Action)
-        $actions | Should -Contain 'Agreement.Suspension'
+        $actions | Should -Contain 'Agreement.Suspend'
         $actions | Should -Contain 'Incident.Record'
     }
 

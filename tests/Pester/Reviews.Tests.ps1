@@ -112,7 +112,7 @@ Describe 'Add-DataShareReview and the schedule' {
 
         (Get-DataShareAgreement 'RVW0001').Status | Should -Be 'Suspended'
         ($warned -join ' ') | Should -Match 'suspended'
-        @(Get-DataShareAuditLog | Select-Object -Last 2 | ForEach-Object Action) | Should -Be @('Agreement.Review', 'Agreement.Suspension')
+        @(Get-DataShareAuditLog | Select-Object -Last 2 | ForEach-Object Action) | Should -Be @('Agreement.Review', 'Agreement.Suspend')
     }
 
     It 'warns that a variation must be requested on a Vary outcome' {

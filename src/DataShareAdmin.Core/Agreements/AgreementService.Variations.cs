@@ -122,6 +122,7 @@ public sealed partial class AgreementService
                     $"The approval date {DateText.FormatDate(day)} is before agreement '{agreement.Id}' itself was approved ({DateText.FormatDate(approved)}).", variation.Id);
             }
 
+            var self = separation?.Check(variation.RequestedBy, "Variation", variation.Id) ?? false;
             if (first && !host.ShouldProcess(Describe(agreement), $"Approve variation {variation.Id} ({variation.Changes}) with reference {reference.Trim()} on {DateText.FormatDate(day)}"))
             {
                 return null;
@@ -139,14 +140,20 @@ public sealed partial class AgreementService
             variation.DecidedAt = clock.UtcNow;
             variation.Reference = reference.Trim();
             variation.TermsVersion = version.Number;
-            register.InsertTermsVersion(agreement, version, variation, new AuditEvent("Variation.Approve", "Agreement", agreement.Id, new Dictionary<string, string?>
+            var details = new Dictionary<string, string?>
             {
                 ["VariationId"] = variation.Id,
                 ["TermsVersion"] = version.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["ApprovalReference"] = variation.Reference,
                 ["ApprovedOn"] = DateText.FormatDate(day),
                 ["Changes"] = variation.Changes,
-            }));
+            };
+            if (self)
+            {
+                details["SelfApproved"] = $"approved by the account that requested it ({variation.RequestedBy})";
+            }
+
+            register.InsertTermsVersion(agreement, version, variation, new AuditEvent("Variation.Approve", "Agreement", agreement.Id, details));
             host.WriteVerbose($"Approved variation {variation.Id}: agreement {agreement.Id}'s terms are now version {version.Number}.");
             if (endedEarlier)
             {

@@ -52,6 +52,40 @@ public sealed class SeparationOfDutiesTests : IDisposable
     }
 
     [Fact]
+    public void With_the_policy_on_the_account_that_requested_a_variation_cannot_approve_it_and_another_can()
+    {
+        Engine.Policy.Set(PolicyCatalogue.RequireSeparateApprover, "true", host);
+        Engine.Agreements.Create(Samples.Agreement("DS1", "2026-01-01", "2026-12-31"), host);
+        using var bob = As("bob");
+        bob.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 6, 1), Samples.Decision(), new FakeHost());
+        var variation = Engine.Agreements.RequestVariation("DS1", new Agreements.AgreementChanges { EndsOn = new DateTime(2027, 3, 31) }, "Results arrive late.", host)!;
+        var before = test.AuditCount();
+
+        var error = Assert.Throws<DataShareException>(() => Engine.Agreements.ApproveVariation(variation.Id, "DSAP-2", new DateTime(2026, 7, 1), host));
+        Assert.Equal(("VariationApproverIsRequester", DataShareErrorCategory.PermissionDenied, variation.Id), (error.ErrorId, error.Category, error.Target));
+        Assert.Equal(before, test.AuditCount());
+        Assert.Equal(new DateTime(2026, 12, 31), Engine.Agreements.Get("DS1").EndsOn);
+
+        var approved = bob.Agreements.ApproveVariation(variation.Id, "DSAP-2", new DateTime(2026, 7, 1), new FakeHost())!;
+        Assert.Equal((VariationState.Approved, "bob"), (approved.State, approved.DecidedBy));
+        Assert.Equal(new DateTime(2027, 3, 31), Engine.Agreements.Get("DS1").EndsOn);
+        Assert.False(Engine.Register.ReadAuditLog(1).Last().Details.ContainsKey("SelfApproved"));
+    }
+
+    [Fact]
+    public void With_the_policy_off_a_self_approved_variation_is_allowed_and_flagged_in_its_audit_entry()
+    {
+        Engine.Agreements.Create(Samples.Agreement("DS1", "2026-01-01", "2026-12-31"), host);
+        Engine.Agreements.Approve("DS1", "DSAP-1", new DateTime(2026, 6, 1), Samples.Decision(), host);
+        var variation = Engine.Agreements.RequestVariation("DS1", new Agreements.AgreementChanges { EndsOn = new DateTime(2027, 3, 31) }, "Results arrive late.", host)!;
+
+        Engine.Agreements.ApproveVariation(variation.Id, "DSAP-2", new DateTime(2026, 7, 1), host);
+
+        var entry = Engine.Register.ReadAuditLog(1).Last();
+        Assert.Equal(("Variation.Approve", "approved by the account that requested it (tester)"), (entry.Action, entry.Details["SelfApproved"]));
+    }
+
+    [Fact]
     public void With_the_policy_off_a_self_approval_is_allowed_audited_and_flagged()
     {
         Engine.Agreements.Create(Samples.Agreement("DS1"), host);

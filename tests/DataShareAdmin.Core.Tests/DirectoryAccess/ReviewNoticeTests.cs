@@ -38,7 +38,7 @@ public sealed class ReviewNoticeTests : IDisposable
     private void Agreement(string id, string approvedOn)
     {
         engine.Agreements.Create(Samples.Agreement(id, "2025-01-01", "2027-12-31"), host);
-        engine.Agreements.Approve(id, "DSAP-" + id, DateTime.Parse(approvedOn, System.Globalization.CultureInfo.InvariantCulture), host);
+        engine.Agreements.Approve(id, "DSAP-" + id, DateTime.Parse(approvedOn, System.Globalization.CultureInfo.InvariantCulture), Samples.Decision(), host);
         engine.Agreements.Update(id, new AgreementChanges { OfficerEmail = Officer }, host);
     }
 

@@ -38,7 +38,7 @@ public sealed class EvidenceIncidentTests : TransferTestsBase
             ((string)only["id"]!, (string)only["kind"]!, (string)only["icoState"]!, (string)only["summary"]!, (bool)only["suspendedAgreement"]!));
         var actions = index["audit"]!["entries"]!.AsArray().Select(e => (string)e!["action"]!).ToList();
         Assert.Contains("Incident.Record", actions);
-        Assert.Contains("Agreement.Suspension", actions);
+        Assert.Contains("Agreement.Suspend", actions);
         Assert.Contains(incident.Id, new EvidencePack(pack).Text("data/summary.html"), StringComparison.Ordinal);
         Assert.DoesNotContain("Other agreement", new EvidencePack(pack).Text("data/summary.html"), StringComparison.Ordinal);
     }
