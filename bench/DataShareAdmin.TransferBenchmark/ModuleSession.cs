@@ -46,7 +46,8 @@ internal sealed partial class ModuleSession : IDisposable
                 "New-DataShareAgreement -Id DS1 -Organisation 'University of Example' -Title 'Transfer benchmark' " +
                 "-Purpose 'Research into attainment gaps' -LegalGateway 'Education (Individual Pupil Information) (Prescribed Persons) (England) Regulations 2009' " +
                 $"-LawfulBasis 'Article 6(1)(e)' -AccessRoute DirectTransfer -DirectTransferJustification 'Benchmark' -StartsOn {Day(-30)} -EndsOn {Day(365)} -DataItem 'KS2 attainment:B3', 'FSM eligibility:C4' | Out-Null",
-                $"Approve-DataShareAgreement DS1 -Reference DSAP-1 -ApprovedOn {Day(-40)} | Out-Null",
+                $"Approve-DataShareAgreement DS1 -Reference DSAP-1 -ApprovedOn {Day(-40)} -Legal 'Gateway in the catalogue' -Ethical 'Benchmark' -Proportionate 'Benchmark' -Secure 'Benchmark' | Out-Null",
+                $"Set-DataShareDpia -AgreementId DS1 -Reference DPIA-1 -SignedOffOn {Day(-40)} -SignedOffBy DPO -ResidualRisk Low -Mitigations 'Benchmark' | Out-Null",
                 $"Add-DataShareRecipient DS1 -Name 'Jo Bloggs' -Email jo@example.org | Set-DataShareRecipient -DeclarationSignedOn {Day(-20)} -TrainingCompletedOn {Day(-50)} | Out-Null",
                 $"Get-DataShareRecipient DS1 -Email jo@example.org | Add-DisclosureCertificate -Issuer DBS -Level Basic -Number 001234567890 -IssuedOn {Day(-60)} -HolderName 'Jo Bloggs' | Out-Null"));
             ConnectStorage(connectionString);

@@ -143,7 +143,7 @@ public sealed class TransferKillTests : IDisposable
             $"$null = Add-DataShareSecurityAssessment -Organisation $o.Id -AssessedOn {Day(-2)} -Outcome Passed -Reference ISQ-KILL; " +
             $"$null = New-DataShareAgreement -Id {Agreement} -Organisation O -Title T -Purpose P -LegalGateway G -LawfulBasis B -AccessRoute DirectTransfer " +
             $"-DirectTransferJustification 'Linkage with its own cohort.' -StartsOn {Day(-10)} -EndsOn {Day(100)} -RetentionDays 0 -DataItem 'Attainment:B3'; " +
-            $"Approve-DataShareAgreement -Id {Agreement} -Reference DSAP-KILL -ApprovedOn {Day(-5)}; " +
+            $"Approve-DataShareAgreement -Id {Agreement} -Reference DSAP-KILL -ApprovedOn {Day(-5)} -Legal L -Ethical E -Proportionate P -Secure S; " +
             $"$null = Set-DataShareDpia -AgreementId {Agreement} -Reference DPIA-KILL -SignedOffOn {Day(-5)} -SignedOffBy DPO -ResidualRisk Low -Mitigations 'Named recipients only'; " +
             $"$r = Add-DataShareRecipient -AgreementId {Agreement} -Name 'Kim Kill' -Email kim.kill@example.org; " +
             $"$null = Add-DisclosureCertificate -RecipientId $r.Id -Issuer DBS -Level Basic -Number 000000900001 -IssuedOn {Day(-40)}; " +

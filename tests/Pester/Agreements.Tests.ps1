@@ -650,7 +650,11 @@ Describe 'Approve-DataShareAgreement' {
         $moved = Get-DataShareAgreement -Id $agreement.Id -ErrorAction Stop
         $moved.AccessRoute | Should -Be ([DataShareAdmin.AccessRoute]::DirectTransfer)
         $moved.DirectTransferJustification | Should -BeExactly 'Approved by the panel for its own cohort study.'
-        $entry = Get-DataShareAuditLog -TargetId $agreement.Id -ErrorAction Stop | Select-Object -Last 1
+        # The variation, then the review it makes due (a change of route is one the ICO names).
+        $last = @(Get-DataShareAuditLog -TargetId $agreement.Id -ErrorAction Stop | Select-Object -Last 2)
+        $last[1].Action | Should -Be 'Agreement.ReviewDue'
+        $last[1].Details['SourceKind'] | Should -Be 'Variation'
+        $entry = $last[0]
         $entry.Action | Should -Be 'Variation.Approve'
         $entry.Details['Changes'] | Should -BeLike '*AccessRoute: SecureResearchService -> DirectTransfer*'
         $entry.Details['Changes'] | Should -BeLike '*DirectTransferJustification:*'
