@@ -11,24 +11,8 @@ namespace DataShareAdmin.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Deny, "DataShareAgreement", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByIdSet)]
 [OutputType(typeof(DataShareAgreement))]
-public sealed class DenyDataShareAgreementCommand : DataShareCmdlet
+public sealed class DenyDataShareAgreementCommand : AgreementStateCmdlet
 {
-    private const string ByIdSet = "ById";
-    private const string ByInputObjectSet = "ByInputObject";
-
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet)]
-    [ArgumentCompleter(typeof(AgreementIdCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Id { get; set; } = string.Empty;
-
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObjectSet)]
-    public DataShareAgreement? InputObject { get; set; }
-
-    /// <summary>The public reason for the refusal, as the public register shows it.</summary>
-    [Parameter(Mandatory = true)]
-    [ValidateNotNullOrEmpty]
-    public string Reason { get; set; } = string.Empty;
-
     /// <summary>The tests the request did not meet; each needs its note (-Legal, -Ethical, -Proportionate, -Secure).</summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
@@ -60,25 +44,14 @@ public sealed class DenyDataShareAgreementCommand : DataShareCmdlet
     [DateTransformation]
     public DateTime? RefusedOn { get; set; }
 
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    protected override void ProcessRecord()
+    protected override DataShareAgreement? Apply(string id)
     {
-        var id = InputObject?.Id ?? Id;
-        Run(id, () =>
+        var decision = new PanelDecision
         {
-            var decision = new PanelDecision
-            {
-                DecidedBy = RefusedBy,
-                Tests = PanelDecisions.Tests(Legal, Ethical, Proportionate, Secure, FailedTest),
-                Principles = DecisionParameters.Principles(Principle, id),
-            };
-            var closed = Engine.Agreements.Refuse(id, Reason, RefusedOn ?? Engine.Calendar.Today, decision, this);
-            if (closed is not null && PassThru)
-            {
-                WriteObject(closed);
-            }
-        });
+            DecidedBy = RefusedBy,
+            Tests = PanelDecisions.Tests(Legal, Ethical, Proportionate, Secure, FailedTest),
+            Principles = DecisionParameters.Principles(Principle, id),
+        };
+        return Engine.Agreements.Refuse(id, Reason, RefusedOn ?? Engine.Calendar.Today, decision, this);
     }
 }
