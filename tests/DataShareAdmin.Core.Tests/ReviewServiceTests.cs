@@ -72,6 +72,27 @@ public sealed class ReviewServiceTests : TransferTestsBase
     }
 
     [Fact]
+    public void Agreements_needing_attention_are_those_without_a_dpia_or_with_a_review_overdue_until_recorded()
+    {
+        var missing = Assert.Single(Reviews.NeedingAttention(null));
+        Assert.Equal(("DS1", true, false), (missing.AgreementId, missing.IsDpiaMissing, missing.IsOverdue));
+        Assert.Contains("Set-DataShareDpia", ReviewService.AttentionWarning(missing), StringComparison.Ordinal);
+
+        Reviews.SetDpia(Dpia(), host);
+        Assert.Empty(Reviews.NeedingAttention(null));
+
+        Engine.Policy.Set("ReviewIntervalMonths", "3", host);
+        var overdue = Assert.Single(Reviews.NeedingAttention(null));
+        Assert.Equal((true, new DateTime(2026, 4, 1)), (overdue.IsOverdue, overdue.NextReviewDue));
+        Assert.Contains("2026-04-01", ReviewService.AttentionWarning(overdue), StringComparison.Ordinal);
+        Assert.Contains("Add-DataShareReview", ReviewService.AttentionWarning(overdue), StringComparison.Ordinal);
+        Assert.Empty(Reviews.NeedingAttention(new DateTime(2026, 3, 31)));
+
+        Reviews.Add(Review(), host);
+        Assert.Empty(Reviews.NeedingAttention(null));
+    }
+
+    [Fact]
     public void An_agreements_own_interval_overrides_the_policy_and_zero_returns_to_it()
     {
         Engine.Agreements.Update("DS1", new AgreementChanges { ReviewIntervalMonths = 2 }, host);

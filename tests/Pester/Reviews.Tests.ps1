@@ -28,6 +28,28 @@ AfterAll {
     Restore-DataShareTestEnvironment
 }
 
+Describe 'Agreements needing attention in the plan and in readiness' {
+    It 'warns in Get-DataShareRetentionPlan of a direct transfer without a DPIA and of an overdue review' {
+        $null = Get-DataShareRetentionPlan -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction Stop
+        $text = @($warned | ForEach-Object { "$_" }) -join "`n"
+        $text | Should -BeLike '*Agreement RVW0001 sends data directly but records no DPIA*Set-DataShareDpia*'
+        $text | Should -BeLike "*Agreement RVW0002's review was due on*Add-DataShareReview*"
+        $text | Should -Not -BeLike '*RVW0003*'
+    }
+
+    It 'warns once per agreement in Test-DataShareRecipient, and still tests every recipient' {
+        $null = New-TestAgreement -Id 'RVW0009' -ApprovalReference 'DSAP-RVW9' -StartsOn $Today.AddMonths(-20) -ApprovedOn $Today.AddMonths(-14)
+        foreach ($n in 1, 2) {
+            $null = Add-DataShareRecipient -AgreementId 'RVW0009' -Name "Reviewed Person $n" -Email "reviewed.$n@example.org" -Confirm:$false -ErrorAction Stop
+        }
+
+        $results = @(Test-DataShareRecipient -AgreementId 'RVW0009' -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction Stop)
+
+        $results.Count | Should -Be 2
+        @($warned | Where-Object { "$_" -like "*RVW0009's review was due*" }).Count | Should -Be 1
+    }
+}
+
 Describe 'Set-DataShareDpia' {
     It 'refuses <Case> with <ErrorId> (<Category>) and writes nothing' -ForEach @(
         @{ Case = 'an unknown agreement'; ErrorId = 'AgreementNotFound'; Category = 'ObjectNotFound'; Changes = { @{ AgreementId = 'RVW9999' } } }

@@ -287,6 +287,28 @@ public sealed class ReviewService
             register.ListDpias(agreement.Id), assessment, day);
     }
 
+    /// <summary>
+    /// Approved agreements still running on <paramref name="asOf"/> (today when null) — approved, active or suspended —
+    /// whose review is overdue, or that send data directly without a DPIA: what the retention plan and readiness warn of.
+    /// </summary>
+    public IEnumerable<ReviewStanding> NeedingAttention(DateTime? asOf)
+    {
+        var day = (asOf ?? calendar.Today).Date;
+        foreach (var agreement in agreements.Find(null, new[] { AgreementStatus.Approved, AgreementStatus.Active, AgreementStatus.Suspended }, day))
+        {
+            var standing = Standing(agreement, day);
+            if (standing.IsOverdue || standing.IsDpiaMissing)
+            {
+                yield return standing;
+            }
+        }
+    }
+
+    /// <summary>The warning an agreement needing attention gets wherever it is listed.</summary>
+    public static string AttentionWarning(ReviewStanding standing) => standing.IsDpiaMissing
+        ? $"Agreement {standing.AgreementId} sends data directly but records no DPIA: no transfers until one is recorded (Set-DataShareDpia)."
+        : $"Agreement {standing.AgreementId}'s review was due on {DateText.FormatDate(standing.NextReviewDue)} and none has been recorded since ({standing.DueReason}): no transfers until one is (Add-DataShareReview).";
+
     /// <summary>Fills the agreement's NextReviewDue and ReviewOverdue as of its StatusAsOf (or today).</summary>
     public DataShareAgreement Annotate(DataShareAgreement agreement)
     {

@@ -6,8 +6,8 @@ namespace DataShareAdmin.Commands;
 
 /// <summary>
 /// The holdings due for deletion on a day (today by default), with why: pure planning from the register, nothing is
-/// read from or done to storage. Warns about legal holds past their review day, and about ended agreements whose
-/// destruction the organisation has not confirmed.
+/// read from or done to storage. Warns about legal holds past their review day, agreements whose review is overdue or
+/// that send data directly without a DPIA, and ended agreements whose destruction the organisation has not confirmed.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "DataShareRetentionPlan")]
 [OutputType(typeof(RetentionPlanItem))]
@@ -32,6 +32,11 @@ public sealed class GetDataShareRetentionPlanCommand : DataShareCmdlet
             foreach (var hold in Engine.Holds.PastReview(day))
             {
                 WriteWarning(Core.Retention.RetentionHolds.ReviewWarning(hold));
+            }
+
+            foreach (var standing in Engine.Reviews.NeedingAttention(day))
+            {
+                WriteWarning(Core.Reviews.ReviewService.AttentionWarning(standing));
             }
 
             foreach (var agreement in Engine.Retention.OverdueConfirmations(day))

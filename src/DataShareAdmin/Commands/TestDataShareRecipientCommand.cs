@@ -20,6 +20,8 @@ public sealed class TestDataShareRecipientCommand : RecipientSelectionCmdlet
     [ValidateRange(0, 3650)]
     public int? WarnWithinDays { get; set; }
 
+    private readonly System.Collections.Generic.HashSet<string> standingChecked = new(System.StringComparer.OrdinalIgnoreCase);
+
     protected override int ProgressActivityId => 0x5A20;
 
     protected override bool UsesDirectoryChecks => true;
@@ -28,7 +30,7 @@ public sealed class TestDataShareRecipientCommand : RecipientSelectionCmdlet
     {
         if (InputObject is not null)
         {
-            Run(InputObject.Id, () => WriteObject(Engine.Readiness.Test(InputObject, AsOf, WarnWithinDays)));
+            Run(InputObject.Id, () => Write(InputObject, Engine.Readiness.Test(InputObject, AsOf, WarnWithinDays)));
             return;
         }
 
@@ -36,7 +38,11 @@ public sealed class TestDataShareRecipientCommand : RecipientSelectionCmdlet
         {
             foreach (var id in RecipientId)
             {
-                Run(id, () => WriteObject(Engine.Readiness.Test(Engine.Recipients.Get(id), AsOf, WarnWithinDays)));
+                Run(id, () =>
+                {
+                    var recipient = Engine.Recipients.Get(id);
+                    Write(recipient, Engine.Readiness.Test(recipient, AsOf, WarnWithinDays));
+                });
             }
 
             return;
@@ -50,6 +56,28 @@ public sealed class TestDataShareRecipientCommand : RecipientSelectionCmdlet
                 Run(agreementId, () => TestAll(agreementId));
             }
         }
+    }
+
+    /// <summary>
+    /// Writes a recipient's result; the first time an agreement comes up, warns when it needs attention (its review
+    /// overdue, or a direct transfer without a DPIA): a ready person still gets no transfer under it.
+    /// </summary>
+    private void Write(DataShareRecipient recipient, object result)
+    {
+        if (standingChecked.Add(recipient.AgreementId))
+        {
+            var agreement = Engine.Agreements.Get(recipient.AgreementId, AsOf);
+            if (agreement.Status is AgreementStatus.Approved or AgreementStatus.Active or AgreementStatus.Suspended)
+            {
+                var standing = Engine.Reviews.Standing(agreement, AsOf);
+                if (standing.IsOverdue || standing.IsDpiaMissing)
+                {
+                    WriteWarning(Core.Reviews.ReviewService.AttentionWarning(standing));
+                }
+            }
+        }
+
+        WriteObject(result);
     }
 
     private void TestAll(string? agreementId)
@@ -71,7 +99,7 @@ public sealed class TestDataShareRecipientCommand : RecipientSelectionCmdlet
                     WriteProgress(activity, $"{count} recipients", -1, completed: false);
                 }
 
-                WriteObject(Engine.Readiness.Test(recipient, AsOf, WarnWithinDays));
+                Write(recipient, Engine.Readiness.Test(recipient, AsOf, WarnWithinDays));
             }
         }
         finally
