@@ -44,6 +44,18 @@ public sealed class IncidentReportTests : IDisposable
     }
 
     [Fact]
+    public void The_register_report_flags_an_agreement_with_a_reportable_incident_past_the_icos_72_hours()
+    {
+        var rows = ReportTests.ParseCsv(Export(ReportKind.Register, ReportFormat.Csv));
+        var header = rows[0].ToList();
+        var flags = rows.Skip(1).ToDictionary(r => r[header.IndexOf("reference")], r => r[header.IndexOf("flags")]);
+
+        Assert.Contains($"Incident {overdue.Id} is reportable and past the ICO's 72 hours without a notification", flags["DS1"], StringComparison.Ordinal);
+        Assert.DoesNotContain("72 hours", flags["DS2"], StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, string.Join("\n", flags.Values), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_csv_has_one_row_per_incident_with_the_72_hour_flag_and_what_needs_attention()
     {
         var rows = ReportTests.ParseCsv(Export(ReportKind.Incidents, ReportFormat.Csv));

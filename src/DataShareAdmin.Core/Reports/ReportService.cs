@@ -270,12 +270,24 @@ public sealed partial class ReportService
         return flags.Count == 0 ? null : string.Join("; ", flags);
     }
 
+    /// <summary>
+    /// Per agreement, the open reportable incidents past the ICO's 72 hours (from discovery, judged now) without a
+    /// notification: named by id only, never by their summaries.
+    /// </summary>
+    private Dictionary<string, string> IcoOverdueIncidents() =>
+        register.ListIncidents(null)
+            .Select(i => Incidents.IncidentRules.Judge(i, clock.UtcNow))
+            .Where(i => i.IcoOverdue)
+            .GroupBy(i => i.AgreementId, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => string.Join("; ", g.Select(i => $"Incident {i.Id} is reportable and past the ICO's 72 hours without a notification")), StringComparer.OrdinalIgnoreCase);
+
     private static string? Joined(string? first, string? second) => first is null ? second : second is null ? first : first + "; " + second;
 
     private IEnumerable<object?[]> RegisterRows(DateTime day, HashSet<string>? only)
     {
         var verdicts = new Dictionary<string, AssessmentVerdict>(StringComparer.Ordinal);
         var catalogue = Decisions.DecisionPhrases.Catalogue(register);
+        var icoOverdue = IcoOverdueIncidents();
         foreach (var stored in register.ListAgreements())
         {
             if (only is not null && !only.Contains(stored.Id))
@@ -302,7 +314,7 @@ public sealed partial class ReportService
                 agreement.ApprovalReference, agreement.ApprovedOn, agreement.AccessRoute.ToString(), agreement.DirectTransferJustification,
                 AssessmentPhrase(verdict), verdict.ValidUntil,
                 agreement.StartsOn, agreement.EndsOn, status.ToString(), held.Count == 0 ? null : string.Join("; ", held), destruction,
-                Joined(Flags(agreement, status, verdict), Reviews.ReviewFlags.Of(review, status)),
+                Joined(Joined(Flags(agreement, status, verdict), Reviews.ReviewFlags.Of(review, status)), icoOverdue.TryGetValue(agreement.Id, out var late) ? late : null),
                 review.NextReviewDue, review.DpiaReference,
                 Decisions.DecisionPhrases.Decision(agreement), Decisions.DecisionPhrases.SelfApproval(agreement), Decisions.DecisionPhrases.GatewayCheck(agreement, catalogue),
             };
