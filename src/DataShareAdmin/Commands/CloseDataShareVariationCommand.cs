@@ -6,13 +6,8 @@ namespace DataShareAdmin.Commands;
 /// <summary>Withdraws a requested variation (no longer asked for); the agreement keeps its terms.</summary>
 [Cmdlet(VerbsCommon.Close, "DataShareVariation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(DataShareVariation))]
-public sealed class CloseDataShareVariationCommand : DataShareCmdlet
+public sealed class CloseDataShareVariationCommand : VariationDecisionCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(VariationIdCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Id { get; set; } = string.Empty;
-
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string Reason { get; set; } = string.Empty;
@@ -22,15 +17,5 @@ public sealed class CloseDataShareVariationCommand : DataShareCmdlet
     [DateTransformation]
     public DateTime? WithdrawnOn { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        Run(Id, () =>
-        {
-            var withdrawn = Engine.Agreements.WithdrawVariation(Id, Reason, WithdrawnOn ?? Engine.Calendar.Today, this);
-            if (withdrawn is not null)
-            {
-                WriteObject(withdrawn);
-            }
-        });
-    }
+    protected override DataShareVariation? Decide(string id) => Engine.Agreements.WithdrawVariation(id, Reason, WithdrawnOn ?? Engine.Calendar.Today, this);
 }

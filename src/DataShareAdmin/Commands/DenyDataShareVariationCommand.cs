@@ -6,13 +6,8 @@ namespace DataShareAdmin.Commands;
 /// <summary>Records the panel's refusal of a requested variation; the agreement keeps its terms.</summary>
 [Cmdlet(VerbsLifecycle.Deny, "DataShareVariation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(DataShareVariation))]
-public sealed class DenyDataShareVariationCommand : DataShareCmdlet
+public sealed class DenyDataShareVariationCommand : VariationDecisionCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(VariationIdCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Id { get; set; } = string.Empty;
-
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string Reason { get; set; } = string.Empty;
@@ -22,15 +17,5 @@ public sealed class DenyDataShareVariationCommand : DataShareCmdlet
     [DateTransformation]
     public DateTime? DeniedOn { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        Run(Id, () =>
-        {
-            var denied = Engine.Agreements.DenyVariation(Id, Reason, DeniedOn ?? Engine.Calendar.Today, this);
-            if (denied is not null)
-            {
-                WriteObject(denied);
-            }
-        });
-    }
+    protected override DataShareVariation? Decide(string id) => Engine.Agreements.DenyVariation(id, Reason, DeniedOn ?? Engine.Calendar.Today, this);
 }
