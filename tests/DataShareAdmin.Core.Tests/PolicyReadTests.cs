@@ -38,6 +38,18 @@ public sealed class PolicyReadTests : TransferTestsBase
     }
 
     [Fact]
+    public void One_setting_read_by_its_name_has_the_default_of_the_registers_backend()
+    {
+        // RequireSeparateApprover defaults to true on the Table register: a value read alone must agree with the list.
+        var tables = new Policy.PolicyService(ReadinessPreloadTests.CountingRegister.Over(test.Engine.Register, "AzureTables", null));
+        var sqlite = new Policy.PolicyService(test.Engine.Register);
+
+        Assert.Equal("true", tables.EffectiveValue("RequireSeparateApprover"));
+        Assert.Equal(tables.Get(n => n == "RequireSeparateApprover").Single().Value, tables.EffectiveValue("RequireSeparateApprover"));
+        Assert.Equal("false", sqlite.EffectiveValue("RequireSeparateApprover"));
+    }
+
+    [Fact]
     public void The_calendar_follows_a_time_zone_set_in_the_register()
     {
         test.Engine.Policy.Set("TimeZone", "Pacific/Kiritimati", host);

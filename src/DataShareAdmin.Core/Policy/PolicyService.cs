@@ -29,14 +29,15 @@ public sealed class PolicyService
             }
 
             stored.TryGetValue(definition.Name, out var value);
+            var defaultValue = DefaultOf(definition);
             yield return new DataSharePolicySetting
             {
                 Name = definition.Name,
                 Area = definition.Area,
                 Description = definition.Description,
-                DefaultValue = definition.DefaultFor(register.Info?.Backend),
-                Value = value?.Value ?? definition.DefaultFor(register.Info?.Backend),
-                IsDefault = value is null || value.Value == definition.DefaultFor(register.Info?.Backend),
+                DefaultValue = defaultValue,
+                Value = value?.Value ?? defaultValue,
+                IsDefault = value is null || value.Value == defaultValue,
                 ModifiedAt = value?.ModifiedAt,
                 ModifiedBy = value?.ModifiedBy,
             };
@@ -51,8 +52,11 @@ public sealed class PolicyService
     {
         var definition = Definition(name);
         var stored = cached is not null ? (cached.TryGetValue(definition.Name, out var known) ? known : null) : register.FindPolicy(definition.Name);
-        return stored?.Value ?? definition.DefaultValue;
+        return stored?.Value ?? DefaultOf(definition);
     }
+
+    /// <summary>A setting's default on this register's backend (RequireSeparateApprover differs between SQLite and Tables).</summary>
+    private string DefaultOf(PolicyDefinition definition) => definition.DefaultFor(register.Info?.Backend);
 
     /// <summary>The effective values (stored, else default) keyed by name.</summary>
     public IReadOnlyDictionary<string, string> EffectiveValues()
@@ -147,7 +151,14 @@ public sealed class PolicyService
         (Time.DateOrder)Enum.Parse(typeof(Time.DateOrder), EffectiveValues()[PolicyCatalogue.DateOrder], ignoreCase: false);
 
     /// <summary>A whole-number setting's effective value (its catalogue normaliser guarantees the form).</summary>
-    public long Number(string name) => long.Parse(EffectiveValues()[name], NumberStyles.Integer, CultureInfo.InvariantCulture);
+    public long Number(string name)
+    {
+        // From the policy read once per engine, without building every setting's value (reviews ask once per agreement).
+        var definition = Definition(name);
+        var stored = cached ??= Stored();
+        var value = stored.TryGetValue(definition.Name, out var known) ? known.Value : DefaultOf(definition);
+        return long.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Changes one setting (null or -Default: back to its default). Returns null when the host declined.</summary>
     public DataSharePolicySetting? Set(string name, string? value, IOperationHost host)
