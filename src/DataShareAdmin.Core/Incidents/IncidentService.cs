@@ -313,22 +313,4 @@ public sealed class IncidentService
     private static string? Instant(DateTimeOffset? value) => value is { } v ? DateText.FormatInstant(v) : null;
 
     private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text!.Trim();
-
-    /// <summary>Passes everything through but answers yes: the step is part of a change the user already confirmed.</summary>
-    private sealed class AlreadyConfirmed : IOperationHost
-    {
-        private readonly IOperationHost inner;
-
-        public AlreadyConfirmed(IOperationHost inner) => this.inner = inner;
-
-        public System.Threading.CancellationToken CancellationToken => inner.CancellationToken;
-
-        public bool ShouldProcess(string target, string action) => true;
-
-        public void WriteVerbose(string message) => inner.WriteVerbose(message);
-
-        public void WriteWarning(string message) => inner.WriteWarning(message);
-
-        public void WriteProgress(string activity, string status, int percentComplete, bool completed) => inner.WriteProgress(activity, status, percentComplete, completed);
-    }
 }

@@ -204,7 +204,7 @@ public sealed class ReviewService
         switch (review.Outcome)
         {
             case ReviewOutcome.Suspend when !agreement.IsSuspended:
-                agreements.Suspend(agreement.Id, $"Review {review.Id} of {DateText.FormatDate(day)} decided to suspend it.", day, new Confirmed(host));
+                agreements.Suspend(agreement.Id, $"Review {review.Id} of {DateText.FormatDate(day)} decided to suspend it.", day, new AlreadyConfirmed(host));
                 host.WriteWarning($"Agreement {agreement.Id} is suspended by the review: no transfers until it is resumed (Resume-DataShareAgreement -Reason).");
                 break;
             case ReviewOutcome.Vary:
@@ -348,22 +348,4 @@ public sealed class ReviewService
         string.IsNullOrWhiteSpace(value)
             ? throw new DataShareException(field + "Missing", DataShareErrorCategory.InvalidArgument, $"Give -{field}: it cannot be empty (agreement {agreementId}).", agreementId)
             : value!.Trim();
-
-    /// <summary>The caller already confirmed the review; the suspension it makes is part of it, not a second question.</summary>
-    private sealed class Confirmed : IOperationHost
-    {
-        private readonly IOperationHost inner;
-
-        public Confirmed(IOperationHost inner) => this.inner = inner;
-
-        public CancellationToken CancellationToken => inner.CancellationToken;
-
-        public bool ShouldProcess(string target, string action) => true;
-
-        public void WriteVerbose(string message) => inner.WriteVerbose(message);
-
-        public void WriteWarning(string message) => inner.WriteWarning(message);
-
-        public void WriteProgress(string activity, string status, int percentComplete, bool completed) => inner.WriteProgress(activity, status, percentComplete, completed);
-    }
 }
