@@ -175,25 +175,12 @@ public sealed partial class AgreementService
     /// </summary>
     public Action<string, DataShareVariation, IReadOnlyList<string>, IOperationHost>? VariationMakesReviewDue { get; set; }
 
+    /// <summary>The changes among route, data items and purpose, in words, found by the same comparison as the variation's Changes.</summary>
     private static List<string> MaterialChanges(DataShareAgreement before, AgreementTerms after)
     {
-        var changed = new List<string>();
-        if (before.AccessRoute != after.AccessRoute)
-        {
-            changed.Add("route");
-        }
-
-        if (!string.Equals(before.DataItems.ToString(), after.DataItems.ToString(), StringComparison.Ordinal))
-        {
-            changed.Add("data items");
-        }
-
-        if (!string.Equals(before.Purpose, after.Purpose, StringComparison.Ordinal))
-        {
-            changed.Add("purpose");
-        }
-
-        return changed;
+        var changed = new HashSet<string>(AgreementTermsOf.Differences(AgreementTermsOf.Of(before), after).Select(d => d.Substring(0, d.IndexOf(':'))), StringComparer.Ordinal);
+        return new[] { ("AccessRoute", "route"), ("DataItems", "data items"), ("Purpose", "purpose") }
+            .Where(field => changed.Contains(field.Item1)).Select(field => field.Item2).ToList();
     }
 
     /// <summary>Records the panel's refusal of a requested variation; the agreement keeps its terms. Null when the host declined.</summary>

@@ -158,9 +158,13 @@ public sealed class RetentionHolds
     {
         var day = (asOf ?? calendar.Today).Date;
         return register.ListHeldHoldings()
-            .Where(h => h.HoldLegal && h.HoldReviewOn is { } review && review.Date < day && RetentionRules.IsHeld(h, day))
+            .Where(h => IsPastReview(h, day))
             .Select(h => ToHold(h, h.DueOn, day));
     }
+
+    /// <summary>A legal hold still keeping the holding on <paramref name="day"/> whose review day is before it.</summary>
+    private static bool IsPastReview(DataShareHolding holding, DateTime day) =>
+        holding.HoldLegal && holding.HoldReviewOn is { } review && review.Date < day && RetentionRules.IsHeld(holding, day);
 
     /// <summary>The warning a legal hold past its review day gets, wherever it is listed.</summary>
     public static string ReviewWarning(DataShareRetentionHold hold) =>
@@ -181,7 +185,7 @@ public sealed class RetentionHolds
         PlacedBy = holding.HoldPlacedBy,
         SelfApproved = Decisions.SeparationOfDuties.SameAccount(holding.HoldPlacedBy, holding.HoldApprovedBy),
         Active = RetentionRules.IsHeld(holding, today),
-        ReviewOverdue = holding.HoldLegal && holding.HoldReviewOn is { } review && review.Date < today && RetentionRules.IsHeld(holding, today),
+        ReviewOverdue = IsPastReview(holding, today),
     };
 
     private static void CheckReview(RetentionHoldRequest request, string id, DateTime today, DateTime until)
